@@ -1,0 +1,31 @@
+/**
+ * Three suites, told apart by file suffix (see README "Tests"):
+ *   *.unit.spec.ts  pure logic, no I/O          npm run test:unit
+ *   *.int.spec.ts   real PostgreSQL and Redis   npm run test:int
+ *   *.e2e.spec.ts   real HTTP, real processes   npm run test:e2e
+ * Nest 12 is ESM-only, so Jest runs in ESM mode (node --experimental-vm-modules).
+ */
+const shared = {
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    '^#protean$': '<rootDir>/libs/protean/src/index.ts',
+    '^#protean/(.*)$': '<rootDir>/libs/protean/src/$1',
+    '^#bookshelf$': '<rootDir>/libs/bookshelf/src/index.ts',
+    '^#bookshelf/(.*)$': '<rootDir>/libs/bookshelf/src/$1',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+  testEnvironment: 'node',
+  rootDir: '.',
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+};
+
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },
+    { ...shared, displayName: 'int', testMatch: ['<rootDir>/**/*.int.spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e.spec.ts'] },
+  ],
+};

@@ -1,0 +1,158 @@
+/**
+ * The broker port: the one interface the outbox processor, the server engine and the CLI use
+ * to move messages. Adapters (`inline`, `redis`, `redis_pubsub`) implement it and nothing else.
+ *
+ * A message on a stream is one entry whose `data` field holds a JSON text (the envelope, or a
+ * bare payload for external streams). Brokers move text; they never parse it, so a reader gets
+ * an undeserializable entry as data and decides what to do with it.
+ */
+
+/** What an adapter can do; the engine and the conformance suite gate behaviour on these. */
+export interface BrokerCapabilities {
+  /** Messages survive a consumer being away and a broker restart (when the broker persists). */
+  readonly durable: boolean;
+  /** Consumer groups: each group sees every message once, consumers of a group share them. */
+  readonly consumerGroups: boolean;
+  /** Messages stay pending until acknowledged; unacknowledged ones can be reclaimed. */
+  readonly acknowledgements: boolean;
+  /** `read` can wait for new messages up to `blockMs` instead of returning at once. */
+  readonly blockingRead: boolean;
+  /** `<stream>:dlq` dead-letter streams with list / inspect / replay / purge. */
+  readonly deadLetters: boolean;
+  /** Messages can be read again from the start of a stream (a new group starting at `0`). */
+  readonly replay: boolean;
+  /** Messages of one stream are delivered in publish order. */
+  readonly ordering: boolean;
+}
+
+/** One entry to publish. */
+export interface OutgoingMessage {
+  readonly stream: string;
+  /** The JSON text stored in the entry's `data` field. */
+  readonly data: string;
+}
+
+/** One entry as read by a consumer. */
+export interface ReceivedMessage {
+  /** The broker's entry id (on Redis Streams `<ms>-<seq>`). */
+  readonly id: string;
+  readonly stream: string;
+  /**
+   * The entry's `data` field as stored, or `undefined` when the entry has none (an entry
+   * written by hand with other fields); the reader treats that as undeserializable.
+   */
+  readonly data: string | undefined;
+  /** How many times this entry has been delivered to the group, this delivery included. */
+  readonly deliveryCount: number;
+}
+
+export interface ReadOptions {
+  /** Most entries returned at once. */
+  readonly count: number;
+  /** Longest wait for new entries, in ms; 0 returns at once. Always bounded. */
+  readonly blockMs: number;
+}
+
+export interface ReclaimOptions {
+  /** Entries idle (delivered, unacknowledged) at least this long are taken over. */
+  readonly minIdleMs: number;
+  readonly count: number;
+}
+
+/** A dead letter: the original entry plus where it came from and why it failed. */
+export interface DeadLetter {
+  /** The entry id on `<stream>:dlq`. */
+  readonly id: string;
+  /** The stream the message failed on (the DLQ is `<stream>:dlq`). */
+  readonly stream: string;
+  /** The original `data` text, unchanged, so a replay publishes exactly what failed. */
+  readonly data: string | undefined;
+  readonly provenance: DeadLetterProvenance;
+}
+
+export interface DeadLetterProvenance {
+  readonly originalId: string;
+  readonly group: string;
+  readonly consumer: string;
+  readonly error: string;
+  readonly attempts: number;
+  /** ISO-8601 time of dead-lettering. */
+  readonly failedAt: string;
+}
+
+export interface GroupInfo {
+  readonly name: string;
+  /** Entries delivered to the group and not yet acknowledged. */
+  readonly pending: number;
+  /** Entries not yet delivered to the group; `undefined` where the broker cannot tell. */
+  readonly lag: number | undefined;
+  readonly consumers: number;
+  readonly lastDeliveredId: string;
+}
+
+export interface StreamInfo {
+  readonly stream: string;
+  readonly length: number;
+  readonly groups: readonly GroupInfo[];
+}
+
+/**
+ * A message broker. Every method is safe to call concurrently; blocking reads never block
+ * publishing or acknowledging (adapters use a dedicated connection per blocking reader).
+ */
+export interface Broker {
+  /** The configured name (`default`, or the key under `[brokers.*]`). */
+  readonly name: string;
+  readonly capabilities: BrokerCapabilities;
+
+  /** Publishes one entry; resolves to its entry id. Refuses data over the payload limit. */
+  publish(message: OutgoingMessage): Promise<string>;
+  /** Publishes several entries in one round trip where possible; ids in input order. */
+  publishBatch(messages: readonly OutgoingMessage[]): Promise<string[]>;
+
+  /** Creates the group if absent (with the stream). `from` is `0` (everything) or `$` (new only). */
+  ensureGroup(stream: string, group: string, from?: '0' | '$'): Promise<void>;
+  /** New entries for the group, delivered to `consumer`; waits at most `blockMs`. */
+  read(
+    stream: string,
+    group: string,
+    consumer: string,
+    options: ReadOptions,
+  ): Promise<ReceivedMessage[]>;
+  /** Acknowledges entries of a group; resolves to how many were pending. */
+  ack(stream: string, group: string, ids: readonly string[]): Promise<number>;
+  /** Entries pending for other consumers longer than `minIdleMs`, now delivered to `consumer`. */
+  reclaim(
+    stream: string,
+    group: string,
+    consumer: string,
+    options: ReclaimOptions,
+  ): Promise<ReceivedMessage[]>;
+  /** Current delivery count of a pending entry of a group (0 when not pending). */
+  deliveryCount(stream: string, group: string, id: string): Promise<number>;
+
+  /** Writes a failed message to `<stream>:dlq`. */
+  deadLetter(
+    stream: string,
+    data: string | undefined,
+    provenance: DeadLetterProvenance,
+  ): Promise<string>;
+  /** Dead letters of one stream, or of every stream when `stream` is omitted. */
+  listDeadLetters(stream?: string, limit?: number): Promise<DeadLetter[]>;
+  /** One dead letter by its DLQ entry id, or `undefined`. */
+  inspectDeadLetter(id: string, stream?: string): Promise<DeadLetter | undefined>;
+  /** Publishes a dead letter back to its stream, then removes it from the DLQ. */
+  replayDeadLetter(id: string, stream?: string): Promise<boolean>;
+  /** Removes dead letters (of one stream or all); resolves to how many. */
+  purgeDeadLetters(stream?: string): Promise<number>;
+
+  /** Length, groups, pending and lag of a stream. */
+  streamInfo(stream: string): Promise<StreamInfo>;
+  /** Resolves when the broker answers; rejects with a clear error otherwise. */
+  ping(): Promise<void>;
+  /** Stops blocking reads and closes connections. */
+  close(): Promise<void>;
+}
+
+/** The DLQ stream of a stream. */
+export const deadLetterStream = (stream: string): string => `${stream}:dlq`;

@@ -1,0 +1,233 @@
+import { z } from 'zod';
+
+/*
+ * The configuration keys are Protean's `domain.toml` keys, snake_case as written there, so that
+ * a Protean user's file works unchanged. Values from environment variables arrive as strings;
+ * the `flag`, `integer` and `number` helpers accept those as well as TOML's typed values.
+ */
+
+const fromString = (parse: (value: string) => unknown) => (value: unknown) =>
+  typeof value === 'string' && value.trim() !== '' ? parse(value.trim()) : value;
+
+const flag = () =>
+  z.preprocess(
+    fromString((v) => ({ true: true, false: false, 1: true, 0: false })[v.toLowerCase()] ?? v),
+    z.boolean({ error: 'expected true or false' }),
+  );
+
+const decimal = (v: string) => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+
+const integer = (min: number) =>
+  z.preprocess(
+    fromString(decimal),
+    z
+      .number({ error: 'expected a number' })
+      .int({ error: 'expected an integer' })
+      .min(min, {
+        error: `expected an integer >= ${min}`,
+      }),
+  );
+
+const number = (min: number, max = Infinity) =>
+  z.preprocess(
+    fromString(decimal),
+    z
+      .number({ error: 'expected a number' })
+      .min(min, { error: `expected a number >= ${min}` })
+      .max(max, { error: `expected a number <= ${max}` }),
+  );
+
+const uri = (schemes: readonly string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return schemes.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { error: `expected a URI of scheme ${schemes.map((s) => `${s}://`).join(' or ')}` },
+  );
+
+export const DATABASE_PROVIDERS = ['memory', 'postgresql'] as const;
+export const EVENT_STORE_PROVIDERS = ['memory', 'postgresql'] as const;
+export const BROKER_PROVIDERS = ['inline', 'redis', 'redis_pubsub'] as const;
+export const PROCESSING_MODES = ['sync', 'async'] as const;
+export const SUBSCRIPTION_TYPES = ['stream', 'event_store'] as const;
+export const SUBSCRIPTION_PROFILES = [
+  'production',
+  'fast',
+  'batch',
+  'debug',
+  'projection',
+] as const;
+
+const POSTGRES_SCHEMES = ['postgresql', 'postgres'];
+const REDIS_SCHEMES = ['redis', 'rediss'];
+
+const databaseSchema = z
+  .object({
+    provider: z.enum(DATABASE_PROVIDERS),
+    database_uri: uri(POSTGRES_SCHEMES).optional(),
+    pool_size: integer(1).default(10),
+  })
+  .superRefine((db, ctx) => {
+    if (db.provider === 'postgresql' && !db.database_uri) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database_uri'],
+        message: 'required for provider "postgresql"',
+      });
+    }
+  });
+
+const brokerSchema = z
+  .object({
+    provider: z.enum(BROKER_PROVIDERS),
+    uri: uri(REDIS_SCHEMES).optional(),
+    /** Largest accepted message, in bytes; a larger publish is refused. */
+    max_payload_bytes: integer(1024).default(1024 * 1024),
+    /** Approximate stream length kept by trimming; 0 keeps everything. */
+    max_stream_length: integer(0).default(0),
+  })
+  .superRefine((broker, ctx) => {
+    if (broker.provider !== 'inline' && !broker.uri) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uri'],
+        message: `required for provider "${broker.provider}"`,
+      });
+    }
+  });
+
+const eventStoreSchema = z
+  .object({
+    provider: z.enum(EVENT_STORE_PROVIDERS),
+    database_uri: uri(POSTGRES_SCHEMES).optional(),
+  })
+  .superRefine((store, ctx) => {
+    if (store.provider === 'postgresql' && !store.database_uri) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database_uri'],
+        message: 'required for provider "postgresql"',
+      });
+    }
+  });
+
+/** Settings a subscription can take, at every level of the precedence chain. */
+export const subscriptionSettingsSchema = z.strictObject({
+  subscription_type: z.enum(SUBSCRIPTION_TYPES).optional(),
+  subscription_profile: z.enum(SUBSCRIPTION_PROFILES).optional(),
+  messages_per_tick: integer(1).optional(),
+  tick_interval: number(0).optional(),
+  blocking_timeout_ms: integer(0).optional(),
+  max_retries: integer(0).optional(),
+  retry_delay_seconds: number(0).optional(),
+  max_retry_delay_seconds: number(0).optional(),
+  enable_dlq: flag().optional(),
+  position_update_interval: integer(1).optional(),
+  max_stream_length: integer(0).optional(),
+  concurrency: integer(1).optional(),
+  min_idle_ms: integer(1).optional(),
+  circuit_breaker_threshold: integer(0).optional(),
+  circuit_breaker_cooldown_seconds: number(0).optional(),
+});
+
+const serverSchema = subscriptionSettingsSchema
+  .omit({ subscription_type: true, subscription_profile: true })
+  .extend({
+    default_subscription_type: z.enum(SUBSCRIPTION_TYPES).default('stream'),
+    default_subscription_profile: z.enum(SUBSCRIPTION_PROFILES).optional(),
+    /** Seconds the engine waits for in-flight messages at shutdown. */
+    shutdown_grace_seconds: number(0).default(10),
+    /** Run the outbox processor inside the engine. */
+    run_outbox_processor: flag().default(true),
+    health: z.strictObject({ port: integer(0).default(8080) }).prefault({}),
+    subscriptions: z.record(z.string(), subscriptionSettingsSchema).default({}),
+  });
+
+const outboxSchema = z.strictObject({
+  broker: z.string().default('default'),
+  messages_per_tick: integer(1).default(10),
+  tick_interval: number(0).default(1),
+  /** Seconds a claimed batch stays leased to its processor before another may take it over. */
+  lease_seconds: number(1).default(30),
+  retry: z
+    .object({
+      max_attempts: integer(1).default(3),
+      base_delay_seconds: number(0).default(60),
+      max_delay_seconds: number(0).default(3600),
+      /** Fraction of the delay added or removed at random (0 disables jitter). */
+      jitter: number(0, 1).default(0.2),
+    })
+    .prefault({}),
+  cleanup: z
+    .object({
+      enabled: flag().default(true),
+      published_retention_hours: number(0).default(168),
+      abandoned_retention_hours: number(0).default(720),
+      interval_seconds: number(1).default(3600),
+      batch_size: integer(1).default(1000),
+    })
+    .prefault({}),
+});
+
+export const configurationSchema = z
+  .object({
+    debug: flag().default(false),
+    event_processing: z.enum(PROCESSING_MODES).default('sync'),
+    command_processing: z.enum(PROCESSING_MODES).default('sync'),
+    enable_outbox: flag().default(false),
+    databases: z
+      .record(z.string(), databaseSchema)
+      .default({ default: { provider: 'memory', pool_size: 10 } }),
+    brokers: z.record(z.string(), brokerSchema).default({
+      default: { provider: 'inline', max_payload_bytes: 1024 * 1024, max_stream_length: 0 },
+    }),
+    event_store: eventStoreSchema.default({ provider: 'memory' }),
+    server: serverSchema.prefault({}),
+    outbox: outboxSchema.prefault({}),
+    observatory: z.strictObject({ token: z.string().min(1).optional() }).prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    if (!config.databases.default) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['databases', 'default'],
+        message: 'a default database is required',
+      });
+    }
+    if (!config.brokers.default) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['brokers', 'default'],
+        message: 'a default broker is required',
+      });
+    }
+    if (!config.brokers[config.outbox.broker]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['outbox', 'broker'],
+        message: `names no configured broker (have: ${Object.keys(config.brokers).join(', ')})`,
+      });
+    }
+    for (const [handler, settings] of Object.entries(config.server.subscriptions)) {
+      if (settings.subscription_type === 'event_store' && settings.enable_dlq) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['server', 'subscriptions', handler, 'enable_dlq'],
+          message: 'an event_store subscription has no dead-letter stream; remove enable_dlq',
+        });
+      }
+    }
+  });
+
+/** The validated configuration: Protean's `domain.toml` keys with every default filled in. */
+export type ProteanConfig = z.output<typeof configurationSchema>;
+export type DatabaseConfig = ProteanConfig['databases'][string];
+export type BrokerConfig = ProteanConfig['brokers'][string];
+export type OutboxConfig = ProteanConfig['outbox'];
+export type ServerConfig = ProteanConfig['server'];
+export type SubscriptionSettings = z.output<typeof subscriptionSettingsSchema>;
+export type ProcessingMode = (typeof PROCESSING_MODES)[number];

@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import {
+  mergeLayers,
+  readEnvironmentLayer,
+  readTomlLayer,
+  type ConfigLayer,
+} from './config-sources.js';
+import { configurationSchema, type ProteanConfig } from './config.schema.js';
+import { ConfigurationError } from './configuration.error.js';
+
+/** Where the configuration comes from; every field is optional. */
+export interface ConfigurationSources {
+  /**
+   * Ignore `domain.toml` and `PROTEAN_*` variables: built-in defaults (memory database and
+   * event store, inline broker) plus `overrides`. This is what `npm start` runs on.
+   */
+  embedded?: boolean;
+  /** The environment to read `PROTEAN_*` variables and `${VAR}` substitutions from. */
+  env?: NodeJS.ProcessEnv;
+  /** A `domain.toml` path; defaults to `PROTEAN_CONFIG`, then `./domain.toml` if present. */
+  file?: string;
+  /** Values applied last, above every other source (tests and embedding use this). */
+  overrides?: Record<string, unknown>;
+}
+
+const SECRET_KEY = /(uri|url|password|token|secret)$/;
+
+/**
+ * Builds the one validated configuration object: built-in defaults < `domain.toml` <
+ * `PROTEAN_*` environment variables < `overrides`. Throws {@link ConfigurationError} naming the
+ * first invalid key, what is allowed, and where the value came from.
+ */
+export function loadConfiguration(sources: ConfigurationSources = {}): ProteanConfig {
+  const env = sources.env ?? process.env;
+  const layers: ConfigLayer[] = sources.embedded
+    ? []
+    : [readTomlLayer(env, sources.file), readEnvironmentLayer(env)];
+  if (sources.overrides) layers.push({ values: sources.overrides, origins: new Map() });
+  const merged = mergeLayers(layers);
+
+  const result = configurationSchema.safeParse(merged.values);
+  if (result.success) return result.data;
+  throw toConfigurationError(result.error.issues[0], merged);
+}
+
+function toConfigurationError(issue: z.core.$ZodIssue, merged: ConfigLayer): ConfigurationError {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const key = [...path, issue.keys[0]].join('.');
+    return new ConfigurationError(
+      key,
+      'unknown key',
+      merged.origins.get(key) ?? originBelow(key, merged),
+    );
+  }
+  const key = path.join('.');
+  const value = valueAt(merged.values, path);
+  const shown = value === undefined || SECRET_KEY.test(key) ? '' : ` = ${JSON.stringify(value)}`;
+  const problem =
+    issue.code === 'invalid_value' && issue.values.length > 1
+      ? `expected one of ${issue.values.join(', ')}`
+      : issue.message.replace(/^Invalid input: /, '');
+  return new ConfigurationError(`${key}${shown}`, problem, merged.origins.get(key));
+}
+
+function valueAt(tree: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>(
+    (node, key) =>
+      node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined,
+    tree,
+  );
+}
+
+function originBelow(prefix: string, merged: ConfigLayer): string | undefined {
+  for (const [key, origin] of merged.origins) if (key.startsWith(`${prefix}.`)) return origin;
+  return undefined;
+}
