@@ -1,0 +1,143 @@
+import { ConcurrencyError } from '../../domain/domain.errors.js';
+import type {
+  Database,
+  DatabaseSession,
+  ProjectionDocument,
+  ProjectionQuery,
+  StoredAggregate,
+} from '../database.port.js';
+
+type Table<V> = Map<string, V>;
+
+/** Committed data: copied on every read and write so callers never share references. */
+class MemoryTables {
+  readonly aggregates = new Map<string, Table<StoredAggregate>>();
+  readonly projections = new Map<string, Table<ProjectionDocument>>();
+
+  table<V>(tables: Map<string, Table<V>>, name: string): Table<V> {
+    let table = tables.get(name);
+    if (!table) tables.set(name, (table = new Map<string, V>()));
+    return table;
+  }
+}
+
+const DELETED = Symbol('deleted');
+
+/**
+ * A transaction over {@link MemoryTables}: writes are staged and applied at commit, after
+ * every optimistic version check passed, so a rolled-back transaction leaves nothing behind.
+ */
+class MemorySession implements DatabaseSession {
+  private readonly stagedAggregates = new Map<
+    string,
+    { expected: number; value: StoredAggregate }
+  >();
+  private readonly stagedProjections = new Map<string, ProjectionDocument | typeof DELETED>();
+
+  constructor(private readonly tables: MemoryTables) {}
+
+  async loadAggregate(category: string, id: string): Promise<StoredAggregate | undefined> {
+    const staged = this.stagedAggregates.get(key(category, id));
+    if (staged) return structuredClone(staged.value);
+    const stored = this.tables.aggregates.get(category)?.get(id);
+    return stored && structuredClone(stored);
+  }
+
+  async saveAggregate(
+    category: string,
+    id: string,
+    state: Record<string, unknown>,
+    expectedVersion: number,
+  ): Promise<number> {
+    const staged = this.stagedAggregates.get(key(category, id));
+    const version = expectedVersion + 1;
+    this.stagedAggregates.set(key(category, id), {
+      expected: staged?.expected ?? expectedVersion,
+      value: { version, state: structuredClone(state) },
+    });
+    return version;
+  }
+
+  async getProjection(name: string, id: string): Promise<ProjectionDocument | undefined> {
+    const staged = this.stagedProjections.get(key(name, id));
+    if (staged === DELETED) return undefined;
+    const found = staged ?? this.tables.projections.get(name)?.get(id);
+    return found && structuredClone(found);
+  }
+
+  async listProjections(name: string, query: ProjectionQuery = {}): Promise<ProjectionDocument[]> {
+    const merged = new Map<string, ProjectionDocument>(this.tables.projections.get(name) ?? []);
+    for (const [staged, document] of this.stagedProjections) {
+      const [stagedName, id] = splitKey(staged);
+      if (stagedName !== name) continue;
+      if (document === DELETED) merged.delete(id);
+      else merged.set(id, document);
+    }
+    return page([...merged.values()], query).map((document) => structuredClone(document));
+  }
+
+  async putProjection(name: string, document: ProjectionDocument): Promise<void> {
+    this.stagedProjections.set(key(name, document.id), structuredClone(document));
+  }
+
+  async deleteProjection(name: string, id: string): Promise<void> {
+    this.stagedProjections.set(key(name, id), DELETED);
+  }
+
+  /** Applies staged writes atomically, or throws without applying any. */
+  commit(): void {
+    for (const [staged, { expected }] of this.stagedAggregates) {
+      const [category, id] = splitKey(staged);
+      const current = this.tables.aggregates.get(category)?.get(id)?.version ?? 0;
+      if (current !== expected) throw new ConcurrencyError(category, id);
+    }
+    for (const [staged, { value }] of this.stagedAggregates) {
+      const [category, id] = splitKey(staged);
+      this.tables.table(this.tables.aggregates, category).set(id, value);
+    }
+    for (const [staged, document] of this.stagedProjections) {
+      const [name, id] = splitKey(staged);
+      const table = this.tables.table(this.tables.projections, name);
+      if (document === DELETED) table.delete(id);
+      else table.set(id, document);
+    }
+  }
+}
+
+/** The `memory` database: for development and tests; everything is lost at exit. */
+export class MemoryDatabase implements Database {
+  readonly provider = 'memory';
+  private readonly tables = new MemoryTables();
+  private readonly reader = new MemorySession(this.tables);
+
+  async transaction<T>(work: (session: DatabaseSession) => Promise<T>): Promise<T> {
+    const session = new MemorySession(this.tables);
+    const result = await work(session);
+    session.commit();
+    return result;
+  }
+
+  loadAggregate(category: string, id: string): Promise<StoredAggregate | undefined> {
+    return this.reader.loadAggregate(category, id);
+  }
+
+  getProjection(name: string, id: string): Promise<ProjectionDocument | undefined> {
+    return this.reader.getProjection(name, id);
+  }
+
+  listProjections(name: string, query?: ProjectionQuery): Promise<ProjectionDocument[]> {
+    return this.reader.listProjections(name, query);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}
+
+const SEPARATOR = '\u0000';
+const key = (table: string, id: string) => `${table}${SEPARATOR}${id}`;
+const splitKey = (staged: string) => staged.split(SEPARATOR) as [string, string];
+
+function page<T>(rows: T[], { limit, offset = 0 }: ProjectionQuery): T[] {
+  return rows.slice(offset, limit === undefined ? undefined : offset + limit);
+}

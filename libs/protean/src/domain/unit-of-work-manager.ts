@@ -1,0 +1,74 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Database, DatabaseSession } from '../database/database.port.js';
+import type { EnvelopeFactory } from '../messages/envelope-factory.js';
+import type { MessageEnvelope } from '../messages/message-envelope.js';
+import { DATABASE, ENVELOPE_FACTORY } from '../protean.tokens.js';
+import { UnitOfWork } from './unit-of-work.js';
+
+/**
+ * Runs inside the transaction, after the aggregates are saved, with the outgoing messages (the
+ * events raised, then the commands queued): writes that must commit with them.
+ */
+export type BeforeCommitHook = (
+  session: DatabaseSession,
+  messages: readonly MessageEnvelope[],
+) => Promise<void>;
+/** Runs after the transaction committed, with its outgoing messages. */
+export type AfterCommitHook = (messages: readonly MessageEnvelope[]) => Promise<void>;
+
+const storage = new AsyncLocalStorage<UnitOfWork>();
+
+/**
+ * Opens units of work. The messages of one (events raised, commands queued) reach the outside
+ * world only through its hooks: `beforeCommit` (the outbox, a database event store) inside the
+ * transaction, `afterCommit` (in-process dispatch, direct publishing) once it has committed —
+ * never before, never after a rollback.
+ */
+@Injectable()
+export class UnitOfWorkManager {
+  private readonly beforeCommitHooks: BeforeCommitHook[] = [];
+  private readonly afterCommitHooks: AfterCommitHook[] = [];
+
+  constructor(
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(ENVELOPE_FACTORY) private readonly envelopes: EnvelopeFactory,
+  ) {}
+
+  /** The unit of work of the calling code, if any. */
+  current(): UnitOfWork | undefined {
+    return storage.getStore();
+  }
+
+  beforeCommit(hook: BeforeCommitHook): void {
+    this.beforeCommitHooks.push(hook);
+  }
+
+  afterCommit(hook: AfterCommitHook): void {
+    this.afterCommitHooks.push(hook);
+  }
+
+  /**
+   * Runs `work` in a unit of work and commits it. Called inside another unit of work, `work`
+   * joins it instead (one transaction, events published when the outer one commits).
+   */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (storage.getStore()) return work();
+    let committed: MessageEnvelope[] = [];
+    const result = await this.database.transaction(async (session) => {
+      const unit = new UnitOfWork(session);
+      const value = await storage.run(unit, work);
+      const raised = await unit.flush();
+      committed = [
+        ...raised.map(({ event, aggregateId }) => this.envelopes.event(event, aggregateId)),
+        ...unit.queued(),
+      ];
+      for (const hook of this.beforeCommitHooks) await hook(session, committed);
+      return value;
+    });
+    if (committed.length > 0) {
+      for (const hook of this.afterCommitHooks) await hook(committed);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,50 @@
+/** Protean for Nest: the public API. */
+export * from './protean.module.js';
+export * from './protean.module-definition.js';
+export * from './protean.tokens.js';
+export * from './errors/protean.error.js';
+
+export * from './config/config.schema.js';
+export * from './config/configuration.error.js';
+export * from './config/load-configuration.js';
+
+export * from './messages/message-envelope.js';
+export * from './messages/message.errors.js';
+export * from './messages/envelope-codec.js';
+export * from './messages/stream-names.js';
+export { describeValidationErrors } from './messages/message-validation.js';
+
+export { AggregateRoot } from './domain/aggregate-root.js';
+export { Aggregate } from './domain/aggregate.decorator.js';
+export { DomainCommand, DomainEvent } from './domain/message.decorators.js';
+export * from './domain/handler.decorators.js';
+export * from './domain/projection.decorator.js';
+export * from './domain/domain.errors.js';
+export * from './domain/registry.errors.js';
+export type { HandlerOptions, Type } from './domain/domain-types.js';
+export {
+  AggregateRepository,
+  InjectAggregateRepository,
+  getRepositoryToken,
+} from './domain/aggregate-repository.js';
+export {
+  ProjectionRepository,
+  InjectProjectionRepository,
+  getProjectionRepositoryToken,
+} from './domain/projection-repository.js';
+export { UnitOfWorkManager } from './domain/unit-of-work-manager.js';
+export { NoUnitOfWorkError } from './domain/unit-of-work.js';
+export { HandlerRegistry } from './domain/handler-registry.js';
+
+export * from './buses/command-bus.js';
+export * from './buses/event-bus.js';
+
+export * from './database/database.port.js';
+export * from './event-store/event-store.port.js';
+
+export * from './observability/correlation-context.js';
+export * from './observability/correlation.middleware.js';
+export * from './observability/protean-health.indicator.js';
+export * from './observability/protean-health.module.js';
+export * from './config/bootstrap-configuration.js';
+export * from './lifecycle/close-on-signals.js';

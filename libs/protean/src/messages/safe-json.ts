@@ -1,0 +1,23 @@
+import { UndeserializableMessageError } from './message.errors.js';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * `JSON.parse` for text from outside. Refuses keys that could reach an object's prototype
+ * when the result is later merged into another object, and reports every failure as one
+ * typed error instead of a SyntaxError or RangeError thrown from deep inside.
+ */
+export function parseUntrustedJson(text: string | undefined): unknown {
+  if (text === undefined) throw new UndeserializableMessageError('Message has no data field');
+  try {
+    return JSON.parse(text, (key, value: unknown) => {
+      if (FORBIDDEN_KEYS.has(key)) throw new UndeserializableMessageError(`Forbidden key "${key}"`);
+      return value;
+    });
+  } catch (error) {
+    if (error instanceof UndeserializableMessageError) throw error;
+    throw new UndeserializableMessageError(
+      `Message is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}

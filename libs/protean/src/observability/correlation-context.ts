@@ -1,0 +1,23 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** The ids that follow work from the HTTP request through every command, event and handler. */
+export interface CorrelationIds {
+  /** Shared by everything one outside request set off. */
+  readonly correlationId: string;
+  /** The id of the message (or request) being handled: the cause of whatever it produces. */
+  readonly causationId: string;
+}
+
+const storage = new AsyncLocalStorage<CorrelationIds>();
+
+/** Carries correlation and causation ids across `await`s with `AsyncLocalStorage`. */
+export const CorrelationContext = {
+  /** Runs `work` with `ids` as the current correlation context. */
+  run<T>(ids: CorrelationIds, work: () => T): T {
+    return storage.run(ids, work);
+  },
+  /** The ids of the work in progress, or `undefined` outside of any. */
+  current(): CorrelationIds | undefined {
+    return storage.getStore();
+  },
+};

@@ -1,0 +1,17 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Database } from './database/database.port.js';
+import type { EventStore } from './event-store/event-store.port.js';
+import { DATABASE, EVENT_STORE } from './protean.tokens.js';
+
+/** Closes connections last, after every `onModuleDestroy` drained the work that used them. */
+@Injectable()
+export class ProteanLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.eventStore.close(), this.database.close()]);
+  }
+}

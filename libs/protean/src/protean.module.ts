@@ -1,0 +1,122 @@
+import {
+  Module,
+  RequestMethod,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+  type Provider,
+} from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { CommandBus } from './buses/command-bus.js';
+import { EventBus } from './buses/event-bus.js';
+import { HandlerRunner } from './buses/handler-runner.js';
+import type { ProteanConfig } from './config/config.schema.js';
+import { loadConfiguration } from './config/load-configuration.js';
+import { createDatabase } from './database/create-database.js';
+import type { Database } from './database/database.port.js';
+import { AggregateRepository, getRepositoryToken } from './domain/aggregate-repository.js';
+import type { Type } from './domain/domain-types.js';
+import { HandlerRegistry } from './domain/handler-registry.js';
+import {
+  getProjectionRepositoryToken,
+  ProjectionRepository,
+} from './domain/projection-repository.js';
+import { UnitOfWorkManager } from './domain/unit-of-work-manager.js';
+import { createEventStore } from './event-store/create-event-store.js';
+import { EventStoreRecorder } from './event-store/event-store-recorder.js';
+import { EnvelopeFactory } from './messages/envelope-factory.js';
+import { CorrelationMiddleware } from './observability/correlation.middleware.js';
+import { ProteanLifecycle } from './protean-lifecycle.js';
+import {
+  ConfigurableProteanModule,
+  PROTEAN_MODULE_OPTIONS,
+  type ProteanModuleOptions,
+} from './protean.module-definition.js';
+import { DATABASE, ENVELOPE_FACTORY, EVENT_STORE, PROTEAN_CONFIG } from './protean.tokens.js';
+
+const infrastructure: Provider[] = [
+  {
+    provide: PROTEAN_CONFIG,
+    useFactory: (options: ProteanModuleOptions) =>
+      options.config ?? loadConfiguration(options.configSources),
+    inject: [PROTEAN_MODULE_OPTIONS],
+  },
+  {
+    provide: ENVELOPE_FACTORY,
+    useFactory: (options: ProteanModuleOptions) => new EnvelopeFactory(options.domain),
+    inject: [PROTEAN_MODULE_OPTIONS],
+  },
+  {
+    provide: DATABASE,
+    useFactory: (config: ProteanConfig) => createDatabase('default', config.databases.default),
+    inject: [PROTEAN_CONFIG],
+  },
+  {
+    provide: EVENT_STORE,
+    useFactory: (config: ProteanConfig) => createEventStore(config.event_store),
+    inject: [PROTEAN_CONFIG],
+  },
+];
+
+const services = [
+  HandlerRegistry,
+  UnitOfWorkManager,
+  HandlerRunner,
+  EventStoreRecorder,
+  CommandBus,
+  EventBus,
+  ProteanLifecycle,
+];
+
+/**
+ * Protean for Nest: the command bus, the event bus, units of work and the configured database,
+ * event store and brokers, as providers. Import once with `forRoot()` / `forRootAsync()`
+ * (global by default); register aggregates and read models with `forFeature()`.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [...infrastructure, ...services],
+  exports: [
+    PROTEAN_CONFIG,
+    DATABASE,
+    EVENT_STORE,
+    ENVELOPE_FACTORY,
+    HandlerRegistry,
+    UnitOfWorkManager,
+    CommandBus,
+    EventBus,
+  ],
+})
+export class ProteanModule extends ConfigurableProteanModule implements NestModule {
+  /** Repositories for `aggregates` and `projections`, injectable with `@InjectAggregateRepository`. */
+  static forFeature(feature: { aggregates?: Type[]; projections?: Type[] }): DynamicModule {
+    const repositories: Provider[] = [
+      ...(feature.aggregates ?? []).map((type) => ({
+        provide: getRepositoryToken(type),
+        useFactory: (units: UnitOfWorkManager, database: Database) =>
+          new AggregateRepository(type as Type<never>, units, database),
+        inject: [UnitOfWorkManager, DATABASE],
+      })),
+      ...(feature.projections ?? []).map((type) => ({
+        provide: getProjectionRepositoryToken(type),
+        useFactory: (units: UnitOfWorkManager, database: Database) =>
+          new ProjectionRepository(type as Type<never>, units, database),
+        inject: [UnitOfWorkManager, DATABASE],
+      })),
+    ];
+    return {
+      module: ProteanFeatureModule,
+      providers: repositories,
+      exports: repositories.map((provider) => (provider as { provide: string }).provide),
+    };
+  }
+
+  /** Every HTTP request runs in a correlation context (see `CorrelationMiddleware`). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CorrelationMiddleware).forRoutes({ path: '*splat', method: RequestMethod.ALL });
+  }
+}
+
+/** The module `ProteanModule.forFeature()` returns. */
+@Module({})
+export class ProteanFeatureModule {}
