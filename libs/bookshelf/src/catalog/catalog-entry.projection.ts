@@ -1,0 +1,12 @@
+import { Projection } from '#protean';
+
+/** A book as the catalog shows it, with its current stock. */
+@Projection({ name: 'catalog' })
+export class CatalogEntry {
+  id!: string;
+  title!: string;
+  author!: string;
+  isbn!: string | null;
+  price!: number;
+  stock!: number;
+}

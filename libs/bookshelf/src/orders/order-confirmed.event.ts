@@ -1,0 +1,11 @@
+import { DomainEvent } from '#protean';
+
+/** Every copy of an order was reserved. */
+@DomainEvent({ category: 'order' })
+export class OrderConfirmed {
+  readonly orderId!: string;
+
+  constructor(props: OrderConfirmed) {
+    Object.assign(this, props);
+  }
+}

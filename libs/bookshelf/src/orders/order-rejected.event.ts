@@ -1,0 +1,12 @@
+import { DomainEvent } from '#protean';
+
+/** An order could not be fulfilled; nothing was reserved. */
+@DomainEvent({ category: 'order' })
+export class OrderRejected {
+  readonly orderId!: string;
+  readonly reason!: string;
+
+  constructor(props: OrderRejected) {
+    Object.assign(this, props);
+  }
+}
