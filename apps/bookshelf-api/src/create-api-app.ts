@@ -1,0 +1,46 @@
+import { ValidationPipe, type INestApplication, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { ProteanConfig } from '#protean';
+import { ApiModule } from './api.module.js';
+import { DomainErrorFilter } from './http/domain-error.filter.js';
+
+export interface ApiAppOptions {
+  /** Largest accepted JSON body (body-parser syntax); larger bodies answer 413. */
+  bodyLimit?: string;
+  logger?: LoggerService | false;
+}
+
+/** Builds the HTTP application, configured exactly as `main.ts` runs it (tests use this too). */
+export async function createApiApp(
+  config: ProteanConfig,
+  options: ApiAppOptions = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(config), {
+    bodyParser: false,
+    abortOnError: false,
+    logger: options.logger,
+  });
+  app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: true,
+      transformOptions: { enableImplicitConversion: false },
+    }),
+  );
+  app.useGlobalFilters(new DomainErrorFilter());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Bookshelf API')
+      .setDescription('The bookshelf domain on Protean for Nest')
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}

@@ -1,0 +1,6 @@
+import { HttpStatus } from '@nestjs/common';
+import type { CommandBus } from '#protean';
+
+/** 202 Accepted when commands run asynchronously, 201 Created when they ran before answering. */
+export const acceptanceStatus = (commands: CommandBus): HttpStatus =>
+  commands.isAsync ? HttpStatus.ACCEPTED : HttpStatus.CREATED;

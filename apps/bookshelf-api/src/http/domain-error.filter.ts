@@ -1,0 +1,37 @@
+import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  ConcurrencyError,
+  DomainRuleError,
+  InvalidMessageError,
+  NotFoundError,
+  ProteanError,
+  ValidationError,
+} from '#protean';
+
+interface JsonResponder {
+  status(code: number): { json(body: unknown): unknown };
+}
+
+/** Answers Protean's typed errors with the HTTP status and JSON shape of Nest's own errors. */
+@Catch(ProteanError)
+export class DomainErrorFilter implements ExceptionFilter {
+  catch(error: ProteanError, host: ArgumentsHost): void {
+    const [statusCode, label, message] = describe(error);
+    host
+      .switchToHttp()
+      .getResponse<JsonResponder>()
+      .status(statusCode)
+      .json({ statusCode, error: label, message });
+  }
+}
+
+function describe(error: ProteanError): [number, string, string | readonly string[]] {
+  if (error instanceof NotFoundError) return [HttpStatus.NOT_FOUND, 'Not Found', error.message];
+  if (error instanceof ValidationError || error instanceof InvalidMessageError) {
+    return [HttpStatus.BAD_REQUEST, 'Bad Request', error.problems];
+  }
+  if (error instanceof DomainRuleError)
+    return [HttpStatus.UNPROCESSABLE_ENTITY, 'Unprocessable Entity', error.message];
+  if (error instanceof ConcurrencyError) return [HttpStatus.CONFLICT, 'Conflict', error.message];
+  return [HttpStatus.INTERNAL_SERVER_ERROR, 'Internal Server Error', 'Internal server error'];
+}

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const API_MAIN = resolve(ROOT, 'dist/apps/bookshelf-api/src/main.js');
+export const WORKER_MAIN = resolve(ROOT, 'dist/apps/bookshelf-worker/src/main.js');
+export const CLI_MAIN = resolve(ROOT, 'dist/libs/protean/src/cli/main.js');
+
+/** A port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Polls `check` until it returns a value other than `undefined`/`false`, or fails at the deadline. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 10_000, intervalMs = 50, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((next) => setTimeout(next, intervalMs));
+  }
+  throw new Error(
+    `Timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
+}
+
+/** A child Node process with its output kept, for tests that need real processes. */
+export class NodeProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [script, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = new Promise((done) =>
+      this.child.once('exit', (code, signal) => done({ code, signal })),
+    );
+  }
+
+  /** Sends `signal` and waits for the exit (SIGKILL after `graceMs`). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000) {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    const result = await this.exited;
+    clearTimeout(timer);
+    return result;
+  }
+}
+
+/** Starts the API and waits until `/health` answers; resolves to its process and base URL. */
+export async function startApi(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const port = await freePort();
+  const api = new NodeProcess(API_MAIN, args, { PORT: String(port), ...env });
+  const url = `http://127.0.0.1:${port}`;
+  await Promise.race([
+    waitFor(async () => (await fetch(`${url}/health`)).ok, {
+      timeoutMs: 20_000,
+      what: 'the API to answer /health',
+    }),
+    api.exited.then(({ code }) => {
+      throw new Error(`API exited with ${code} before answering:\n${api.stderr}`);
+    }),
+  ]);
+  return { api, url };
+}
