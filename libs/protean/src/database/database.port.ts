@@ -39,6 +39,12 @@ export interface DatabaseSession extends DatabaseReader {
   ): Promise<number>;
   putProjection(name: string, document: ProjectionDocument): Promise<void>;
   deleteProjection(name: string, id: string): Promise<void>;
+  /**
+   * Records that `handler` processed `messageId`, with the handler's other writes. Resolves to
+   * `false`, writing nothing, when it was recorded before: the message is a redelivery and its
+   * effects are already committed (exactly-once effects over at-least-once delivery).
+   */
+  markProcessed(handler: string, messageId: string): Promise<boolean>;
 }
 
 export interface Database extends DatabaseReader {

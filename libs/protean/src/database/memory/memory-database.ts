@@ -1,4 +1,4 @@
-import { ConcurrencyError } from '../../domain/domain.errors.js';
+import { AlreadyProcessedError, ConcurrencyError } from '../../domain/domain.errors.js';
 import type {
   Database,
   DatabaseSession,
@@ -13,6 +13,8 @@ type Table<V> = Map<string, V>;
 class MemoryTables {
   readonly aggregates = new Map<string, Table<StoredAggregate>>();
   readonly projections = new Map<string, Table<ProjectionDocument>>();
+  /** `handler␀messageId` of every message a handler has processed. */
+  readonly processed = new Set<string>();
 
   table<V>(tables: Map<string, Table<V>>, name: string): Table<V> {
     let table = tables.get(name);
@@ -33,6 +35,7 @@ class MemorySession implements DatabaseSession {
     { expected: number; value: StoredAggregate }
   >();
   private readonly stagedProjections = new Map<string, ProjectionDocument | typeof DELETED>();
+  private readonly stagedProcessed = new Set<string>();
 
   constructor(private readonly tables: MemoryTables) {}
 
@@ -84,8 +87,19 @@ class MemorySession implements DatabaseSession {
     this.stagedProjections.set(key(name, id), DELETED);
   }
 
+  async markProcessed(handler: string, messageId: string): Promise<boolean> {
+    const marker = key(handler, messageId);
+    if (this.tables.processed.has(marker) || this.stagedProcessed.has(marker)) return false;
+    this.stagedProcessed.add(marker);
+    return true;
+  }
+
   /** Applies staged writes atomically, or throws without applying any. */
   commit(): void {
+    for (const marker of this.stagedProcessed) {
+      const [handler, messageId] = splitKey(marker);
+      if (this.tables.processed.has(marker)) throw new AlreadyProcessedError(handler, messageId);
+    }
     for (const [staged, { expected }] of this.stagedAggregates) {
       const [category, id] = splitKey(staged);
       const current = this.tables.aggregates.get(category)?.get(id)?.version ?? 0;
@@ -101,6 +115,7 @@ class MemorySession implements DatabaseSession {
       if (document === DELETED) table.delete(id);
       else table.set(id, document);
     }
+    for (const marker of this.stagedProcessed) this.tables.processed.add(marker);
   }
 }
 
