@@ -6,6 +6,8 @@ import type { Redis } from 'ioredis';
  * a reconnecting one would wait for a server that may not come back.
  */
 export async function closeClient(client: Redis): Promise<void> {
+  // Disconnecting an ended client would arm a timer for a socket that is already gone.
+  if (client.status === 'end') return;
   if (client.status !== 'ready') {
     client.disconnect();
     return;

@@ -3,8 +3,14 @@
  * (NOGROUP, WRONGPASS, BUSYGROUP, …); everything else is about the connection.
  */
 
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
+/**
+ * The message of anything thrown. Not `instanceof Error`: errors from Node's core (sockets)
+ * belong to another realm under Jest's VM modules, and would print as `Error: …` twice over.
+ */
+export const messageOf = (error: unknown): string => {
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : String(error);
+};
 
 /** The group (or its stream) does not exist, e.g. after Redis restarted without its data. */
 export const isNoGroupError = (error: unknown): boolean => messageOf(error).includes('NOGROUP');
@@ -27,4 +33,4 @@ export const isTlsError = (error: unknown): boolean => {
 
 /** Redis answered with an error reply (as opposed to the connection failing). */
 export const isReplyError = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ReplyError';
+  (error as { name?: unknown } | null | undefined)?.name === 'ReplyError';

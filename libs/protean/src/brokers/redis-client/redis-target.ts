@@ -6,7 +6,7 @@ import { BrokerConnectionError } from '../errors/broker-connection.error.js';
 import { BrokerError } from '../errors/broker.error.js';
 import { BrokerOperationError } from '../errors/broker-operation.error.js';
 import { redactSecrets, redactUri, secretsOf } from './redact-uri.js';
-import { isAuthenticationError, isReplyError, isTlsError } from './redis-errors.js';
+import { isAuthenticationError, isReplyError, isTlsError, messageOf } from './redis-errors.js';
 
 /** What a connection is for; it names the connection in `CLIENT LIST` and in logs. */
 export type RedisConnectionRole = 'commands' | 'reader' | 'subscriber';
@@ -58,6 +58,8 @@ export class RedisTarget {
       // Timeouts bound every command; ioredis's own retry cap would only add a second clock.
       maxRetriesPerRequest: null,
       connectionName: `protean:${this.brokerName}:${role}`,
+      // How long a closing socket may linger; ours close after QUIT or are already dead.
+      disconnectTimeout: 200,
       retryStrategy: (attempt) =>
         this.fatal ? null : Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
       ...this.tlsOptions(),
@@ -74,7 +76,7 @@ export class RedisTarget {
     if (this.fatal) return this.fatal;
     if (error instanceof BrokerError) return error;
     if (isAuthenticationError(error) || isTlsError(error)) return this.markFatal(error);
-    const message = this.redact(error instanceof Error ? error.message : String(error));
+    const message = this.redact(messageOf(error));
     if (isReplyError(error)) {
       return new BrokerOperationError(
         this.brokerName,
@@ -108,7 +110,7 @@ export class RedisTarget {
       this.logger.error(this.markFatal(error).message);
       return;
     }
-    const message = this.redact(error instanceof Error ? error.message : String(error));
+    const message = this.redact(messageOf(error));
     // A server that is down raises the same error on every retry; say it once.
     if (message !== this.lastConnectionError) {
       this.logger.warn(
@@ -125,7 +127,7 @@ export class RedisTarget {
   }
 
   private markFatal(error: unknown): BrokerConnectionError {
-    const message = this.redact(error instanceof Error ? error.message : String(error));
+    const message = this.redact(messageOf(error));
     this.fatal ??= new BrokerConnectionError(
       this.brokerName,
       `${this.label} could not connect to ${this.redactedUri}: ${message}; ` +

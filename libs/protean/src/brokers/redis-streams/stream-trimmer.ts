@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { isDeadLetterStream } from '../broker.port.js';
+import { messageOf } from '../redis-client/redis-errors.js';
 import type { RedisTarget } from '../redis-client/redis-target.js';
 import { SAFE_TRIM_SCRIPT } from './safe-trim.lua.js';
 
@@ -54,7 +55,7 @@ export class StreamTrimmer {
       .catch((error: unknown) => {
         this.logger.warn(
           `${this.target.label}: trimming "${stream}" failed (retried after more publishes): ` +
-            this.target.redact(error instanceof Error ? error.message : String(error)),
+            this.target.redact(messageOf(error)),
         );
       })
       // Entries published while this trim ran are counted; they may make another one due.
