@@ -286,6 +286,8 @@ export function describeBrokerConformance(label: string, target: ConformanceTarg
         expect(await broker.inspectDeadLetter(first, stream)).toEqual(listed[0]);
         expect(await broker.inspectDeadLetter(first)).toEqual(listed[0]);
         expect(await broker.inspectDeadLetter('1-1', stream)).toBeUndefined();
+        expect(await broker.inspectDeadLetter('not-an-id')).toBeUndefined();
+        expect(await broker.replayDeadLetter('not-an-id', stream)).toBe(false);
 
         await broker.ensureGroup(stream, 'G', '$');
         expect(await broker.replayDeadLetter(first, stream)).toBe(true);

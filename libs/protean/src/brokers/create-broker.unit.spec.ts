@@ -23,4 +23,10 @@ describe('createBroker', () => {
     expect(broker.provider).toBe(provider);
     await broker.close();
   });
+
+  it('refuses a Redis provider without a URI, naming the key', () => {
+    expect(() => createBroker('events', { ...config('redis'), uri: undefined })).toThrow(
+      'Broker "events" (redis) needs a URI: set brokers.events.uri',
+    );
+  });
 });

@@ -8,6 +8,9 @@ const STREAM_ID = /^(\d+)-(\d+)$/;
 /** The smallest possible id: "before everything" for a group created from `0`. */
 export const ZERO_STREAM_ID = '0-0';
 
+/** Whether `id` has the `<ms>-<seq>` form (ids typed by a user may not). */
+export const isStreamId = (id: string): boolean => STREAM_ID.test(id);
+
 /** Orders two `<ms>-<seq>` ids; negative when `a` comes first. */
 export function compareStreamIds(a: string, b: string): number {
   const left = STREAM_ID.exec(a);

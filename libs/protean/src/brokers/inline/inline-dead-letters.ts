@@ -7,6 +7,7 @@ import {
 } from '../broker.port.js';
 import { fromDeadLetterFields, toDeadLetterFields } from '../dead-letter-fields.js';
 import { DeadLetterNotReplayableError } from '../errors/dead-letter-not-replayable.error.js';
+import { isStreamId } from '../stream-id.js';
 import type { InlineStream } from './inline-stream.js';
 
 /** The streams of an inline broker and how to publish to them, as the DLQ needs them. */
@@ -46,6 +47,7 @@ export class InlineDeadLetters {
 
   /** One dead letter by DLQ entry id. */
   inspect(id: string, stream?: string): DeadLetter | undefined {
+    if (!isStreamId(id)) return undefined;
     for (const dlq of this.dlqNames(stream)) {
       const entry = this.store.existing(dlq)!.find(id);
       if (entry) return fromDeadLetterFields(entry.id, originalStreamOf(dlq), entry.fields);

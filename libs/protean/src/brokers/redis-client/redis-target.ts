@@ -31,6 +31,12 @@ export class RedisTarget {
     readonly provider: string,
     private readonly settings: BrokerSettings,
   ) {
+    if (!settings.uri) {
+      throw new BrokerError(
+        brokerName,
+        `Broker "${brokerName}" (${provider}) needs a URI: set brokers.${brokerName}.uri`,
+      );
+    }
     this.redactedUri = redactUri(settings.uri);
     this.secrets = secretsOf(settings.uri);
     this.logger = new Logger(`Broker:${brokerName}`);
@@ -65,7 +71,7 @@ export class RedisTarget {
       ...this.tlsOptions(),
       ...overrides,
     };
-    const client = new Redis(this.settings.uri ?? '', options);
+    const client = new Redis(this.settings.uri!, options);
     client.on('error', (error: unknown) => this.onConnectionError(role, error));
     client.on('ready', () => this.onReady(role));
     return client;

@@ -8,6 +8,7 @@ import {
 import { fromDeadLetterFields, toDeadLetterFields } from '../dead-letter-fields.js';
 import { DeadLetterNotReplayableError } from '../errors/dead-letter-not-replayable.error.js';
 import type { RedisTarget } from '../redis-client/redis-target.js';
+import { isStreamId } from '../stream-id.js';
 import { unwrapPipelineResults } from '../redis-client/pipeline-results.js';
 import { parseEntries } from './stream-reply.parser.js';
 
@@ -51,6 +52,8 @@ export class RedisDeadLetters {
 
   /** One dead letter by its DLQ entry id. */
   async inspect(id: string, stream?: string): Promise<DeadLetter | undefined> {
+    // A mistyped id is not found, rather than a Redis syntax error.
+    if (!isStreamId(id)) return undefined;
     const keys = await this.dlqKeys(stream);
     const pipeline = this.client.pipeline();
     for (const key of keys) pipeline.xrange(key, id, id);
