@@ -1,4 +1,5 @@
 import type { Broker } from '#protean/brokers/broker.port';
+import { AmbiguousDeadLetterIdError } from '#protean/brokers/errors/ambiguous-dead-letter-id.error';
 import { Redis } from 'ioredis';
 import { redisBroker } from '../support/redis-broker.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
@@ -50,7 +51,8 @@ describe('redis: dead letters across streams', () => {
 
   it('lists, inspects and purges dead letters of every stream', async () => {
     const a = await broker.deadLetter('bookshelf::book', '{"n":2}', provenance('6-0'));
-    const b = await broker.deadLetter('external-orders', 'not json', provenance('7-0'));
+    // An id of its own, so that looking it up without the stream is unambiguous.
+    const b = (await raw.xadd('external-orders:dlq', '9999999999999-7', 'data', 'not json'))!;
     await raw.set('unrelated:dlq', 'a string, not a stream');
 
     const all = await broker.listDeadLetters();
@@ -64,9 +66,23 @@ describe('redis: dead letters across streams', () => {
       data: 'not json',
     });
     expect(await broker.inspectDeadLetter(a, 'external-orders')).toBeUndefined();
+    expect(await broker.inspectDeadLetter(a, 'bookshelf::book')).toMatchObject({ data: '{"n":2}' });
 
     expect(await broker.purgeDeadLetters()).toBe(3);
     expect(await broker.listDeadLetters()).toEqual([]);
     expect(await raw.get('unrelated:dlq')).toBe('a string, not a stream');
+  });
+
+  it('refuses an id found in several DLQs unless the stream is named', async () => {
+    await raw.xadd('first:dlq', '5-5', 'data', '"one"', 'stream', 'first');
+    await raw.xadd('second:dlq', '5-5', 'data', '"two"', 'stream', 'second');
+    await expect(broker.inspectDeadLetter('5-5')).rejects.toThrow(AmbiguousDeadLetterIdError);
+    await expect(broker.replayDeadLetter('5-5')).rejects.toThrow(
+      'Dead letter 5-5 exists in several DLQs ("first", "second"); name the stream',
+    );
+    expect(await broker.inspectDeadLetter('5-5', 'second')).toMatchObject({ data: '"two"' });
+    expect(await broker.replayDeadLetter('5-5', 'first')).toBe(true);
+    expect((await raw.xrange('first', '-', '+'))[0][1]).toEqual(['data', '"one"']);
+    expect(await broker.inspectDeadLetter('5-5')).toMatchObject({ stream: 'second' });
   });
 });

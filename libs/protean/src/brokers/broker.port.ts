@@ -152,7 +152,10 @@ export interface Broker {
   ): Promise<string>;
   /** Dead letters of one stream, or of every stream when `stream` is omitted. */
   listDeadLetters(stream?: string, limit?: number): Promise<DeadLetter[]>;
-  /** One dead letter by its DLQ entry id, or `undefined`. */
+  /**
+   * One dead letter by its DLQ entry id, or `undefined`. Ids are unique per DLQ only: without
+   * `stream`, an id found in several DLQs is refused (AmbiguousDeadLetterIdError).
+   */
   inspectDeadLetter(id: string, stream?: string): Promise<DeadLetter | undefined>;
   /** Publishes a dead letter back to its stream, then removes it from the DLQ. */
   replayDeadLetter(id: string, stream?: string): Promise<boolean>;

@@ -3,6 +3,7 @@ export * from './broker-settings.js';
 export * from './broker-registry.js';
 export * from './create-broker.js';
 export * from './inject-broker.decorator.js';
+export * from './errors/ambiguous-dead-letter-id.error.js';
 export * from './errors/broker.error.js';
 export * from './errors/broker-closed.error.js';
 export * from './errors/broker-connection.error.js';

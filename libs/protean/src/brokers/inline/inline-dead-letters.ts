@@ -6,6 +6,7 @@ import {
   type DeadLetterProvenance,
 } from '../broker.port.js';
 import { fromDeadLetterFields, toDeadLetterFields } from '../dead-letter-fields.js';
+import { AmbiguousDeadLetterIdError } from '../errors/ambiguous-dead-letter-id.error.js';
 import { DeadLetterNotReplayableError } from '../errors/dead-letter-not-replayable.error.js';
 import { isStreamId } from '../stream-id.js';
 import type { InlineStream } from './inline-stream.js';
@@ -45,14 +46,18 @@ export class InlineDeadLetters {
     return letters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
   }
 
-  /** One dead letter by DLQ entry id. */
+  /** One dead letter by DLQ entry id; without a stream, the id must be in one DLQ only. */
   inspect(id: string, stream?: string): DeadLetter | undefined {
     if (!isStreamId(id)) return undefined;
-    for (const dlq of this.dlqNames(stream)) {
+    const found = this.dlqNames(stream).flatMap((dlq) => {
       const entry = this.store.existing(dlq)!.find(id);
-      if (entry) return fromDeadLetterFields(entry.id, originalStreamOf(dlq), entry.fields);
+      return entry ? [fromDeadLetterFields(entry.id, originalStreamOf(dlq), entry.fields)] : [];
+    });
+    if (found.length > 1) {
+      const streams = found.map((letter) => letter.stream);
+      throw new AmbiguousDeadLetterIdError(this.store.brokerName, id, streams);
     }
-    return undefined;
+    return found[0];
   }
 
   /** Publishes a dead letter back to its stream, then removes it from the DLQ. */

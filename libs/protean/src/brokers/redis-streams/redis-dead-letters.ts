@@ -6,6 +6,7 @@ import {
   type DeadLetterProvenance,
 } from '../broker.port.js';
 import { fromDeadLetterFields, toDeadLetterFields } from '../dead-letter-fields.js';
+import { AmbiguousDeadLetterIdError } from '../errors/ambiguous-dead-letter-id.error.js';
 import { DeadLetterNotReplayableError } from '../errors/dead-letter-not-replayable.error.js';
 import type { RedisTarget } from '../redis-client/redis-target.js';
 import { isStreamId } from '../stream-id.js';
@@ -50,7 +51,7 @@ export class RedisDeadLetters {
     return letters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
   }
 
-  /** One dead letter by its DLQ entry id. */
+  /** One dead letter by its DLQ entry id; without a stream, the id must be in one DLQ only. */
   async inspect(id: string, stream?: string): Promise<DeadLetter | undefined> {
     // A mistyped id is not found, rather than a Redis syntax error.
     if (!isStreamId(id)) return undefined;
@@ -60,7 +61,15 @@ export class RedisDeadLetters {
     const replies = await this.attempt(`inspect dead letter ${id}`, async () =>
       unwrapPipelineResults(await pipeline.exec()),
     );
-    return keys.flatMap((key, index) => this.toLetters(key, replies[index]))[0];
+    const found = keys.flatMap((key, index) => this.toLetters(key, replies[index]));
+    if (found.length > 1) {
+      throw new AmbiguousDeadLetterIdError(
+        this.target.brokerName,
+        id,
+        found.map((letter) => letter.stream),
+      );
+    }
+    return found[0];
   }
 
   /** Publishes a dead letter back to its stream, then deletes it from the DLQ. */
