@@ -31,26 +31,26 @@ describe('redis: credentials', () => {
     const admin = new Redis(server.url(`:${ADMIN_PASSWORD}`));
     await admin.acl('SETUSER', 'app', 'on', `>${APP_PASSWORD}`, '~*', '&*', '+@all');
     admin.disconnect();
-  });
+  }, 15_000);
 
   afterAll(async () => {
     await Promise.all(brokers.map((broker) => broker.close()));
     await server.kill();
-  });
+  }, 15_000);
 
   it('connects with the default user’s password', async () => {
     const broker = open(server.url(`:${ADMIN_PASSWORD}`));
     await broker.ping();
     await broker.publish({ stream: 'password', data: '{}' });
     expect(await readUntil(broker, 'password', 'G', 'c', 1)).toHaveLength(1);
-  });
+  }, 15_000);
 
   it('connects as an ACL user', async () => {
     const broker = open(server.url(`app:${APP_PASSWORD}`));
     await broker.ping();
     await broker.publish({ stream: 'acl', data: '{}' });
     expect(await readUntil(broker, 'acl', 'G', 'c', 1)).toHaveLength(1);
-  });
+  }, 15_000);
 
   it.each([
     ['the default user', `:${WRONG_PASSWORD}`, /redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: WRONGPASS/],
@@ -93,6 +93,7 @@ describe('redis: credentials', () => {
         logs.restore();
       }
     },
+    15_000,
   );
 
   it('fails fast without a password where one is required', async () => {
@@ -100,14 +101,14 @@ describe('redis: credentials', () => {
     await expect(within(broker.ping(), 3000, 'ping without a password')).rejects.toThrow(
       /^Broker "events" \(redis\) could not connect to redis:\/\/127\.0\.0\.1:\d+: .*NOAUTH/,
     );
-  });
+  }, 15_000);
 
   it('fails fast on a wrong password with redis_pubsub too', async () => {
     const broker = open(server.url(`:${WRONG_PASSWORD}`), 'redis_pubsub');
     const failure = within(broker.ensureGroup('news', 'G'), 3000, 'subscribing');
     await expect(failure).rejects.toThrow(/^Broker "events" \(redis_pubsub\) could not connect/);
     await expect(failure).rejects.not.toThrow(WRONG_PASSWORD);
-  });
+  }, 15_000);
 
   it('fails within the command timeout when nothing listens, saying why', async () => {
     const port = await freePort();
@@ -125,5 +126,5 @@ describe('redis: credentials', () => {
       /^Broker "events" \(redis\) at redis:\/\/:\*\*\*@.*ECONNREFUSED/,
     );
     await expect(failure).rejects.not.toThrow(WRONG_PASSWORD);
-  });
+  }, 15_000);
 });

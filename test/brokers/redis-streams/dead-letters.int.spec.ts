@@ -25,7 +25,7 @@ describe('redis: dead letters across streams', () => {
     server = await SpawnedRedis.start();
     broker = redisBroker(server.url());
     raw = new Redis(server.url());
-  });
+  }, 15_000);
 
   afterAll(async () => {
     raw.disconnect();

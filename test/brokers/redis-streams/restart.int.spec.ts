@@ -20,7 +20,7 @@ describe('redis: a restart of Redis under a blocked consumer', () => {
   beforeAll(async () => {
     server = await SpawnedRedis.start();
     broker = redisBroker(server.url(), { read_timeout_grace_ms: 1000 });
-  });
+  }, 15_000);
 
   afterAll(async () => {
     await broker.close();

@@ -19,13 +19,13 @@ describe('redis: TLS (rediss://)', () => {
 
   beforeAll(async () => {
     server = await SpawnedRedis.start([], certificates);
-  });
+  }, 15_000);
 
   afterAll(async () => {
     await Promise.all(brokers.map((broker) => broker.close()));
     await server.kill();
     certificates.remove();
-  });
+  }, 15_000);
 
   it('publishes and reads over TLS when the CA is configured', async () => {
     const broker = open(certificates.ca);
@@ -34,7 +34,7 @@ describe('redis: TLS (rediss://)', () => {
     await broker.publish({ stream: 'secure', data: '{"tls":true}' });
     const [message] = await readUntil(broker, 'secure', 'G', 'c', 1);
     expect(message.data).toBe('{"tls":true}');
-  });
+  }, 15_000);
 
   it('fails fast, naming the broker, when the certificate cannot be verified', async () => {
     const broker = open();
@@ -43,5 +43,5 @@ describe('redis: TLS (rediss://)', () => {
     await expect(failure).rejects.toThrow(
       /^Broker "default" \(redis\) could not connect to rediss:\/\/127\.0\.0\.1:\d+: .*certificate/,
     );
-  });
+  }, 15_000);
 });

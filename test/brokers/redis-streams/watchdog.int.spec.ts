@@ -17,13 +17,13 @@ describe('redis: the blocking-read watchdog', () => {
   beforeAll(async () => {
     server = await SpawnedRedis.start();
     broker = redisBroker(server.url(), { read_timeout_grace_ms: 300, command_timeout_ms: 2000 });
-  });
+  }, 15_000);
 
   afterAll(async () => {
     server.resume();
     await broker.close();
     await server.kill();
-  });
+  }, 15_000);
 
   it('fails a read that outlives its block time, then reads again once Redis answers', async () => {
     await broker.ensureGroup('jobs', 'G');
@@ -44,16 +44,16 @@ describe('redis: the blocking-read watchdog', () => {
     await broker.publish({ stream: 'jobs', data: '{"n":1}' });
     const [message] = await readUntil(broker, 'jobs', 'G', 'c', 1);
     expect(message.data).toBe('{"n":1}');
-  });
+  }, 15_000);
 
   it('publishes and acknowledges while a read is blocked', async () => {
     await broker.ensureGroup('idle', 'G');
-    const blocked = broker.read('idle', 'G', 'c', { count: 1, blockMs: 3000 });
+    const blocked = broker.read('idle', 'G', 'c', { count: 1, blockMs: 2000 });
     const publishing = broker.publish({ stream: 'other', data: '{}' }).then(() => 'publish');
     const acking = broker.ack('other', 'G', ['1-0']).then(() => 'ack');
     const first = await Promise.race([publishing, acking, blocked.then(() => 'read')]);
     expect(first).not.toBe('read');
     await expect(Promise.all([publishing, acking])).resolves.toEqual(['publish', 'ack']);
     await blocked;
-  });
+  }, 15_000);
 });
