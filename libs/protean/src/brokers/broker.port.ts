@@ -103,6 +103,8 @@ export interface StreamInfo {
 export interface Broker {
   /** The configured name (`default`, or the key under `[brokers.*]`). */
   readonly name: string;
+  /** The configured provider (`inline`, `redis`, `redis_pubsub`), for messages and health. */
+  readonly provider: string;
   readonly capabilities: BrokerCapabilities;
 
   /** Publishes one entry; resolves to its entry id. Refuses data over the payload limit. */
@@ -110,9 +112,16 @@ export interface Broker {
   /** Publishes several entries in one round trip where possible; ids in input order. */
   publishBatch(messages: readonly OutgoingMessage[]): Promise<string[]>;
 
-  /** Creates the group if absent (with the stream). `from` is `0` (everything) or `$` (new only). */
+  /**
+   * Creates the group if absent (with the stream). `from` is `0` (everything, the default, so a
+   * handler deployed after its first messages still sees them) or `$` (new only). An existing
+   * group is left where it is.
+   */
   ensureGroup(stream: string, group: string, from?: '0' | '$'): Promise<void>;
-  /** New entries for the group, delivered to `consumer`; waits at most `blockMs`. */
+  /**
+   * New entries for the group, delivered to `consumer`; waits at most `blockMs`. A group that
+   * does not exist (never created, or lost by a broker restart) is created from `0` first.
+   */
   read(
     stream: string,
     group: string,
@@ -121,7 +130,11 @@ export interface Broker {
   ): Promise<ReceivedMessage[]>;
   /** Acknowledges entries of a group; resolves to how many were pending. */
   ack(stream: string, group: string, ids: readonly string[]): Promise<number>;
-  /** Entries pending for other consumers longer than `minIdleMs`, now delivered to `consumer`. */
+  /**
+   * Entries of the group pending longer than `minIdleMs` (whichever consumer holds them: a dead
+   * one, or `consumer` itself before a restart), now delivered to `consumer`; each delivery
+   * raises the entry's delivery count.
+   */
   reclaim(
     stream: string,
     group: string,
@@ -139,12 +152,22 @@ export interface Broker {
   ): Promise<string>;
   /** Dead letters of one stream, or of every stream when `stream` is omitted. */
   listDeadLetters(stream?: string, limit?: number): Promise<DeadLetter[]>;
-  /** One dead letter by its DLQ entry id, or `undefined`. */
+  /**
+   * One dead letter by its DLQ entry id, or `undefined`. Ids are unique per DLQ only: without
+   * `stream`, an id found in several DLQs is refused (AmbiguousDeadLetterIdError).
+   */
   inspectDeadLetter(id: string, stream?: string): Promise<DeadLetter | undefined>;
   /** Publishes a dead letter back to its stream, then removes it from the DLQ. */
   replayDeadLetter(id: string, stream?: string): Promise<boolean>;
   /** Removes dead letters (of one stream or all); resolves to how many. */
   purgeDeadLetters(stream?: string): Promise<number>;
+
+  /**
+   * Applies `max_stream_length` now: drops the oldest entries beyond it, but never one that a
+   * group has not acknowledged or not yet received. Resolves to how many were dropped. Adapters
+   * also trim on their own after publishing; `<stream>:dlq` streams are never trimmed.
+   */
+  trim(stream: string): Promise<number>;
 
   /** Length, groups, pending and lag of a stream. */
   streamInfo(stream: string): Promise<StreamInfo>;
@@ -156,3 +179,9 @@ export interface Broker {
 
 /** The DLQ stream of a stream. */
 export const deadLetterStream = (stream: string): string => `${stream}:dlq`;
+
+/** Whether a stream is itself a DLQ (its name ends in `:dlq`). */
+export const isDeadLetterStream = (stream: string): boolean => stream.endsWith(':dlq');
+
+/** The stream a DLQ belongs to: `orders:dlq` → `orders`. */
+export const originalStreamOf = (dlqStream: string): string => dlqStream.slice(0, -':dlq'.length);

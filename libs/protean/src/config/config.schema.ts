@@ -89,6 +89,20 @@ const brokerSchema = z
     max_payload_bytes: integer(1024).default(1024 * 1024),
     /** Approximate stream length kept by trimming; 0 keeps everything. */
     max_stream_length: integer(0).default(0),
+    /*
+     * The keys below are optional rather than defaulted so that the built-in default broker
+     * stays valid as written; the adapters apply the defaults named in each comment.
+     */
+    /** Longest wait for a connection (TCP, TLS, AUTH) before a command fails; default 5000. */
+    connect_timeout_ms: integer(100).optional(),
+    /** Longest wait for a non-blocking command's reply; default 5000. */
+    command_timeout_ms: integer(100).optional(),
+    /** A blocking read that outlives its block time by this much is failed; default 2000. */
+    read_timeout_grace_ms: integer(100).optional(),
+    /** PEM file of the CA that signed the server's certificate, for `rediss://`. */
+    tls_ca_file: z.string().min(1).optional(),
+    /** `redis_pubsub`: messages kept per subscribed group until read; default 10000. */
+    pubsub_buffer_size: integer(1).optional(),
   })
   .superRefine((broker, ctx) => {
     if (broker.provider !== 'inline' && !broker.uri) {

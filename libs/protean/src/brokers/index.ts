@@ -1,0 +1,18 @@
+export * from './broker.port.js';
+export * from './broker-settings.js';
+export * from './broker-registry.js';
+export * from './create-broker.js';
+export * from './inject-broker.decorator.js';
+export * from './errors/ambiguous-dead-letter-id.error.js';
+export * from './errors/broker.error.js';
+export * from './errors/broker-closed.error.js';
+export * from './errors/broker-connection.error.js';
+export * from './errors/broker-operation.error.js';
+export * from './errors/broker-read-timeout.error.js';
+export * from './errors/dead-letter-not-replayable.error.js';
+export * from './errors/payload-too-large.error.js';
+export * from './errors/unknown-broker.error.js';
+export * from './errors/unsupported-broker-operation.error.js';
+export { InlineBroker } from './inline/inline.broker.js';
+export { RedisStreamsBroker } from './redis-streams/redis-streams.broker.js';
+export { RedisPubSubBroker } from './redis-pubsub/redis-pubsub.broker.js';

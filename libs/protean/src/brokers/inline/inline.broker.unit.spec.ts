@@ -1,0 +1,59 @@
+import { InlineBroker } from './inline.broker.js';
+
+describe('InlineBroker on a controlled clock', () => {
+  let now = 1_000;
+  const broker = new InlineBroker(
+    'default',
+    { maxPayloadBytes: 1024 * 1024, maxStreamLength: 0 },
+    () => now,
+  );
+
+  afterAll(() => broker.close());
+
+  it('reclaims only after the idle time, raising the delivery count each time', async () => {
+    await broker.ensureGroup('s', 'G');
+    const [id] = await broker.publishBatch([{ stream: 's', data: '{}' }]);
+    await broker.read('s', 'G', 'a', { count: 1, blockMs: 0 });
+
+    now += 999;
+    expect(await broker.reclaim('s', 'G', 'b', { minIdleMs: 1000, count: 10 })).toEqual([]);
+    now += 1;
+    const [second] = await broker.reclaim('s', 'G', 'b', { minIdleMs: 1000, count: 10 });
+    expect(second).toMatchObject({ id, deliveryCount: 2 });
+
+    now += 1000;
+    const [third] = await broker.reclaim('s', 'G', 'c', { minIdleMs: 1000, count: 10 });
+    expect(third.deliveryCount).toBe(3);
+    expect(await broker.deliveryCount('s', 'G', id)).toBe(3);
+    expect((await broker.streamInfo('s')).groups[0].consumers).toBe(3);
+  });
+
+  it('dead-letters a message and replays it onto its stream', async () => {
+    await broker.ensureGroup('d', 'G');
+    await broker.publish({ stream: 'd', data: '{}' });
+    const [message] = await broker.read('d', 'G', 'a', { count: 1, blockMs: 0 });
+    const dlqId = await broker.deadLetter('d', message.data, {
+      originalId: message.id,
+      group: 'G',
+      consumer: 'a',
+      error: 'boom',
+      attempts: 1,
+      failedAt: new Date(now).toISOString(),
+    });
+    expect(await broker.listDeadLetters('d')).toHaveLength(1);
+    expect(await broker.replayDeadLetter(dlqId, 'd')).toBe(true);
+    expect(await broker.listDeadLetters('d')).toEqual([]);
+    const [replayed] = await broker.read('d', 'G', 'a', { count: 1, blockMs: 0 });
+    expect(replayed.data).toBe(message.data);
+    expect(replayed.id).not.toBe(message.id);
+  });
+
+  it('refuses unbounded or empty reads', async () => {
+    await expect(broker.read('s', 'G', 'a', { count: 0, blockMs: 0 })).rejects.toThrow(
+      'read count must be >= 1',
+    );
+    await expect(broker.read('s', 'G', 'a', { count: 1, blockMs: Infinity })).rejects.toThrow(
+      'blockMs must be a finite number',
+    );
+  });
+});

@@ -1,0 +1,12 @@
+import { createBroker } from '#protean/brokers/create-broker';
+import { describeBrokerConformance } from './broker-conformance.js';
+
+describeBrokerConformance('inline', {
+  create: (overrides) =>
+    createBroker('default', {
+      provider: 'inline',
+      max_payload_bytes: 1024 * 1024,
+      max_stream_length: 0,
+      ...overrides,
+    }),
+});

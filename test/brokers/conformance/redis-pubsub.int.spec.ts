@@ -1,0 +1,14 @@
+import { createBroker } from '#protean/brokers/create-broker';
+import { REDIS_URL } from '../support/redis-keys.js';
+import { describeBrokerConformance } from './broker-conformance.js';
+
+describeBrokerConformance('redis_pubsub', {
+  create: (overrides) =>
+    createBroker('default', {
+      provider: 'redis_pubsub',
+      uri: REDIS_URL,
+      max_payload_bytes: 1024 * 1024,
+      max_stream_length: 0,
+      ...overrides,
+    }),
+});

@@ -1,0 +1,18 @@
+import { createBroker } from '#protean/brokers/create-broker';
+import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
+import { describeBrokerConformance } from './broker-conformance.js';
+
+const cleaner = rawRedis();
+afterAll(() => cleaner.disconnect());
+
+describeBrokerConformance('redis', {
+  create: (overrides) =>
+    createBroker('default', {
+      provider: 'redis',
+      uri: REDIS_URL,
+      max_payload_bytes: 1024 * 1024,
+      max_stream_length: 0,
+      ...overrides,
+    }),
+  cleanup: (streams) => deleteStreams(cleaner, streams),
+});

@@ -1,0 +1,47 @@
+import type { Broker } from '#protean/brokers/broker.port';
+import { BrokerConnectionError } from '#protean/brokers/errors/broker-connection.error';
+import { within } from '../support/eventually.js';
+import { readUntil } from '../support/read-until.js';
+import { redisBroker } from '../support/redis-broker.js';
+import { SpawnedRedis } from '../support/spawned-redis.js';
+import { makeTlsCertificates } from '../support/tls-certificates.js';
+
+/* `rediss://`: TLS to a private redis-server whose certificate a throw-away CA signed. */
+describe('redis: TLS (rediss://)', () => {
+  const certificates = makeTlsCertificates();
+  let server: SpawnedRedis;
+  const brokers: Broker[] = [];
+  const open = (tlsCaFile?: string) => {
+    const broker = redisBroker(server.url(), { tls_ca_file: tlsCaFile });
+    brokers.push(broker);
+    return broker;
+  };
+
+  beforeAll(async () => {
+    server = await SpawnedRedis.start([], certificates);
+  }, 15_000);
+
+  afterAll(async () => {
+    await Promise.all(brokers.map((broker) => broker.close()));
+    await server.kill();
+    certificates.remove();
+  }, 15_000);
+
+  it('publishes and reads over TLS when the CA is configured', async () => {
+    const broker = open(certificates.ca);
+    expect(server.url()).toMatch(/^rediss:\/\//);
+    await broker.ping();
+    await broker.publish({ stream: 'secure', data: '{"tls":true}' });
+    const [message] = await readUntil(broker, 'secure', 'G', 'c', 1);
+    expect(message.data).toBe('{"tls":true}');
+  }, 15_000);
+
+  it('fails fast, naming the broker, when the certificate cannot be verified', async () => {
+    const broker = open();
+    const failure = within(broker.ping(), 4000, 'ping with an unknown CA');
+    await expect(failure).rejects.toThrow(BrokerConnectionError);
+    await expect(failure).rejects.toThrow(
+      /^Broker "default" \(redis\) could not connect to rediss:\/\/127\.0\.0\.1:\d+: .*certificate/,
+    );
+  }, 15_000);
+});
