@@ -256,6 +256,23 @@ export function describeBrokerConformance(label: string, target: ConformanceTarg
       },
     );
 
+    when('acknowledgements')(
+      'claims named pending entries for a retry, raising their delivery count, and never acknowledged ones',
+      async () => {
+        const stream = newStream();
+        await broker.ensureGroup(stream, 'G');
+        await broker.publishBatch([1, 2].map((n) => ({ stream, data: json(n) })));
+        const [first, second] = await broker.read(stream, 'G', 'worker', { count: 10, blockMs: 0 });
+        await broker.ack(stream, 'G', [second.id]);
+
+        const claimed = await broker.claim(stream, 'G', 'worker', [first.id, second.id]);
+        expect(claimed).toEqual([{ id: first.id, stream, data: json(1), deliveryCount: 2 }]);
+        expect(await broker.claim(stream, 'G', 'other', [first.id], 60_000)).toEqual([]);
+        expect(await broker.deliveryCount(stream, 'G', first.id)).toBe(2);
+        expect(await broker.claim(stream, 'unknown-group', 'worker', [first.id])).toEqual([]);
+      },
+    );
+
     unless('acknowledgements')(
       'treats ack, reclaim and deliveryCount as harmless no-ops',
       async () => {
@@ -265,6 +282,7 @@ export function describeBrokerConformance(label: string, target: ConformanceTarg
           broker.reclaim(stream, 'G', 'c', { minIdleMs: 0, count: 10 }),
         ).resolves.toEqual([]);
         await expect(broker.deliveryCount(stream, 'G', '1-0')).resolves.toBe(0);
+        await expect(broker.claim(stream, 'G', 'c', ['1-0'])).resolves.toEqual([]);
       },
     );
 

@@ -141,6 +141,18 @@ export interface Broker {
     consumer: string,
     options: ReclaimOptions,
   ): Promise<ReceivedMessage[]>;
+  /**
+   * Takes the given pending entries of the group for `consumer` — a retry after backoff —
+   * raising their delivery counts. Entries no longer pending (acknowledged, or claimed by
+   * another consumer less than `minIdleMs` ago) are left out of the result.
+   */
+  claim(
+    stream: string,
+    group: string,
+    consumer: string,
+    ids: readonly string[],
+    minIdleMs?: number,
+  ): Promise<ReceivedMessage[]>;
   /** Current delivery count of a pending entry of a group (0 when not pending). */
   deliveryCount(stream: string, group: string, id: string): Promise<number>;
 

@@ -56,6 +56,26 @@ export class InlineGroup {
     return claimed;
   }
 
+  /** Moves the given pending entries idle at least `minIdleMs` to `consumer`, like XCLAIM. */
+  claimIds(
+    consumer: string,
+    ids: readonly string[],
+    minIdleMs: number,
+    now: number,
+  ): { id: string; deliveryCount: number }[] {
+    this.consumers.add(consumer);
+    const claimed: { id: string; deliveryCount: number }[] = [];
+    for (const id of ids) {
+      const record = this.pending.get(id);
+      if (!record || now - record.deliveredAt < minIdleMs) continue;
+      record.consumer = consumer;
+      record.deliveredAt = now;
+      record.deliveryCount += 1;
+      claimed.push({ id, deliveryCount: record.deliveryCount });
+    }
+    return claimed;
+  }
+
   /** Acknowledges entries; resolves to how many were pending. */
   acknowledge(ids: readonly string[]): number {
     let acknowledged = 0;

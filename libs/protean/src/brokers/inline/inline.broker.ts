@@ -124,6 +124,24 @@ export class InlineBroker implements Broker {
   }
 
   /** @inheritdoc */
+  async claim(
+    stream: string,
+    group: string,
+    consumer: string,
+    ids: readonly string[],
+    minIdleMs = 0,
+  ): Promise<ReceivedMessage[]> {
+    this.assertOpen('claim');
+    const target = this.streams.get(stream);
+    const state = target?.groups.get(group);
+    if (!target || !state) return [];
+    return state
+      .claimIds(consumer, ids, minIdleMs, this.now())
+      .filter(({ id }) => Boolean(target.find(id)))
+      .map(({ id, deliveryCount }) => ({ id, stream, data: target.find(id)!.fields.data, deliveryCount }));
+  }
+
+  /** @inheritdoc */
   async deliveryCount(stream: string, group: string, id: string): Promise<number> {
     this.assertOpen('deliveryCount');
     return this.streams.get(stream)?.groups.get(group)?.pending.get(id)?.deliveryCount ?? 0;

@@ -139,6 +139,11 @@ export class RedisPubSubBroker implements Broker {
     return [];
   }
 
+  /** Nothing is ever pending, so nothing can be claimed; resolves to []. */
+  async claim(): Promise<ReceivedMessage[]> {
+    return [];
+  }
+
   /** Nothing is ever pending; resolves to 0. */
   async deliveryCount(): Promise<number> {
     return 0;

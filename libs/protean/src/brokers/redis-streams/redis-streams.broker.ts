@@ -180,6 +180,25 @@ export class RedisStreamsBroker implements Broker {
   }
 
   /** @inheritdoc */
+  async claim(
+    stream: string,
+    group: string,
+    consumer: string,
+    ids: readonly string[],
+    minIdleMs = 0,
+  ): Promise<ReceivedMessage[]> {
+    if (ids.length === 0) return [];
+    return this.command(`claim on "${stream}"`, async () => {
+      try {
+        return await this.reclaimer.claim(stream, group, consumer, ids, minIdleMs);
+      } catch (error) {
+        if (isNoGroupError(error)) return [];
+        throw error;
+      }
+    });
+  }
+
+  /** @inheritdoc */
   async deliveryCount(stream: string, group: string, id: string): Promise<number> {
     return this.command(`read the delivery count on "${stream}"`, async () => {
       try {

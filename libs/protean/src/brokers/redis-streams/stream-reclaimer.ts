@@ -4,6 +4,7 @@ import type { ReceivedMessage, ReclaimOptions } from '../broker.port.js';
 import type { RedisTarget } from '../redis-client/redis-target.js';
 import {
   parseAutoClaimReply,
+  parseEntries,
   parsePendingDeliveryCount,
   type RawEntry,
 } from './stream-reply.parser.js';
@@ -62,6 +63,25 @@ export class StreamReclaimer {
     }
     this.cursors.set(key, cursor);
     return this.withDeliveryCounts(stream, group, claimed);
+  }
+
+  /** The given entries, if still pending, now delivered to `consumer` (XCLAIM), with their counts. */
+  async claim(
+    stream: string,
+    group: string,
+    consumer: string,
+    ids: readonly string[],
+    minIdleMs: number,
+  ): Promise<ReceivedMessage[]> {
+    const reply = await this.client.call(
+      'XCLAIM',
+      stream,
+      group,
+      consumer,
+      Math.max(0, Math.floor(minIdleMs)),
+      ...ids,
+    );
+    return this.withDeliveryCounts(stream, group, parseEntries(reply));
   }
 
   private async withDeliveryCounts(
