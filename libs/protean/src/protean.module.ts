@@ -53,8 +53,8 @@ const infrastructure: Provider[] = [
   },
   {
     provide: EVENT_STORE,
-    useFactory: (config: ProteanConfig) => createEventStore(config.event_store),
-    inject: [PROTEAN_CONFIG],
+    useFactory: (config: ProteanConfig, database: Database) => createEventStore(config, database),
+    inject: [PROTEAN_CONFIG, DATABASE],
   },
 ];
 
