@@ -77,6 +77,8 @@ export interface Database extends DatabaseReader {
 export interface SqlExecutor {
   /** The rows the statement returned (none for a statement without `RETURNING`). */
   query<R = Record<string, unknown>>(text: string, parameters?: readonly unknown[]): Promise<R[]>;
+  /** Runs an INSERT, UPDATE or DELETE; resolves to how many rows it touched. */
+  execute(text: string, parameters?: readonly unknown[]): Promise<number>;
 }
 
 /** A SQL database's pool, as the stores that share it see it. */

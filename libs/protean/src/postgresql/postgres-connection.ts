@@ -44,12 +44,11 @@ export class PostgresConnection implements SqlDatabase {
     text: string,
     parameters: readonly unknown[] = [],
   ): Promise<R[]> {
-    const runner = (await this.open()).createQueryRunner();
-    try {
-      return await runStatement<R>(runner, text, parameters, this.target);
-    } finally {
-      await runner.release();
-    }
+    return (await this.run(text, parameters)).records as R[];
+  }
+
+  async execute(text: string, parameters: readonly unknown[] = []): Promise<number> {
+    return (await this.run(text, parameters)).affected;
   }
 
   async transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
@@ -62,8 +61,10 @@ export class PostgresConnection implements SqlDatabase {
     }
     const target = this.target;
     const executor: SqlExecutor = {
-      query: <R>(text: string, parameters: readonly unknown[] = []) =>
-        runStatement<R>(runner, text, parameters, target),
+      query: async <R>(text: string, parameters: readonly unknown[] = []) =>
+        (await runStatement(runner, text, parameters, target)).records as R[],
+      execute: async (text: string, parameters: readonly unknown[] = []) =>
+        (await runStatement(runner, text, parameters, target)).affected,
     };
     try {
       const result = await work(executor);
@@ -108,6 +109,15 @@ export class PostgresConnection implements SqlDatabase {
     if (opening && (await opening.catch(() => undefined))) await this.dataSource.destroy();
   }
 
+  private async run(text: string, parameters: readonly unknown[]): Promise<StatementResult> {
+    const runner = (await this.open()).createQueryRunner();
+    try {
+      return await runStatement(runner, text, parameters, this.target);
+    } finally {
+      await runner.release();
+    }
+  }
+
   private open(): Promise<DataSource> {
     this.opening ??= this.dataSource.initialize().catch((error: unknown) => {
       // Forget the failed attempt, so the next call tries again once the database is back.
@@ -118,15 +128,20 @@ export class PostgresConnection implements SqlDatabase {
   }
 }
 
-async function runStatement<R>(
+interface StatementResult {
+  readonly records: unknown[];
+  readonly affected: number;
+}
+
+async function runStatement(
   runner: QueryRunner,
   text: string,
   parameters: readonly unknown[],
   target: string,
-): Promise<R[]> {
+): Promise<StatementResult> {
   try {
     const result = await runner.query(text, [...parameters], true);
-    return (result.records ?? []) as R[];
+    return { records: (result.records ?? []) as unknown[], affected: result.affected ?? 0 };
   } catch (error) {
     throw translatePostgresError(error, target);
   }
