@@ -14,11 +14,12 @@ import { REDIS_URL, StreamReader, uniqueDomain } from '../../../../test/support/
 import { SpawnedRedis } from '../../../../test/support/spawned-redis.js';
 import { CommandBus } from '../buses/command-bus.js';
 import { loadConfiguration } from '../config/load-configuration.js';
+import type { Database } from '../database/database.port.js';
 import { serializeEnvelope } from '../messages/envelope-codec.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { setupSchema } from '../postgresql/schema-setup.js';
 import { ProteanModule } from '../protean.module.js';
-import { OUTBOX_STORE } from '../protean.tokens.js';
+import { DATABASE, OUTBOX_STORE } from '../protean.tokens.js';
 import { OutboxProcessor } from './outbox-processor.js';
 import type { OutboxStore } from './outbox-store.port.js';
 
@@ -320,12 +321,33 @@ describe('outbox processor', () => {
       broker,
       runOutboxProcessor: true,
     });
+    // Record the order of what matters; the held batch goes on once shutdown asks it to stop.
+    const timeline: string[] = [];
+    const store = nest.get<OutboxStore>(OUTBOX_STORE);
+    const markPublished = store.markPublished.bind(store);
+    store.markPublished = async (...args) => {
+      const marked = await markPublished(...args);
+      timeline.push('batch marked');
+      return marked;
+    };
+    const database = nest.get<Database>(DATABASE);
+    const closeDatabase = database.close.bind(database);
+    database.close = () => {
+      timeline.push('database closing');
+      return closeDatabase();
+    };
+    const processor = nest.get(OutboxProcessor);
+    const stop = processor.stop.bind(processor);
+    processor.stop = () => {
+      release();
+      return stop();
+    };
+
     await nest.get(Counters).bump('c1');
     await publishing;
-    const closed = nest.close();
-    release();
-    await closed;
-    expect(broker.published).toHaveLength(1);
+    await nest.close();
+
+    expect(timeline).toEqual(['batch marked', 'database closing']);
     await expect(outboxRows()).resolves.toMatchObject([{ status: 'published' }]);
   });
 
