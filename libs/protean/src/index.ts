@@ -58,3 +58,7 @@ export * from './observability/protean-health.indicator.js';
 export * from './observability/protean-health.module.js';
 export * from './config/bootstrap-configuration.js';
 export * from './lifecycle/close-on-signals.js';
+
+export type { CliCommand, CliContext } from './cli/cli-command.js';
+export { createCli, defaultCommands, type CliOptions } from './cli/create-cli.js';
+export { runCli } from './cli/run-cli.js';

@@ -104,9 +104,14 @@ export const OLDEST_PENDING_AGE = `
   SELECT extract(epoch FROM now() - created_at)::float8 AS age FROM outbox
   WHERE status IN ${UNPUBLISHED} ORDER BY id LIMIT 1`;
 
+/** Requeues abandoned rows and wakes the processors, as a commit of new rows would. */
 export const RETRY_ABANDONED = `
-  UPDATE outbox SET status = 'pending', retry_count = 0, next_retry_at = now()
-  WHERE status = 'abandoned'`;
+  WITH requeued AS (
+    UPDATE outbox SET status = 'pending', retry_count = 0, next_retry_at = now()
+    WHERE status = 'abandoned'
+    RETURNING 1
+  )
+  SELECT count(*)::int AS count, pg_notify('${OUTBOX_CHANNEL}', '') AS notified FROM requeued`;
 
 /** Deletes at most $3 rows: published over $1 seconds ago, or abandoned and written over $2 seconds ago. */
 export const CLEANUP_BATCH = `

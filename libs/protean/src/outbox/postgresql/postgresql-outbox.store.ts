@@ -111,7 +111,8 @@ export class PostgresqlOutboxStore implements OutboxStore {
   }
 
   async retryAbandoned(): Promise<number> {
-    return this.pool.execute(RETRY_ABANDONED);
+    const [{ count }] = await this.pool.query<{ count: number }>(RETRY_ABANDONED);
+    return count;
   }
 
   async cleanup(options: OutboxCleanup): Promise<number> {
