@@ -94,3 +94,6 @@ export async function runToExit(script: string, args: string[], env: NodeJS.Proc
   const { code } = await child.exited;
   return { code, stdout: child.stdout, stderr: child.stderr };
 }
+
+/** The test-only outbox relay process (see test/support/bin/outbox-relay.process.ts). */
+export const OUTBOX_RELAY_MAIN = resolve(ROOT, 'dist/test/support/bin/outbox-relay.process.js');
