@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const API_MAIN = resolve(ROOT, 'dist/apps/bookshelf-api/src/main.js');
 export const WORKER_MAIN = resolve(ROOT, 'dist/apps/bookshelf-worker/src/main.js');
-export const CLI_MAIN = resolve(ROOT, 'dist/libs/protean/src/cli/main.js');
+export const CLI_MAIN = resolve(ROOT, 'dist/apps/bookshelf-worker/src/cli.js');
 
 /** A port nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -87,3 +87,13 @@ export async function startApi(args: string[], env: NodeJS.ProcessEnv = {}) {
   ]);
   return { api, url };
 }
+
+/** Runs a Node script to its end; resolves to its exit code and output. */
+export async function runToExit(script: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = new NodeProcess(script, args, env);
+  const { code } = await child.exited;
+  return { code, stdout: child.stdout, stderr: child.stderr };
+}
+
+/** The test-only outbox relay process (see test/support/bin/outbox-relay.process.ts). */
+export const OUTBOX_RELAY_MAIN = resolve(ROOT, 'dist/test/support/bin/outbox-relay.process.js');

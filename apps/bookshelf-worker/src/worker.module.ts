@@ -8,7 +8,10 @@ export class WorkerModule {
   static register(config: ProteanConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ProteanModule.forRoot({ domain: BOOKSHELF_DOMAIN, config }), BookshelfModule],
+      imports: [
+        ProteanModule.forRoot({ domain: BOOKSHELF_DOMAIN, config, runOutboxProcessor: true }),
+        BookshelfModule,
+      ],
     };
   }
 }

@@ -41,6 +41,16 @@ export * from './buses/event-bus.js';
 
 export * from './database/database.port.js';
 export * from './event-store/event-store.port.js';
+export * from './outbox/outbox-store.port.js';
+export * from './outbox/outbox-processor.js';
+export { OutboxWriter } from './outbox/outbox-writer.js';
+export { retryDelaySeconds, type BackoffPolicy } from './outbox/retry-backoff.js';
+export type { BrokerLookup } from './brokers/broker-lookup.js';
+export * from './brokers/broker.port.js';
+export * from './brokers/broker-unavailable.error.js';
+export * from './postgresql/database-unavailable.error.js';
+export * from './postgresql/schema-missing.error.js';
+export { setupSchema, type SchemaSetupResult } from './postgresql/schema-setup.js';
 
 export * from './observability/correlation-context.js';
 export * from './observability/correlation.middleware.js';
@@ -48,3 +58,7 @@ export * from './observability/protean-health.indicator.js';
 export * from './observability/protean-health.module.js';
 export * from './config/bootstrap-configuration.js';
 export * from './lifecycle/close-on-signals.js';
+
+export type { CliCommand, CliContext } from './cli/cli-command.js';
+export { createCli, defaultCommands, type CliOptions } from './cli/create-cli.js';
+export { runCli } from './cli/run-cli.js';

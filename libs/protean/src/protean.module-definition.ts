@@ -10,6 +10,12 @@ export interface ProteanModuleOptions {
   config?: ProteanConfig;
   /** Where to load the configuration from when `config` is not given. */
   configSources?: ConfigurationSources;
+  /**
+   * Run the outbox processor in this application, started at bootstrap and drained at
+   * shutdown — when `enable_outbox` and `server.run_outbox_processor` are also on. The worker
+   * sets it; an API process leaves it off (default) and only writes to the outbox.
+   */
+  runOutboxProcessor?: boolean;
 }
 
 export const {

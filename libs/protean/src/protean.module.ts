@@ -25,6 +25,11 @@ import { UnitOfWorkManager } from './domain/unit-of-work-manager.js';
 import { createEventStore } from './event-store/create-event-store.js';
 import { EventStoreRecorder } from './event-store/event-store-recorder.js';
 import { EnvelopeFactory } from './messages/envelope-factory.js';
+import { createOutboxStore } from './outbox/create-outbox-store.js';
+import { OutboxProcessor } from './outbox/outbox-processor.js';
+import { OutboxWakeup } from './outbox/outbox-wakeup.js';
+import { OutboxWriter } from './outbox/outbox-writer.js';
+import { UnavailableBrokerRegistry } from './brokers/unavailable-broker-registry.js';
 import { CorrelationMiddleware } from './observability/correlation.middleware.js';
 import { ProteanLifecycle } from './protean-lifecycle.js';
 import {
@@ -32,7 +37,14 @@ import {
   PROTEAN_MODULE_OPTIONS,
   type ProteanModuleOptions,
 } from './protean.module-definition.js';
-import { DATABASE, ENVELOPE_FACTORY, EVENT_STORE, PROTEAN_CONFIG } from './protean.tokens.js';
+import {
+  BROKER_REGISTRY,
+  DATABASE,
+  ENVELOPE_FACTORY,
+  EVENT_STORE,
+  OUTBOX_STORE,
+  PROTEAN_CONFIG,
+} from './protean.tokens.js';
 
 const infrastructure: Provider[] = [
   {
@@ -53,7 +65,18 @@ const infrastructure: Provider[] = [
   },
   {
     provide: EVENT_STORE,
-    useFactory: (config: ProteanConfig) => createEventStore(config.event_store),
+    useFactory: (config: ProteanConfig, database: Database) => createEventStore(config, database),
+    inject: [PROTEAN_CONFIG, DATABASE],
+  },
+  {
+    provide: OUTBOX_STORE,
+    useFactory: (database: Database) => createOutboxStore(database),
+    inject: [DATABASE],
+  },
+  {
+    // Issue 3 plugs the broker adapters in here: `new BrokerRegistry(config.brokers)`.
+    provide: BROKER_REGISTRY,
+    useFactory: (config: ProteanConfig) => new UnavailableBrokerRegistry(config.brokers),
     inject: [PROTEAN_CONFIG],
   },
 ];
@@ -63,6 +86,9 @@ const services = [
   UnitOfWorkManager,
   HandlerRunner,
   EventStoreRecorder,
+  OutboxWakeup,
+  OutboxWriter,
+  OutboxProcessor,
   CommandBus,
   EventBus,
   ProteanLifecycle,
@@ -81,6 +107,9 @@ const services = [
     DATABASE,
     EVENT_STORE,
     ENVELOPE_FACTORY,
+    OUTBOX_STORE,
+    BROKER_REGISTRY,
+    OutboxProcessor,
     HandlerRegistry,
     UnitOfWorkManager,
     CommandBus,

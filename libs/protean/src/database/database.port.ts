@@ -45,14 +45,56 @@ export interface DatabaseSession extends DatabaseReader {
    * effects are already committed (exactly-once effects over at-least-once delivery).
    */
   markProcessed(handler: string, messageId: string): Promise<boolean>;
+  /**
+   * Runs `action` right after this transaction commits, synchronously with the commit, and
+   * never after a rollback: for in-process stores (the memory outbox) that must commit together
+   * with the database.
+   */
+  onCommit(action: () => void): void;
+  /**
+   * This transaction's SQL connection, on SQL providers (`postgresql`): stores kept in the same
+   * database (the outbox, the event store) write through it to commit with the aggregates.
+   */
+  readonly sql?: SqlExecutor;
 }
 
 export interface Database extends DatabaseReader {
   /** The configured provider: `memory` or `postgresql`. */
   readonly provider: string;
+  /**
+   * The connection pool, on SQL providers: stores kept in the same database use it for their
+   * own statements outside units of work.
+   */
+  readonly sql?: SqlDatabase;
   /** Runs `work` in one transaction: commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (session: DatabaseSession) => Promise<T>): Promise<T>;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Runs SQL statements with positional parameters (`$1`, `$2`, …). */
+export interface SqlExecutor {
+  /** The rows the statement returned (none for a statement without `RETURNING`). */
+  query<R = Record<string, unknown>>(text: string, parameters?: readonly unknown[]): Promise<R[]>;
+  /** Runs an INSERT, UPDATE or DELETE; resolves to how many rows it touched. */
+  execute(text: string, parameters?: readonly unknown[]): Promise<number>;
+}
+
+/** A SQL database's pool, as the stores that share it see it. */
+export interface SqlDatabase extends SqlExecutor {
+  /** Runs `work` in one transaction of its own: commits when it resolves, rolls back when it throws. */
+  transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotification` for every `NOTIFY` on `channel`, over a dedicated connection that is
+   * re-opened when it drops (`onReconnect` runs then, as notifications may have been missed).
+   * Resolves once listening; the returned function stops.
+   */
+  listen(
+    channel: string,
+    onNotification: () => void,
+    onReconnect?: () => void,
+  ): Promise<() => Promise<void>>;
+  /** Where the database is, without credentials: `host:port/name`. */
+  readonly target: string;
 }

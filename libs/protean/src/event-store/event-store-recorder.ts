@@ -1,9 +1,17 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { UnitOfWorkManager } from '../domain/unit-of-work-manager.js';
+import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { EVENT_STORE } from '../protean.tokens.js';
 import type { EventStore } from './event-store.port.js';
 
-/** Appends every committed event to the event store, in commit order. */
+const eventsOf = (messages: readonly MessageEnvelope[]) =>
+  messages.filter((message) => message.kind === 'EVENT');
+
+/**
+ * Appends every committed event to the event store, in commit order: inside the unit of work's
+ * transaction when the store lives in the same database (events and aggregates commit
+ * together), otherwise right after the commit.
+ */
 @Injectable()
 export class EventStoreRecorder implements OnModuleInit {
   constructor(
@@ -12,8 +20,15 @@ export class EventStoreRecorder implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    if (this.eventStore.joinsUnitOfWork) {
+      this.units.beforeCommit(async (session, messages) => {
+        const events = eventsOf(messages);
+        if (events.length > 0) await this.eventStore.append(events, session);
+      });
+      return;
+    }
     this.units.afterCommit(async (messages) => {
-      const events = messages.filter((message) => message.kind === 'EVENT');
+      const events = eventsOf(messages);
       if (events.length > 0) await this.eventStore.append(events);
     });
   }

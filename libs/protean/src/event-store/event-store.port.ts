@@ -1,3 +1,4 @@
+import type { DatabaseSession } from '../database/database.port.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 
 /** An event as kept by the event store, with its positions. */
@@ -15,7 +16,17 @@ export interface StoredEvent {
  */
 export interface EventStore {
   readonly provider: string;
-  append(envelopes: readonly MessageEnvelope[]): Promise<void>;
+  /**
+   * Whether appends join the unit of work's transaction: an event store kept in the same
+   * database as the aggregates, so events and aggregates commit together. Otherwise events
+   * are appended right after the unit of work commits.
+   */
+  readonly joinsUnitOfWork: boolean;
+  /**
+   * Appends events in order. With `session` (only when {@link joinsUnitOfWork}) the append is
+   * part of that transaction; without, it is a transaction of its own.
+   */
+  append(envelopes: readonly MessageEnvelope[], session?: DatabaseSession): Promise<void>;
   /** Events after `position` over all streams, in order, at most `limit`. */
   readAll(afterPosition: number, limit: number): Promise<StoredEvent[]>;
   /** Events of one aggregate stream (`bookshelf::book-<id>`), in order. */

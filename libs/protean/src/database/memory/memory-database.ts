@@ -36,6 +36,7 @@ class MemorySession implements DatabaseSession {
   >();
   private readonly stagedProjections = new Map<string, ProjectionDocument | typeof DELETED>();
   private readonly stagedProcessed = new Set<string>();
+  private readonly commitActions: Array<() => void> = [];
 
   constructor(private readonly tables: MemoryTables) {}
 
@@ -94,6 +95,10 @@ class MemorySession implements DatabaseSession {
     return true;
   }
 
+  onCommit(action: () => void): void {
+    this.commitActions.push(action);
+  }
+
   /** Applies staged writes atomically, or throws without applying any. */
   commit(): void {
     for (const marker of this.stagedProcessed) {
@@ -116,6 +121,7 @@ class MemorySession implements DatabaseSession {
       else table.set(id, document);
     }
     for (const marker of this.stagedProcessed) this.tables.processed.add(marker);
+    for (const action of this.commitActions) action();
   }
 }
 

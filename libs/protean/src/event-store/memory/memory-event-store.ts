@@ -4,6 +4,7 @@ import type { EventStore, StoredEvent } from '../event-store.port.js';
 /** The `memory` event store: for development and tests; everything is lost at exit. */
 export class MemoryEventStore implements EventStore {
   readonly provider = 'memory';
+  readonly joinsUnitOfWork = false;
   private readonly events: StoredEvent[] = [];
   private readonly streamLengths = new Map<string, number>();
 

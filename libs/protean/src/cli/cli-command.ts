@@ -1,0 +1,32 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Command } from 'commander';
+import type { ProteanConfig } from '../config/config.schema.js';
+
+/** What commands get from the CLI: the configuration, the application, and where to write. */
+export interface CliContext {
+  /**
+   * The configuration, loaded as the applications load it (`.env`, `domain.toml`, `PROTEAN_*`).
+   * An invalid one ends the process with one line and exit code 78.
+   */
+  config(): Promise<ProteanConfig>;
+  /**
+   * Boots the project's domain as a Nest application context (no HTTP, no listeners), runs
+   * `work` with it and closes it. The outbox processor runs in it only when asked.
+   */
+  withApplication<T>(
+    work: (app: INestApplicationContext) => Promise<T>,
+    options?: { runOutboxProcessor?: boolean },
+  ): Promise<T>;
+  /** Normal output (what a script may parse). */
+  readonly stdout: NodeJS.WritableStream;
+  /** Diagnostics. */
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/**
+ * One command (or group of subcommands) of the `protean` CLI. Adding a command is writing one
+ * of these and passing it in `CliOptions.commands`.
+ */
+export interface CliCommand {
+  register(program: Command, context: CliContext): void;
+}

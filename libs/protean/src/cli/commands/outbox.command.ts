@@ -1,0 +1,58 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Command } from 'commander';
+import { ProteanError } from '../../errors/protean.error.js';
+import type { OutboxStats, OutboxStore } from '../../outbox/outbox-store.port.js';
+import { OUTBOX_STATUSES } from '../../outbox/outbox-store.port.js';
+import { OUTBOX_STORE } from '../../protean.tokens.js';
+import type { CliCommand, CliContext } from '../cli-command.js';
+
+/** The outbox of the memory database lives inside the process that writes it. */
+class InProcessOutboxError extends ProteanError {
+  constructor() {
+    super(
+      'The memory outbox exists only inside the running application; ' +
+        'outbox commands need databases.default.provider = "postgresql"',
+    );
+  }
+}
+
+function storeOf(app: INestApplicationContext): OutboxStore {
+  const store = app.get<OutboxStore>(OUTBOX_STORE);
+  if (store.provider === 'memory') throw new InProcessOutboxError();
+  return store;
+}
+
+/** The stats as a small table. */
+export function formatOutboxStats(stats: OutboxStats): string {
+  const width = Math.max(...OUTBOX_STATUSES.map((status) => status.length));
+  const lines = OUTBOX_STATUSES.map(
+    (status) => `${status.padEnd(width)}  ${String(stats.counts[status]).padStart(8)}`,
+  );
+  const age = stats.oldestPendingAgeSeconds;
+  lines.push(`oldest pending: ${age === null ? 'none' : `${age.toFixed(1)} s`}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `outbox status [--json]` and `outbox retry-abandoned`. */
+export const outboxCommand: CliCommand = {
+  register(program: Command, context: CliContext): void {
+    const outbox = program.command('outbox').description('the transactional outbox');
+    outbox
+      .command('status')
+      .description('rows by status and the age of the oldest unpublished row')
+      .option('--json', 'print JSON')
+      .action(async (options: { json?: boolean }) => {
+        const stats = await context.withApplication((app) => storeOf(app).stats());
+        context.stdout.write(
+          options.json ? `${JSON.stringify(stats)}\n` : formatOutboxStats(stats),
+        );
+      });
+    outbox
+      .command('retry-abandoned')
+      .description('requeue abandoned rows as pending, with no attempts counted')
+      .action(async () => {
+        const requeued = await context.withApplication((app) => storeOf(app).retryAbandoned());
+        context.stdout.write(`Requeued ${requeued} abandoned outbox row(s) as pending.\n`);
+      });
+  },
+};

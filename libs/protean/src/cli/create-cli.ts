@@ -1,0 +1,72 @@
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Command } from 'commander';
+import { loadConfigurationOrExit } from '../config/bootstrap-configuration.js';
+import type { ProteanConfig } from '../config/config.schema.js';
+import type { Type } from '../domain/domain-types.js';
+import { ProteanModule } from '../protean.module.js';
+import type { CliCommand, CliContext } from './cli-command.js';
+import { dbCommand } from './commands/db.command.js';
+import { outboxCommand } from './commands/outbox.command.js';
+import { StderrLogger } from './stderr-logger.js';
+
+/** The commands every project gets. */
+export const defaultCommands: readonly CliCommand[] = [dbCommand, outboxCommand];
+
+export interface CliOptions {
+  /** The domain's name, as given to `ProteanModule.forRoot`. */
+  readonly domain: string;
+  /** The project's domain modules (e.g. `BookshelfModule`), imported beside ProteanModule. */
+  readonly imports?: ReadonlyArray<Type | DynamicModule>;
+  /** The commands; {@link defaultCommands} unless given (spread them to add your own). */
+  readonly commands?: readonly CliCommand[];
+  readonly name?: string;
+  readonly stdout?: NodeJS.WritableStream;
+  readonly stderr?: NodeJS.WritableStream;
+}
+
+/** The module a command boots: ProteanModule and the project's domain, nothing else. */
+@Module({})
+class CliApplicationModule {}
+
+/** Builds the `protean` command line with its commands registered; `runCli` parses and runs it. */
+export function createCli(options: CliOptions): Command {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  let loaded: Promise<ProteanConfig> | undefined;
+  const context: CliContext = {
+    stdout,
+    stderr,
+    config: () => (loaded ??= loadConfigurationOrExit()),
+    async withApplication(work, { runOutboxProcessor = false } = {}) {
+      const config = await context.config();
+      const app: INestApplicationContext = await NestFactory.createApplicationContext(
+        {
+          module: CliApplicationModule,
+          imports: [
+            ProteanModule.forRoot({ domain: options.domain, config, runOutboxProcessor }),
+            ...(options.imports ?? []),
+          ],
+        },
+        {
+          logger: new StderrLogger('protean', { logLevels: ['error', 'warn'] }),
+          abortOnError: false,
+        },
+      );
+      try {
+        return await work(app);
+      } finally {
+        await app.close();
+      }
+    },
+  };
+  const program = new Command(options.name ?? 'protean')
+    .description(`Protean for Nest: the ${options.domain} domain's operations`)
+    .configureOutput({
+      writeOut: (text) => stdout.write(text),
+      writeErr: (text) => stderr.write(text),
+    })
+    .showHelpAfterError();
+  for (const command of options.commands ?? defaultCommands) command.register(program, context);
+  return program;
+}

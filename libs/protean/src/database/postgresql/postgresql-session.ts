@@ -1,0 +1,70 @@
+import { ConcurrencyError } from '../../domain/domain.errors.js';
+import type { DatabaseSession, ProjectionDocument, SqlExecutor } from '../database.port.js';
+import { PostgresqlReader } from './postgresql-reader.js';
+
+/**
+ * One unit of work's transaction. Optimistic concurrency needs no explicit lock: an update
+ * names the version it read, and a concurrent writer of the same row waits on the row lock and
+ * then matches nothing; a concurrent insert of the same id waits on the primary key and then
+ * conflicts. Either way the loser gets `ConcurrencyError`.
+ */
+export class PostgresqlSession extends PostgresqlReader implements DatabaseSession {
+  constructor(
+    readonly sql: SqlExecutor,
+    private readonly commitActions: Array<() => void>,
+  ) {
+    super(sql);
+  }
+
+  async saveAggregate(
+    category: string,
+    id: string,
+    state: Record<string, unknown>,
+    expectedVersion: number,
+  ): Promise<number> {
+    const rows =
+      expectedVersion === 0
+        ? await this.sql.query<{ version: number }>(
+            `INSERT INTO aggregates (category, id, version, state) VALUES ($1, $2, 1, $3::jsonb)
+             ON CONFLICT (category, id) DO NOTHING RETURNING version`,
+            [category, id, JSON.stringify(state)],
+          )
+        : await this.sql.query<{ version: number }>(
+            `UPDATE aggregates SET version = version + 1, state = $3::jsonb, updated_at = now()
+             WHERE category = $1 AND id = $2 AND version = $4 RETURNING version`,
+            [category, id, JSON.stringify(state), expectedVersion],
+          );
+    if (rows.length === 0) throw new ConcurrencyError(category, id);
+    return Number(rows[0].version);
+  }
+
+  async putProjection(name: string, document: ProjectionDocument): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO projections (name, id, document) VALUES ($1, $2, $3::jsonb)
+       ON CONFLICT (name, id) DO UPDATE SET document = EXCLUDED.document, updated_at = now()`,
+      [name, document.id, JSON.stringify(document)],
+    );
+  }
+
+  async deleteProjection(name: string, id: string): Promise<void> {
+    await this.sql.query('DELETE FROM projections WHERE name = $1 AND id = $2', [name, id]);
+  }
+
+  /**
+   * A concurrent transaction inserting the same key makes this one wait on the primary key;
+   * once it commits this resolves to `false` (and to `true` if it rolled back), so PostgreSQL
+   * never needs the memory adapter's commit-time `AlreadyProcessedError`.
+   */
+  async markProcessed(handler: string, messageId: string): Promise<boolean> {
+    const rows = await this.sql.query(
+      `INSERT INTO processed_messages (handler, message_id) VALUES ($1, $2)
+       ON CONFLICT (handler, message_id) DO NOTHING RETURNING 1 AS inserted`,
+      [handler, messageId],
+    );
+    return rows.length === 1;
+  }
+
+  onCommit(action: () => void): void {
+    this.commitActions.push(action);
+  }
+}

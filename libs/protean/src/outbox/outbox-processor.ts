@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { BrokerLookup } from '../brokers/broker-lookup.js';
+import type { Broker } from '../brokers/broker.port.js';
+import type { ProteanConfig } from '../config/config.schema.js';
+import { PROTEAN_MODULE_OPTIONS, type ProteanModuleOptions } from '../protean.module-definition.js';
+import { BROKER_REGISTRY, OUTBOX_STORE, PROTEAN_CONFIG } from '../protean.tokens.js';
+import type { FailedAttempt, OutboxStore } from './outbox-store.port.js';
+import { OutboxWakeup } from './outbox-wakeup.js';
+import { publishInOrder, type PublishOutcome } from './publish-in-order.js';
+import { retryDelaySeconds } from './retry-backoff.js';
+import { WakeSignal } from './wake-signal.js';
+
+/** The part of the broker port the processor uses. */
+export type OutboxBroker = Pick<Broker, 'name' | 'publishBatch'>;
+
+/** What one claim–publish–mark cycle did. */
+export interface OutboxBatchReport {
+  readonly claimed: number;
+  readonly published: number;
+  /** Failed and scheduled for another attempt. */
+  readonly failed: number;
+  /** Failed for the last time. */
+  readonly abandoned: number;
+  /** Handed back unattempted, behind a failed row of their stream. */
+  readonly held: number;
+}
+
+const NOTHING: OutboxBatchReport = { claimed: 0, published: 0, failed: 0, abandoned: 0, held: 0 };
+/** A `tick_interval` of 0 still leaves this much between empty polls. */
+const MIN_IDLE_MS = 10;
+const MAX_ERROR_DELAY_MS = 30_000;
+
+/**
+ * The outbox relay. It claims due rows under a lease, publishes each batch to the broker in
+ * one round trip, then marks them published — or schedules a retry with exponential backoff,
+ * and abandons a row after `outbox.retry.max_attempts`. Delivery is at least once: a processor
+ * that dies between publishing and marking leaves its rows to be published again by another
+ * once the lease expires.
+ *
+ * It wakes when a unit of work that wrote rows commits (in this process through
+ * {@link OutboxWakeup}, in others through the store's `watch`), drains while rows are due, and
+ * polls every `outbox.tick_interval` seconds as a fallback. Published and abandoned rows are
+ * deleted after their retention, in batches, beside the relay.
+ */
+@Injectable()
+export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy {
+  /** Names this processor's leases (`locked_by`): host, pid and a random suffix. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly logger = new Logger(OutboxProcessor.name);
+  private readonly signal = new WakeSignal();
+  private readonly cleanupSignal = new WakeSignal();
+  private readonly unsubscribers: Array<() => unknown> = [];
+  private broker?: OutboxBroker;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private counters = { published: 0, failed: 0, abandoned: 0 };
+
+  constructor(
+    @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
+    @Inject(OUTBOX_STORE) private readonly store: OutboxStore,
+    @Inject(BROKER_REGISTRY) private readonly brokers: BrokerLookup<OutboxBroker>,
+    private readonly wakeup: OutboxWakeup,
+    @Inject(PROTEAN_MODULE_OPTIONS) private readonly options: ProteanModuleOptions,
+  ) {}
+
+  /**
+   * Whether the application starts the processor at bootstrap: it asked for it
+   * (`runOutboxProcessor`, as the worker does), the outbox is enabled and
+   * `server.run_outbox_processor` is on.
+   */
+  get startsWithApplication(): boolean {
+    return (
+      this.options.runOutboxProcessor === true &&
+      this.config.enable_outbox &&
+      this.config.server.run_outbox_processor
+    );
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Rows published, failed and abandoned by this processor since it was created. */
+  get totals(): Readonly<{ published: number; failed: number; abandoned: number }> {
+    return { ...this.counters };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.startsWithApplication) await this.start();
+  }
+
+  /** Drains: finishes the batch in flight before connections close at application shutdown. */
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Starts relaying. Throws when the configured broker cannot be had. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.broker = this.brokers.get(this.config.outbox.broker);
+    this.running = true;
+    this.unsubscribers.push(this.wakeup.onSignal(() => this.signal.notify()));
+    try {
+      this.unsubscribers.push(await this.store.watch(() => this.signal.notify()));
+    } catch (error) {
+      this.logger.warn(
+        `Not notified of commits by other processes (${describe(error)}); ` +
+          `polling every ${this.config.outbox.tick_interval} s`,
+      );
+    }
+    this.loops = [this.relay(), this.cleanUp()];
+    const { broker, messages_per_tick, tick_interval } = this.config.outbox;
+    this.logger.log(
+      `Outbox processor ${this.owner} publishing to broker "${broker}" ` +
+        `(${messages_per_tick} rows per batch, tick ${tick_interval} s)`,
+    );
+  }
+
+  /**
+   * Stops claiming and waits for the batch in flight to be published and marked, at most
+   * `server.shutdown_grace_seconds`; rows still leased after that are taken over by another
+   * processor when their lease expires.
+   */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.signal.notify();
+    this.cleanupSignal.notify();
+    const graceMs = this.config.server.shutdown_grace_seconds * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.all(this.loops).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (!drained) {
+      this.logger.warn(`Outbox batch still in flight after ${graceMs} ms; its lease will expire`);
+    }
+    for (const unsubscribe of this.unsubscribers.splice(0)) await unsubscribe();
+  }
+
+  /** Looks for due rows now instead of at the next tick. */
+  wake(): void {
+    this.signal.notify();
+  }
+
+  /** One cycle: claim a batch, publish it, record the outcome of every row. */
+  async processBatch(): Promise<OutboxBatchReport> {
+    const broker = (this.broker ??= this.brokers.get(this.config.outbox.broker));
+    const { messages_per_tick, lease_seconds } = this.config.outbox;
+    const claimed = await this.store.claim(this.owner, messages_per_tick, lease_seconds);
+    if (claimed.length === 0) return NOTHING;
+    const outcome = await publishInOrder(claimed, (batch) => broker.publishBatch(batch));
+    const attempts = this.attemptsOf(outcome);
+    await Promise.all([
+      this.store.markPublished(
+        this.owner,
+        outcome.published.map((message) => message.id),
+      ),
+      this.store.markFailed(this.owner, attempts),
+      this.store.release(
+        this.owner,
+        outcome.held.map((message) => message.id),
+      ),
+    ]);
+    return this.report(claimed.length, outcome, attempts);
+  }
+
+  /** Deletes published and abandoned rows past their retention; resolves to how many. */
+  cleanup(): Promise<number> {
+    const { published_retention_hours, abandoned_retention_hours, batch_size } =
+      this.config.outbox.cleanup;
+    return this.store.cleanup({
+      publishedRetentionSeconds: published_retention_hours * 3600,
+      abandonedRetentionSeconds: abandoned_retention_hours * 3600,
+      batchSize: batch_size,
+    });
+  }
+
+  private attemptsOf(outcome: PublishOutcome): FailedAttempt[] {
+    const { retry } = this.config.outbox;
+    return outcome.failed.map(({ message, error }) => {
+      const abandon = message.retryCount + 1 >= retry.max_attempts;
+      return {
+        id: message.id,
+        error,
+        abandon,
+        retryDelaySeconds: abandon ? 0 : retryDelaySeconds(message.retryCount, retry),
+      };
+    });
+  }
+
+  private report(
+    claimed: number,
+    outcome: PublishOutcome,
+    attempts: readonly FailedAttempt[],
+  ): OutboxBatchReport {
+    const abandoned = attempts.filter((attempt) => attempt.abandon);
+    const failed = attempts.length - abandoned.length;
+    this.counters.published += outcome.published.length;
+    this.counters.failed += failed;
+    this.counters.abandoned += abandoned.length;
+    if (failed > 0) {
+      this.logger.warn(
+        `Publishing ${failed} outbox row(s) failed (${attempts[0].error}); they will be retried`,
+      );
+    }
+    for (const attempt of abandoned) {
+      this.logger.error(
+        `Outbox row ${attempt.id} abandoned after ${this.config.outbox.retry.max_attempts} ` +
+          `attempts: ${attempt.error}; requeue with \`npm run protean -- outbox retry-abandoned\``,
+      );
+    }
+    return {
+      claimed,
+      published: outcome.published.length,
+      failed,
+      abandoned: abandoned.length,
+      held: outcome.held.length,
+    };
+  }
+
+  private async relay(): Promise<void> {
+    const idleMs = Math.max(MIN_IDLE_MS, this.config.outbox.tick_interval * 1000);
+    let errors = 0;
+    while (this.running) {
+      try {
+        const { claimed } = await this.processBatch();
+        errors = 0;
+        // A batch that found rows may have left more behind: drain before resting.
+        if (claimed > 0) continue;
+      } catch (error) {
+        errors += 1;
+        const delay = Math.min(idleMs * 2 ** Math.min(errors, 12), MAX_ERROR_DELAY_MS);
+        this.logger.error(`Outbox relay failed (${describe(error)}); next try in ${delay} ms`);
+        await this.signal.wait(delay);
+        continue;
+      }
+      if (this.running) await this.signal.wait(idleMs);
+    }
+  }
+
+  private async cleanUp(): Promise<void> {
+    const { enabled, interval_seconds } = this.config.outbox.cleanup;
+    if (!enabled) return;
+    while (this.running) {
+      try {
+        const deleted = await this.cleanup();
+        if (deleted > 0) this.logger.log(`Outbox cleanup deleted ${deleted} row(s)`);
+      } catch (error) {
+        this.logger.warn(`Outbox cleanup failed (${describe(error)}); trying again later`);
+      }
+      if (this.running) await this.cleanupSignal.wait(interval_seconds * 1000);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,135 @@
+import type { DatabaseSession, SqlDatabase } from '../../database/database.port.js';
+import type { MessageEnvelope } from '../../messages/message-envelope.js';
+import { envelopeText } from '../envelope-text.js';
+import { OutboxSessionError } from '../outbox-session.error.js';
+import {
+  OUTBOX_STATUSES,
+  type ClaimedMessage,
+  type FailedAttempt,
+  type OutboxCleanup,
+  type OutboxStats,
+  type OutboxStatus,
+  type OutboxStore,
+} from '../outbox-store.port.js';
+import {
+  APPEND_OUTBOX,
+  CLAIM_OUTBOX,
+  CLEANUP_BATCH,
+  COUNT_BY_STATUS,
+  MARK_FAILED,
+  MARK_PUBLISHED,
+  OLDEST_PENDING_AGE,
+  OUTBOX_CHANNEL,
+  RELEASE,
+  RETRY_ABANDONED,
+} from './outbox.sql.js';
+
+interface ClaimedRow {
+  id: string;
+  message_id: string;
+  stream_name: string;
+  type: string;
+  kind: string;
+  retry_count: number;
+  payload_json: string;
+  metadata_json: string;
+}
+
+/**
+ * The `postgresql` outbox: the `outbox` table in the aggregates' database. Rows are written
+ * through the unit of work's connection; claims and marks through the shared pool.
+ */
+export class PostgresqlOutboxStore implements OutboxStore {
+  readonly provider = 'postgresql';
+
+  constructor(private readonly pool: SqlDatabase) {}
+
+  async append(session: DatabaseSession, envelopes: readonly MessageEnvelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    if (!session.sql) throw new OutboxSessionError(this.provider);
+    await session.sql.query(APPEND_OUTBOX, [
+      envelopes.map((envelope) => envelope.id),
+      envelopes.map((envelope) => envelope.stream),
+      envelopes.map((envelope) => envelope.type),
+      envelopes.map((envelope) => envelope.kind),
+      envelopes.map((envelope) => JSON.stringify(envelope.payload)),
+      envelopes.map((envelope) => JSON.stringify(envelope.metadata)),
+    ]);
+  }
+
+  async claim(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
+    const rows = await this.pool.query<ClaimedRow>(CLAIM_OUTBOX, [limit, owner, leaseSeconds]);
+    return rows
+      .map((row) => ({
+        id: Number(row.id),
+        messageId: row.message_id,
+        stream: row.stream_name,
+        retryCount: row.retry_count,
+        data: envelopeText({
+          id: row.message_id,
+          type: row.type,
+          stream: row.stream_name,
+          kind: row.kind,
+          payloadJson: row.payload_json,
+          metadataJson: row.metadata_json,
+        }),
+      }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async markPublished(owner: string, ids: readonly number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.pool.execute(MARK_PUBLISHED, [ids, owner]);
+  }
+
+  async markFailed(owner: string, attempts: readonly FailedAttempt[]): Promise<void> {
+    if (attempts.length === 0) return;
+    await this.pool.execute(MARK_FAILED, [
+      attempts.map((attempt) => attempt.id),
+      attempts.map((attempt) => attempt.retryDelaySeconds),
+      attempts.map((attempt) => attempt.abandon),
+      attempts.map((attempt) => attempt.error),
+      owner,
+    ]);
+  }
+
+  async release(owner: string, ids: readonly number[]): Promise<void> {
+    if (ids.length > 0) await this.pool.execute(RELEASE, [ids, owner]);
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const [rows, [oldest]] = await Promise.all([
+      this.pool.query<{ status: OutboxStatus; count: number }>(COUNT_BY_STATUS),
+      this.pool.query<{ age: number }>(OLDEST_PENDING_AGE),
+    ]);
+    const counts = Object.fromEntries(OUTBOX_STATUSES.map((status) => [status, 0])) as Record<
+      OutboxStatus,
+      number
+    >;
+    for (const row of rows) counts[row.status] = row.count;
+    return { counts, oldestPendingAgeSeconds: oldest ? Math.max(0, oldest.age) : null };
+  }
+
+  async retryAbandoned(): Promise<number> {
+    const [{ count }] = await this.pool.query<{ count: number }>(RETRY_ABANDONED);
+    return count;
+  }
+
+  async cleanup(options: OutboxCleanup): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.pool.execute(CLEANUP_BATCH, [
+        options.publishedRetentionSeconds,
+        options.abandonedRetentionSeconds,
+        options.batchSize,
+      ]);
+      total += deleted;
+      if (deleted < options.batchSize) return total;
+    }
+  }
+
+  watch(onAppended: () => void): Promise<() => Promise<void>> {
+    // After a reconnect notifications may have been missed: wake up and look.
+    return this.pool.listen(OUTBOX_CHANNEL, onAppended, onAppended);
+  }
+}

@@ -1,0 +1,16 @@
+import { ProteanError } from '../errors/protean.error.js';
+
+/** A table Protean needs is missing: the migrations have not been run on this database. */
+export class SchemaMissingError extends ProteanError {
+  constructor(
+    readonly target: string,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `PostgreSQL at ${target} has no Protean schema (${detail}); ` +
+        `create it with \`npm run protean -- db setup\``,
+      options,
+    );
+  }
+}

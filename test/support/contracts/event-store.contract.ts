@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { EventStore } from '../../../libs/protean/src/event-store/event-store.port.js';
+import type { MessageEnvelope } from '../../../libs/protean/src/messages/message-envelope.js';
+
+/** An event envelope as the envelope factory makes them. */
+export function eventEnvelope(
+  stream: string,
+  payload: Record<string, unknown> = {},
+): MessageEnvelope {
+  const id = randomUUID();
+  return {
+    id,
+    type: 'test.Happened.v1',
+    stream,
+    kind: 'EVENT',
+    payload,
+    metadata: {
+      correlationId: id,
+      causationId: id,
+      time: new Date().toISOString(),
+      version: 1,
+      headers: {},
+    },
+  };
+}
+
+/** The behaviour every event store adapter must show, run against `memory` and `postgresql`. */
+export function describeEventStoreContract(
+  provider: string,
+  open: () => Promise<{ store: EventStore; close(): Promise<void> }>,
+): void {
+  describe(`event store contract: ${provider}`, () => {
+    let store: EventStore;
+    let close: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ store, close } = await open());
+    });
+
+    afterEach(() => close());
+
+    it('numbers events per stream from 1 and over all streams in append order', async () => {
+      const a1 = eventEnvelope('test::thing-a', { n: 1 });
+      const b1 = eventEnvelope('test::thing-b', { n: 2 });
+      const a2 = eventEnvelope('test::thing-a', { n: 3, nested: { list: [1, 'two'] } });
+      await store.append([a1, b1]);
+      await store.append([a2]);
+
+      const stream = await store.readStream('test::thing-a');
+      expect(stream.map((event) => [event.streamPosition, event.envelope])).toEqual([
+        [1, a1],
+        [2, a2],
+      ]);
+      const all = await store.readAll(0, 10);
+      expect(all.map((event) => event.envelope.id)).toEqual([a1.id, b1.id, a2.id]);
+      const positions = all.map((event) => event.globalPosition);
+      expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+      expect(new Set(positions).size).toBe(3);
+    });
+
+    it('reads all from a position, at most `limit` events', async () => {
+      const events = [1, 2, 3, 4].map((n) => eventEnvelope('test::thing-c', { n }));
+      await store.append(events);
+      const [first, second] = await store.readAll(0, 2);
+      expect([first.envelope.id, second.envelope.id]).toEqual([events[0].id, events[1].id]);
+      const rest = await store.readAll(second.globalPosition, 10);
+      expect(rest.map((event) => event.envelope.id)).toEqual([events[2].id, events[3].id]);
+    });
+
+    it('gives concurrent appenders of one stream distinct, gapless positions', async () => {
+      await Promise.all(
+        Array.from({ length: 12 }, (_, n) => store.append([eventEnvelope('test::thing-d', { n })])),
+      );
+      const positions = (await store.readStream('test::thing-d')).map((e) => e.streamPosition);
+      expect(positions).toEqual(Array.from({ length: 12 }, (_, n) => n + 1));
+    });
+
+    it('answers ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}

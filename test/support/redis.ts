@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { deserializeEnvelope } from '../../libs/protean/src/messages/envelope-codec.js';
+import type { MessageEnvelope } from '../../libs/protean/src/messages/message-envelope.js';
+
+/** The server the integration tests use (SPEC §7). */
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A domain name no other test uses, so its streams (`<domain>::…`) are this test's alone. */
+export const uniqueDomain = (prefix = 't'): string => `${prefix}${randomBytes(5).toString('hex')}`;
+
+/** Reads whole streams back, and deletes what a test created (never FLUSHALL: others share it). */
+export class StreamReader {
+  readonly client: Redis;
+
+  constructor(uri = REDIS_URL) {
+    this.client = new Redis(uri, { lazyConnect: false });
+  }
+
+  /** The envelopes on `stream`, oldest first. */
+  async envelopes(stream: string): Promise<MessageEnvelope[]> {
+    return (await this.raw(stream)).map((data) => deserializeEnvelope(data));
+  }
+
+  /** The `data` field of every entry on `stream`, oldest first. */
+  async raw(stream: string): Promise<string[]> {
+    const entries = await this.client.xrange(stream, '-', '+');
+    return entries.map(([, fields]) => fields[fields.indexOf('data') + 1]);
+  }
+
+  async length(stream: string): Promise<number> {
+    return this.client.xlen(stream);
+  }
+
+  /** Deletes every key of a test domain. */
+  async deleteDomain(domain: string): Promise<void> {
+    const keys = await this.client.keys(`${domain}::*`);
+    if (keys.length > 0) await this.client.del(...keys);
+  }
+
+  async close(): Promise<void> {
+    await this.client.quit();
+  }
+}
