@@ -13,9 +13,9 @@ import type { ProteanConfig } from '../config/config.schema.js';
 import { PROTEAN_MODULE_OPTIONS, type ProteanModuleOptions } from '../protean.module-definition.js';
 import { BROKER_REGISTRY, OUTBOX_STORE, PROTEAN_CONFIG } from '../protean.tokens.js';
 import type { FailedAttempt, OutboxStore } from './outbox-store.port.js';
+import { failedAttempts } from './failed-attempts.js';
 import { OutboxWakeup } from './outbox-wakeup.js';
 import { publishInOrder, type PublishOutcome } from './publish-in-order.js';
-import { retryDelaySeconds } from './retry-backoff.js';
 import { WakeSignal } from './wake-signal.js';
 
 /** The part of the broker port the processor uses. */
@@ -91,6 +91,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     );
   }
 
+  /** Whether the relay loop runs (between `start()` and `stop()`). */
   get isRunning(): boolean {
     return this.running;
   }
@@ -100,6 +101,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     return { ...this.counters };
   }
 
+  /** Starts the processor when {@link startsWithApplication}. */
   async onApplicationBootstrap(): Promise<void> {
     if (this.startsWithApplication) await this.start();
   }
@@ -176,19 +178,6 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     });
   }
 
-  private attemptsOf(outcome: PublishOutcome): FailedAttempt[] {
-    const { retry } = this.config.outbox;
-    return outcome.failed.map(({ message, error }) => {
-      const abandon = message.retryCount + 1 >= retry.max_attempts;
-      return {
-        id: message.id,
-        error,
-        abandon,
-        retryDelaySeconds: abandon ? 0 : retryDelaySeconds(message.retryCount, retry),
-      };
-    });
-  }
-
   private report(
     claimed: number,
     outcome: PublishOutcome,
@@ -226,7 +215,8 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     const claimed = await this.store.claim(this.owner, messages_per_tick, lease_seconds);
     if (claimed.length === 0) return undefined;
     const outcome = await publishInOrder(claimed, (messages) => broker.publishBatch(messages));
-    return { claimed: claimed.length, outcome, attempts: this.attemptsOf(outcome) };
+    const attempts = failedAttempts(outcome.failed, this.config.outbox.retry);
+    return { claimed: claimed.length, outcome, attempts };
   }
 
   /** Marks what was published, schedules retries, hands held rows back. */
