@@ -5,7 +5,10 @@ import type { BenchResult } from './support/bench-result.js';
 import { formatTable } from './support/print-table.js';
 import { mergeResults } from './support/results-file.js';
 
-/** `npm run bench`: every benchmark, printed as one table and merged into bench/results.json. */
+/**
+ * `npm run bench`: every benchmark, printed as one table and merged into bench/results.json
+ * (or BENCH_RESULTS_FILE). BENCH_OUTBOX_* variables shrink the runs (the e2e test does).
+ */
 async function main(): Promise<void> {
   const numbers = (name: string, fallback: string) =>
     (process.env[name] ?? fallback).split(',').map(Number);
@@ -20,7 +23,8 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${formatTable(results.flatMap((result) => result.rows))}\n`);
   // Compiled to dist/bench/run.js; the results file lives in the source tree.
-  const file = resolve(import.meta.dirname, '../../bench/results.json');
+  const file =
+    process.env.BENCH_RESULTS_FILE ?? resolve(import.meta.dirname, '../../bench/results.json');
   mergeResults(file, results);
   process.stdout.write(`\nResults merged into ${file}\n`);
 }
