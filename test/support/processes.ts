@@ -97,3 +97,6 @@ export async function runToExit(script: string, args: string[], env: NodeJS.Proc
 
 /** The test-only outbox relay process (see test/support/bin/outbox-relay.process.ts). */
 export const OUTBOX_RELAY_MAIN = resolve(ROOT, 'dist/test/support/bin/outbox-relay.process.js');
+
+/** The compiled benchmark runner (`npm run bench`). */
+export const BENCH_MAIN = resolve(ROOT, 'dist/bench/run.js');

@@ -13,9 +13,9 @@ import type { ProteanConfig } from '../config/config.schema.js';
 import { PROTEAN_MODULE_OPTIONS, type ProteanModuleOptions } from '../protean.module-definition.js';
 import { BROKER_REGISTRY, OUTBOX_STORE, PROTEAN_CONFIG } from '../protean.tokens.js';
 import type { FailedAttempt, OutboxStore } from './outbox-store.port.js';
+import { failedAttempts } from './failed-attempts.js';
 import { OutboxWakeup } from './outbox-wakeup.js';
 import { publishInOrder, type PublishOutcome } from './publish-in-order.js';
-import { retryDelaySeconds } from './retry-backoff.js';
 import { WakeSignal } from './wake-signal.js';
 
 /** The part of the broker port the processor uses. */
@@ -31,6 +31,13 @@ export interface OutboxBatchReport {
   readonly abandoned: number;
   /** Handed back unattempted, behind a failed row of their stream. */
   readonly held: number;
+}
+
+/** A batch that went to the broker, before its outcome is recorded. */
+interface PublishedBatch {
+  readonly claimed: number;
+  readonly outcome: PublishOutcome;
+  readonly attempts: FailedAttempt[];
 }
 
 const NOTHING: OutboxBatchReport = { claimed: 0, published: 0, failed: 0, abandoned: 0, held: 0 };
@@ -84,6 +91,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     );
   }
 
+  /** Whether the relay loop runs (between `start()` and `stop()`). */
   get isRunning(): boolean {
     return this.running;
   }
@@ -93,6 +101,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     return { ...this.counters };
   }
 
+  /** Starts the processor when {@link startsWithApplication}. */
   async onApplicationBootstrap(): Promise<void> {
     if (this.startsWithApplication) await this.start();
   }
@@ -154,24 +163,8 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** One cycle: claim a batch, publish it, record the outcome of every row. */
   async processBatch(): Promise<OutboxBatchReport> {
-    const broker = (this.broker ??= this.brokers.get(this.config.outbox.broker));
-    const { messages_per_tick, lease_seconds } = this.config.outbox;
-    const claimed = await this.store.claim(this.owner, messages_per_tick, lease_seconds);
-    if (claimed.length === 0) return NOTHING;
-    const outcome = await publishInOrder(claimed, (batch) => broker.publishBatch(batch));
-    const attempts = this.attemptsOf(outcome);
-    await Promise.all([
-      this.store.markPublished(
-        this.owner,
-        outcome.published.map((message) => message.id),
-      ),
-      this.store.markFailed(this.owner, attempts),
-      this.store.release(
-        this.owner,
-        outcome.held.map((message) => message.id),
-      ),
-    ]);
-    return this.report(claimed.length, outcome, attempts);
+    const batch = await this.claimAndPublish();
+    return batch ? this.record(batch) : NOTHING;
   }
 
   /** Deletes published and abandoned rows past their retention; resolves to how many. */
@@ -182,19 +175,6 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       publishedRetentionSeconds: published_retention_hours * 3600,
       abandonedRetentionSeconds: abandoned_retention_hours * 3600,
       batchSize: batch_size,
-    });
-  }
-
-  private attemptsOf(outcome: PublishOutcome): FailedAttempt[] {
-    const { retry } = this.config.outbox;
-    return outcome.failed.map(({ message, error }) => {
-      const abandon = message.retryCount + 1 >= retry.max_attempts;
-      return {
-        id: message.id,
-        error,
-        abandon,
-        retryDelaySeconds: abandon ? 0 : retryDelaySeconds(message.retryCount, retry),
-      };
     });
   }
 
@@ -228,16 +208,58 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     };
   }
 
+  /** Claims due rows and publishes them; `undefined` when none is due. */
+  private async claimAndPublish(): Promise<PublishedBatch | undefined> {
+    const broker = (this.broker ??= this.brokers.get(this.config.outbox.broker));
+    const { messages_per_tick, lease_seconds } = this.config.outbox;
+    const claimed = await this.store.claim(this.owner, messages_per_tick, lease_seconds);
+    if (claimed.length === 0) return undefined;
+    const outcome = await publishInOrder(claimed, (messages) => broker.publishBatch(messages));
+    const attempts = failedAttempts(outcome.failed, this.config.outbox.retry);
+    return { claimed: claimed.length, outcome, attempts };
+  }
+
+  /** Marks what was published, schedules retries, hands held rows back. */
+  private async record(batch: PublishedBatch): Promise<OutboxBatchReport> {
+    const { outcome, attempts } = batch;
+    await Promise.all([
+      this.store.markPublished(
+        this.owner,
+        outcome.published.map((message) => message.id),
+      ),
+      this.store.markFailed(this.owner, attempts),
+      this.store.release(
+        this.owner,
+        outcome.held.map((message) => message.id),
+      ),
+    ]);
+    return this.report(batch.claimed, outcome, attempts);
+  }
+
+  /**
+   * The loop. While a backlog drains, batch n is marked while batch n+1 is claimed and
+   * published (one batch recording at a time). That overlap is safe: rows of batch n stay
+   * leased until marked, so the next claim holds back any later row of their streams.
+   */
   private async relay(): Promise<void> {
     const idleMs = Math.max(MIN_IDLE_MS, this.config.outbox.tick_interval * 1000);
+    let recording: Promise<unknown> = Promise.resolve();
     let errors = 0;
     while (this.running) {
       try {
-        const { claimed } = await this.processBatch();
+        const batch = await this.claimAndPublish();
+        await recording;
         errors = 0;
-        // A batch that found rows may have left more behind: drain before resting.
-        if (claimed > 0) continue;
+        if (batch) {
+          recording = this.record(batch).catch((error: unknown) => {
+            // The rows stay leased and are published again when the lease expires.
+            this.logger.error(`Recording an outbox batch failed (${describe(error)})`);
+          });
+          // A batch that found rows may have left more behind: drain before resting.
+          continue;
+        }
       } catch (error) {
+        await recording;
         errors += 1;
         const delay = Math.min(idleMs * 2 ** Math.min(errors, 12), MAX_ERROR_DELAY_MS);
         this.logger.error(`Outbox relay failed (${describe(error)}); next try in ${delay} ms`);
@@ -246,6 +268,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       }
       if (this.running) await this.signal.wait(idleMs);
     }
+    await recording;
   }
 
   private async cleanUp(): Promise<void> {

@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/postgres.js';
+import { waitFor } from '../../../../../test/support/processes.js';
 import { eventEnvelope } from '../../../../../test/support/contracts/event-store.contract.js';
 import { describeOutboxStoreContract } from '../../../../../test/support/contracts/outbox-store.contract.js';
 import { databaseMigrations } from '../../database/postgresql/database.migrations.js';
@@ -127,6 +128,26 @@ describe('postgresql outbox store', () => {
       const deadline = Date.now() + 5_000;
       while (notified === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
       expect(notified).toBe(1);
+    } finally {
+      await stop();
+      await database.close();
+    }
+  });
+
+  it('listens again after its connection drops, and wakes the watcher then', async () => {
+    const { database, store } = open();
+    let notified = 0;
+    const stop = await store.watch(() => (notified += 1));
+    try {
+      const [{ killed }] = await testDatabase.query<{ killed: number }>(
+        `SELECT count(pg_terminate_backend(pid))::int AS killed FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name = 'protean-listener'`,
+      );
+      expect(killed).toBe(1);
+      // Reconnected: the watcher is woken once, as notifications may have been missed.
+      await waitFor(() => notified === 1, { what: 'the listener to reconnect' });
+      await database.transaction((session) => store.append(session, [eventEnvelope('t::b-9')]));
+      await waitFor(() => notified === 2, { what: 'a notification after reconnecting' });
     } finally {
       await stop();
       await database.close();
