@@ -29,12 +29,17 @@ import { createOutboxStore } from './outbox/create-outbox-store.js';
 import { OutboxProcessor } from './outbox/outbox-processor.js';
 import { OutboxWakeup } from './outbox/outbox-wakeup.js';
 import { OutboxWriter } from './outbox/outbox-writer.js';
-import { UnavailableBrokerRegistry } from './brokers/unavailable-broker-registry.js';
+import { BrokerRegistry } from './brokers/broker-registry.js';
+import { getBrokerToken, requestedBrokerNames } from './brokers/inject-broker.decorator.js';
+import { DirectPublisher } from './buses/direct-publisher.js';
+import { ProteanEngine } from './server/protean-engine.js';
 import { CorrelationMiddleware } from './observability/correlation.middleware.js';
 import { ProteanLifecycle } from './protean-lifecycle.js';
 import {
   ConfigurableProteanModule,
+  PROTEAN_ASYNC_OPTIONS_TYPE,
   PROTEAN_MODULE_OPTIONS,
+  PROTEAN_OPTIONS_TYPE,
   type ProteanModuleOptions,
 } from './protean.module-definition.js';
 import {
@@ -74,12 +79,20 @@ const infrastructure: Provider[] = [
     inject: [DATABASE],
   },
   {
-    // Issue 3 plugs the broker adapters in here: `new BrokerRegistry(config.brokers)`.
     provide: BROKER_REGISTRY,
-    useFactory: (config: ProteanConfig) => new UnavailableBrokerRegistry(config.brokers),
+    useFactory: (config: ProteanConfig) => new BrokerRegistry(config.brokers),
     inject: [PROTEAN_CONFIG],
   },
 ];
+
+/** One provider per broker name asked for with `@InjectBroker(name)`, and the default. */
+function namedBrokers(): Provider[] {
+  return [...new Set(['default', ...requestedBrokerNames])].map((name) => ({
+    provide: getBrokerToken(name),
+    useFactory: (brokers: BrokerRegistry) => brokers.get(name),
+    inject: [BROKER_REGISTRY],
+  }));
+}
 
 const services = [
   HandlerRegistry,
@@ -89,8 +102,10 @@ const services = [
   OutboxWakeup,
   OutboxWriter,
   OutboxProcessor,
+  DirectPublisher,
   CommandBus,
   EventBus,
+  ProteanEngine,
   ProteanLifecycle,
 ];
 
@@ -114,9 +129,20 @@ const services = [
     UnitOfWorkManager,
     CommandBus,
     EventBus,
+    ProteanEngine,
   ],
 })
 export class ProteanModule extends ConfigurableProteanModule implements NestModule {
+  /** `forRoot()`, plus a provider per broker name asked for with `@InjectBroker`. */
+  static override forRoot(options: typeof PROTEAN_OPTIONS_TYPE): DynamicModule {
+    return withNamedBrokers(super.forRoot(options));
+  }
+
+  /** `forRootAsync()`, plus a provider per broker name asked for with `@InjectBroker`. */
+  static override forRootAsync(options: typeof PROTEAN_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withNamedBrokers(super.forRootAsync(options));
+  }
+
   /** Repositories for `aggregates` and `projections`, injectable with `@InjectAggregateRepository`. */
   static forFeature(feature: { aggregates?: Type[]; projections?: Type[] }): DynamicModule {
     const repositories: Provider[] = [
@@ -144,6 +170,16 @@ export class ProteanModule extends ConfigurableProteanModule implements NestModu
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(CorrelationMiddleware).forRoutes({ path: '*splat', method: RequestMethod.ALL });
   }
+}
+
+function withNamedBrokers(module: DynamicModule): DynamicModule {
+  const brokers = namedBrokers();
+  const tokens = brokers.map((provider) => (provider as { provide: string }).provide);
+  return {
+    ...module,
+    providers: [...(module.providers ?? []), ...brokers],
+    exports: [...(module.exports ?? []), ...tokens],
+  };
 }
 
 /** The module `ProteanModule.forFeature()` returns. */

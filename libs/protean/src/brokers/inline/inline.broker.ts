@@ -138,7 +138,12 @@ export class InlineBroker implements Broker {
     return state
       .claimIds(consumer, ids, minIdleMs, this.now())
       .filter(({ id }) => Boolean(target.find(id)))
-      .map(({ id, deliveryCount }) => ({ id, stream, data: target.find(id)!.fields.data, deliveryCount }));
+      .map(({ id, deliveryCount }) => ({
+        id,
+        stream,
+        data: target.find(id)!.fields.data,
+        deliveryCount,
+      }));
   }
 
   /** @inheritdoc */
