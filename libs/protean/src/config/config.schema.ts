@@ -133,31 +133,46 @@ const eventStoreSchema = z
 export const subscriptionSettingsSchema = z.strictObject({
   subscription_type: z.enum(SUBSCRIPTION_TYPES).optional(),
   subscription_profile: z.enum(SUBSCRIPTION_PROFILES).optional(),
+  /** Messages read per tick (the read batch size). */
   messages_per_tick: integer(1).optional(),
+  /** Seconds to pause between ticks (0: none; blocking reads pace the loop). */
   tick_interval: number(0).optional(),
-  blocking_timeout_ms: integer(0).optional(),
+  /** Longest wait of one blocking read, in ms (always bounded). */
+  blocking_timeout_ms: integer(1).optional(),
+  /** Retries after the first attempt before a message is dead-lettered. */
   max_retries: integer(0).optional(),
+  /** Base of the exponential retry backoff, in seconds. */
   retry_delay_seconds: number(0).optional(),
+  /** Cap of the retry backoff, in seconds. */
   max_retry_delay_seconds: number(0).optional(),
+  /** Dead-letter exhausted and invalid messages to `<stream>:dlq`. */
   enable_dlq: flag().optional(),
+  /** event_store subscriptions: save the position every N messages. */
   position_update_interval: integer(1).optional(),
-  max_stream_length: integer(0).optional(),
+  /** Trim the stream to about this many entries (never past unacknowledged ones); 0: never. */
+  retention_maxlen: integer(0).optional(),
+  /** Messages handled at once (never two of one aggregate). */
   concurrency: integer(1).optional(),
+  /** A message pending this long (ms) on a stopped consumer is taken over. */
   min_idle_ms: integer(1).optional(),
+  /** Consecutive failures that open the circuit breaker (0: never). */
   circuit_breaker_threshold: integer(0).optional(),
-  circuit_breaker_cooldown_seconds: number(0).optional(),
+  /** Seconds the breaker stays open before a probe message is let through. */
+  circuit_breaker_reset_seconds: number(0).optional(),
 });
 
 const serverSchema = subscriptionSettingsSchema
   .omit({ subscription_type: true, subscription_profile: true })
   .extend({
-    default_subscription_type: z.enum(SUBSCRIPTION_TYPES).default('stream'),
+    /** The subscription type of handlers that name none (default: the profile's, else stream). */
+    default_subscription_type: z.enum(SUBSCRIPTION_TYPES).optional(),
     default_subscription_profile: z.enum(SUBSCRIPTION_PROFILES).optional(),
     /** Seconds the engine waits for in-flight messages at shutdown. */
     shutdown_grace_seconds: number(0).default(10),
     /** Run the outbox processor inside the engine. */
     run_outbox_processor: flag().default(true),
     health: z.strictObject({ port: integer(0).default(8080) }).prefault({}),
+    /** Per-handler settings, by handler name (matched case-insensitively). */
     subscriptions: z.record(z.string(), subscriptionSettingsSchema).default({}),
   });
 
@@ -227,7 +242,8 @@ export const configurationSchema = z
       });
     }
     for (const [handler, settings] of Object.entries(config.server.subscriptions)) {
-      if (settings.subscription_type === 'event_store' && settings.enable_dlq) {
+      const type = settings.subscription_type ?? config.server.default_subscription_type;
+      if (type === 'event_store' && settings.enable_dlq) {
         ctx.addIssue({
           code: 'custom',
           path: ['server', 'subscriptions', handler, 'enable_dlq'],

@@ -1,0 +1,161 @@
+import { Logger } from '@nestjs/common';
+import type { HandlerRunner } from '../buses/handler-runner.js';
+import type { Database } from '../database/database.port.js';
+import type { RegisteredHandler } from '../domain/handler-registry.js';
+import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
+import { instantiate } from '../messages/message-validation.js';
+import { categoryOf } from '../messages/stream-names.js';
+import { backoffDelay } from './exponential-backoff.js';
+import { InterruptibleSleep } from './interruptible-sleep.js';
+import type { ResolvedSubscriptionSettings } from './subscription-profiles.js';
+import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
+
+/** Read model holding each event_store subscription's checkpoint. */
+export const POSITIONS_PROJECTION = 'protean_subscription_positions';
+const IDLE_POLL_MS = 100;
+/** How long a hole in the global positions may be a transaction still committing. */
+const GAP_WAIT_MS = 2000;
+
+/**
+ * Feeds a handler from the event store by global position, in order, one event at a time,
+ * checkpointing its position in the database every `position_update_interval` events. A hole
+ * in the positions is waited on briefly (a concurrent transaction may still commit into it),
+ * then skipped (a rolled-back one). Failures are retried with backoff; an event still failing
+ * after `max_retries` is logged and skipped — there is no dead-letter stream here.
+ */
+export class EventStoreSubscription {
+  private readonly logger: Logger;
+  private readonly sleeper = new InterruptibleSleep();
+  private readonly categories: Set<string>;
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private position = 0;
+  private savedPosition = 0;
+  private gapSeenAt: { position: number; at: number } | undefined;
+
+  constructor(
+    private readonly handler: RegisteredHandler,
+    private readonly eventStore: EventStore,
+    private readonly database: Database,
+    private readonly runner: HandlerRunner,
+    readonly settings: ResolvedSubscriptionSettings,
+    private readonly observer: SubscriptionObserver = NO_OBSERVER,
+  ) {
+    this.logger = new Logger(`Subscription ${handler.name} $event_store`);
+    this.categories = new Set(handler.streams);
+  }
+
+  get group(): string {
+    return this.handler.name;
+  }
+
+  get stream(): string {
+    return '$event_store';
+  }
+
+  async start(): Promise<void> {
+    const saved = await this.database.getProjection(POSITIONS_PROJECTION, this.handler.name);
+    this.position = this.savedPosition = typeof saved?.position === 'number' ? saved.position : 0;
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  stopReading(): void {
+    this.running = false;
+    this.sleeper.wake();
+  }
+
+  /** Finishes the event in progress (it is never abandoned half-way) and saves the position. */
+  async drain(): Promise<void> {
+    await this.loopDone;
+    await this.savePosition();
+  }
+
+  stopped(): Promise<void> {
+    return this.loopDone;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        const events = this.contiguous(
+          await this.eventStore.readAll(this.position, this.settings.messages_per_tick),
+        );
+        for (const event of events) {
+          if (!this.running || !(await this.deliver(event))) break;
+          this.position = event.globalPosition;
+          if (this.position - this.savedPosition >= this.settings.position_update_interval)
+            await this.savePosition();
+        }
+        if (events.length === 0) {
+          await this.savePosition();
+          await this.sleeper.sleep(Math.max(IDLE_POLL_MS, this.settings.tick_interval * 1000));
+        }
+      } catch (error) {
+        this.logger.warn(`Reading the event store failed, retrying: ${String(error)}`);
+        await this.sleeper.sleep(1000);
+      }
+    }
+  }
+
+  /** The events up to the first hole that may still fill. */
+  private contiguous(events: readonly StoredEvent[]): StoredEvent[] {
+    const accepted: StoredEvent[] = [];
+    let expected = this.position + 1;
+    for (const event of events) {
+      if (event.globalPosition !== expected && !this.gapExpired(expected)) break;
+      accepted.push(event);
+      expected = event.globalPosition + 1;
+    }
+    return accepted;
+  }
+
+  private gapExpired(position: number): boolean {
+    if (this.gapSeenAt?.position !== position) this.gapSeenAt = { position, at: Date.now() };
+    return Date.now() - this.gapSeenAt.at >= GAP_WAIT_MS;
+  }
+
+  /** Handles (or skips) one event; false when stopped before it was done. */
+  private async deliver({ envelope }: StoredEvent): Promise<boolean> {
+    const route = this.handler.routes.get(envelope.type);
+    if (!route || !this.categories.has(categoryOf(envelope.stream))) return true;
+    const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
+    for (let attempt = 1; this.running; attempt++) {
+      const started = performance.now();
+      try {
+        const message = instantiate(route.messageClass, envelope.payload);
+        await this.runner.runOnce(this.handler.name, envelope.id, ids, () => route.invoke(message));
+        this.observer.processed(this.group, this.stream, performance.now() - started);
+        return true;
+      } catch (error) {
+        this.observer.failed(this.group, this.stream, error);
+        if (attempt > this.settings.max_retries) {
+          this.logger.error(
+            `Skipping ${envelope.type} ${envelope.id} after ${attempt} attempt(s): ${String(error)}`,
+          );
+          return true;
+        }
+        const delay = backoffDelay(
+          {
+            baseMs: this.settings.retry_delay_seconds * 1000,
+            maxMs: this.settings.max_retry_delay_seconds * 1000,
+            jitter: 0.2,
+          },
+          attempt,
+        );
+        this.observer.retried(this.group, this.stream, delay);
+        await this.sleeper.sleep(delay);
+      }
+    }
+    return false;
+  }
+
+  private async savePosition(): Promise<void> {
+    if (this.position === this.savedPosition) return;
+    const position = this.position;
+    await this.database.transaction((session) =>
+      session.putProjection(POSITIONS_PROJECTION, { id: this.handler.name, position }),
+    );
+    this.savedPosition = position;
+  }
+}

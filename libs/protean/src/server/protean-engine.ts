@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { MessageHandler } from '@nestjs/microservices';
+import type { BrokerRegistry } from '../brokers/broker-registry.js';
+import { HandlerRunner } from '../buses/handler-runner.js';
+import type { ProteanConfig } from '../config/config.schema.js';
+import type { Database } from '../database/database.port.js';
+import { HandlerRegistry, type RegisteredHandler } from '../domain/handler-registry.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import { BROKER_REGISTRY, DATABASE, EVENT_STORE, PROTEAN_CONFIG } from '../protean.tokens.js';
+import { EventStoreSubscription } from './event-store-subscription.js';
+import { HandlerMessageProcessor } from './handler-message-processor.js';
+import type { MessageProcessor } from './message-processor.js';
+import { PatternMessageProcessor } from './pattern-message-processor.js';
+import { resolveSubscriptionSettings } from './resolve-subscription-settings.js';
+import { StreamSubscription } from './stream-subscription.js';
+import { SubscriberMessageProcessor } from './subscriber-message-processor.js';
+import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
+import type { ResolvedSubscriptionSettings } from './subscription-profiles.js';
+import type { ReadinessCheck } from './worker-health.server.js';
+
+export type EngineState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+type Subscription = StreamSubscription | EventStoreSubscription;
+
+/** One subscription, as the health endpoint and the CLI show it. */
+export interface SubscriptionStatus {
+  readonly handler: string;
+  readonly stream: string;
+  readonly type: ResolvedSubscriptionSettings['subscription_type'];
+  readonly profile: string | null;
+}
+
+/** Work the engine runs beside its subscriptions (the outbox processor). */
+export interface EngineService {
+  readonly name: string;
+  start(): Promise<void> | void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The server engine (`protean server`): one subscription per handler and stream — commands,
+ * events, projectors, subscribers and Nest `@EventPattern` handlers — each with the settings
+ * its profile and configuration resolve to. It starts them, and at shutdown stops reading,
+ * lets in-flight messages finish within the grace period and flushes their acks.
+ */
+@Injectable()
+export class ProteanEngine {
+  private readonly logger = new Logger('ProteanEngine');
+  private subscriptions: Subscription[] = [];
+  private readonly services: EngineService[] = [];
+  private currentState: EngineState = 'idle';
+  /** This process's consumer name in every group; unique, so a restart never inherits a dead one's. */
+  readonly consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  /** Where subscriptions report; set before `start()` (metrics). */
+  observer: SubscriptionObserver = NO_OBSERVER;
+
+  constructor(
+    @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
+    @Inject(BROKER_REGISTRY) private readonly brokers: BrokerRegistry,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(DATABASE) private readonly database: Database,
+    private readonly registry: HandlerRegistry,
+    private readonly runner: HandlerRunner,
+  ) {}
+
+  get state(): EngineState {
+    return this.currentState;
+  }
+
+  /** Ready: running and not stopping. */
+  get ready(): boolean {
+    return this.currentState === 'running';
+  }
+
+  /** Runs `service` with the engine: started after the subscriptions, stopped after them. */
+  addService(service: EngineService): void {
+    this.services.push(service);
+  }
+
+  /** Starts every subscription; `patterns` are Nest `@EventPattern` handlers, by stream. */
+  async start(patterns: ReadonlyMap<string, MessageHandler> = new Map()): Promise<void> {
+    if (this.currentState !== 'idle')
+      throw new Error(`The engine is ${this.currentState}; it starts once`);
+    this.currentState = 'starting';
+    this.subscriptions = [...this.domainSubscriptions(), ...this.externalSubscriptions(patterns)];
+    await Promise.all(this.subscriptions.map((subscription) => subscription.start()));
+    for (const service of this.services) await service.start();
+    this.currentState = 'running';
+    this.logger.log(
+      `Consumer ${this.consumer} running ${this.subscriptions.length} subscription(s): ` +
+        this.subscriptions.map((s) => `${s.group}@${s.stream}`).join(', '),
+    );
+  }
+
+  /** Stops reading, drains in-flight messages within the grace period, flushes acks. */
+  async stop(): Promise<void> {
+    if (this.currentState === 'stopped' || this.currentState === 'stopping') return;
+    this.currentState = 'stopping';
+    const deadline = Date.now() + this.config.server.shutdown_grace_seconds * 1000;
+    for (const subscription of this.subscriptions) subscription.stopReading();
+    await Promise.all(this.subscriptions.map((subscription) => subscription.drain(deadline)));
+    for (const service of [...this.services].reverse()) await service.stop();
+    this.currentState = 'stopped';
+    this.logger.log('Stopped');
+  }
+
+  /** What readiness depends on: the database, the event store and every broker in use. */
+  readinessChecks(): ReadinessCheck[] {
+    const brokerNames = new Set([
+      this.config.outbox.broker,
+      ...this.registry.subscribers().map((s) => s.options.broker ?? 'default'),
+    ]);
+    return [
+      ['database', () => this.database.ping()],
+      ['event_store', () => this.eventStore.ping()],
+      ...[...brokerNames].map((name): ReadinessCheck => [
+        `broker:${name}`,
+        () => this.brokers.get(name).ping(),
+      ]),
+    ];
+  }
+
+  /** The subscriptions and their resolved settings. */
+  describe(): SubscriptionStatus[] {
+    return this.subscriptions.map((subscription) => ({
+      handler: subscription.group,
+      stream: subscription.stream,
+      type: subscription.settings.subscription_type,
+      profile: subscription.settings.subscription_profile ?? null,
+    }));
+  }
+
+  private domainSubscriptions(): Subscription[] {
+    return this.registry.handlers().flatMap((handler): Subscription[] => {
+      const settings = resolveSubscriptionSettings(
+        handler.name,
+        this.config.server,
+        handler.options,
+      );
+      if (settings.subscription_type === 'event_store') {
+        return [this.eventStoreSubscription(handler, settings)];
+      }
+      return handler.streams.map((stream) =>
+        this.streamSubscription(
+          new HandlerMessageProcessor(stream, handler, this.registry, this.runner),
+          settings,
+          this.config.outbox.broker,
+        ),
+      );
+    });
+  }
+
+  private externalSubscriptions(patterns: ReadonlyMap<string, MessageHandler>): Subscription[] {
+    const subscribers = this.registry
+      .subscribers()
+      .map((subscriber) =>
+        this.streamSubscription(
+          new SubscriberMessageProcessor(subscriber, this.runner),
+          resolveSubscriptionSettings(subscriber.name, this.config.server, subscriber.options),
+          subscriber.options.broker ?? 'default',
+        ),
+      );
+    const nestHandlers = [...patterns].map(([stream, handler]) => {
+      const processor = new PatternMessageProcessor(stream, handler, this.runner);
+      return this.streamSubscription(
+        processor,
+        resolveSubscriptionSettings(processor.group, this.config.server),
+        'default',
+      );
+    });
+    return [...subscribers, ...nestHandlers];
+  }
+
+  private streamSubscription(
+    processor: MessageProcessor,
+    settings: ResolvedSubscriptionSettings,
+    brokerName: string,
+  ): StreamSubscription {
+    return new StreamSubscription(
+      this.brokers.get(brokerName),
+      processor,
+      settings,
+      this.consumer,
+      this.observer,
+    );
+  }
+
+  private eventStoreSubscription(
+    handler: RegisteredHandler,
+    settings: ResolvedSubscriptionSettings,
+  ): EventStoreSubscription {
+    return new EventStoreSubscription(
+      handler,
+      this.eventStore,
+      this.database,
+      this.runner,
+      settings,
+      this.observer,
+    );
+  }
+}

@@ -1,0 +1,313 @@
+import { Logger } from '@nestjs/common';
+import type { Broker, ReceivedMessage } from '../brokers/broker.port.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { backoffDelay } from './exponential-backoff.js';
+import { InterruptibleSleep } from './interruptible-sleep.js';
+import { KeyedWorkQueue, type RetryLater } from './keyed-work-queue.js';
+import type { DecodedMessage, MessageProcessor } from './message-processor.js';
+import { isPermanentFailure } from './permanent-failure.js';
+import type { ResolvedSubscriptionSettings } from './subscription-profiles.js';
+import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
+
+/** One message on its way through the subscription. */
+interface Work {
+  message: ReceivedMessage;
+  readonly decoded?: DecodedMessage;
+  /** Set when the message must go to the dead-letter stream (decode failure, exhausted retries). */
+  deadLetterReason?: unknown;
+  /** Set once it has been tried: the next run first claims it again, raising its delivery count. */
+  tried?: boolean;
+}
+
+const READ_ERROR_PAUSE_MS = 1000;
+const RETRY_JITTER = 0.2;
+
+/**
+ * Consumes one stream for one handler (one consumer group): reads in batches with a bounded
+ * blocking read, runs messages with bounded concurrency but never two of one aggregate at
+ * once, acknowledges in pipelined batches after success, retries failures after exponential
+ * backoff with jitter — counting attempts by the broker's delivery count, so the count
+ * survives a restart — and dead-letters what keeps failing, acknowledging it only once the
+ * dead letter is written. It takes over messages left pending by stopped consumers, and a
+ * circuit breaker pauses reading after consecutive failures.
+ */
+export class StreamSubscription {
+  private readonly logger: Logger;
+  private readonly queue: KeyedWorkQueue<Work>;
+  private readonly breaker: CircuitBreaker;
+  private readonly sleeper = new InterruptibleSleep();
+  /** Ids held here (queued, running or waiting to retry), so a reclaim never doubles one. */
+  private readonly held = new Set<string>();
+  private readonly pendingAcks = new Set<string>();
+  private ackScheduled = false;
+  private acking: Promise<void> = Promise.resolve();
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private lastReclaimAt = 0;
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly processor: MessageProcessor,
+    readonly settings: ResolvedSubscriptionSettings,
+    readonly consumer: string,
+    private readonly observer: SubscriptionObserver = NO_OBSERVER,
+  ) {
+    this.logger = new Logger(`Subscription ${processor.group} ${processor.stream}`);
+    this.queue = new KeyedWorkQueue(settings.concurrency, (work) => this.handle(work));
+    this.breaker = new CircuitBreaker(
+      settings.circuit_breaker_threshold,
+      settings.circuit_breaker_reset_seconds * 1000,
+    );
+  }
+
+  get group(): string {
+    return this.processor.group;
+  }
+
+  get stream(): string {
+    return this.processor.stream;
+  }
+
+  /** Messages held in memory at most: a bound on what a crash leaves for reclaiming. */
+  private get capacity(): number {
+    return Math.max(this.settings.messages_per_tick, this.settings.concurrency) * 2;
+  }
+
+  /** Creates the group (from the start of the stream) and starts reading. */
+  async start(): Promise<void> {
+    await this.broker.ensureGroup(this.stream, this.group, '0');
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  /** Stops reading; the read in progress ends within its block time (or when the broker closes). */
+  stopReading(): void {
+    this.running = false;
+    this.sleeper.wake();
+  }
+
+  /**
+   * Waits until the messages held are handled, at most until `deadline` (epoch ms); what is
+   * left stays unacknowledged at the broker for another consumer. Then flushes acks.
+   */
+  async drain(deadline: number): Promise<void> {
+    const remaining = Math.max(0, deadline - Date.now());
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.queue.idle().then(() => true),
+      new Promise<boolean>((done) => (timer = setTimeout(() => done(false), remaining))),
+    ]);
+    clearTimeout(timer);
+    if (!finished) {
+      const dropped = this.queue.clear();
+      this.logger.warn(`Shutdown grace over: ${dropped} message(s) left pending for redelivery`);
+    }
+    await this.flushAcks();
+  }
+
+  /** Resolves when the read loop has ended. */
+  stopped(): Promise<void> {
+    return this.loopDone;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        if (await this.waitIfPaused()) continue;
+        await this.reclaimIfDue();
+        const count =
+          this.breaker.state === 'half-open'
+            ? 1
+            : Math.min(this.settings.messages_per_tick, this.capacity - this.queue.size);
+        const messages = await this.broker.read(this.stream, this.group, this.consumer, {
+          count,
+          blockMs: this.settings.blocking_timeout_ms,
+        });
+        this.accept(messages);
+        if (this.settings.tick_interval > 0)
+          await this.sleeper.sleep(this.settings.tick_interval * 1000);
+      } catch (error) {
+        if (!this.running) break;
+        this.logger.warn(`Read failed, retrying in ${READ_ERROR_PAUSE_MS} ms: ${describe(error)}`);
+        await this.sleeper.sleep(READ_ERROR_PAUSE_MS);
+      }
+    }
+  }
+
+  /** Pauses for an open breaker, a probe in flight, or a full buffer; true when it paused. */
+  private async waitIfPaused(): Promise<boolean> {
+    const breakerPause = this.breaker.pauseMs();
+    if (breakerPause > 0) {
+      await this.sleeper.sleep(breakerPause);
+      return true;
+    }
+    const probing = this.breaker.state === 'half-open' && this.queue.size > 0;
+    if (probing || this.queue.size >= this.capacity) {
+      await this.sleeper.sleep(1000);
+      return true;
+    }
+    return false;
+  }
+
+  private async reclaimIfDue(): Promise<void> {
+    const every = Math.max(1000, this.settings.min_idle_ms / 2);
+    if (Date.now() - this.lastReclaimAt < every) return;
+    this.lastReclaimAt = Date.now();
+    const reclaimed = await this.broker.reclaim(this.stream, this.group, this.consumer, {
+      minIdleMs: this.settings.min_idle_ms,
+      count: Math.max(1, this.capacity - this.queue.size),
+    });
+    const fresh = reclaimed.filter((message) => !this.held.has(message.id));
+    if (fresh.length > 0) this.logger.log(`Took over ${fresh.length} message(s) left pending`);
+    this.accept(fresh);
+  }
+
+  private accept(messages: readonly ReceivedMessage[]): void {
+    for (const message of messages) {
+      if (this.held.has(message.id)) continue;
+      let decoded: DecodedMessage | undefined;
+      try {
+        decoded = this.processor.decode(message);
+      } catch (error) {
+        this.hold(undefined, { message, deadLetterReason: error });
+        continue;
+      }
+      if (decoded) this.hold(decoded.key, { message, decoded });
+      else this.ack(message.id);
+    }
+  }
+
+  private hold(key: string | undefined, work: Work): void {
+    this.held.add(work.message.id);
+    this.queue.push(key, work);
+  }
+
+  private async handle(work: Work): Promise<RetryLater | void> {
+    const outcome = await this.attempt(work).catch((error: unknown) => {
+      this.logger.error(`Unexpected failure handling ${work.message.id}: ${describe(error)}`);
+      return { retryAfterMs: READ_ERROR_PAUSE_MS };
+    });
+    if (!outcome) this.held.delete(work.message.id);
+    this.sleeper.wake();
+    return outcome;
+  }
+
+  private async attempt(work: Work): Promise<RetryLater | void> {
+    if (work.tried) {
+      if (!this.broker.capabilities.acknowledgements) {
+        // Nothing is pending at an at-most-once broker: count the attempt here.
+        work.message = { ...work.message, deliveryCount: work.message.deliveryCount + 1 };
+      } else {
+        const [claimed] = await this.broker.claim(this.stream, this.group, this.consumer, [
+          work.message.id,
+        ]);
+        if (!claimed) return; // acknowledged or taken over elsewhere meanwhile
+        work.message = claimed;
+      }
+    }
+    work.tried = true;
+    if (work.deadLetterReason !== undefined) return this.deadLetter(work);
+
+    const started = performance.now();
+    try {
+      await work.decoded!.run();
+    } catch (error) {
+      return this.onFailure(work, error);
+    }
+    this.observer.processed(this.group, this.stream, performance.now() - started);
+    this.breaker.success();
+    this.ack(work.message.id);
+  }
+
+  private onFailure(work: Work, error: unknown): RetryLater | Promise<RetryLater | void> {
+    this.observer.failed(this.group, this.stream, error);
+    if (isPermanentFailure(error)) {
+      work.deadLetterReason = error;
+      return this.deadLetter(work);
+    }
+    this.breaker.failure();
+    const retriesDone = work.message.deliveryCount - 1;
+    if (retriesDone >= this.settings.max_retries) {
+      work.deadLetterReason = error;
+      return this.deadLetter(work);
+    }
+    const delay = backoffDelay(
+      {
+        baseMs: this.settings.retry_delay_seconds * 1000,
+        maxMs: this.settings.max_retry_delay_seconds * 1000,
+        jitter: RETRY_JITTER,
+      },
+      retriesDone + 1,
+    );
+    this.logger.warn(
+      `${work.message.id} failed (attempt ${work.message.deliveryCount} of ${this.settings.max_retries + 1}), ` +
+        `retrying in ${delay} ms: ${describe(error)}`,
+    );
+    this.observer.retried(this.group, this.stream, delay);
+    return { retryAfterMs: delay };
+  }
+
+  /** Writes the dead letter, then acknowledges; if the write fails the message is held, never dropped. */
+  private async deadLetter(work: Work): Promise<RetryLater | void> {
+    const { message } = work;
+    const reason = describe(work.deadLetterReason);
+    if (!this.settings.enable_dlq) {
+      this.logger.error(
+        `${message.id} given up after ${message.deliveryCount} attempt(s) and acknowledged; ` +
+          `dead-lettering is disabled for this subscription: ${reason}`,
+      );
+      this.ack(message.id);
+      return;
+    }
+    try {
+      await this.broker.deadLetter(this.stream, message.data, {
+        originalId: message.id,
+        group: this.group,
+        consumer: this.consumer,
+        error: reason,
+        attempts: message.deliveryCount,
+        failedAt: new Date().toISOString(),
+      });
+    } catch (error) {
+      this.logger.error(`Could not dead-letter ${message.id}, holding it: ${describe(error)}`);
+      return { retryAfterMs: READ_ERROR_PAUSE_MS * 5 };
+    }
+    this.logger.warn(
+      `${message.id} dead-lettered to ${this.stream}:dlq after ${message.deliveryCount} attempt(s): ${reason}`,
+    );
+    this.observer.deadLettered(this.group, this.stream, reason);
+    this.ack(message.id);
+  }
+
+  /** Queues an ack; acks of one turn of the event loop go out together. */
+  private ack(id: string): void {
+    this.pendingAcks.add(id);
+    if (this.ackScheduled) return;
+    this.ackScheduled = true;
+    setImmediate(() => {
+      this.ackScheduled = false;
+      void this.flushAcks();
+    });
+  }
+
+  private flushAcks(): Promise<void> {
+    this.acking = this.acking.then(async () => {
+      if (this.pendingAcks.size === 0) return;
+      const ids = [...this.pendingAcks];
+      this.pendingAcks.clear();
+      try {
+        await this.broker.ack(this.stream, this.group, ids);
+      } catch (error) {
+        // Unacknowledged messages are redelivered and deduplicated; keep trying meanwhile.
+        for (const id of ids) this.pendingAcks.add(id);
+        this.logger.warn(`Ack of ${ids.length} message(s) failed, will retry: ${describe(error)}`);
+        setTimeout(() => void this.flushAcks(), READ_ERROR_PAUSE_MS).unref();
+      }
+    });
+    return this.acking;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

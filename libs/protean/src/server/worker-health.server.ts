@@ -1,0 +1,75 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Logger } from '@nestjs/common';
+
+/** A named readiness check: resolves when healthy, rejects with the reason otherwise. */
+export type ReadinessCheck = readonly [name: string, check: () => Promise<void>];
+
+const CHECK_TIMEOUT_MS = 2000;
+
+/**
+ * The worker's probes on `server.health.port`: `/healthz` (liveness: the event loop answers)
+ * and `/readyz` (readiness: the engine runs and every dependency answers; 503 otherwise, and
+ * from the moment shutdown begins).
+ */
+export class WorkerHealthServer {
+  private readonly logger = new Logger(WorkerHealthServer.name);
+  private server: Server | undefined;
+
+  constructor(
+    private readonly port: number,
+    private readonly isReady: () => boolean,
+    private readonly checks: readonly ReadinessCheck[],
+  ) {}
+
+  async start(): Promise<void> {
+    const server = createServer((request, response) => void this.answer(request, response));
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(this.port, () => done());
+    });
+    this.server = server;
+    this.logger.log(`Probes on http://localhost:${this.port}/healthz and /readyz`);
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
+  }
+
+  private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/healthz') return send(response, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      const details: Record<string, string> = { engine: this.isReady() ? 'up' : 'down' };
+      await Promise.all(
+        this.checks.map(async ([name, check]) => {
+          details[name] = await withTimeout(check()).then(
+            () => 'up',
+            (error: unknown) => `down: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }),
+      );
+      const ready = Object.values(details).every((state) => state === 'up');
+      return send(response, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', details });
+    }
+    send(response, 404, { status: 'not found' });
+  }
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function withTimeout(check: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<void>((_, fail) => {
+    timer = setTimeout(
+      () => fail(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([check, timeout]).finally(() => clearTimeout(timer));
+}
