@@ -1,4 +1,5 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
+import type { Type } from '../domain/domain-types.js';
 import type { Command } from 'commander';
 import type { ProteanConfig } from '../config/config.schema.js';
 
@@ -8,7 +9,13 @@ export interface CliContext {
    * The configuration, loaded as the applications load it (`.env`, `domain.toml`, `PROTEAN_*`).
    * An invalid one ends the process with one line and exit code 78.
    */
-  config(): Promise<ProteanConfig>;
+  config(overrides?: Record<string, unknown>): Promise<ProteanConfig>;
+  /** The domain's name. */
+  readonly domain: string;
+  /** The project's domain modules, imported beside ProteanModule. */
+  readonly imports: ReadonlyArray<Type | DynamicModule>;
+  /** The script and arguments this CLI was started with (to start copies of itself). */
+  readonly argv: readonly string[];
   /**
    * Boots the project's domain as a Nest application context (no HTTP, no listeners), runs
    * `work` with it and closes it. The outbox processor runs in it only when asked.

@@ -7,11 +7,18 @@ import type { Type } from '../domain/domain-types.js';
 import { ProteanModule } from '../protean.module.js';
 import type { CliCommand, CliContext } from './cli-command.js';
 import { dbCommand } from './commands/db.command.js';
+import { dlqCommand } from './commands/dlq.command.js';
 import { outboxCommand } from './commands/outbox.command.js';
+import { serverCommand } from './commands/server.command.js';
 import { StderrLogger } from './stderr-logger.js';
 
 /** The commands every project gets. */
-export const defaultCommands: readonly CliCommand[] = [dbCommand, outboxCommand];
+export const defaultCommands: readonly CliCommand[] = [
+  dbCommand,
+  outboxCommand,
+  serverCommand,
+  dlqCommand,
+];
 
 export interface CliOptions {
   /** The domain's name, as given to `ProteanModule.forRoot`. */
@@ -21,6 +28,8 @@ export interface CliOptions {
   /** The commands; {@link defaultCommands} unless given (spread them to add your own). */
   readonly commands?: readonly CliCommand[];
   readonly name?: string;
+  /** The script and arguments (default `process.argv.slice(1)`). */
+  readonly argv?: readonly string[];
   readonly stdout?: NodeJS.WritableStream;
   readonly stderr?: NodeJS.WritableStream;
 }
@@ -37,7 +46,11 @@ export function createCli(options: CliOptions): Command {
   const context: CliContext = {
     stdout,
     stderr,
-    config: () => (loaded ??= loadConfigurationOrExit()),
+    domain: options.domain,
+    imports: options.imports ?? [],
+    argv: options.argv ?? process.argv.slice(1),
+    config: (overrides) =>
+      overrides ? loadConfigurationOrExit({ overrides }) : (loaded ??= loadConfigurationOrExit()),
     async withApplication(work, { runOutboxProcessor = false } = {}) {
       const config = await context.config();
       const app: INestApplicationContext = await NestFactory.createApplicationContext(
@@ -66,7 +79,16 @@ export function createCli(options: CliOptions): Command {
       writeOut: (text) => stdout.write(text),
       writeErr: (text) => stderr.write(text),
     })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .option('--domain <name>', `the domain to operate on (this CLI serves "${options.domain}")`)
+    .hook('preAction', (command) => {
+      const requested = command.opts<{ domain?: string }>().domain;
+      if (requested !== undefined && requested !== options.domain) {
+        command.error(`error: unknown domain "${requested}": this CLI serves "${options.domain}"`, {
+          exitCode: 2,
+        });
+      }
+    });
   for (const command of options.commands ?? defaultCommands) command.register(program, context);
   return program;
 }
