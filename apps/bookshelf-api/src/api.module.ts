@@ -15,11 +15,12 @@ import { OrdersController } from './orders/orders.controller.js';
 /** The HTTP producer: the bookshelf domain behind a REST API. */
 @Module({})
 export class ApiModule implements NestModule {
-  static register(config: ProteanConfig): DynamicModule {
+  /** `withEngine`: also run the server engine and the outbox processor in this process. */
+  static register(config: ProteanConfig, withEngine = false): DynamicModule {
     return {
       module: ApiModule,
       imports: [
-        ProteanModule.forRoot({ domain: BOOKSHELF_DOMAIN, config }),
+        ProteanModule.forRoot({ domain: BOOKSHELF_DOMAIN, config, runOutboxProcessor: withEngine }),
         BookshelfModule,
         ProteanHealthModule,
       ],

@@ -2,11 +2,13 @@ import { ValidationPipe, type INestApplication, type LoggerService } from '@nest
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { ProteanConfig } from '#protean';
+import { connectProteanEngine, type ProteanConfig } from '#protean';
 import { ApiModule } from './api.module.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 
 export interface ApiAppOptions {
+  /** Run the server engine in this process too (the embedded default); start it with `app.startAllMicroservices()`. */
+  engine?: boolean;
   /** Largest accepted JSON body (body-parser syntax); larger bodies answer 413. */
   bodyLimit?: string;
   logger?: LoggerService | false;
@@ -17,11 +19,14 @@ export async function createApiApp(
   config: ProteanConfig,
   options: ApiAppOptions = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.register(config), {
-    bodyParser: false,
-    abortOnError: false,
-    logger: options.logger,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiModule.register(config, options.engine),
+    {
+      bodyParser: false,
+      abortOnError: false,
+      logger: options.logger,
+    },
+  );
   app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
   app.useGlobalPipes(
     new ValidationPipe({
@@ -33,6 +38,7 @@ export async function createApiApp(
     }),
   );
   app.useGlobalFilters(new DomainErrorFilter());
+  if (options.engine) connectProteanEngine(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

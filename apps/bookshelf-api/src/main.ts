@@ -4,16 +4,31 @@ import { closeOnSignals, loadConfigurationOrExit } from '#protean';
 import { createApiApp } from './create-api-app.js';
 
 /**
- * The bookshelf API. `--embedded` runs the embedded default (memory stores, inline broker)
- * and ignores `domain.toml`, `.env` and `PROTEAN_*` variables; otherwise the configuration
- * comes from them (see README "Configuration").
+ * The embedded default (`npm start`): the chapter's async processing in one process — commands
+ * and events through the outbox and the inline broker to the server engine — on memory stores.
+ */
+const EMBEDDED = {
+  command_processing: 'async',
+  event_processing: 'async',
+  enable_outbox: true,
+};
+
+/**
+ * The bookshelf API. `--embedded` runs the embedded default and ignores `domain.toml`, `.env`
+ * and `PROTEAN_*` variables; otherwise the configuration comes from them (README "Configuration")
+ * and the API is the producer only: a worker runs the engine.
  */
 async function main(): Promise<void> {
   const embedded = process.argv.includes('--embedded');
-  const config = await loadConfigurationOrExit({ embedded });
-  const app = await createApiApp(config, { bodyLimit: process.env.HTTP_BODY_LIMIT });
+  const config = await loadConfigurationOrExit(embedded ? { embedded, overrides: EMBEDDED } : {});
+  const app = await createApiApp(config, {
+    bodyLimit: process.env.HTTP_BODY_LIMIT,
+    engine: embedded,
+  });
+  closeOnSignals(app, (config.server.shutdown_grace_seconds + 5) * 1000);
+  await app.init();
+  if (embedded) await app.startAllMicroservices();
   const port = Number(process.env.PORT ?? 3000);
-  closeOnSignals(app);
   await app.listen(port);
   const mode = `commands ${config.command_processing}, events ${config.event_processing}`;
   Logger.log(
