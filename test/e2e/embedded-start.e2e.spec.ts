@@ -1,7 +1,7 @@
-import { API_MAIN, NodeProcess, startApi } from '../support/processes.js';
+import { API_MAIN, NodeProcess, startApi, waitFor } from '../support/processes.js';
 
-describe('npm start: the embedded default as a real process', () => {
-  it('answers POST /books with 201 {id}, and GET /books/{id} shows the book', async () => {
+describe('npm start: the embedded default (async, engine in process) as a real process', () => {
+  it('answers POST /books with 202 {id}, and the book is in GET /books within a second', async () => {
     const { api, url } = await startApi(['--embedded']);
     try {
       const created = await fetch(`${url}/books`, {
@@ -9,14 +9,54 @@ describe('npm start: the embedded default as a real process', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ title: 'Dune', author: 'Frank Herbert', price: 9.99, stock: 3 }),
       });
-      expect(created.status).toBe(201);
+      expect(created.status).toBe(202);
       const { id } = (await created.json()) as { id: string };
 
-      const book = await fetch(`${url}/books/${id}`);
-      expect(book.status).toBe(200);
-      expect(await book.json()).toMatchObject({ id, title: 'Dune', stock: 3 });
+      const book = await waitFor(
+        async () => {
+          const response = await fetch(`${url}/books/${id}`);
+          return response.ok ? ((await response.json()) as object) : undefined;
+        },
+        { timeoutMs: 1000, intervalMs: 20, what: 'the book in the catalog' },
+      );
+      expect(book).toMatchObject({ id, title: 'Dune', stock: 3 });
+      const list = (await (await fetch(`${url}/books`)).json()) as Array<{ id: string }>;
+      expect(list.map((entry) => entry.id)).toEqual([id]);
     } finally {
       expect(await api.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it('places an order asynchronously through the engine in the same process', async () => {
+    const { api, url } = await startApi(['--embedded']);
+    try {
+      const post = (path: string, body: unknown) =>
+        fetch(`${url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const { id: bookId } = (await (
+        await post('/books', { title: 'Dune', author: 'F. H.', price: 5, stock: 5 })
+      ).json()) as { id: string };
+      await waitFor(async () => (await fetch(`${url}/books/${bookId}`)).ok, { what: 'the book' });
+      const placed = await post('/orders', { customer: 'Ada', items: [{ bookId, quantity: 2 }] });
+      expect(placed.status).toBe(202);
+      const { id } = (await placed.json()) as { id: string };
+      const order = await waitFor(
+        async () => {
+          const response = await fetch(`${url}/orders/${id}`);
+          const body = response.ok ? ((await response.json()) as { status: string }) : undefined;
+          return body?.status === 'CONFIRMED' ? body : undefined;
+        },
+        { timeoutMs: 2000, what: 'the order confirmed' },
+      );
+      expect(order).toMatchObject({ total: 10 });
+      expect(
+        ((await (await fetch(`${url}/books/${bookId}`)).json()) as { stock: number }).stock,
+      ).toBe(3);
+    } finally {
+      await api.stop('SIGTERM');
     }
   });
 

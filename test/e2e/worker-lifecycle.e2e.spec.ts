@@ -1,14 +1,40 @@
-import { NodeProcess, WORKER_MAIN, waitFor } from '../support/processes.js';
+import { freePort, NodeProcess, waitFor, WORKER_MAIN } from '../support/processes.js';
 
 describe('bookshelf worker process', () => {
-  it('boots with the domain handlers and exits 0 on SIGTERM', async () => {
-    const worker = new NodeProcess(WORKER_MAIN);
-    await waitFor(() => worker.stdout.includes('Bookshelf worker ready'), {
-      timeoutMs: 20_000,
-      what: 'the worker to be ready',
-    });
-    expect(worker.stdout).toContain('CatalogProjector');
+  it('serves /healthz and /readyz while running its subscriptions, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const worker = new NodeProcess(WORKER_MAIN, [], { PROTEAN_SERVER__HEALTH__PORT: String(port) });
+    try {
+      const ready = await waitFor(
+        async () => {
+          const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+          return response.ok
+            ? ((await response.json()) as { details: Record<string, string> })
+            : undefined;
+        },
+        { timeoutMs: 20_000, what: 'the worker to be ready' },
+      );
+      expect(ready.details).toEqual({
+        engine: 'up',
+        database: 'up',
+        event_store: 'up',
+        'broker:default': 'up',
+      });
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(worker.stdout).toContain('CatalogProjector@bookshelf::book');
+    } finally {
+      expect(await worker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    }
+  });
 
-    expect(await worker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  it('stops start-up with one line naming an invalid profile', async () => {
+    const worker = new NodeProcess(WORKER_MAIN, [], {
+      PROTEAN_SERVER__DEFAULT_SUBSCRIPTION_PROFILE: 'turbo',
+    });
+    const { code } = await worker.exited;
+    expect(code).not.toBe(0);
+    expect(worker.stderr.trim()).toBe(
+      'Invalid configuration: server.default_subscription_profile = "turbo": expected one of production, fast, batch, debug, projection (from PROTEAN_SERVER__DEFAULT_SUBSCRIPTION_PROFILE)',
+    );
   });
 });

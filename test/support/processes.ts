@@ -100,3 +100,4 @@ export const OUTBOX_RELAY_MAIN = resolve(ROOT, 'dist/test/support/bin/outbox-rel
 
 /** The compiled benchmark runner (`npm run bench`). */
 export const BENCH_MAIN = resolve(ROOT, 'dist/bench/run.js');
+export const TEST_WORKER_MAIN = resolve(ROOT, 'dist/test/support/bin/bookshelf-test-worker.js');

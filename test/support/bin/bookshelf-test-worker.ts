@@ -1,0 +1,58 @@
+/*
+ * TEST-ONLY process: the bookshelf worker plus handlers that let end-to-end tests observe and
+ * break processing from outside. Built by the e2e global setup (test/support/bin/tsconfig.bin.json).
+ *
+ * - FAULT_FILE, FAULT_TITLE, FAULT_LOG: `FlakyBookHandler` throws for the book titled
+ *   FAULT_TITLE while FAULT_FILE exists, appending each attempt's time to FAULT_LOG; every book
+ *   it handles without throwing is appended as `processed <bookId>`.
+ * - RECORD_FILE: `RecordingHandler` appends `<pid> <bookId>` for every BookAdded it handles.
+ */
+import 'reflect-metadata';
+import { appendFileSync, existsSync } from 'node:fs';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { BookAdded } from '../../../libs/bookshelf/src/index.js';
+import {
+  EventHandler,
+  loadConfigurationOrExit,
+  runWorker,
+  type IEventHandler,
+} from '../../../libs/protean/src/index.js';
+import { WorkerModule } from '../../../apps/bookshelf-worker/src/worker.module.js';
+
+@EventHandler(BookAdded)
+class FlakyBookHandler implements IEventHandler<BookAdded> {
+  async handle(event: BookAdded): Promise<void> {
+    const { FAULT_FILE, FAULT_TITLE, FAULT_LOG } = process.env;
+    if (event.title === FAULT_TITLE && FAULT_FILE && existsSync(FAULT_FILE)) {
+      appendFileSync(FAULT_LOG!, `attempt ${Date.now()}\n`);
+      throw new Error(`poisoned book ${event.bookId}`);
+    }
+    appendFileSync(FAULT_LOG!, `processed ${event.bookId}\n`);
+  }
+}
+
+@EventHandler(BookAdded)
+class RecordingHandler implements IEventHandler<BookAdded> {
+  async handle(event: BookAdded): Promise<void> {
+    appendFileSync(process.env.RECORD_FILE!, `${process.pid} ${event.bookId}\n`);
+  }
+}
+
+@Module({})
+class TestWorkerModule {}
+
+async function main(): Promise<void> {
+  const config = await loadConfigurationOrExit();
+  const providers = [
+    ...(process.env.FAULT_LOG ? [FlakyBookHandler] : []),
+    ...(process.env.RECORD_FILE ? [RecordingHandler] : []),
+  ];
+  const module: DynamicModule = {
+    module: TestWorkerModule,
+    imports: [WorkerModule.register(config)],
+    providers,
+  };
+  await runWorker(module, config);
+}
+
+void main();
