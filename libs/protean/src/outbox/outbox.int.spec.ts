@@ -1,4 +1,3 @@
-import { Test, type TestingModule } from '@nestjs/testing';
 import { CaptureLogger } from '../../../../test/support/capture-logger.js';
 import {
   Bump,
@@ -18,7 +17,6 @@ import type { Database } from '../database/database.port.js';
 import { serializeEnvelope } from '../messages/envelope-codec.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { setupSchema } from '../postgresql/schema-setup.js';
-import { ProteanModule } from '../protean.module.js';
 import { DATABASE, OUTBOX_STORE } from '../protean.tokens.js';
 import { OutboxProcessor } from './outbox-processor.js';
 import type { OutboxStore } from './outbox-store.port.js';
@@ -376,23 +374,5 @@ describe('outbox processor', () => {
     await expect(processor.cleanup()).resolves.toBe(0);
     await db.query(`UPDATE outbox SET published_at = published_at - interval '61 minutes'`);
     await expect(processor.cleanup()).resolves.toBe(5);
-  });
-});
-
-describe('outbox processor without a broker adapter', () => {
-  it('stops the application from starting, naming the broker and what is missing', async () => {
-    const config = loadConfiguration({
-      embedded: true,
-      overrides: { enable_outbox: true, event_processing: 'async' },
-    });
-    const moduleRef = await Test.createTestingModule({
-      imports: [ProteanModule.forRoot({ domain: domain(), config, runOutboxProcessor: true })],
-    })
-      .setLogger(new CaptureLogger())
-      .compile();
-    await expect(moduleRef.init()).rejects.toThrow(
-      'Broker "default" is unavailable: no adapter for provider "inline"',
-    );
-    await moduleRef.close();
   });
 });
