@@ -1,3 +1,4 @@
+import type { TestingModule } from '@nestjs/testing';
 import { CaptureLogger } from '../../../../test/support/capture-logger.js';
 import {
   Bump,
