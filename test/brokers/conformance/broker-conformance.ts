@@ -370,6 +370,29 @@ export function describeBrokerConformance(label: string, target: ConformanceTarg
       },
     );
 
+    when('replay')(
+      'trims to an explicit length, even on a broker without max_stream_length',
+      async () => {
+        const stream = newStream();
+        await broker.ensureGroup(stream, 'G', '0');
+        await broker.publishBatch(
+          Array.from({ length: 250 }, (_, n) => ({ stream, data: json(n) })),
+        );
+        const delivered = await broker.read(stream, 'G', 'c', { count: 250, blockMs: 0 });
+        await broker.ack(
+          stream,
+          'G',
+          delivered.map((m) => m.id),
+        );
+
+        expect(await broker.trim(stream)).toBe(0);
+        expect(await broker.trim(stream, 20)).toBeGreaterThan(0);
+        const { length } = await broker.streamInfo(stream);
+        expect(length).toBeLessThan(250);
+        expect(length).toBeGreaterThanOrEqual(20);
+      },
+    );
+
     when('replay')('does not trim entries a group has not received yet', async () => {
       const trimmed = open({ max_stream_length: 10 });
       const stream = newStream();

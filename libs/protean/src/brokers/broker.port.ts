@@ -175,11 +175,12 @@ export interface Broker {
   purgeDeadLetters(stream?: string): Promise<number>;
 
   /**
-   * Applies `max_stream_length` now: drops the oldest entries beyond it, but never one that a
-   * group has not acknowledged or not yet received. Resolves to how many were dropped. Adapters
-   * also trim on their own after publishing; `<stream>:dlq` streams are never trimmed.
+   * Trims now to `maxLength` (default: the broker's `max_stream_length`; 0 keeps everything):
+   * drops the oldest entries beyond it, but never one that a group has not acknowledged or not
+   * yet received. Resolves to how many were dropped. Adapters also trim on their own after
+   * publishing; `<stream>:dlq` streams are never trimmed.
    */
-  trim(stream: string): Promise<number>;
+  trim(stream: string, maxLength?: number): Promise<number>;
 
   /** Length, groups, pending and lag of a stream. */
   streamInfo(stream: string): Promise<StreamInfo>;

@@ -14,6 +14,7 @@ import { HandlerMessageProcessor } from './handler-message-processor.js';
 import type { MessageProcessor } from './message-processor.js';
 import { PatternMessageProcessor } from './pattern-message-processor.js';
 import { resolveSubscriptionSettings } from './resolve-subscription-settings.js';
+import { StreamRetention } from './stream-retention.js';
 import { StreamSubscription } from './stream-subscription.js';
 import { SubscriberMessageProcessor } from './subscriber-message-processor.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
@@ -50,6 +51,7 @@ export class ProteanEngine {
   private readonly logger = new Logger('ProteanEngine');
   private subscriptions: Subscription[] = [];
   private readonly services: EngineService[] = [];
+  private readonly retention = new StreamRetention();
   private currentState: EngineState = 'idle';
   /** This process's consumer name in every group; unique, so a restart never inherits a dead one's. */
   readonly consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -87,6 +89,7 @@ export class ProteanEngine {
     this.subscriptions = [...this.domainSubscriptions(), ...this.externalSubscriptions(patterns)];
     await Promise.all(this.subscriptions.map((subscription) => subscription.start()));
     for (const service of this.services) await service.start();
+    this.retention.start();
     this.currentState = 'running';
     this.logger.log(
       `Consumer ${this.consumer} running ${this.subscriptions.length} subscription(s): ` +
@@ -98,6 +101,7 @@ export class ProteanEngine {
   async stop(): Promise<void> {
     if (this.currentState === 'stopped' || this.currentState === 'stopping') return;
     this.currentState = 'stopping';
+    this.retention.stop();
     const deadline = Date.now() + this.config.server.shutdown_grace_seconds * 1000;
     for (const subscription of this.subscriptions) subscription.stopReading();
     await Promise.all(this.subscriptions.map((subscription) => subscription.drain(deadline)));
@@ -178,13 +182,9 @@ export class ProteanEngine {
     settings: ResolvedSubscriptionSettings,
     brokerName: string,
   ): StreamSubscription {
-    return new StreamSubscription(
-      this.brokers.get(brokerName),
-      processor,
-      settings,
-      this.consumer,
-      this.observer,
-    );
+    const broker = this.brokers.get(brokerName);
+    this.retention.add(broker, processor.stream, settings.retention_maxlen);
+    return new StreamSubscription(broker, processor, settings, this.consumer, this.observer);
   }
 
   private eventStoreSubscription(

@@ -187,12 +187,11 @@ export class InlineBroker implements Broker {
   }
 
   /** @inheritdoc */
-  async trim(stream: string): Promise<number> {
+  async trim(stream: string, maxLength = this.settings.maxStreamLength): Promise<number> {
     this.assertOpen('trim');
     const target = this.streams.get(stream);
-    const { maxStreamLength } = this.settings;
-    if (!target || maxStreamLength === 0 || isDeadLetterStream(stream)) return 0;
-    return target.trim(maxStreamLength);
+    if (!target || maxLength === 0 || isDeadLetterStream(stream)) return 0;
+    return target.trim(maxLength);
   }
 
   /** @inheritdoc */

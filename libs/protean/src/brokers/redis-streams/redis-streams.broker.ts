@@ -245,9 +245,9 @@ export class RedisStreamsBroker implements Broker {
   }
 
   /** @inheritdoc */
-  async trim(stream: string): Promise<number> {
+  async trim(stream: string, maxLength?: number): Promise<number> {
     this.assertOpen('trim');
-    return this.trimmer.trim(stream);
+    return this.trimmer.trim(stream, maxLength);
   }
 
   /** @inheritdoc */

@@ -36,10 +36,10 @@ export class StreamTrimmer {
   }
 
   /** Trims now (after a trim in flight, which saw older positions); resolves to how many dropped. */
-  async trim(stream: string): Promise<number> {
-    if (this.maxStreamLength === 0 || isDeadLetterStream(stream)) return 0;
+  async trim(stream: string, maxLength = this.maxStreamLength): Promise<number> {
+    if (maxLength === 0 || isDeadLetterStream(stream)) return 0;
     await this.running.get(stream)?.catch(() => undefined);
-    return this.start(stream);
+    return this.start(stream, maxLength);
   }
 
   /** Stops starting trims and waits for those in flight, so that closing cuts none off. */
@@ -62,22 +62,22 @@ export class StreamTrimmer {
       .finally(() => this.startIfDue(stream));
   }
 
-  private start(stream: string): Promise<number> {
+  private start(stream: string, maxLength = this.maxStreamLength): Promise<number> {
     this.publishedSinceTrim.set(stream, 0);
-    const run = this.runScript(stream).finally(() => {
+    const run = this.runScript(stream, maxLength).finally(() => {
       if (this.running.get(stream) === run) this.running.delete(stream);
     });
     this.running.set(stream, run);
     return run;
   }
 
-  private async runScript(stream: string): Promise<number> {
+  private async runScript(stream: string, maxLength: number): Promise<number> {
     try {
       const dropped = await this.client.eval(
         SAFE_TRIM_SCRIPT,
         1,
         stream,
-        this.maxStreamLength,
+        maxLength,
         MAX_DROPPED_PER_CALL,
       );
       return Number(dropped);
