@@ -25,12 +25,20 @@ const shared = {
 export default {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.spec.ts'] },
-    { ...shared, displayName: 'int', testMatch: ['<rootDir>/**/*.int.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'int',
+      testMatch: ['<rootDir>/**/*.int.spec.ts'],
+      testTimeout: 30_000,
+    },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/**/*.e2e.spec.ts'],
       globalSetup: '<rootDir>/test/support/build.global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/no-leftover-processes.ts'],
+      // Real processes start in seconds, more on a loaded 2-core machine.
+      testTimeout: 60_000,
     },
   ],
 };

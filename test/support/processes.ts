@@ -42,6 +42,8 @@ export async function waitFor<T>(
 
 /** A child Node process with its output kept, for tests that need real processes. */
 export class NodeProcess {
+  /** Every process started and not yet exited, so a test file can never leave one behind. */
+  static readonly running = new Set<NodeProcess>();
   readonly child: ChildProcess;
   stdout = '';
   stderr = '';
@@ -55,8 +57,12 @@ export class NodeProcess {
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    NodeProcess.running.add(this);
     this.exited = new Promise((done) =>
-      this.child.once('exit', (code, signal) => done({ code, signal })),
+      this.child.once('exit', (code, signal) => {
+        NodeProcess.running.delete(this);
+        done({ code, signal });
+      }),
     );
   }
 
