@@ -7,6 +7,7 @@ export * from './books/book-added.event.js';
 export * from './books/stock-reserved.event.js';
 export * from './orders/order.aggregate.js';
 export * from './orders/order-line.js';
+export * from './orders/order-item.js';
 export * from './orders/place-order.command.js';
 export * from './orders/order-placed.event.js';
 export * from './orders/order-confirmed.event.js';

@@ -1,26 +1,13 @@
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsNotEmpty,
-  IsString,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
-import { OrderItem } from '../orders/place-order.command.js';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { OrderItem, ValidOrderItems } from '../orders/order-item.js';
 
 /** What external systems write to `external-orders`: `{"customer": "...", "items": [...]}`. */
 export class ExternalOrderPayload {
-  @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @IsString()
   readonly customer!: string;
 
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => OrderItem)
+  @ValidOrderItems()
   readonly items!: OrderItem[];
 }

@@ -1,29 +1,6 @@
 import { DomainCommand } from '#protean';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsInt,
-  IsNotEmpty,
-  IsString,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-
-/** One requested line of a `PlaceOrder`. */
-export class OrderItem {
-  @IsUUID()
-  readonly bookId!: string;
-
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  readonly quantity!: number;
-}
+import { IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { OrderItem, ValidOrderItems } from './order-item.js';
 
 /** Place an order for books. */
 @DomainCommand({ category: 'order', identifiedBy: 'orderId' })
@@ -31,16 +8,12 @@ export class PlaceOrder {
   @IsUUID()
   readonly orderId!: string;
 
-  @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @IsString()
   readonly customerName!: string;
 
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => OrderItem)
+  @ValidOrderItems()
   readonly items!: OrderItem[];
 
   constructor(props: PlaceOrder) {
