@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BookshelfSystem } from '../support/bookshelf-system.js';
-import { freePort, TEST_WORKER_MAIN, waitFor, type NodeProcess } from '../support/processes.js';
+import {
+  CLI_MAIN,
+  freePort,
+  NodeProcess,
+  TEST_WORKER_MAIN,
+  waitFor,
+} from '../support/processes.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus-text.js';
 
 /**
@@ -211,6 +217,40 @@ describe('operating the bookshelf: metrics, logs, health and the CLI', () => {
     for (const output of [worker.stdout, api.process.stdout])
       expect(output).not.toContain(customer);
   });
+
+  it(
+    '`protean observatory --port P` serves the Observatory on its own, with the same numbers',
+    async () => {
+      const port = await freePort();
+      const observatory = new NodeProcess(CLI_MAIN, ['observatory', '--port', String(port)], {
+        ...system.env,
+      });
+      try {
+        const overview = await waitFor(
+          async () => {
+            const response = await fetch(`http://127.0.0.1:${port}/observatory/api/overview`);
+            return response.ok ? ((await response.json()) as any) : undefined;
+          },
+          { timeoutMs: 30_000, what: 'the standalone Observatory' },
+        );
+        expect(overview.subscriptions).toContainEqual(
+          expect.objectContaining({
+            handler: 'CatalogProjector',
+            stream: 'bookshelf::book',
+            processed: 4, // three BookAdded and one StockReserved
+            lag: 0,
+          }),
+        );
+        expect(overview.streams).toContainEqual(
+          expect.objectContaining({ stream: 'bookshelf::book', deadLetters: 1 }),
+        );
+        expect((await fetch(`http://127.0.0.1:${port}/observatory`)).status).toBe(200);
+      } finally {
+        expect(await observatory.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      }
+    },
+    MINUTE,
+  );
 
   it('the worker serves /health (terminus), /readyz and /healthz', async () => {
     const health = await fetch(`${workerUrl}/health`);

@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BrokerRegistry } from '../../brokers/broker-registry.js';
-import { deadLetterStream, type Broker, type StreamInfo } from '../../brokers/broker.port.js';
+import {
+  deadLetterStream,
+  type Broker,
+  type GroupInfo,
+  type StreamInfo,
+} from '../../brokers/broker.port.js';
 import type { ProteanConfig } from '../../config/config.schema.js';
 import type { Database } from '../../database/database.port.js';
 import { HandlerRegistry } from '../../domain/handler-registry.js';
@@ -212,7 +217,13 @@ function stateOf(
     planned,
     lag: group?.lag ?? null,
     pending: group ? group.pending : null,
-    processed:
-      group?.entriesRead === undefined ? null : Math.max(0, group.entriesRead - group.pending),
+    processed: group ? processedBy(group) : null,
   };
+}
+
+/** Entries a group has finished; a group that was never delivered anything finished none. */
+function processedBy(group: GroupInfo): number | null {
+  if (group.entriesRead !== undefined) return Math.max(0, group.entriesRead - group.pending);
+  // Redis reports no entries-read for a group that has not read yet.
+  return group.pending === 0 && group.lastDeliveredId === '0-0' ? 0 : null;
 }
