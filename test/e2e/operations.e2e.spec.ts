@@ -227,9 +227,9 @@ describe('operating the bookshelf: metrics, logs, health and the CLI', () => {
       });
       try {
         const overview = await waitFor(
-          async () => {
+          async (): Promise<{ subscriptions: unknown[]; streams: unknown[] } | undefined> => {
             const response = await fetch(`http://127.0.0.1:${port}/observatory/api/overview`);
-            return response.ok ? ((await response.json()) as any) : undefined;
+            return response.ok ? ((await response.json()) as never) : undefined;
           },
           { timeoutMs: 30_000, what: 'the standalone Observatory' },
         );
