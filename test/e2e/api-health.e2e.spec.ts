@@ -2,6 +2,47 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../apps/bookshelf-api/src/create-api-app.js';
 import { loadConfiguration, ShutdownState } from '#protean';
+import { freePort } from '../support/processes.js';
+
+describe('API health with its broker down', () => {
+  async function readiness(overrides: Record<string, unknown>) {
+    const uri = `redis://127.0.0.1:${await freePort()}`; // nobody listens there
+    const config = loadConfiguration({
+      embedded: true,
+      overrides: {
+        command_processing: 'async',
+        event_processing: 'async',
+        brokers: {
+          default: { provider: 'redis', uri, connect_timeout_ms: 500, command_timeout_ms: 500 },
+        },
+        ...overrides,
+      },
+    });
+    const app = await createApiApp(config, { logger: false });
+    await app.init();
+    try {
+      return await request(app.getHttpServer()).get('/health/ready');
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('stays ready when it writes to the outbox (the workers publish), reporting the broker degraded', async () => {
+    const ready = await readiness({ enable_outbox: true });
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('degraded');
+    expect(ready.body.details['broker:default']).toMatchObject({
+      status: 'degraded',
+      note: 'not needed by this process to accept work',
+    });
+  });
+
+  it('is not ready when it publishes directly (async without the outbox)', async () => {
+    const ready = await readiness({ enable_outbox: false });
+    expect(ready.status).toBe(503);
+    expect(ready.body.error['broker:default'].status).toBe('down');
+  });
+});
 
 /** Issue 8: /health (everything, outbox backlog included), /health/ready and /health/live. */
 describe('API health', () => {

@@ -68,9 +68,16 @@ export class ProteanHealthIndicator implements BeforeApplicationShutdown {
       .withTimeout(PROBE_TIMEOUT_MS);
   }
 
-  /** The broker called `name` answers a ping (key `broker:<name>`). */
-  checkBroker(name: string): PromiseLike<HealthIndicatorResult<`broker:${string}`>> {
-    return this.health
+  /**
+   * The broker called `name` answers a ping (key `broker:<name>`). A broker this process does
+   * not need to accept work (an API that writes to the outbox leaves publishing to the
+   * workers) is reported `degraded` rather than down when it does not answer.
+   */
+  async checkBroker(
+    name: string,
+    required = true,
+  ): Promise<HealthIndicatorResult<`broker:${string}`>> {
+    const result = await this.health
       .check(`broker:${name}`)
       .attempt(async () => {
         const broker = this.brokers.get(name);
@@ -78,6 +85,12 @@ export class ProteanHealthIndicator implements BeforeApplicationShutdown {
         return { provider: broker.provider };
       })
       .withTimeout(PROBE_TIMEOUT_MS);
+    const outcome = result[`broker:${name}`];
+    if (required || outcome.status !== 'down') return result;
+    const { status: _down, ...details } = outcome;
+    return this.health
+      .check(`broker:${name}`)
+      .degraded({ ...details, note: 'not needed by this process to accept work' });
   }
 
   /** Up while the engine of this process runs; down before it starts and once it stops. */

@@ -38,11 +38,23 @@ export class ProteanHealth {
       () => this.indicator.checkAccepting(),
       () => this.indicator.checkDatabase(),
       () => this.indicator.checkEventStore(),
-      ...this.status.brokerNames().map((name) => () => this.indicator.checkBroker(name)),
+      ...this.status
+        .brokerNames()
+        .map((name) => () => this.indicator.checkBroker(name, this.needsBrokers())),
     ];
     if (this.engine.state !== 'idle') checks.push(() => this.indicator.checkEngine());
     if (scope === 'full' && this.config.enable_outbox)
       checks.push(() => this.indicator.checkOutbox());
     return checks;
+  }
+
+  /**
+   * Whether this process needs its brokers to do its work: it runs the engine, or publishes
+   * directly (async processing without the outbox). An API writing to the outbox does not.
+   */
+  private needsBrokers(): boolean {
+    const async =
+      this.config.command_processing === 'async' || this.config.event_processing === 'async';
+    return this.engine.state !== 'idle' || (async && !this.config.enable_outbox);
   }
 }
