@@ -67,13 +67,16 @@ export class BookshelfSystem {
     return { process: api, url };
   }
 
-  /** Starts a worker (`script` defaults to the bookshelf worker) and waits for `/readyz`. */
+  /**
+   * Starts a worker (`script` defaults to the bookshelf worker) and waits for `/readyz`, on a
+   * free port unless `env` names one (PROTEAN_SERVER__HEALTH__PORT).
+   */
   async startWorker(
     env: NodeJS.ProcessEnv = {},
     script = WORKER_MAIN,
     args: string[] = [],
   ): Promise<NodeProcess> {
-    const port = await freePort();
+    const port = Number(env.PROTEAN_SERVER__HEALTH__PORT ?? (await freePort()));
     const worker = this.track(
       new NodeProcess(script, args, {
         ...this.env,

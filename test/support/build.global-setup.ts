@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
@@ -13,4 +14,7 @@ export default function buildOnce(): void {
       stdio: 'inherit',
     });
   }
+  // Files the apps read at run time, as `npm run build` copies them.
+  const assets = 'libs/protean/src/observability/observatory/assets';
+  cpSync(resolve(root, assets), resolve(root, 'dist', assets), { recursive: true });
 }

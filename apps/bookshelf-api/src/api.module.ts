@@ -6,23 +6,40 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { BOOKSHELF_DOMAIN, BookshelfModule } from '#bookshelf';
-import { ProteanHealthModule, ProteanModule, type ProteanConfig } from '#protean';
+import {
+  ObservatoryModule,
+  ProteanModule,
+  ProteanObservabilityModule,
+  type LogSettings,
+  type ProteanConfig,
+} from '#protean';
 import { BooksController } from './books/books.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { JsonOnlyMiddleware } from './http/json-only.middleware.js';
 import { OrdersController } from './orders/orders.controller.js';
 
-/** The HTTP producer: the bookshelf domain behind a REST API. */
+export interface ApiModuleOptions {
+  /** Also run the server engine and the outbox processor in this process. */
+  readonly engine?: boolean;
+  /** How to log (default: from LOG_LEVEL / LOG_FORMAT / NODE_ENV). */
+  readonly logging?: LogSettings;
+}
+
+/** The HTTP producer: the bookshelf domain behind a REST API, with /health, /metrics and /observatory. */
 @Module({})
 export class ApiModule implements NestModule {
-  /** `withEngine`: also run the server engine and the outbox processor in this process. */
-  static register(config: ProteanConfig, withEngine = false): DynamicModule {
+  static register(config: ProteanConfig, options: ApiModuleOptions = {}): DynamicModule {
     return {
       module: ApiModule,
       imports: [
-        ProteanModule.forRoot({ domain: BOOKSHELF_DOMAIN, config, runOutboxProcessor: withEngine }),
+        ProteanModule.forRoot({
+          domain: BOOKSHELF_DOMAIN,
+          config,
+          runOutboxProcessor: options.engine ?? false,
+        }),
         BookshelfModule,
-        ProteanHealthModule,
+        ProteanObservabilityModule.forRoot({ logging: options.logging }),
+        ObservatoryModule,
       ],
       controllers: [BooksController, OrdersController, HealthController],
     };

@@ -2,7 +2,13 @@ import { ValidationPipe, type INestApplication, type LoggerService } from '@nest
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { connectProteanEngine, type ProteanConfig } from '#protean';
+import { Logger } from 'nestjs-pino';
+import {
+  connectProteanEngine,
+  resolveLogSettings,
+  type LogSettings,
+  type ProteanConfig,
+} from '#protean';
 import { ApiModule } from './api.module.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 
@@ -11,6 +17,9 @@ export interface ApiAppOptions {
   engine?: boolean;
   /** Largest accepted JSON body (body-parser syntax); larger bodies answer 413. */
   bodyLimit?: string;
+  /** How to log (default: from LOG_LEVEL / LOG_FORMAT / NODE_ENV). */
+  logging?: LogSettings;
+  /** Another logger for Nest's own lines, or `false`: nothing logged at all (tests). */
   logger?: LoggerService | false;
 }
 
@@ -19,14 +28,20 @@ export async function createApiApp(
   config: ProteanConfig,
   options: ApiAppOptions = {},
 ): Promise<INestApplication> {
+  const logging =
+    options.logger === false
+      ? { ...resolveLogSettings(), level: 'silent' as const }
+      : options.logging;
   const app = await NestFactory.create<NestExpressApplication>(
-    ApiModule.register(config, options.engine),
+    ApiModule.register(config, { engine: options.engine, logging }),
     {
       bodyParser: false,
       abortOnError: false,
+      bufferLogs: options.logger === undefined,
       logger: options.logger,
     },
   );
+  if (options.logger === undefined) app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
   app.useGlobalPipes(
     new ValidationPipe({

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { closeOnSignals, loadConfigurationOrExit } from '#protean';
+import { closeOnSignals, loadConfigurationOrExit, logSettingsOrExit } from '#protean';
 import { createApiApp } from './create-api-app.js';
 
 /**
@@ -21,7 +21,9 @@ const EMBEDDED = {
 async function main(): Promise<void> {
   const embedded = process.argv.includes('--embedded');
   const config = await loadConfigurationOrExit(embedded ? { embedded, overrides: EMBEDDED } : {});
+  const logging = logSettingsOrExit({ name: 'bookshelf-api' });
   const app = await createApiApp(config, {
+    logging,
     bodyLimit: process.env.HTTP_BODY_LIMIT,
     engine: embedded,
   });

@@ -33,6 +33,7 @@ import { BrokerRegistry } from './brokers/broker-registry.js';
 import { getBrokerToken, requestedBrokerNames } from './brokers/inject-broker.decorator.js';
 import { DirectPublisher } from './buses/direct-publisher.js';
 import { ProteanEngine } from './server/protean-engine.js';
+import { WorkerEndpoints } from './server/worker-endpoints.js';
 import { CorrelationMiddleware } from './observability/correlation.middleware.js';
 import { ProteanLifecycle } from './protean-lifecycle.js';
 import {
@@ -106,6 +107,7 @@ const services = [
   CommandBus,
   EventBus,
   ProteanEngine,
+  WorkerEndpoints,
   ProteanLifecycle,
 ];
 
@@ -130,6 +132,7 @@ const services = [
     CommandBus,
     EventBus,
     ProteanEngine,
+    WorkerEndpoints,
   ],
 })
 export class ProteanModule extends ConfigurableProteanModule implements NestModule {

@@ -1,31 +1,34 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import { ProteanHealthIndicator } from '#protean';
+import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
+import { ProteanHealth } from '#protean';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly protean: ProteanHealthIndicator,
-  ) {}
+  constructor(private readonly health: ProteanHealth) {}
 
-  /** Readiness: the process accepts work and everything it depends on answers. */
+  /**
+   * Everything: accepting work (down once shutdown starts), database, event store, brokers and
+   * the outbox backlog (`degraded`, still 200, above its limits). For monitoring.
+   */
   @Get()
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
-    return this.health.check([
-      () => this.protean.checkAccepting(),
-      () => this.protean.checkDatabase(),
-      () => this.protean.checkEventStore(),
-    ]);
+    return this.health.check('full');
+  }
+
+  /** Readiness: accepting work and every dependency answers (no backlog). For load balancers. */
+  @Get('ready')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check('ready');
   }
 
   /** Liveness: the process runs (no dependency is checked). */
   @Get('live')
   @HealthCheck()
   live(): Promise<HealthCheckResult> {
-    return this.health.check([]);
+    return this.health.check('live');
   }
 }

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import {
   AggregateRepository,
   EventHandler,
@@ -14,6 +15,8 @@ import { Order } from './order.aggregate.js';
  */
 @EventHandler(OrderPlaced)
 export class ReserveStockHandler implements IEventHandler<OrderPlaced> {
+  private readonly logger = new Logger(ReserveStockHandler.name);
+
   constructor(
     @InjectAggregateRepository(Order) private readonly orders: AggregateRepository<Order>,
     @InjectAggregateRepository(Book) private readonly books: AggregateRepository<Book>,
@@ -25,9 +28,10 @@ export class ReserveStockHandler implements IEventHandler<OrderPlaced> {
     const lines = [];
     for (const line of order.items) {
       const book = await this.books.find(line.bookId);
-      if (!book) return order.reject(`Book ${line.bookId} does not exist`);
+      if (!book) return this.reject(order, `Book ${line.bookId} does not exist`);
       if (!book.hasInStock(line.quantity)) {
-        return order.reject(
+        return this.reject(
+          order,
           `Only ${book.stock} of book ${book.id} in stock, ${line.quantity} asked`,
         );
       }
@@ -35,5 +39,11 @@ export class ReserveStockHandler implements IEventHandler<OrderPlaced> {
     }
     for (const { book, quantity } of lines) book.reserve(quantity, order.id);
     order.confirm();
+    this.logger.log(`Order ${order.id} confirmed: stock reserved on ${lines.length} book(s)`);
+  }
+
+  private reject(order: Order, reason: string): void {
+    order.reject(reason);
+    this.logger.log(`Order ${order.id} rejected: ${reason}`);
   }
 }

@@ -86,6 +86,11 @@ export interface GroupInfo {
   readonly pending: number;
   /** Entries not yet delivered to the group; `undefined` where the broker cannot tell. */
   readonly lag: number | undefined;
+  /**
+   * Entries delivered to the group since it was created (Redis `entries-read`); with `pending`
+   * it tells how many the group has finished. `undefined` where the broker cannot tell.
+   */
+  readonly entriesRead?: number;
   readonly consumers: number;
   readonly lastDeliveredId: string;
 }

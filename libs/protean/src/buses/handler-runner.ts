@@ -17,7 +17,12 @@ export class HandlerRunner {
   run(handler: RegisteredHandler, envelope: MessageEnvelope, message: object): Promise<unknown> {
     const route = handler.routes.get(envelope.type);
     if (!route) return Promise.resolve(undefined);
-    const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
+    const ids = {
+      correlationId: envelope.metadata.correlationId,
+      causationId: envelope.id,
+      messageId: envelope.id,
+      handler: handler.name,
+    };
     return CorrelationContext.run(ids, () =>
       retryOnConflict(() => this.units.run(() => route.invoke(message))),
     );
@@ -34,7 +39,7 @@ export class HandlerRunner {
     ids: CorrelationIds,
     work: () => Promise<unknown>,
   ): Promise<boolean> {
-    return CorrelationContext.run(ids, async () => {
+    return CorrelationContext.run({ ...ids, messageId, handler }, async () => {
       try {
         return await retryOnConflict(() =>
           this.units.run(async () => {

@@ -1,16 +1,21 @@
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
+import { Logger } from 'nestjs-pino';
 import { loadConfigurationOrExit } from '../config/bootstrap-configuration.js';
 import type { ProteanConfig } from '../config/config.schema.js';
 import type { Type } from '../domain/domain-types.js';
+import { logSettingsOrExit } from '../observability/logging/log-settings.js';
+import { ProteanLoggerModule } from '../observability/logging/protean-logger.module.js';
+import { ProteanStatusModule } from '../observability/status/protean-status.module.js';
 import { ProteanModule } from '../protean.module.js';
 import type { CliCommand, CliContext } from './cli-command.js';
 import { dbCommand } from './commands/db.command.js';
 import { dlqCommand } from './commands/dlq.command.js';
+import { observatoryCommand } from './commands/observatory.command.js';
 import { outboxCommand } from './commands/outbox.command.js';
 import { serverCommand } from './commands/server.command.js';
-import { StderrLogger } from './stderr-logger.js';
+import { subscriptionsCommand } from './commands/subscriptions.command.js';
 
 /** The commands every project gets. */
 export const defaultCommands: readonly CliCommand[] = [
@@ -18,6 +23,8 @@ export const defaultCommands: readonly CliCommand[] = [
   outboxCommand,
   serverCommand,
   dlqCommand,
+  subscriptionsCommand,
+  observatoryCommand,
 ];
 
 export interface CliOptions {
@@ -53,19 +60,22 @@ export function createCli(options: CliOptions): Command {
       overrides ? loadConfigurationOrExit({ overrides }) : (loaded ??= loadConfigurationOrExit()),
     async withApplication(work, { runOutboxProcessor = false } = {}) {
       const config = await context.config();
+      // Logs go to stderr (warnings and errors unless LOG_LEVEL says otherwise): stdout is
+      // the command's output.
+      const logging = logSettingsOrExit({ destination: 2, level: 'warn', name: 'protean-cli' });
       const app: INestApplicationContext = await NestFactory.createApplicationContext(
         {
           module: CliApplicationModule,
           imports: [
             ProteanModule.forRoot({ domain: options.domain, config, runOutboxProcessor }),
+            ProteanLoggerModule.forRoot(logging),
+            ProteanStatusModule,
             ...(options.imports ?? []),
           ],
         },
-        {
-          logger: new StderrLogger('protean', { logLevels: ['error', 'warn'] }),
-          abortOnError: false,
-        },
+        { bufferLogs: true, abortOnError: false },
       );
+      app.useLogger(app.get(Logger));
       try {
         return await work(app);
       } finally {

@@ -171,7 +171,16 @@ const serverSchema = subscriptionSettingsSchema
     shutdown_grace_seconds: number(0).default(10),
     /** Run the outbox processor inside the engine. */
     run_outbox_processor: flag().default(true),
-    health: z.strictObject({ port: integer(0).default(8080) }).prefault({}),
+    health: z
+      .strictObject({
+        /** The worker's probe port: /healthz, /readyz, /health, /metrics (0: none). */
+        port: integer(0).default(8080),
+        /** Outbox rows waiting to be published above which health reports `degraded`. */
+        outbox_max_backlog: integer(0).default(1000),
+        /** Age in seconds of the oldest waiting outbox row above which health reports `degraded`. */
+        outbox_max_age_seconds: number(0).default(300),
+      })
+      .prefault({}),
     /** Per-handler settings, by handler name (matched case-insensitively). */
     subscriptions: z.record(z.string(), subscriptionSettingsSchema).default({}),
   });

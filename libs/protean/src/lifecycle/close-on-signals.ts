@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { ShutdownState } from './shutdown-state.js';
 
 interface Closable {
   close(): Promise<void>;
@@ -20,6 +21,7 @@ export function closeOnSignals(app: Closable, graceMs = 30_000): void {
       process.exit(1);
     }
     closing = true;
+    ShutdownState.begin();
     logger.log(`${signal} received: closing`);
     const timer = setTimeout(() => {
       logger.error(`Shutdown took longer than ${graceMs} ms: exiting`);

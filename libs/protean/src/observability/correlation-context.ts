@@ -6,6 +6,10 @@ export interface CorrelationIds {
   readonly correlationId: string;
   /** The id of the message (or request) being handled: the cause of whatever it produces. */
   readonly causationId: string;
+  /** While a handler handles a message: the message's id (logged on every line). */
+  readonly messageId?: string;
+  /** While a handler handles a message: the handler's name. */
+  readonly handler?: string;
 }
 
 const storage = new AsyncLocalStorage<CorrelationIds>();

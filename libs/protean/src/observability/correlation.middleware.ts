@@ -3,7 +3,8 @@ import { Injectable, type NestMiddleware } from '@nestjs/common';
 import { CorrelationContext } from './correlation-context.js';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
-const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** What an offered correlation id may look like: a short token, safe in logs and headers. */
+export const ACCEPTABLE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 interface HeaderCarrier {
   headers: Record<string, string | string[] | undefined>;
@@ -21,7 +22,9 @@ export class CorrelationMiddleware implements NestMiddleware {
   use(request: HeaderCarrier, response: HeaderSetter, next: () => void): void {
     const offered = request.headers[CORRELATION_HEADER];
     const correlationId =
-      typeof offered === 'string' && ACCEPTABLE_ID.test(offered) ? offered : randomUUID();
+      typeof offered === 'string' && ACCEPTABLE_CORRELATION_ID.test(offered)
+        ? offered
+        : randomUUID();
     response.setHeader(CORRELATION_HEADER, correlationId);
     CorrelationContext.run({ correlationId, causationId: correlationId }, next);
   }

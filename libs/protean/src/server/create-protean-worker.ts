@@ -9,6 +9,7 @@ import { NestFactory } from '@nestjs/core';
 
 import { ProteanEngine } from './protean-engine.js';
 import { ProteanServer } from './protean-server.js';
+import { WorkerEndpoints } from './worker-endpoints.js';
 
 /**
  * Creates the worker: `NestFactory.createMicroservice(module, { strategy: new ProteanServer() })`
@@ -23,7 +24,7 @@ export async function createProteanWorker(
   const { healthPort, ...nestOptions } = options;
   const server = new ProteanServer({ healthPort });
   const app = await NestFactory.createMicroservice(module, { ...nestOptions, strategy: server });
-  server.bind(app.get(ProteanEngine));
+  server.bind(app.get(ProteanEngine), app.get(WorkerEndpoints));
   return app;
 }
 

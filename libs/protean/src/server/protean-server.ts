@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { ProteanError } from '../errors/protean.error.js';
 import type { ProteanEngine } from './protean-engine.js';
+import type { WorkerEndpoints } from './worker-endpoints.js';
 import { WorkerHealthServer } from './worker-health.server.js';
 
 /** `listen()` was called before an engine was bound. */
@@ -24,6 +25,7 @@ export class EngineNotBoundError extends ProteanError {
  */
 export class ProteanServer extends Server implements CustomTransportStrategy {
   private engine: ProteanEngine | undefined;
+  private endpoints: WorkerEndpoints | undefined;
   private health: WorkerHealthServer | undefined;
   private readonly log = new Logger(ProteanServer.name);
 
@@ -32,9 +34,13 @@ export class ProteanServer extends Server implements CustomTransportStrategy {
     super();
   }
 
-  /** Connects the engine from the application's container (done by `createProteanWorker`). */
-  bind(engine: ProteanEngine): this {
+  /**
+   * Connects the engine from the application's container (done by `createProteanWorker`), and
+   * the extra endpoints the probe port serves (`/metrics`, `/health`).
+   */
+  bind(engine: ProteanEngine, endpoints?: WorkerEndpoints): this {
     this.engine = engine;
+    this.endpoints = endpoints;
     return this;
   }
 
@@ -47,6 +53,7 @@ export class ProteanServer extends Server implements CustomTransportStrategy {
           this.options.healthPort,
           () => engine.ready,
           engine.readinessChecks(),
+          this.endpoints,
         );
         await this.health.start();
       }

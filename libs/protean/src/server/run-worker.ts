@@ -1,22 +1,36 @@
-import type { DynamicModule, INestMicroservice } from '@nestjs/common';
+import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
 import type { ProteanConfig } from '../config/config.schema.js';
 import { closeOnSignals } from '../lifecycle/close-on-signals.js';
+import { logSettingsOrExit, type LogSettings } from '../observability/logging/log-settings.js';
+import { ProteanObservabilityModule } from '../observability/protean-observability.module.js';
 import { createProteanWorker } from './create-protean-worker.js';
 
 /**
  * Runs the server engine until SIGTERM / SIGINT: the worker microservice with its probes on
- * `server.health.port`, closed gracefully on a signal (exit 0). `protean server` and the
+ * `server.health.port` (`/healthz`, `/readyz`, `/health`, `/metrics`), logging through pino
+ * (`LOG_LEVEL`, `LOG_FORMAT`), closed gracefully on a signal (exit 0). `protean server` and the
  * worker app both start here.
  */
 export async function runWorker(
   module: DynamicModule,
   config: ProteanConfig,
+  options: { logging?: LogSettings } = {},
 ): Promise<INestMicroservice> {
-  const app = await createProteanWorker(module, {
-    abortOnError: false,
-    healthPort: config.server.health.port,
-  });
+  const logging = options.logging ?? logSettingsOrExit({ name: 'protean-worker' });
+  const app = await createProteanWorker(
+    {
+      module: ProteanWorkerModule,
+      imports: [module, ProteanObservabilityModule.forRoot({ logging })],
+    },
+    { abortOnError: false, bufferLogs: true, healthPort: config.server.health.port },
+  );
+  app.useLogger(app.get(Logger));
   closeOnSignals(app, (config.server.shutdown_grace_seconds + 5) * 1000);
   await app.listen();
   return app;
 }
+
+/** The root of a worker: the application's module plus Protean's observability. */
+@Module({})
+class ProteanWorkerModule {}

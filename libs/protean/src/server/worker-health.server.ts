@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
+import type { WorkerEndpoints } from './worker-endpoints.js';
 
 /** A named readiness check: resolves when healthy, rejects with the reason otherwise. */
 export type ReadinessCheck = readonly [name: string, check: () => Promise<void>];
@@ -9,7 +10,8 @@ const CHECK_TIMEOUT_MS = 2000;
 /**
  * The worker's probes on `server.health.port`: `/healthz` (liveness: the event loop answers)
  * and `/readyz` (readiness: the engine runs and every dependency answers; 503 otherwise, and
- * from the moment shutdown begins).
+ * from the moment shutdown begins), plus the GET endpoints modules add to `WorkerEndpoints`
+ * (`/metrics`, `/health`).
  */
 export class WorkerHealthServer {
   private readonly logger = new Logger(WorkerHealthServer.name);
@@ -19,6 +21,7 @@ export class WorkerHealthServer {
     private readonly port: number,
     private readonly isReady: () => boolean,
     private readonly checks: readonly ReadinessCheck[],
+    private readonly endpoints?: WorkerEndpoints,
   ) {}
 
   async start(): Promise<void> {
@@ -28,7 +31,8 @@ export class WorkerHealthServer {
       server.listen(this.port, () => done());
     });
     this.server = server;
-    this.logger.log(`Probes on http://localhost:${this.port}/healthz and /readyz`);
+    const paths = ['/healthz', '/readyz', ...(this.endpoints?.paths() ?? [])];
+    this.logger.log(`Probes on http://localhost:${this.port}: ${paths.join(' ')}`);
   }
 
   async stop(): Promise<void> {
@@ -54,6 +58,19 @@ export class WorkerHealthServer {
       );
       const ready = Object.values(details).every((state) => state === 'up');
       return send(response, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', details });
+    }
+    const endpoint = request.method === 'GET' ? this.endpoints?.get(path) : undefined;
+    if (endpoint) {
+      try {
+        const answer = await endpoint();
+        response.writeHead(answer.status, { 'content-type': answer.contentType }).end(answer.body);
+      } catch (error) {
+        this.logger.error(
+          `${path} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        send(response, 500, { status: 'error' });
+      }
+      return;
     }
     send(response, 404, { status: 'not found' });
   }

@@ -12,6 +12,8 @@ export class InlineGroup {
   /** Entries delivered and not acknowledged, by entry id. */
   readonly pending = new Map<string, PendingRecord>();
   readonly consumers = new Set<string>();
+  /** Entries delivered with `>` since the group was created (Redis `entries-read`). */
+  entriesRead = 0;
 
   constructor(
     readonly name: string,
@@ -24,6 +26,7 @@ export class InlineGroup {
     this.consumers.add(consumer);
     for (const id of ids) this.pending.set(id, { consumer, deliveredAt: now, deliveryCount: 1 });
     if (ids.length) this.lastDeliveredId = ids[ids.length - 1];
+    this.entriesRead += ids.length;
   }
 
   /**

@@ -203,6 +203,7 @@ export class InlineBroker implements Broker {
       name: group.name,
       pending: group.pending.size,
       lag: target.countAfter(group.lastDeliveredId),
+      entriesRead: group.entriesRead,
       consumers: group.consumers.size,
       lastDeliveredId: group.lastDeliveredId,
     }));

@@ -73,10 +73,13 @@ export function parseGroupsInfo(reply: unknown): GroupInfo[] {
     const info = new Map<string, unknown>();
     for (let i = 0; i + 1 < pairs.length; i += 2) info.set(String(pairs[i]), pairs[i + 1]);
     const lag = info.get('lag');
+    const entriesRead = info.get('entries-read');
     return {
       name: text(info.get('name'), ''),
       pending: Number(info.get('pending') ?? 0),
       lag: lag === null || lag === undefined ? undefined : Number(lag),
+      entriesRead:
+        entriesRead === null || entriesRead === undefined ? undefined : Number(entriesRead),
       consumers: Number(info.get('consumers') ?? 0),
       lastDeliveredId: text(info.get('last-delivered-id'), '0-0'),
     };

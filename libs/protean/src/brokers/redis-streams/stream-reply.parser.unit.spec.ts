@@ -49,7 +49,14 @@ describe('Redis Streams reply parsing', () => {
         'entries-read', 7, 'lag', null],
     ]; // prettier-ignore
     expect(parseGroupsInfo(reply)).toEqual([
-      { name: 'G', consumers: 2, pending: 1, lastDeliveredId: '7-0', lag: undefined },
+      {
+        name: 'G',
+        consumers: 2,
+        pending: 1,
+        lastDeliveredId: '7-0',
+        lag: undefined,
+        entriesRead: 7,
+      },
     ]);
   });
 });

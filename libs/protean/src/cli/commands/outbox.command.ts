@@ -5,6 +5,7 @@ import type { OutboxStats, OutboxStore } from '../../outbox/outbox-store.port.js
 import { OUTBOX_STATUSES } from '../../outbox/outbox-store.port.js';
 import { OUTBOX_STORE } from '../../protean.tokens.js';
 import type { CliCommand, CliContext } from '../cli-command.js';
+import { formatTable } from '../output/format-table.js';
 
 /** The outbox of the memory database lives inside the process that writes it. */
 class InProcessOutboxError extends ProteanError {
@@ -22,15 +23,15 @@ function storeOf(app: INestApplicationContext): OutboxStore {
   return store;
 }
 
-/** The stats as a small table. */
+/** The stats as a small table, and the age of the oldest waiting row. */
 export function formatOutboxStats(stats: OutboxStats): string {
-  const width = Math.max(...OUTBOX_STATUSES.map((status) => status.length));
-  const lines = OUTBOX_STATUSES.map(
-    (status) => `${status.padEnd(width)}  ${String(stats.counts[status]).padStart(8)}`,
+  const table = formatTable(
+    ['STATUS', 'ROWS'],
+    OUTBOX_STATUSES.map((status) => [status, String(stats.counts[status])]),
+    ['left', 'right'],
   );
   const age = stats.oldestPendingAgeSeconds;
-  lines.push(`oldest pending: ${age === null ? 'none' : `${age.toFixed(1)} s`}`);
-  return `${lines.join('\n')}\n`;
+  return `${table}oldest pending: ${age === null ? 'none' : `${age.toFixed(1)} s`}\n`;
 }
 
 /** `outbox status [--json]` and `outbox retry-abandoned`. */

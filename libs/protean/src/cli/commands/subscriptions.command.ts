@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { ProteanStatus } from '../../observability/status/protean-status.js';
+import type { StatusSnapshot } from '../../observability/status/status-snapshot.js';
+import type { CliCommand, CliContext } from '../cli-command.js';
+import { countOrDash, formatTable } from '../output/format-table.js';
+
+/** The subscriptions with their group's numbers, a table; brokers that are down, named below. */
+export function formatSubscriptions(snapshot: StatusSnapshot): string {
+  const deadLetters = new Map(
+    snapshot.streams.map((s) => [`${s.broker}\n${s.stream}`, s.deadLetters]),
+  );
+  const table = formatTable(
+    ['HANDLER', 'STREAM', 'TYPE', 'PROFILE', 'BROKER', 'LAG', 'PENDING', 'PROCESSED', 'DLQ'],
+    snapshot.subscriptions.map((s) => [
+      s.planned ? s.handler : `${s.handler}*`,
+      s.stream,
+      s.type,
+      s.profile ?? '-',
+      s.broker ?? '-',
+      countOrDash(s.lag),
+      countOrDash(s.pending),
+      countOrDash(s.processed),
+      countOrDash(s.broker ? deadLetters.get(`${s.broker}\n${s.stream}`) : null),
+    ]),
+    ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right'],
+  );
+  const notes = snapshot.brokers
+    .filter((broker) => !broker.up)
+    .map((broker) => `broker "${broker.name}" is down: ${broker.error ?? 'no answer'}\n`);
+  if (snapshot.subscriptions.some((s) => !s.planned))
+    notes.push('* a consumer group at the broker that no handler of this application reads\n');
+  return table + notes.join('');
+}
+
+/**
+ * `subscriptions status [--json]`: every handler's subscriptions — stream, group, lag, pending,
+ * processed and dead letters — from the broker, for all workers together.
+ */
+export const subscriptionsCommand: CliCommand = {
+  register(program: Command, context: CliContext): void {
+    const subscriptions = program
+      .command('subscriptions')
+      .description("the handlers' subscriptions (consumer groups)");
+    subscriptions
+      .command('status')
+      .description('handlers, streams, groups, lag, pending and dead letters, from the broker')
+      .option('--json', 'print JSON')
+      .action(async (options: { json?: boolean }) => {
+        const snapshot = await context.withApplication((app) => app.get(ProteanStatus).snapshot());
+        context.stdout.write(
+          options.json
+            ? `${JSON.stringify({
+                subscriptions: snapshot.subscriptions,
+                streams: snapshot.streams,
+                brokers: snapshot.brokers,
+              })}\n`
+            : formatSubscriptions(snapshot),
+        );
+      });
+  },
+};

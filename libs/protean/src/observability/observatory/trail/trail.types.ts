@@ -1,0 +1,61 @@
+/** A handler that recorded a message as processed (`processed_messages`). */
+export interface TrailHandling {
+  readonly handler: string;
+  readonly at: string;
+}
+
+/** A dead letter of a message. */
+export interface TrailDeadLetter {
+  readonly broker: string;
+  readonly stream: string;
+  readonly id: string;
+  readonly group: string;
+  readonly error: string;
+  readonly attempts: number;
+  readonly failedAt: string;
+}
+
+/** How the outbox relayed a message. */
+export interface TrailOutboxRow {
+  readonly status: string;
+  readonly retryCount: number;
+  readonly createdAt: string;
+  readonly publishedAt: string | null;
+  readonly lastError: string | null;
+}
+
+/** One message of a trail, from every source that knows it. */
+export interface TrailMessage {
+  readonly id: string;
+  readonly kind: string;
+  readonly type: string;
+  /** The aggregate stream (`bookshelf::book-<id>`). */
+  readonly stream: string;
+  readonly causationId: string;
+  readonly time: string;
+  readonly outbox?: TrailOutboxRow;
+  readonly handledBy: TrailHandling[];
+  readonly deadLetters: TrailDeadLetter[];
+}
+
+/** A message and what it caused. */
+export interface TrailNode {
+  readonly message: TrailMessage;
+  readonly children: TrailNode[];
+}
+
+/** Everything one outside request (one correlation id) set off, as a causation tree. */
+export interface MessageTrailResult {
+  readonly correlationId: string;
+  /** Handlers that processed the correlation id itself (a subscriber's external entry). */
+  readonly handledBy: TrailHandling[];
+  /** Messages caused directly by the request (or whose cause is not in the trail). */
+  readonly roots: TrailNode[];
+  /** Dead letters of the correlation id itself (an external entry a subscriber gave up on). */
+  readonly deadLetters: TrailDeadLetter[];
+  /** Messages found. */
+  readonly count: number;
+  /** Where the trail was read from, and what it cannot show here. */
+  readonly sources: string[];
+  readonly notes: string[];
+}

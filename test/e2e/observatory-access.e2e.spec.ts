@@ -1,0 +1,98 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApiApp } from '../../apps/bookshelf-api/src/create-api-app.js';
+import { loadConfiguration } from '#protean';
+
+/** Issue 8, acceptance 2: with `observatory.token` set, no token, no Observatory. */
+describe('Observatory access with observatory.token', () => {
+  const TOKEN = 'observatory-test-token';
+  let app: INestApplication;
+  let http: ReturnType<typeof request>;
+
+  beforeAll(async () => {
+    const config = loadConfiguration({
+      embedded: true,
+      overrides: { observatory: { token: TOKEN } },
+    });
+    app = await createApiApp(config, { logger: false });
+    await app.init();
+    http = request(app.getHttpServer());
+  });
+
+  afterAll(() => app.close());
+
+  const dataRoutes = [
+    '/observatory/api/overview',
+    '/observatory/api/dead-letters',
+    '/observatory/api/trail?correlationId=abc',
+    '/observatory/api/live',
+  ];
+
+  it('answers 401 to the page and every API route without the token', async () => {
+    const page = await http.get('/observatory').expect(401);
+    expect(page.type).toBe('text/html');
+    expect(page.text).toContain('needs its token');
+    for (const route of dataRoutes) await http.get(route).expect(401);
+    await http
+      .post('/observatory/api/dead-letters/replay')
+      .send({ broker: 'default', stream: 'bookshelf::book', id: '1-0' })
+      .expect(401);
+    await http
+      .post('/observatory/api/dead-letters/purge')
+      .send({ broker: 'default', stream: 'bookshelf::book' })
+      .expect(401);
+  });
+
+  it('answers 401 to a wrong token, however it is presented', async () => {
+    await http.get('/observatory/api/overview').auth('wrong', { type: 'bearer' }).expect(401);
+    await http.get('/observatory?token=wrong').expect(401);
+    await http.get('/observatory').set('cookie', `protean_observatory=${TOKEN}`).expect(401);
+  });
+
+  it('answers 200 with the token as a bearer header', async () => {
+    const page = await http.get('/observatory').auth(TOKEN, { type: 'bearer' }).expect(200);
+    expect(page.text).toContain('<title>Protean Observatory</title>');
+    const overview = await http
+      .get('/observatory/api/overview')
+      .auth(TOKEN, { type: 'bearer' })
+      .expect(200);
+    expect(overview.body).toMatchObject({ tokenRequired: true, database: { up: true } });
+    await http.get('/observatory/api/dead-letters').auth(TOKEN, { type: 'bearer' }).expect(200);
+  });
+
+  it('trades ?token= for a session cookie and a clean address, then serves the page', async () => {
+    const signIn = await http.get(`/observatory?token=${TOKEN}`).expect(303);
+    expect(signIn.headers.location).toBe('/observatory');
+    const cookie = String(signIn.headers['set-cookie']);
+    expect(cookie).toMatch(
+      /^protean_observatory=[\w-]+; Path=\/observatory; HttpOnly; SameSite=Strict/,
+    );
+    expect(cookie).not.toContain(TOKEN);
+    const session = cookie.split(';')[0];
+    await http.get('/observatory').set('cookie', session).expect(200);
+    await http.get('/observatory/api/overview').set('cookie', session).expect(200);
+  });
+
+  it('serves the page script and stylesheet without the token (code, no data)', async () => {
+    const script = await http.get('/observatory/assets/observatory.js').expect(200);
+    expect(script.type).toBe('text/javascript');
+    await http.get('/observatory/assets/observatory.css').expect(200);
+    await http.get('/observatory/assets/login.html').expect(404);
+    await http.get('/observatory/assets/..%2Fobservatory-auth.js').expect(404);
+  });
+});
+
+describe('Observatory without observatory.token', () => {
+  it('is open: the page and its API answer 200', async () => {
+    const app = await createApiApp(loadConfiguration({ embedded: true }), { logger: false });
+    await app.init();
+    try {
+      const http = request(app.getHttpServer());
+      await http.get('/observatory').expect(200);
+      const overview = await http.get('/observatory/api/overview').expect(200);
+      expect(overview.body.tokenRequired).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
+});
