@@ -3,6 +3,8 @@
  *   *.unit.spec.ts  pure logic, no I/O          npm run test:unit
  *   *.int.spec.ts   real PostgreSQL and Redis   npm run test:int
  *   *.e2e.spec.ts   real HTTP, real processes   npm run test:e2e
+ *   *.faults.spec.ts crashes, outages, hostile input; writes test/faults/report.md
+ *                                               npm run test:faults
  * Nest 12 is ESM-only, so Jest runs in ESM mode (node --experimental-vm-modules).
  */
 const shared = {
@@ -39,6 +41,15 @@ export default {
       setupFilesAfterEnv: ['<rootDir>/test/support/no-leftover-processes.ts'],
       // Real processes start in seconds, more on a loaded 2-core machine.
       testTimeout: 60_000,
+    },
+    {
+      ...shared,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.faults.spec.ts'],
+      globalSetup: '<rootDir>/test/support/build.global-setup.ts',
+      globalTeardown: '<rootDir>/test/faults/support/report.global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/no-leftover-processes.ts'],
+      testTimeout: 180_000,
     },
   ],
 };

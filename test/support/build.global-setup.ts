@@ -7,6 +7,9 @@ import { resolve } from 'node:path';
  * test-only processes of `test/support/bin` (which tests spawn and kill).
  */
 export default function buildOnce(): void {
+  // Several Jest projects (e2e, faults) name this setup; one build serves them all.
+  if (process.env.PROTEAN_TEST_BUILT) return;
+  process.env.PROTEAN_TEST_BUILT = '1';
   const root = resolve(import.meta.dirname, '../..');
   for (const project of ['tsconfig.build.json', 'test/support/bin/tsconfig.bin.json']) {
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], {
