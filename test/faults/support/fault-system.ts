@@ -7,6 +7,7 @@ import { BookshelfSystem, type BookshelfSystemOptions } from '../../support/book
  */
 export const FAULT_ENV: NodeJS.ProcessEnv = {
   PROTEAN_SERVER__MIN_IDLE_MS: '3000',
+  PROTEAN_DATABASES__DEFAULT__IDLE_IN_TRANSACTION_TIMEOUT_MS: '3000',
   PROTEAN_OUTBOX__LEASE_SECONDS: '5',
   PROTEAN_OUTBOX__MESSAGES_PER_TICK: '100',
   LOG_LEVEL: 'warn',
