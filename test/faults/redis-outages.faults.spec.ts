@@ -23,6 +23,7 @@ const RATE = 60;
 function expectClean(outcome: Outcome): void {
   expect(outcome.problems).toEqual([]);
   expect(outcome.accepted).toBe(outcome.sent);
+  expect(outcome.unacknowledged).toBe(0);
   expect(outcome).toMatchObject({ lost: 0, duplicated: 0, completed: outcome.accepted });
 }
 

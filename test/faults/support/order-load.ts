@@ -117,6 +117,11 @@ export interface Outcome {
   readonly lost: number;
   /** Effects applied more than once: extra decision events, extra reservations, stock off. */
   readonly duplicated: number;
+  /**
+   * Orders made from a command the API did not acknowledge: it committed, but its answer never
+   * arrived (the database went away between commit and reply). Not lost, not duplicated.
+   */
+  readonly unacknowledged: number;
   /** Consistency problems beyond the counts (must be empty). */
   readonly problems: string[];
 }
@@ -177,8 +182,9 @@ export async function outcomeOf(
     eventCount.set(`${row.type} ${row.order_id}`, Number(row.count));
   }
   // No aggregate without its outbox row, and none the other way round.
-  const orders = await system.db.query<{ id: string; status: string }>(
-    `SELECT id, state->>'status' AS status FROM aggregates WHERE category = 'order'`,
+  const orders = await system.db.query<{ id: string; status: string; book: string }>(
+    `SELECT id, state->>'status' AS status, state->'items'->0->>'bookId' AS book
+     FROM aggregates WHERE category = 'order'`,
   );
   const orderIds = new Set(orders.map((order) => order.id));
   for (const order of orders) {
@@ -192,8 +198,15 @@ export async function outcomeOf(
     if (type === 'OrderPlaced' && !orderIds.has(id))
       problems.push(`OrderPlaced outbox row of order ${id} without its aggregate`);
   }
-  for (const id of orderIds)
-    if (!ledger.accepted.has(id)) problems.push(`order ${id} was never accepted by the API`);
+  const unacknowledged = [...orderIds].filter((id) => !ledger.accepted.has(id)).length;
+  // Every PlaceOrder written to the outbox was handled: its order exists.
+  const commands = await system.db.query<{ order_id: string }>(
+    `SELECT data->>'orderId' AS order_id FROM outbox
+     WHERE kind = 'COMMAND' AND data->>'orderId' IS NOT NULL`,
+  );
+  for (const { order_id } of commands)
+    if (!orderIds.has(order_id))
+      problems.push(`PlaceOrder ${order_id} in the outbox made no order`);
 
   // Stock: what is left is exactly what the confirmed orders did not take, in the aggregate
   // and in the catalog.
@@ -206,8 +219,9 @@ export async function outcomeOf(
   const taken = new Map<string, number>();
   for (const order of orders) {
     if (order.status !== 'CONFIRMED') continue;
-    const book = ledger.accepted.get(order.id);
-    if (book) taken.set(book, (taken.get(book) ?? 0) + 1);
+    if (ledger.accepted.has(order.id) && ledger.accepted.get(order.id) !== order.book)
+      problems.push(`order ${order.id} is for another book than was ordered`);
+    taken.set(order.book, (taken.get(order.book) ?? 0) + 1);
   }
   for (const row of stock) {
     const expected = BOOK_STOCK - (taken.get(row.id) ?? 0);
@@ -228,6 +242,7 @@ export async function outcomeOf(
     completed,
     lost: ids.length - completed,
     duplicated,
+    unacknowledged,
     problems: problems.slice(0, 20),
   };
 }
