@@ -1,13 +1,20 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { ScenarioRow } from './report.js';
 
-// Jest loads global hooks without the suites' module mapping: only node: imports here.
-const FAULTS_DIR = join(import.meta.dirname, '..');
+/*
+ * Jest loads global hooks with Node's own resolver, without the moduleNameMapper that maps
+ * `./x.js` to `./x.ts`: this file may import types only, so it composes the report itself.
+ */
+const FAULTS_DIR = resolve(import.meta.dirname, '..');
 const RESULTS_DIR = join(FAULTS_DIR, 'results');
 
 /** Tables whatever scenarios recorded into test/faults/report.md (and report.json). */
-export default function composeReport(): void {
+export default function teardown(): void {
+  composeReport();
+}
+
+export function composeReport(): string {
   let rows: ScenarioRow[];
   try {
     rows = readdirSync(RESULTS_DIR)
@@ -33,6 +40,9 @@ export default function composeReport(): void {
     ),
     '',
   ];
-  writeFileSync(join(FAULTS_DIR, 'report.md'), lines.join('\n'));
+  const report = lines.join('\n');
+  mkdirSync(FAULTS_DIR, { recursive: true });
+  writeFileSync(join(FAULTS_DIR, 'report.md'), report);
   writeFileSync(join(FAULTS_DIR, 'report.json'), JSON.stringify(rows, null, 2) + '\n');
+  return report;
 }

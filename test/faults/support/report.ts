@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT } from '../../support/processes.js';
 
 /** One row of the fault report: what a scenario sent and what became of it. */
 export interface ScenarioRow {
@@ -16,11 +17,14 @@ export interface ScenarioRow {
   readonly note: string;
 }
 
-/** Where scenarios leave their rows (not committed); the report sits beside this folder. */
-export const RESULTS_DIR = join(import.meta.dirname, '../results');
+export const FAULTS_DIR = join(ROOT, 'test/faults');
+const RESULTS_DIR = join(FAULTS_DIR, 'results');
 
-/** Records a scenario's row; the faults suite's global teardown tables them. */
+/** Records a scenario's row; `composeReport` (the faults suite's global teardown) tables them. */
 export function recordScenario(row: ScenarioRow): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, `${row.scenario}.json`), JSON.stringify(row, null, 2));
 }
+
+/** Composes the report; tabled by the faults suite's global teardown. */
+export { composeReport } from './report.global-teardown.js';

@@ -119,6 +119,8 @@ export class StreamSubscription {
           this.breaker.state === 'half-open'
             ? 1
             : Math.min(this.settings.messages_per_tick, this.capacity - this.queue.size);
+        // A take-over may just have filled the buffer: wait for room rather than read nothing.
+        if (count < 1) continue;
         const messages = await this.broker.read(this.stream, this.group, this.consumer, {
           count,
           blockMs: this.settings.blocking_timeout_ms,
