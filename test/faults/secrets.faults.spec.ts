@@ -8,9 +8,10 @@ import { DATABASE_URL } from '../support/postgres.js';
 import {
   CLI_MAIN,
   runToExit,
+  NodeProcess,
   TEST_WORKER_MAIN,
+  WORKER_MAIN,
   waitFor,
-  type NodeProcess,
 } from '../support/processes.js';
 import { deadLetterEntries } from './support/dead-letter-entries.js';
 import { PasswordRedis } from './support/password-redis.js';
@@ -169,6 +170,27 @@ describe('scenario 11: secrets', () => {
       );
       // The password did travel to the server: there was something to leak.
       expect(refusing.passwords).toContain(wrongPassword);
+      // A worker given both wrong passwords: errors, an exit, and still no password.
+      const misconfigured = new NodeProcess(WORKER_MAIN, [], {
+        ...system.env,
+        ...env,
+        PROTEAN_SERVER__HEALTH__PORT: '0',
+        PROTEAN_DATABASES__DEFAULT__DATABASE_URI: pgUri(wrongPassword, refusing.port),
+        PROTEAN_BROKERS__DEFAULT__URI: redis.uri(wrongPassword),
+      });
+      const ended = await Promise.race([
+        misconfigured.exited,
+        new Promise<undefined>((done) => setTimeout(() => done(undefined), 20_000)),
+      ]);
+      await misconfigured.stop('SIGKILL');
+      expect(ended?.code).not.toBe(0);
+      outputs.push({
+        name: 'misconfigured worker',
+        text: misconfigured.stdout + misconfigured.stderr,
+      });
+      expect(misconfigured.stdout + misconfigured.stderr).toMatch(
+        /Broker "default" \(redis\) could not connect to redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: WRONGPASS/,
+      );
 
       await Promise.all([api.stop('SIGTERM'), worker.stop('SIGTERM')]);
       const processes: Array<[string, NodeProcess]> = [
@@ -195,7 +217,7 @@ describe('scenario 11: secrets', () => {
         duplicated: 0,
         recoverySeconds: Math.round(recoverySeconds * 10) / 10,
         note:
-          `${lines.length} lines from the API, the worker and ${outputs.length - 2} CLI runs at LOG_LEVEL=trace ` +
+          `${lines.length} lines from the API, the worker and ${outputs.length - 3} CLI runs, a worker given wrong passwords, at LOG_LEVEL=trace ` +
           `(a handler retried and dead-lettered, Redis killed and restarted, wrong Redis and PostgreSQL ` +
           `passwords): ${leaks.length} with a password, raw or URL-encoded. The shared PostgreSQL trusts ` +
           `local connections, so the wrong-password refusal comes from a stand-in server (SQLSTATE 28P01); ` +
