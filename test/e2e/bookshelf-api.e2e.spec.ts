@@ -97,6 +97,30 @@ describe('bookshelf API on the embedded default (sync)', () => {
       expect((await http.get('/books')).body).toEqual([]);
     });
 
+    it.each([
+      [
+        '__proto__ at the top level',
+        '{"title":"Dune","author":"F","price":1,"__proto__":{"polluted":true}}',
+        'Forbidden key "__proto__"',
+      ],
+      [
+        'constructor.prototype nested',
+        '{"title":"Dune","author":"F","price":1,"x":[{"constructor":{"prototype":{"polluted":true}}}]}',
+        'Forbidden key "prototype"',
+      ],
+      [
+        '10,000 levels of nesting',
+        '['.repeat(10_000) + ']'.repeat(10_000),
+        'JSON nested deeper than 100 levels',
+      ],
+    ])('POST /books with %s answers 400 naming it', async (_case, text, expected) => {
+      const response = await http.post('/books').set('content-type', 'application/json').send(text);
+      expect(response.status).toBe(400);
+      expect(response.body.message).toContain(expected);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect((await http.get('/books')).body).toEqual([]);
+    });
+
     it('POST /books with a 2 MB body answers 413', async () => {
       const response = await http
         .post('/books')

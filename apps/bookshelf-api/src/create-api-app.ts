@@ -11,6 +11,7 @@ import {
 } from '#protean';
 import { ApiModule } from './api.module.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
+import { untrustedJsonBody } from './http/untrusted-json-body.js';
 
 export interface ApiAppOptions {
   /** Run the server engine in this process too (the embedded default); start it with `app.startAllMicroservices()`. */
@@ -42,7 +43,7 @@ export async function createApiApp(
     },
   );
   if (options.logger === undefined) app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
+  app.useBodyParser('json', untrustedJsonBody(options.bodyLimit ?? '100kb'));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

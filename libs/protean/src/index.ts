@@ -11,6 +11,12 @@ export * from './config/load-configuration.js';
 export * from './messages/message-envelope.js';
 export * from './messages/message.errors.js';
 export * from './messages/envelope-codec.js';
+export {
+  assertJsonDepth,
+  MAX_JSON_DEPTH,
+  parseUntrustedJson,
+  rejectForbiddenKeys,
+} from './messages/safe-json.js';
 export * from './messages/stream-names.js';
 export { describeValidationErrors } from './messages/message-validation.js';
 

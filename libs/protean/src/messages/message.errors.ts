@@ -19,3 +19,17 @@ export class UnknownMessageTypeError extends ProteanError {
     super(`Unknown message type "${type}": no command or event of that type is registered`);
   }
 }
+
+/** A message read from a broker is larger than that broker's `max_payload_bytes`. */
+export class OversizedMessageError extends UndeserializableMessageError {
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+    brokerName: string,
+  ) {
+    super(
+      `Message is ${bytes} bytes, over the ${limit}-byte limit of broker "${brokerName}" ` +
+        `(brokers.${brokerName}.max_payload_bytes); it was not parsed`,
+    );
+  }
+}

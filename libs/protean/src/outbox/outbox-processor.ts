@@ -190,6 +190,10 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     this.counters.published += outcome.published.length;
     this.counters.failed += failed;
     this.counters.abandoned += abandoned.length;
+    this.logger.debug(
+      `Outbox batch: ${claimed} claimed, ${outcome.published.length} published, ` +
+        `${outcome.held.length} held back, ${attempts.length} failed`,
+    );
     if (failed > 0) {
       this.logger.warn(
         `Publishing ${failed} outbox row(s) failed (${attempts[0].error}); they will be retried`,

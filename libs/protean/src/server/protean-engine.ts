@@ -14,6 +14,7 @@ import { HandlerMessageProcessor } from './handler-message-processor.js';
 import type { MessageProcessor } from './message-processor.js';
 import { PatternMessageProcessor } from './pattern-message-processor.js';
 import { resolveSubscriptionSettings } from './resolve-subscription-settings.js';
+import { SizeLimitedMessageProcessor } from './size-limited-message-processor.js';
 import { StreamRetention } from './stream-retention.js';
 import { StreamSubscription } from './stream-subscription.js';
 import { SubscriberMessageProcessor } from './subscriber-message-processor.js';
@@ -184,7 +185,12 @@ export class ProteanEngine {
   ): StreamSubscription {
     const broker = this.brokers.get(brokerName);
     this.retention.add(broker, processor.stream, settings.retention_maxlen);
-    return new StreamSubscription(broker, processor, settings, this.consumer, this.observer);
+    const limited = new SizeLimitedMessageProcessor(
+      processor,
+      this.config.brokers[brokerName].max_payload_bytes,
+      brokerName,
+    );
+    return new StreamSubscription(broker, limited, settings, this.consumer, this.observer);
   }
 
   private eventStoreSubscription(

@@ -76,6 +76,7 @@ export class StreamSubscription {
   /** Creates the group (from the start of the stream) and starts reading. */
   async start(): Promise<void> {
     await this.broker.ensureGroup(this.stream, this.group, '0');
+    this.logger.debug(`Reading as ${this.consumer} with ${JSON.stringify(this.settings)}`);
     this.running = true;
     this.loopDone = this.loop();
   }
@@ -216,7 +217,11 @@ export class StreamSubscription {
     } catch (error) {
       return this.onFailure(work, error);
     }
-    this.observer.processed(this.group, this.stream, performance.now() - started);
+    const elapsedMs = performance.now() - started;
+    this.observer.processed(this.group, this.stream, elapsedMs);
+    this.logger.debug(
+      `${work.message.id} handled in ${elapsedMs.toFixed(1)} ms (attempt ${work.message.deliveryCount})`,
+    );
     this.breaker.success();
     this.ack(work.message.id);
   }

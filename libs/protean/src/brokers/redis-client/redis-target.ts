@@ -127,7 +127,10 @@ export class RedisTarget {
   }
 
   private onReady(role: RedisConnectionRole): void {
-    if (this.lastConnectionError === undefined) return;
+    if (this.lastConnectionError === undefined) {
+      this.logger.debug(`${this.label} at ${this.redactedUri}: ${role} connection ready`);
+      return;
+    }
     this.logger.log(`${this.label} at ${this.redactedUri}: ${role} connection restored`);
     this.lastConnectionError = undefined;
   }

@@ -1,0 +1,50 @@
+import { UndeserializableMessageError } from './message.errors.js';
+import { assertJsonDepth, MAX_JSON_DEPTH, parseUntrustedJson } from './safe-json.js';
+
+const nested = (levels: number, open = '{"a":', close = '}') =>
+  open.repeat(levels) + '1' + close.repeat(levels);
+
+describe('parseUntrustedJson', () => {
+  it('parses ordinary JSON', () => {
+    expect(parseUntrustedJson('{"a":[1,{"b":"c"}]}')).toEqual({ a: [1, { b: 'c' }] });
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'refuses the key %s at the top level and nested, naming it',
+    (key) => {
+      for (const text of [`{"${key}":{"polluted":true}}`, `{"a":[{"${key}":{"x":1}}]}`]) {
+        expect(() => parseUntrustedJson(text)).toThrow(
+          new UndeserializableMessageError(`Forbidden key "${key}"`),
+        );
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+  );
+
+  it('accepts those words as values', () => {
+    expect(parseUntrustedJson('{"a":"__proto__"}')).toEqual({ a: '__proto__' });
+  });
+
+  it(`refuses nesting deeper than ${MAX_JSON_DEPTH} levels with a typed error, not a RangeError`, () => {
+    expect(parseUntrustedJson(nested(MAX_JSON_DEPTH - 1))).toBeDefined();
+    for (const text of [nested(MAX_JSON_DEPTH + 1), nested(10_000, '[', ']')]) {
+      expect(() => parseUntrustedJson(text)).toThrow(/nested deeper than 100 levels/);
+    }
+  });
+
+  it('reports text that is not JSON, and a missing data field, as undeserializable', () => {
+    expect(() => parseUntrustedJson('not json')).toThrow(UndeserializableMessageError);
+    expect(() => parseUntrustedJson('not json')).toThrow(/not valid JSON/);
+    expect(() => parseUntrustedJson(undefined)).toThrow(/no data field/);
+  });
+});
+
+describe('assertJsonDepth', () => {
+  it('counts only brackets outside strings, escaped quotes included', () => {
+    expect(() =>
+      assertJsonDepth(`{"a":"${'['.repeat(500)}\\"${'{'.repeat(500)}"}`, 2),
+    ).not.toThrow();
+    expect(() => assertJsonDepth('[[[]]]', 2)).toThrow(/deeper than 2 levels \(at character 2\)/);
+    expect(() => assertJsonDepth('[[],{},[1]]', 2)).not.toThrow();
+  });
+});

@@ -1,0 +1,142 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BookshelfSystem, inParallel, postJson } from '../support/bookshelf-system.js';
+import { waitFor } from '../support/processes.js';
+import { deadLetterEntries, groupBacklog } from './support/dead-letter-entries.js';
+import { POISON_WORKER_MAIN } from './support/fault-processes.js';
+import { recordScenario } from './support/report.js';
+
+/**
+ * Issue 6, scenario 8: 100 poison messages — a handler that always throws for them — amid
+ * healthy traffic on the same handler. Each poison message is tried 1 + max_retries times and
+ * dead-lettered exactly once with that attempt count; every healthy message is handled once.
+ */
+const POISON = 100;
+const HEALTHY = 200;
+const MAX_RETRIES = 2;
+const GROUP = 'PoisonAwareHandler';
+
+const book = (title: string) => ({ title, author: 'A. Author', price: 10, stock: 5 });
+
+function countBy(lines: readonly string[], verb: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const [word, id] = line.split(' ');
+    if (word === verb) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+describe('scenario 8: poison messages', () => {
+  let system: BookshelfSystem | undefined;
+  let workdir: string;
+
+  beforeAll(() => {
+    workdir = mkdtempSync(join(tmpdir(), 'faults-poison-'));
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    rmSync(workdir, { recursive: true, force: true });
+  });
+
+  it('dead-letters each of 100 poison messages exactly once with its attempts; healthy traffic is all handled once', async () => {
+    const log = join(workdir, 'handler.log');
+    system = await BookshelfSystem.start({
+      POISON_PREFIX: 'Poison',
+      POISON_LOG: log,
+      // Small retries keep it fast; the breaker is off, as a flood of poison amid healthy
+      // traffic is exactly what it must not mistake for an outage here.
+      PROTEAN_SERVER__MAX_RETRIES: String(MAX_RETRIES),
+      PROTEAN_SERVER__RETRY_DELAY_SECONDS: '0.05',
+      PROTEAN_SERVER__MAX_RETRY_DELAY_SECONDS: '0.2',
+      PROTEAN_SERVER__CIRCUIT_BREAKER_THRESHOLD: '0',
+    });
+    const { url } = await system.startApi();
+    await system.startWorker({}, POISON_WORKER_MAIN);
+    const redis = system.redisClient();
+
+    // Interleaved: every third book is poison.
+    const titles = Array.from({ length: POISON + HEALTHY }, (_, i) =>
+      i % 3 === 0 ? `Poison ${i}` : `Healthy ${i}`,
+    );
+    const started = Date.now();
+    const answers = await inParallel(titles, 20, async (title) => ({
+      title,
+      answer: await postJson(`${url}/books`, book(title)),
+    }));
+    expect(answers.filter(({ answer }) => answer.status !== 202)).toEqual([]);
+    const idsOf = (prefix: string) =>
+      answers
+        .filter(({ title }) => title.startsWith(prefix))
+        .map(({ answer }) => (answer.body as { id: string }).id);
+    const poisonIds = idsOf('Poison');
+    const healthyIds = idsOf('Healthy');
+    expect([poisonIds.length, healthyIds.length]).toEqual([POISON, HEALTHY]);
+
+    const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []);
+    await waitFor(
+      async () =>
+        (await deadLetterEntries(redis, 'bookshelf::book')).length >= POISON &&
+        countBy(lines(), 'processed').size >= HEALTHY,
+      {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+        what: '100 dead letters and 200 healthy books handled',
+      },
+    );
+    const settledSeconds = (Date.now() - started) / 1000;
+    // Settled: everything published, the group has read the whole stream and holds nothing,
+    // so no further dead letter can appear.
+    await waitFor(
+      async () => {
+        const outbox = await system!.outboxByStatus();
+        const backlog = await groupBacklog(redis, 'bookshelf::book', GROUP);
+        return (
+          outbox.published === 2 * (POISON + HEALTHY) &&
+          Object.keys(outbox).length === 1 &&
+          backlog?.pending === 0 &&
+          backlog.lag === 0
+        );
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: 'the outbox published and the group settled' },
+    );
+
+    const letters = await deadLetterEntries(redis, 'bookshelf::book');
+    const letteredIds = letters.map((letter) => JSON.parse(letter.data!).payload.bookId as string);
+    const attempts = countBy(lines(), 'attempt');
+    const processed = countBy(lines(), 'processed');
+    const duplicated =
+      letteredIds.length -
+      new Set(letteredIds).size +
+      [...processed.values()].filter((count) => count > 1).length;
+    recordScenario({
+      scenario: 8,
+      name: 'Poison messages (100) amid healthy traffic (200)',
+      sent: POISON + HEALTHY,
+      completed: new Set(letteredIds).size + processed.size,
+      lost: POISON + HEALTHY - new Set(letteredIds).size - processed.size,
+      duplicated,
+      note:
+        `each poison message tried ${MAX_RETRIES + 1}× (max_retries ${MAX_RETRIES}, backoff 50–200 ms, ` +
+        `breaker off) and dead-lettered once to bookshelf::book:dlq with attempts ${MAX_RETRIES + 1}; ` +
+        `healthy books handled once each, catalog complete; all settled in ${settledSeconds.toFixed(1)} s`,
+    });
+
+    expect(letters.map((letter) => letter.group)).toEqual(Array(POISON).fill(GROUP));
+    expect(new Set(letters.map((letter) => letter.originalId)).size).toBe(POISON);
+    expect([...letteredIds].sort()).toEqual([...poisonIds].sort());
+    expect(letters.every((letter) => letter.attempts === MAX_RETRIES + 1)).toBe(true);
+    expect(letters.every((letter) => letter.error.includes('poison book'))).toBe(true);
+    expect([...attempts.keys()].sort()).toEqual([...poisonIds].sort());
+    expect([...attempts.values()].every((count) => count === MAX_RETRIES + 1)).toBe(true);
+    // Healthy traffic: every healthy book handled exactly once, no poison book ever "handled".
+    expect([...processed.keys()].sort()).toEqual([...healthyIds].sort());
+    expect(duplicated).toBe(0);
+    // The other handlers saw nothing wrong: no dead letters of theirs, a complete catalog.
+    expect(await redis.xlen('bookshelf::book:command:dlq')).toBe(0);
+    const catalog = (await (await fetch(`${url}/books?limit=1000`)).json()) as unknown[];
+    expect(catalog).toHaveLength(POISON + HEALTHY);
+  }, 120_000);
+});
