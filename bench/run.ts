@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { SpawnedRedis } from '../test/support/spawned-redis.js';
-import { consumeBenchmark } from './consume/consume.bench.js';
+import { consumeBenchmark, memoryBenchmark } from './consume/consume.bench.js';
+import { fanOutBenchmark } from './fanout/fanout.bench.js';
 import { outboxRelayBenchmark } from './outbox/outbox-relay.bench.js';
 import type { BenchResult } from './support/bench-result.js';
 import { benchPlan, type BenchPlan } from './support/bench-plan.js';
@@ -13,6 +14,8 @@ type Scenario = (plan: BenchPlan, redisUri: string) => Promise<BenchResult[]>;
 const SCENARIOS: Record<string, Scenario> = {
   consume: async (plan, redisUri) => [await consumeBenchmark({ redisUri, ...plan.consume })],
   relay: (plan) => outboxRelayBenchmark(plan.relay),
+  fanout: async (plan, redisUri) => [await fanOutBenchmark({ redisUri, ...plan.fanOut })],
+  memory: async (plan, redisUri) => [await memoryBenchmark({ redisUri, ...plan.memory })],
 };
 
 /**
@@ -31,7 +34,8 @@ async function main(): Promise<void> {
   try {
     for (const name of names) {
       const scenario = SCENARIOS[name];
-      if (!scenario) throw new Error(`Unknown scenario ${name}: ${Object.keys(SCENARIOS)}`);
+      if (!scenario)
+        throw new Error(`Unknown scenario ${name}: ${Object.keys(SCENARIOS).join(', ')}`);
       process.stderr.write(`bench: ${name}…\n`);
       results.push(...(await scenario(plan, redis.uri)));
     }

@@ -163,3 +163,41 @@ export async function consumeBenchmark(options: ConsumeBenchOptions): Promise<Be
     redis.disconnect();
   }
 }
+
+/**
+ * Scenario 5: the engine's process draining `messages` (the same no-op handler), its peak RSS
+ * (`getrusage` max RSS: start-up included, the memory database's processed-message records too).
+ */
+export async function memoryBenchmark(options: {
+  readonly redisUri: string;
+  readonly messages: number;
+  readonly targetMb: number;
+}): Promise<BenchResult> {
+  const redis = new Redis(options.redisUri);
+  try {
+    await fillStream(redis, options.messages, 1000);
+    const run = await drainInProcess('engine', options.redisUri, options.messages, 50, 500);
+    return {
+      key: 'memory',
+      rows: [
+        {
+          scenario: `5 memory, drain ${grouped(options.messages)} msgs`,
+          contender: 'ProteanEngine worker process',
+          figures: {
+            'median /s': grouped((options.messages / run.ms) * 1000),
+            note: `peak RSS ${run.maxRssMb.toFixed(0)} MB (target < ${options.targetMb})`,
+          },
+        },
+      ],
+      data: {
+        messages: options.messages,
+        peak_rss_mb: Math.round(run.maxRssMb),
+        target_mb: options.targetMb,
+        per_s: Math.round((options.messages / run.ms) * 1000),
+      },
+    };
+  } finally {
+    await redis.del(PING_STREAM);
+    redis.disconnect();
+  }
+}

@@ -64,7 +64,7 @@ export async function drainWithEngine(
   await engine.start();
   await allHandled;
   // Finished means acknowledged: wait for the last pipelined XACK to reach Redis.
-  while (Number(((await probe.xpending(PING_STREAM, 'NoopPingHandler')) as unknown[])[0]) > 0) {
+  while (Number((await probe.xpending(PING_STREAM, 'NoopPingHandler'))[0]) > 0) {
     await new Promise((next) => setImmediate(next));
   }
   const ms = performance.now() - started;

@@ -12,6 +12,8 @@ export function benchPlan(quick: boolean) {
       bullmqConcurrency: 10,
       rawBatch: 100,
     },
+    fanOut: { events: quick ? 1000 : 10_000, rounds: quick ? 1 : 3 },
+    memory: { messages: quick ? 5000 : 100_000, targetMb: 200 },
     relay: {
       rows: numbers('BENCH_OUTBOX_ROWS', quick ? '600' : '20000')[0],
       aggregates: numbers('BENCH_OUTBOX_AGGREGATES', quick ? '50' : '2000')[0],
