@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { SpawnedRedis } from '../test/support/spawned-redis.js';
 import { consumeBenchmark, memoryBenchmark } from './consume/consume.bench.js';
+import { endToEndBenchmark } from './e2e/end-to-end.bench.js';
 import { fanOutBenchmark } from './fanout/fanout.bench.js';
 import { outboxRelayBenchmark } from './outbox/outbox-relay.bench.js';
 import type { BenchResult } from './support/bench-result.js';
@@ -14,6 +15,7 @@ type Scenario = (plan: BenchPlan, redisUri: string) => Promise<BenchResult[]>;
 const SCENARIOS: Record<string, Scenario> = {
   consume: async (plan, redisUri) => [await consumeBenchmark({ redisUri, ...plan.consume })],
   relay: (plan) => outboxRelayBenchmark(plan.relay),
+  e2e: async (plan) => [await endToEndBenchmark(plan.endToEnd)],
   fanout: async (plan, redisUri) => [await fanOutBenchmark({ redisUri, ...plan.fanOut })],
   memory: async (plan, redisUri) => [await memoryBenchmark({ redisUri, ...plan.memory })],
 };

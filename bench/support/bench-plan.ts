@@ -12,6 +12,13 @@ export function benchPlan(quick: boolean) {
       bullmqConcurrency: 10,
       rawBatch: 100,
     },
+    endToEnd: {
+      seconds: quick ? 2 : 10,
+      rounds: quick ? 1 : 2,
+      connections: 32,
+      rawClients: 8,
+      books: 50,
+    },
     fanOut: { events: quick ? 1000 : 10_000, rounds: quick ? 1 : 3 },
     memory: { messages: quick ? 5000 : 100_000, targetMb: 200 },
     relay: {
