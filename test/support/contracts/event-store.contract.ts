@@ -1,6 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../../../libs/protean/src/event-store/event-store.port.js';
 import type { MessageEnvelope } from '../../../libs/protean/src/messages/message-envelope.js';
+import { waitFor } from '../processes.js';
+
+/**
+ * `readAll` once `count` events are visible. PostgreSQL holds back events while any older
+ * transaction of the cluster is in flight (other tests' load, on a shared server), so what was
+ * committed shows up soon, not necessarily at once.
+ */
+function readAllOnce(store: EventStore, from: number, limit: number, count: number) {
+  return waitFor(
+    async () => {
+      const events = await store.readAll(from, limit);
+      return events.length >= count ? events : undefined;
+    },
+    { what: `${count} events visible to readAll` },
+  );
+}
 
 /** An event envelope as the envelope factory makes them. */
 export function eventEnvelope(
@@ -51,7 +67,7 @@ export function describeEventStoreContract(
         [1, a1],
         [2, a2],
       ]);
-      const all = await store.readAll(0, 10);
+      const all = await readAllOnce(store, 0, 10, 3);
       expect(all.map((event) => event.envelope.id)).toEqual([a1.id, b1.id, a2.id]);
       const positions = all.map((event) => event.globalPosition);
       expect([...positions].sort((x, y) => x - y)).toEqual(positions);
@@ -61,9 +77,9 @@ export function describeEventStoreContract(
     it('reads all from a position, at most `limit` events', async () => {
       const events = [1, 2, 3, 4].map((n) => eventEnvelope('test::thing-c', { n }));
       await store.append(events);
-      const [first, second] = await store.readAll(0, 2);
+      const [first, second] = await readAllOnce(store, 0, 2, 2);
       expect([first.envelope.id, second.envelope.id]).toEqual([events[0].id, events[1].id]);
-      const rest = await store.readAll(second.globalPosition, 10);
+      const rest = await readAllOnce(store, second.globalPosition, 10, 2);
       expect(rest.map((event) => event.envelope.id)).toEqual([events[2].id, events[3].id]);
     });
 

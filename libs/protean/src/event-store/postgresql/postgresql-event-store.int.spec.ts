@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/postgres.js';
+import { waitFor } from '../../../../../test/support/processes.js';
 import {
   describeEventStoreContract,
   eventEnvelope,
@@ -61,7 +62,14 @@ describe('postgresql event store', () => {
       await expect(store.readAll(0, 10)).resolves.toEqual([]);
       release();
       await slow;
-      const all = await store.readAll(0, 10);
+      // Visible once no older transaction of the (shared) cluster is in flight.
+      const all = await waitFor(
+        async () => {
+          const events = await store.readAll(0, 10);
+          return events.length === 2 ? events : undefined;
+        },
+        { what: 'both events visible to readAll' },
+      );
       expect(all.map((event) => event.envelope.id)).toEqual([early.id, late.id]);
     } finally {
       release();
