@@ -50,7 +50,8 @@ export * from './event-store/event-store.port.js';
 export * from './outbox/outbox-store.port.js';
 export * from './outbox/outbox-processor.js';
 export { OutboxWriter } from './outbox/outbox-writer.js';
-export { retryDelaySeconds, type BackoffPolicy } from './outbox/retry-backoff.js';
+export { retryDelaySeconds, type OutboxBackoffPolicy } from './outbox/retry-backoff.js';
+export { backoffDelay, type BackoffPolicy } from './retry/exponential-backoff.js';
 export type { BrokerLookup } from './brokers/broker-lookup.js';
 
 export * from './brokers/index.js';

@@ -1,5 +1,7 @@
+import { backoffDelay } from '../retry/exponential-backoff.js';
+
 /** The `[outbox.retry]` settings the backoff needs. */
-export interface BackoffPolicy {
+export interface OutboxBackoffPolicy {
   readonly base_delay_seconds: number;
   readonly max_delay_seconds: number;
   /** Fraction of the delay added or removed at random; 0 disables jitter. */
@@ -8,18 +10,22 @@ export interface BackoffPolicy {
 
 /**
  * Seconds to wait before the next attempt after a failure, given how many attempts had
- * already failed before it: `min(base · 2^failuresBefore, max)`, then moved by up to
- * ±`jitter` of itself so rows that failed together do not all retry in the same instant.
+ * already failed before it: the engine's backoff (`min(base · 2^failuresBefore, max)` ±
+ * jitter) in the outbox's units, so rows that failed together do not all retry at once.
  */
 export function retryDelaySeconds(
   failuresBefore: number,
-  policy: BackoffPolicy,
+  policy: OutboxBackoffPolicy,
   random: () => number = Math.random,
 ): number {
-  const exponential = Math.min(
-    policy.base_delay_seconds * 2 ** failuresBefore,
-    policy.max_delay_seconds,
+  const delayMs = backoffDelay(
+    {
+      baseMs: policy.base_delay_seconds * 1000,
+      maxMs: policy.max_delay_seconds * 1000,
+      jitter: policy.jitter,
+    },
+    failuresBefore + 1,
+    random,
   );
-  const spread = exponential * policy.jitter * (2 * random() - 1);
-  return Math.max(0, exponential + spread);
+  return delayMs / 1000;
 }

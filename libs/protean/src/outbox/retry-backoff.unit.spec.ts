@@ -1,6 +1,6 @@
-import { retryDelaySeconds, type BackoffPolicy } from './retry-backoff.js';
+import { retryDelaySeconds, type OutboxBackoffPolicy } from './retry-backoff.js';
 
-const policy: BackoffPolicy = { base_delay_seconds: 60, max_delay_seconds: 3600, jitter: 0 };
+const policy: OutboxBackoffPolicy = { base_delay_seconds: 60, max_delay_seconds: 3600, jitter: 0 };
 
 describe('retryDelaySeconds', () => {
   it('doubles from the base delay with each failure', () => {

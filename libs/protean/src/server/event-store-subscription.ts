@@ -5,7 +5,7 @@ import type { RegisteredHandler } from '../domain/handler-registry.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
 import { instantiate } from '../messages/message-validation.js';
 import { categoryOf } from '../messages/stream-names.js';
-import { backoffDelay } from './exponential-backoff.js';
+import { backoffDelay } from '../retry/exponential-backoff.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
 import type { ResolvedSubscriptionSettings } from './subscription-profiles.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';

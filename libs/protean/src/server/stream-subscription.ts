@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Broker, ReceivedMessage } from '../brokers/broker.port.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { backoffDelay } from './exponential-backoff.js';
+import { backoffDelay } from '../retry/exponential-backoff.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
 import { KeyedWorkQueue, type RetryLater } from './keyed-work-queue.js';
 import type { DecodedMessage, MessageProcessor } from './message-processor.js';
