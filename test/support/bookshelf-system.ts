@@ -13,7 +13,13 @@ import {
   waitFor,
   WORKER_MAIN,
 } from './processes.js';
-import { SpawnedRedis } from './spawned-redis.js';
+import { SpawnedRedis, type SpawnedRedisOptions } from './spawned-redis.js';
+
+export interface BookshelfSystemOptions {
+  /** A database to use instead of a new one on the shared server (e.g. on a SpawnedPostgres). */
+  readonly database?: TestDatabase;
+  readonly redis?: SpawnedRedisOptions;
+}
 
 /** The chapter's domain.toml (SPEC §3), verbatim but for the two URIs. */
 export function chapterToml(databaseUri: string, redisUri: string): string {
@@ -43,10 +49,13 @@ export class BookshelfSystem {
     readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  static async start(env: NodeJS.ProcessEnv = {}): Promise<BookshelfSystem> {
+  static async start(
+    env: NodeJS.ProcessEnv = {},
+    options: BookshelfSystemOptions = {},
+  ): Promise<BookshelfSystem> {
     const [db, redis] = await Promise.all([
-      createTestDatabase('bookshelf_e2e'),
-      SpawnedRedis.start(),
+      options.database ?? createTestDatabase('bookshelf_e2e'),
+      SpawnedRedis.start(options.redis),
     ]);
     const config = join(mkdtempSync(join(tmpdir(), 'bookshelf-')), 'domain.toml');
     writeFileSync(config, chapterToml(db.uri, redis.uri));
@@ -119,7 +128,7 @@ export class BookshelfSystem {
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((process) => process.stop('SIGKILL')));
     for (const client of this.clients) client.disconnect();
-    await Promise.all([this.db.drop(), this.redis.stop()]);
+    await Promise.all([this.db.drop(), this.redis.destroy()]);
   }
 
   private readonly clients: Redis[] = [];

@@ -1,6 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, waitFor } from './processes.js';
+
+export interface SpawnedRedisOptions {
+  /**
+   * Keep the data across a stop (append-only file, fsync on every write), as a production
+   * Redis would; without it a restarted server starts empty.
+   */
+  readonly persistent?: boolean;
+}
 
 /**
  * A Redis server of this test's own, on a free port, that the test may stop and start again
@@ -8,11 +19,17 @@ import { freePort, waitFor } from './processes.js';
  */
 export class SpawnedRedis {
   private server?: ChildProcess;
+  private readonly dataDir?: string;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    options: SpawnedRedisOptions,
+  ) {
+    if (options.persistent) this.dataDir = mkdtempSync(join(tmpdir(), 'protean-redis-'));
+  }
 
-  static async start(): Promise<SpawnedRedis> {
-    const redis = new SpawnedRedis(await freePort());
+  static async start(options: SpawnedRedisOptions = {}): Promise<SpawnedRedis> {
+    const redis = new SpawnedRedis(await freePort(), options);
     await redis.start();
     return redis;
   }
@@ -22,9 +39,12 @@ export class SpawnedRedis {
   }
 
   async start(): Promise<void> {
+    const persistence = this.dataDir
+      ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dataDir]
+      : ['--appendonly', 'no'];
     this.server = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence],
       { stdio: 'ignore' },
     );
     await waitFor(
@@ -42,6 +62,7 @@ export class SpawnedRedis {
     );
   }
 
+  /** Kills the server (its data survives only when `persistent`). */
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
@@ -49,5 +70,11 @@ export class SpawnedRedis {
     const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGKILL');
     await exited;
+  }
+
+  /** Stops the server for good and deletes its data. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

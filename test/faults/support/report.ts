@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../support/processes.js';
 
@@ -26,34 +26,5 @@ export function recordScenario(row: ScenarioRow): void {
   writeFileSync(join(RESULTS_DIR, `${row.scenario}.json`), JSON.stringify(row, null, 2));
 }
 
-export function composeReport(): string {
-  let rows: ScenarioRow[] = [];
-  try {
-    rows = readdirSync(RESULTS_DIR)
-      .filter((file) => file.endsWith('.json'))
-      .map((file) => JSON.parse(readFileSync(join(RESULTS_DIR, file), 'utf8')) as ScenarioRow)
-      .sort((a, b) => a.scenario - b.scenario);
-  } catch {
-    rows = [];
-  }
-  const cell = (value: number | undefined) => (value === undefined ? '–' : String(value));
-  const lines = [
-    '# Fault report',
-    '',
-    `Written by \`npm run test:faults\` on ${new Date().toISOString()}.`,
-    'Real API and worker processes, PostgreSQL and Redis started by the tests themselves.',
-    '',
-    '| # | Scenario | Sent | Completed | Lost | Duplicated effects | Recovery (s) | Notes |',
-    '|---|---|---:|---:|---:|---:|---:|---|',
-    ...rows.map(
-      (row) =>
-        `| ${row.scenario} | ${row.name} | ${row.sent} | ${row.completed} | ${row.lost} | ` +
-        `${row.duplicated} | ${cell(row.recoverySeconds)} | ${row.note.replace(/\|/g, '\\|')} |`,
-    ),
-    '',
-  ];
-  const report = lines.join('\n');
-  writeFileSync(join(FAULTS_DIR, 'report.md'), report);
-  writeFileSync(join(FAULTS_DIR, 'report.json'), JSON.stringify(rows, null, 2) + '\n');
-  return report;
-}
+/** Composes the report; tabled by the faults suite's global teardown. */
+export { composeReport } from './report.global-teardown.js';

@@ -6,6 +6,9 @@
  *   FAULT_TITLE while FAULT_FILE exists, appending each attempt's time to FAULT_LOG; every book
  *   it handles without throwing is appended as `processed <bookId>`.
  * - RECORD_FILE: `RecordingHandler` appends `<pid> <bookId>` for every BookAdded it handles.
+ * - OUTBOX_CRASH_AFTER_PUBLISHES=n: the process SIGKILLs itself right after the n-th outbox
+ *   batch of 10 or more rows reached Redis — between publishing and marking the rows
+ *   published. The hook wraps the Redis Streams broker here; nothing of it is in the product.
  */
 import 'reflect-metadata';
 import { appendFileSync, existsSync } from 'node:fs';
@@ -18,6 +21,7 @@ import {
   type IEventHandler,
 } from '../../../libs/protean/src/index.js';
 import { WorkerModule } from '../../../apps/bookshelf-worker/src/worker.module.js';
+import { RedisStreamsBroker } from '../../../libs/protean/src/brokers/redis-streams/redis-streams.broker.js';
 
 @EventHandler(BookAdded)
 class FlakyBookHandler implements IEventHandler<BookAdded> {
@@ -41,7 +45,24 @@ class RecordingHandler implements IEventHandler<BookAdded> {
 @Module({})
 class TestWorkerModule {}
 
+/** Makes the n-th sizeable `publishBatch` the last thing this process does. */
+function crashAfterPublishes(n: number): void {
+  const publishBatch = RedisStreamsBroker.prototype.publishBatch;
+  let batches = 0;
+  RedisStreamsBroker.prototype.publishBatch = async function (messages) {
+    const ids = await publishBatch.call(this, messages);
+    if (messages.length >= 10 && ++batches >= n) {
+      process.stdout.write(`crashing after publishing ${messages.length} rows\n`);
+      process.kill(process.pid, 'SIGKILL');
+    }
+    return ids;
+  };
+}
+
 async function main(): Promise<void> {
+  if (process.env.OUTBOX_CRASH_AFTER_PUBLISHES) {
+    crashAfterPublishes(Number(process.env.OUTBOX_CRASH_AFTER_PUBLISHES));
+  }
   const config = await loadConfigurationOrExit();
   const providers = [
     ...(process.env.FAULT_LOG ? [FlakyBookHandler] : []),

@@ -99,6 +99,55 @@ export function describeDatabaseContract(
       });
     });
 
+    it.each([
+      ['inserts of a new read-model document', null],
+      ['updates of a read-model document', { id: 'p1', status: 'PLACED' }],
+    ])(
+      'lets exactly one of two %s that read the same state commit (compare-and-swap)',
+      async (_what, expected) => {
+        if (expected) await db.transaction((session) => session.putProjection('orders', expected));
+        const first = gate();
+        const written = gate();
+        const one = db.transaction(async (session) => {
+          await session.putProjection('orders', { id: 'p1', status: 'CONFIRMED' }, expected);
+          written.open();
+          await first.opened;
+        });
+        await written.opened;
+        const two = db.transaction((session) =>
+          session.putProjection('orders', { id: 'p1', status: 'OLD' }, expected),
+        );
+        first.open();
+        const outcomes = await Promise.allSettled([one, two]);
+
+        const failed = outcomes.filter((outcome) => outcome.status === 'rejected');
+        expect(failed).toHaveLength(1);
+        expect(failed[0].reason).toBeInstanceOf(ConcurrencyError);
+        const winner = outcomes[0].status === 'fulfilled' ? 'CONFIRMED' : 'OLD';
+        await expect(db.getProjection('orders', 'p1')).resolves.toEqual({
+          id: 'p1',
+          status: winner,
+        });
+        // A write that expects what is stored goes through; a stale one does not.
+        await db.transaction((session) =>
+          session.putProjection(
+            'orders',
+            { id: 'p1', status: 'NEXT' },
+            { id: 'p1', status: winner },
+          ),
+        );
+        await expect(
+          db.transaction((session) =>
+            session.putProjection(
+              'orders',
+              { id: 'p1', status: 'STALE' },
+              { id: 'p1', status: winner },
+            ),
+          ),
+        ).rejects.toThrow(ConcurrencyError);
+      },
+    );
+
     it('rolls back every write of a transaction that throws', async () => {
       const committed: string[] = [];
       await expect(

@@ -161,6 +161,23 @@ export function describeOutboxStoreContract(
       expect(again).toMatchObject({ messageId: message.id, retryCount: 0 });
     });
 
+    it('republishes rows published since a time, in their order, as new attempts', async () => {
+      const [a, b] = await write(eventEnvelope('t::book-1'), eventEnvelope('t::book-1'));
+      const claimed = await store.claim('p1', 10, LEASE);
+      await store.markPublished(
+        'p1',
+        claimed.map((message) => message.id),
+      );
+      await expect(store.republish(new Date('2999-01-01T00:00:00Z'))).resolves.toBe(0);
+      await expect(store.claim('p1', 10, LEASE)).resolves.toEqual([]);
+
+      await expect(store.republish(new Date(0))).resolves.toBe(2);
+      expect((await store.stats()).counts).toMatchObject({ pending: 2, published: 0 });
+      const again = await store.claim('p2', 10, LEASE);
+      expect(ids(again)).toEqual([a.id, b.id]);
+      expect(again.map((message) => message.retryCount)).toEqual([0, 0]);
+    });
+
     it('lets the rows behind an abandoned row go', async () => {
       const [a1, a2] = await write(eventEnvelope('t::book-a'), eventEnvelope('t::book-a'));
       const [claimed] = await store.claim('p1', 1, LEASE);

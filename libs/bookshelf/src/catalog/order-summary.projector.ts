@@ -1,15 +1,28 @@
-import { InjectProjectionRepository, On, ProjectionRepository, Projector } from '#protean';
+import {
+  AggregateRepository,
+  InjectAggregateRepository,
+  InjectProjectionRepository,
+  On,
+  ProjectionRepository,
+  Projector,
+} from '#protean';
 import { OrderConfirmed } from '../orders/order-confirmed.event.js';
 import { OrderPlaced } from '../orders/order-placed.event.js';
 import { OrderRejected } from '../orders/order-rejected.event.js';
+import { Order, type OrderStatus } from '../orders/order.aggregate.js';
 import { OrderSummary } from './order-summary.projection.js';
 
-/** Keeps order summaries. Idempotent: replaying an event is harmless. */
+/**
+ * Keeps order summaries. Idempotent, and tolerant of order: a worker that takes over another's
+ * messages can deliver `OrderPlaced` after the decision. A decision without its summary builds
+ * it from the order; a late `OrderPlaced` keeps the decided status.
+ */
 @Projector()
 export class OrderSummaryProjector {
   constructor(
     @InjectProjectionRepository(OrderSummary)
     private readonly summaries: ProjectionRepository<OrderSummary>,
+    @InjectAggregateRepository(Order) private readonly orders: AggregateRepository<Order>,
   ) {}
 
   @On(OrderPlaced)
@@ -26,13 +39,27 @@ export class OrderSummaryProjector {
 
   @On(OrderConfirmed)
   async onOrderConfirmed(event: OrderConfirmed): Promise<void> {
-    const summary = await this.summaries.get(event.orderId);
-    await this.summaries.save({ ...summary, status: 'CONFIRMED' });
+    await this.decide(event.orderId, 'CONFIRMED');
   }
 
   @On(OrderRejected)
   async onOrderRejected(event: OrderRejected): Promise<void> {
-    const summary = await this.summaries.get(event.orderId);
-    await this.summaries.save({ ...summary, status: 'REJECTED' });
+    await this.decide(event.orderId, 'REJECTED');
+  }
+
+  private async decide(orderId: string, status: OrderStatus): Promise<void> {
+    const summary = (await this.summaries.find(orderId)) ?? (await this.fromOrder(orderId));
+    await this.summaries.save({ ...summary, status });
+  }
+
+  private async fromOrder(orderId: string): Promise<OrderSummary> {
+    const order = await this.orders.get(orderId);
+    return {
+      id: order.id,
+      customer: order.customerName,
+      items: order.items.map(({ bookId, quantity }) => ({ bookId, quantity })),
+      status: order.status,
+      total: order.total,
+    };
   }
 }

@@ -70,6 +70,13 @@ const databaseSchema = z
     provider: z.enum(DATABASE_PROVIDERS),
     database_uri: uri(POSTGRES_SCHEMES).optional(),
     pool_size: integer(1).default(10),
+    /**
+     * A transaction idle this long is ended by the server (`idle_in_transaction_session_timeout`),
+     * so a process paused mid-transaction cannot hold row locks against the workers that took
+     * its messages over; 0 disables. Optional so the built-in default database stays valid as
+     * written; the postgresql adapter's default is 30000.
+     */
+    idle_in_transaction_timeout_ms: integer(0).optional(),
   })
   .superRefine((db, ctx) => {
     if (db.provider === 'postgresql' && !db.database_uri) {

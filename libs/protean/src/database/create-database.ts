@@ -16,6 +16,7 @@ export function createDatabase(name: string, config: DatabaseConfig): Database {
           uri: config.database_uri!,
           poolSize: config.pool_size,
           applicationName: `protean:${name}`,
+          idleInTransactionTimeoutMs: config.idle_in_transaction_timeout_ms ?? 30_000,
         }),
       );
   }

@@ -37,7 +37,18 @@ export interface DatabaseSession extends DatabaseReader {
     state: Record<string, unknown>,
     expectedVersion: number,
   ): Promise<number>;
-  putProjection(name: string, document: ProjectionDocument): Promise<void>;
+  /**
+   * Writes a read-model document. With `expected` it is a compare-and-swap: the write happens
+   * only if the stored document is still `expected` (`null`: still absent), else it throws
+   * `ConcurrencyError` — so two handlers that read the same document cannot both write it and
+   * the later overwrite the earlier (a late event regressing a newer state). Without
+   * `expected` it is a plain upsert.
+   */
+  putProjection(
+    name: string,
+    document: ProjectionDocument,
+    expected?: ProjectionDocument | null,
+  ): Promise<void>;
   deleteProjection(name: string, id: string): Promise<void>;
   /**
    * Records that `handler` processed `messageId`, with the handler's other writes. Resolves to

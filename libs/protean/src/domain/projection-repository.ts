@@ -1,5 +1,10 @@
 import { Inject } from '@nestjs/common';
-import type { Database, DatabaseReader, ProjectionQuery } from '../database/database.port.js';
+import type {
+  Database,
+  DatabaseReader,
+  ProjectionDocument,
+  ProjectionQuery,
+} from '../database/database.port.js';
 import { ProteanError } from '../errors/protean.error.js';
 import { PROJECTION_METADATA } from './protean.constants.js';
 import { NotFoundError } from './domain.errors.js';
@@ -33,6 +38,8 @@ export const InjectProjectionRepository = (type: Type) =>
  */
 export class ProjectionRepository<T extends { id: string }> {
   readonly name: string;
+  /** Per unit of work: documents as read (or last written) there, `null` when absent. */
+  private readonly seen = new WeakMap<object, Map<string, ProjectionDocument | null>>();
 
   constructor(
     readonly type: Type<T>,
@@ -42,8 +49,19 @@ export class ProjectionRepository<T extends { id: string }> {
     this.name = projectionNameOf(type);
   }
 
+  /**
+   * The document, or `undefined`. Inside a unit of work what was read is remembered, and
+   * `save` of the same id writes only if nobody changed the document since (optimistic
+   * concurrency: the unit of work is retried on `ConcurrencyError`).
+   */
   async find(id: string): Promise<T | undefined> {
     const document = await this.reader().getProjection(this.name, id);
+    const unit = this.units.current();
+    if (unit) {
+      const seen = this.seen.get(unit) ?? new Map<string, ProjectionDocument | null>();
+      this.seen.set(unit, seen);
+      if (!seen.has(id)) seen.set(id, document ? structuredClone(document) : null);
+    }
     return document && this.instance(document);
   }
 
@@ -60,9 +78,16 @@ export class ProjectionRepository<T extends { id: string }> {
     return documents.map((document) => this.instance(document));
   }
 
+  /** Writes the document; compare-and-swap against what `find` read in this unit of work. */
   async save(document: T): Promise<void> {
     const plain = JSON.parse(JSON.stringify(document)) as T & Record<string, unknown>;
-    await this.units.run(() => this.units.current()!.session.putProjection(this.name, plain));
+    await this.units.run(async () => {
+      const unit = this.units.current()!;
+      const seen = this.seen.get(unit);
+      const expected = seen?.has(plain.id) ? seen.get(plain.id) : undefined;
+      await unit.session.putProjection(this.name, plain, expected);
+      seen?.set(plain.id, structuredClone(plain));
+    });
   }
 
   async delete(id: string): Promise<void> {

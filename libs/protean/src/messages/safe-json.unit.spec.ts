@@ -48,3 +48,20 @@ describe('assertJsonDepth', () => {
     expect(() => assertJsonDepth('[[],{},[1]]', 2)).not.toThrow();
   });
 });
+
+describe('parseUntrustedJson and escapes', () => {
+  it.each([
+    ['__proto__', '{"\\u005f_proto__":{"polluted":true}}'],
+    ['constructor', '{"x":{"\\u0063onstructor":1}}'],
+  ])('refuses the key %s spelled with escapes', (key, text) => {
+    expect(() => parseUntrustedJson(text)).toThrow(
+      new UndeserializableMessageError(`Forbidden key "${key}"`),
+    );
+  });
+
+  it('accepts the words as values and escapes that spell other keys', () => {
+    expect(
+      parseUntrustedJson('{"note":"constructor of the prototype","\\u0061":"\\u00e9"}'),
+    ).toEqual({ note: 'constructor of the prototype', a: 'é' });
+  });
+});

@@ -44,6 +44,8 @@ const NOTHING: OutboxBatchReport = { claimed: 0, published: 0, failed: 0, abando
 /** A `tick_interval` of 0 still leaves this much between empty polls. */
 const MIN_IDLE_MS = 10;
 const MAX_ERROR_DELAY_MS = 30_000;
+/** While the broker is unreachable, it is tried this often at most: the first tries are sooner. */
+const MAX_UNAVAILABLE_DELAY_MS = 2_000;
 
 /**
  * The outbox relay. It claims due rows under a lease, publishes each batch to the broker in
@@ -249,6 +251,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     const idleMs = Math.max(MIN_IDLE_MS, this.config.outbox.tick_interval * 1000);
     let recording: Promise<unknown> = Promise.resolve();
     let errors = 0;
+    let outage = 0;
     while (this.running) {
       try {
         const batch = await this.claimAndPublish();
@@ -259,6 +262,14 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
             // The rows stay leased and are published again when the lease expires.
             this.logger.error(`Recording an outbox batch failed (${describe(error)})`);
           });
+          if (batch.outcome.unavailable !== undefined) {
+            outage += 1;
+            await recording;
+            await this.signal.wait(this.waitOutOutage(outage, batch.outcome.unavailable));
+            continue;
+          }
+          if (outage > 0) this.logger.log('Broker reachable again; publishing the outbox');
+          outage = 0;
           // A batch that found rows may have left more behind: drain before resting.
           continue;
         }
@@ -273,6 +284,18 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       if (this.running) await this.signal.wait(idleMs);
     }
     await recording;
+  }
+
+  /** Says once per outage that rows wait in the outbox; resolves to the pause before the next try. */
+  private waitOutOutage(tries: number, reason: string): number {
+    const delay = Math.min(100 * 2 ** tries, MAX_UNAVAILABLE_DELAY_MS);
+    if (tries === 1) {
+      this.logger.warn(
+        `Broker unreachable (${reason}); outbox rows wait, no attempt counted, ` +
+          `trying again every ${MAX_UNAVAILABLE_DELAY_MS / 1000} s at most`,
+      );
+    }
+    return delay;
   }
 
   private async cleanUp(): Promise<void> {

@@ -78,6 +78,12 @@ export interface OutboxStore {
   stats(): Promise<OutboxStats>;
   /** Requeues every abandoned row as pending with no attempts; resolves to how many. */
   retryAbandoned(): Promise<number>;
+  /**
+   * Makes every row published at or after `since` pending again, to be published once more:
+   * for a broker that lost messages it had accepted (a Redis restarted without persistence).
+   * Safe because consumers deduplicate by message id (`processed_messages`). Resolves to how many.
+   */
+  republish(since: Date): Promise<number>;
   /** Deletes old published and abandoned rows, batch by batch; resolves to how many. */
   cleanup(options: OutboxCleanup): Promise<number>;
   /**

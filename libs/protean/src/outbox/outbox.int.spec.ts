@@ -169,7 +169,7 @@ describe('outbox processor', () => {
     }
   });
 
-  it('retries on the backoff schedule while the broker is unreachable, publishes when it is back, abandons after max_attempts', async () => {
+  it('retries on the backoff schedule while publishing fails (a stand-in broker that reports no outage), publishes when it works again, abandons after max_attempts', async () => {
     const name = domain();
     const redis = await SpawnedRedis.start();
     const broker = new RedisStreamPublisher(redis.uri);

@@ -1,4 +1,5 @@
 import type { OutgoingMessage } from '../brokers/broker.port.js';
+import { BrokerConnectionError } from '../brokers/errors/broker-connection.error.js';
 import { categoryOf } from '../messages/stream-names.js';
 import type { ClaimedMessage } from './outbox-store.port.js';
 
@@ -9,8 +10,17 @@ export type PublishBatch = (messages: readonly OutgoingMessage[]) => Promise<unk
 export interface PublishOutcome {
   readonly published: ClaimedMessage[];
   readonly failed: Array<{ readonly message: ClaimedMessage; readonly error: string }>;
-  /** Not attempted, because an earlier row of their stream failed: they stay in order behind it. */
+  /**
+   * Not attempted, because an earlier row of their stream failed (they stay in order behind
+   * it) or because the broker could not be reached.
+   */
   readonly held: ClaimedMessage[];
+  /**
+   * Set when the broker could not be reached (`BrokerConnectionError`): the rows it kept from
+   * the broker are `held`, not `failed` — an outage is not the rows' fault and must not bring
+   * them closer to abandonment; they wait in the outbox until the broker is back.
+   */
+  unavailable?: string;
 }
 
 /** After this many failures and no success, the broker is taken as down for the whole batch. */
@@ -37,6 +47,9 @@ export async function publishInOrder(
     await publish(messages.map(outgoingOf));
     return { published: [...messages], failed: [], held: [] };
   } catch (error) {
+    if (error instanceof BrokerConnectionError) {
+      return { published: [], failed: [], held: [...messages], unavailable: error.message };
+    }
     if (messages.length === 1)
       return { published: [], failed: [failure(messages[0], error)], held: [] };
     return isolateFailures(messages, publish);
@@ -47,11 +60,15 @@ async function isolateFailures(
   messages: readonly ClaimedMessage[],
   publish: PublishBatch,
 ): Promise<PublishOutcome> {
-  const outcome: PublishOutcome = { published: [], failed: [], held: [] };
+  const outcome: { -readonly [K in keyof PublishOutcome]: PublishOutcome[K] } = {
+    published: [],
+    failed: [],
+    held: [],
+  };
   const failedStreams = new Set<string>();
   let lastError: unknown;
   for (const message of messages) {
-    if (failedStreams.has(message.stream)) {
+    if (failedStreams.has(message.stream) || outcome.unavailable !== undefined) {
       outcome.held.push(message);
       continue;
     }
@@ -61,6 +78,11 @@ async function isolateFailures(
       await publish([outgoingOf(message)]);
       outcome.published.push(message);
     } catch (error) {
+      if (error instanceof BrokerConnectionError) {
+        outcome.unavailable = error.message;
+        outcome.held.push(message);
+        continue;
+      }
       lastError = error;
       outcome.failed.push(failure(message, error));
       failedStreams.add(message.stream);

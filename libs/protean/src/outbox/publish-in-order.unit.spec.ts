@@ -1,4 +1,5 @@
 import type { OutgoingMessage } from '../brokers/broker.port.js';
+import { BrokerConnectionError } from '../brokers/errors/broker-connection.error.js';
 import type { ClaimedMessage } from './outbox-store.port.js';
 import { publishInOrder } from './publish-in-order.js';
 
@@ -58,5 +59,41 @@ describe('publishInOrder', () => {
     expect(outcome.published).toEqual([]);
     expect(outcome.failed.map((f) => f.message)).toEqual(rows);
     expect(fake.calls).toHaveLength(3);
+  });
+
+  it('holds every row, failing none, when the broker cannot be reached (an outage is no attempt)', async () => {
+    const rows = Array.from({ length: 5 }, (_, n) => row(`s::agg-${n}`));
+    const unreachable = async () => {
+      throw new BrokerConnectionError('default', 'Broker "default" (redis) could not publish');
+    };
+    const outcome = await publishInOrder(rows, unreachable);
+
+    expect(outcome).toEqual({
+      published: [],
+      failed: [],
+      held: rows,
+      unavailable: 'Broker "default" (redis) could not publish',
+    });
+  });
+
+  it('holds the rest of a batch when the broker goes away while rows are tried one by one', async () => {
+    const [good, bad, late, later] = [
+      row('s::a-1'),
+      row('s::b-1', 'poison'),
+      row('s::c-1'),
+      row('s::d-1'),
+    ];
+    let calls = 0;
+    const outcome = await publishInOrder([good, bad, late, later], async (messages) => {
+      calls++;
+      if (calls === 1) throw new Error('one row refused');
+      if (messages[0].data === 'poison') throw new Error('refused poison');
+      if (messages[0].data === late.data) throw new BrokerConnectionError('default', 'gone');
+    });
+
+    expect(outcome.published).toEqual([good]);
+    expect(outcome.failed.map((f) => f.message)).toEqual([bad]);
+    expect(outcome.held).toEqual([late, later]);
+    expect(outcome.unavailable).toBe('gone');
   });
 });

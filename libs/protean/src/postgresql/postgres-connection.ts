@@ -11,6 +11,11 @@ export interface PostgresConnectionOptions {
   readonly poolSize: number;
   /** Shown in `pg_stat_activity`. */
   readonly applicationName?: string;
+  /**
+   * The server ends a session whose transaction stays idle this long (a frozen process),
+   * releasing its locks; 0 or absent: never.
+   */
+  readonly idleInTransactionTimeoutMs?: number;
 }
 
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -34,6 +39,9 @@ export class PostgresConnection implements SqlDatabase {
       poolSize: options.poolSize,
       applicationName: options.applicationName ?? 'protean',
       connectTimeoutMS: CONNECT_TIMEOUT_MS,
+      extra: options.idleInTransactionTimeoutMs
+        ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs }
+        : {},
       logging: false,
       synchronize: false,
       migrationsRun: false,

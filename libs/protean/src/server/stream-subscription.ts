@@ -40,6 +40,7 @@ export class StreamSubscription {
   private readonly held = new Set<string>();
   private readonly pendingAcks = new Set<string>();
   private ackScheduled = false;
+  private wakeScheduled = false;
   private acking: Promise<void> = Promise.resolve();
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
@@ -120,6 +121,8 @@ export class StreamSubscription {
           this.breaker.state === 'half-open'
             ? 1
             : Math.min(this.settings.messages_per_tick, this.capacity - this.queue.size);
+        // A take-over may just have filled the buffer: wait for room rather than read nothing.
+        if (count < 1) continue;
         const messages = await this.broker.read(this.stream, this.group, this.consumer, {
           count,
           blockMs: this.settings.blocking_timeout_ms,
@@ -143,7 +146,10 @@ export class StreamSubscription {
       return true;
     }
     const probing = this.breaker.state === 'half-open' && this.queue.size > 0;
-    if (probing || this.queue.size >= this.capacity) {
+    // Read again once a whole batch fits: reading the one free slot after each message would
+    // cost a round trip per message.
+    const room = this.capacity - this.queue.size;
+    if (probing || room < Math.min(this.settings.messages_per_tick, this.capacity)) {
       await this.sleeper.sleep(1000);
       return true;
     }
@@ -189,7 +195,7 @@ export class StreamSubscription {
       return { retryAfterMs: READ_ERROR_PAUSE_MS };
     });
     if (!outcome) this.held.delete(work.message.id);
-    this.sleeper.wake();
+    this.wakeReader();
     return outcome;
   }
 
@@ -282,6 +288,19 @@ export class StreamSubscription {
     );
     this.observer.deadLettered(this.group, this.stream, reason);
     this.ack(message.id);
+  }
+
+  /**
+   * Wakes a reader paused for room (or a tick) once the queue has counted the finished
+   * messages of this turn of the event loop: one wake per turn, not one per message.
+   */
+  private wakeReader(): void {
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.sleeper.wake();
+    });
   }
 
   /** Queues an ack; acks of one turn of the event loop go out together. */

@@ -23,6 +23,21 @@ function storeOf(app: INestApplicationContext): OutboxStore {
   return store;
 }
 
+/** `--since` was not a time. */
+class InvalidSinceError extends ProteanError {
+  constructor(value: string) {
+    super(`--since "${value}" is not a time: give ISO 8601, e.g. 2026-01-31T12:00:00Z`);
+  }
+}
+
+function parseSince(value: string): Date {
+  const since = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(since.getTime())) {
+    throw new InvalidSinceError(value);
+  }
+  return since;
+}
+
 /** The stats as a small table, and the age of the oldest waiting row. */
 export function formatOutboxStats(stats: OutboxStats): string {
   const table = formatTable(
@@ -54,6 +69,21 @@ export const outboxCommand: CliCommand = {
       .action(async () => {
         const requeued = await context.withApplication((app) => storeOf(app).retryAbandoned());
         context.stdout.write(`Requeued ${requeued} abandoned outbox row(s) as pending.\n`);
+      });
+    outbox
+      .command('republish')
+      .description(
+        'publish again every row published since a time (for a broker that lost its data; ' +
+          'consumers deduplicate)',
+      )
+      .requiredOption('--since <time>', 'ISO 8601 time, e.g. 2026-01-31T12:00:00Z')
+      .action(async (options: { since: string }) => {
+        const since = parseSince(options.since);
+        const requeued = await context.withApplication((app) => storeOf(app).republish(since));
+        context.stdout.write(
+          `Requeued ${requeued} outbox row(s) published since ${since.toISOString()}; ` +
+            `the relay publishes them again.\n`,
+        );
       });
   },
 };

@@ -35,6 +35,8 @@ class MemorySession implements DatabaseSession {
     { expected: number; value: StoredAggregate }
   >();
   private readonly stagedProjections = new Map<string, ProjectionDocument | typeof DELETED>();
+  /** What a compare-and-swap write expected the committed document to be (`null`: absent). */
+  private readonly expectedProjections = new Map<string, string | null>();
   private readonly stagedProcessed = new Set<string>();
   private readonly commitActions: Array<() => void> = [];
 
@@ -80,8 +82,16 @@ class MemorySession implements DatabaseSession {
     return page([...merged.values()], query).map((document) => structuredClone(document));
   }
 
-  async putProjection(name: string, document: ProjectionDocument): Promise<void> {
-    this.stagedProjections.set(key(name, document.id), structuredClone(document));
+  async putProjection(
+    name: string,
+    document: ProjectionDocument,
+    expected?: ProjectionDocument | null,
+  ): Promise<void> {
+    const projectionKey = key(name, document.id);
+    if (expected !== undefined && !this.stagedProjections.has(projectionKey)) {
+      this.expectedProjections.set(projectionKey, expected && JSON.stringify(expected));
+    }
+    this.stagedProjections.set(projectionKey, structuredClone(document));
   }
 
   async deleteProjection(name: string, id: string): Promise<void> {
@@ -109,6 +119,13 @@ class MemorySession implements DatabaseSession {
       const [category, id] = splitKey(staged);
       const current = this.tables.aggregates.get(category)?.get(id)?.version ?? 0;
       if (current !== expected) throw new ConcurrencyError(category, id);
+    }
+    for (const [staged, expected] of this.expectedProjections) {
+      const [name, id] = splitKey(staged);
+      const current = this.tables.projections.get(name)?.get(id);
+      if ((current ? JSON.stringify(current) : null) !== expected) {
+        throw new ConcurrencyError(`projection ${name}`, id);
+      }
     }
     for (const [staged, { value }] of this.stagedAggregates) {
       const [category, id] = splitKey(staged);

@@ -38,12 +38,35 @@ export class PostgresqlSession extends PostgresqlReader implements DatabaseSessi
     return Number(rows[0].version);
   }
 
-  async putProjection(name: string, document: ProjectionDocument): Promise<void> {
-    await this.sql.query(
-      `INSERT INTO projections (name, id, document) VALUES ($1, $2, $3::jsonb)
-       ON CONFLICT (name, id) DO UPDATE SET document = EXCLUDED.document, updated_at = now()`,
-      [name, document.id, JSON.stringify(document)],
-    );
+  async putProjection(
+    name: string,
+    document: ProjectionDocument,
+    expected?: ProjectionDocument | null,
+  ): Promise<void> {
+    const values = [name, document.id, JSON.stringify(document)];
+    if (expected === undefined) {
+      await this.sql.query(
+        `INSERT INTO projections (name, id, document) VALUES ($1, $2, $3::jsonb)
+         ON CONFLICT (name, id) DO UPDATE SET document = EXCLUDED.document, updated_at = now()`,
+        values,
+      );
+      return;
+    }
+    // A concurrent writer of the row makes this wait on its lock, then re-check the condition
+    // against what it committed; a concurrent insert conflicts on the primary key.
+    const rows =
+      expected === null
+        ? await this.sql.query(
+            `INSERT INTO projections (name, id, document) VALUES ($1, $2, $3::jsonb)
+             ON CONFLICT (name, id) DO NOTHING RETURNING 1 AS written`,
+            values,
+          )
+        : await this.sql.query(
+            `UPDATE projections SET document = $3::jsonb, updated_at = now()
+             WHERE name = $1 AND id = $2 AND document = $4::jsonb RETURNING 1 AS written`,
+            [...values, JSON.stringify(expected)],
+          );
+    if (rows.length === 0) throw new ConcurrencyError(`projection ${name}`, document.id);
   }
 
   async deleteProjection(name: string, id: string): Promise<void> {

@@ -139,6 +139,17 @@ export class MemoryOutboxStore implements OutboxStore {
     return requeued;
   }
 
+  async republish(since: Date): Promise<number> {
+    let requeued = 0;
+    for (const row of this.rows.values()) {
+      if (row.status !== 'published' || row.publishedAt! < since.getTime()) continue;
+      Object.assign(row, { status: 'pending', retryCount: 0, nextRetryAt: this.clock() });
+      row.publishedAt = undefined;
+      requeued += 1;
+    }
+    return requeued;
+  }
+
   async cleanup(options: OutboxCleanup): Promise<number> {
     const now = this.clock();
     let deleted = 0;

@@ -113,6 +113,19 @@ export const RETRY_ABANDONED = `
   )
   SELECT count(*)::int AS count, pg_notify('${OUTBOX_CHANNEL}', '') AS notified FROM requeued`;
 
+/**
+ * Makes rows published at or after $1 pending again and wakes the processors: for a broker
+ * that lost what it had been given (a Redis restarted without its data).
+ */
+export const REPUBLISH_SINCE = `
+  WITH requeued AS (
+    UPDATE outbox SET status = 'pending', retry_count = 0, next_retry_at = now(),
+                      published_at = NULL, locked_by = NULL, locked_until = NULL
+    WHERE status = 'published' AND published_at >= $1
+    RETURNING 1
+  )
+  SELECT count(*)::int AS count, pg_notify('${OUTBOX_CHANNEL}', '') AS notified FROM requeued`;
+
 /** Deletes at most $3 rows: published over $1 seconds ago, or abandoned and written over $2 seconds ago. */
 export const CLEANUP_BATCH = `
   DELETE FROM outbox WHERE id IN (

@@ -21,6 +21,7 @@ import {
   OLDEST_PENDING_AGE,
   OUTBOX_CHANNEL,
   RELEASE,
+  REPUBLISH_SINCE,
   RETRY_ABANDONED,
 } from './outbox.sql.js';
 
@@ -112,6 +113,11 @@ export class PostgresqlOutboxStore implements OutboxStore {
 
   async retryAbandoned(): Promise<number> {
     const [{ count }] = await this.pool.query<{ count: number }>(RETRY_ABANDONED);
+    return count;
+  }
+
+  async republish(since: Date): Promise<number> {
+    const [{ count }] = await this.pool.query<{ count: number }>(REPUBLISH_SINCE, [since]);
     return count;
   }
 

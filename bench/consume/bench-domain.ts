@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { DomainEvent } from '../../libs/protean/src/domain/message.decorators.js';
+import { serializeEnvelope } from '../../libs/protean/src/messages/envelope-codec.js';
+
+/** The benchmarks' domain: its streams are `bench::<category>`. */
+export const BENCH_DOMAIN = 'bench';
+
+/** The event the consume, memory and fan-out benchmarks move (≈ 300-byte envelopes). */
+@DomainEvent({ category: 'ping' })
+export class Pinged {
+  readonly pingId!: string;
+  readonly sequence!: number;
+  readonly note!: string;
+}
+
+/** The broker stream of `Pinged`. */
+export const PING_STREAM = `${BENCH_DOMAIN}::ping`;
+
+/** The consume benchmark's contenders, each run in a process of its own. */
+export type Contender = 'engine' | 'bullmq' | 'raw';
+/** The BullMQ queue of the consume benchmark. */
+export const BULLMQ_QUEUE = 'bench-consume';
+/** The consumer group of the raw XREADGROUP loop. */
+export const RAW_GROUP = 'raw';
+
+/**
+ * The JSON text of the n-th `Pinged`, as the outbox relay would publish it; `aggregates`
+ * aggregate ids, so the engine's per-aggregate ordering leaves room for concurrency.
+ */
+export function pingEnvelope(sequence: number, aggregates: number): string {
+  const pingId = `00000000-0000-4000-8000-${String(sequence % aggregates).padStart(12, '0')}`;
+  const id = randomUUID();
+  return serializeEnvelope({
+    id,
+    type: `${BENCH_DOMAIN}.Pinged.v1`,
+    stream: `${PING_STREAM}-${pingId}`,
+    kind: 'EVENT',
+    payload: { pingId, sequence, note: 'a no-op event of a benchmark' },
+    metadata: {
+      correlationId: id,
+      causationId: id,
+      time: new Date().toISOString(),
+      version: 1,
+      headers: {},
+    },
+  });
+}

@@ -1,0 +1,203 @@
+import { resolve } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { runToExit } from '../../test/support/processes.js';
+import type { BenchResult, BenchRow } from '../support/bench-result.js';
+import { alternate, medianOf, ratio } from '../support/contest.js';
+import { grouped } from '../support/stats.js';
+import {
+  BULLMQ_QUEUE,
+  PING_STREAM,
+  pingEnvelope,
+  RAW_GROUP,
+  type Contender,
+} from './bench-domain.js';
+
+export const CONSUMER_MAIN = resolve(import.meta.dirname, 'consumer.process.js');
+
+export interface ConsumeBenchOptions {
+  readonly redisUri: string;
+  readonly messages: number;
+  readonly rounds: number;
+  /** Aggregates the events belong to (the engine never runs two of one at once). */
+  readonly aggregates: number;
+  readonly engine: { readonly concurrency: number; readonly batch: number };
+  readonly bullmqConcurrency: number;
+  readonly rawBatch: number;
+}
+
+export interface DrainRun {
+  readonly handled: number;
+  readonly ms: number;
+  readonly maxRssMb: number;
+}
+
+/** Writes `messages` Pinged envelopes on the stream (pipelined XADD, 1,000 a round trip). */
+export async function fillStream(redis: Redis, messages: number, aggregates: number) {
+  await redis.del(PING_STREAM);
+  for (let start = 0; start < messages; start += 1000) {
+    const pipeline = redis.pipeline();
+    for (let n = start; n < Math.min(messages, start + 1000); n++) {
+      pipeline.xadd(PING_STREAM, '*', 'data', pingEnvelope(n, aggregates));
+    }
+    await pipeline.exec();
+  }
+}
+
+async function fillQueue(uri: string, messages: number, aggregates: number) {
+  const queue = new Queue(BULLMQ_QUEUE, { connection: { url: uri } });
+  await queue.obliterate({ force: true });
+  for (let start = 0; start < messages; start += 1000) {
+    const jobs = [];
+    for (let n = start; n < Math.min(messages, start + 1000); n++) {
+      jobs.push({ name: 'ping', data: { data: pingEnvelope(n, aggregates) } });
+    }
+    await queue.addBulk(jobs);
+  }
+  await queue.close();
+}
+
+/** Runs one drain in a fresh process; rejects unless it handled every message. */
+export async function drainInProcess(
+  contender: Contender,
+  uri: string,
+  messages: number,
+  concurrency: number,
+  batch: number,
+  nodeArgs: string[] = [],
+): Promise<DrainRun> {
+  const script = nodeArgs.length > 0 ? nodeArgs.concat(CONSUMER_MAIN) : [CONSUMER_MAIN];
+  const [main, ...rest] = script;
+  const run = await runToExit(main, [
+    ...rest,
+    contender,
+    uri,
+    String(messages),
+    String(concurrency),
+    String(batch),
+  ]);
+  if (run.code !== 0) throw new Error(`${contender} consumer failed:\n${run.stderr}`);
+  const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as DrainRun;
+  if (result.handled !== messages) {
+    throw new Error(`${contender} handled ${result.handled} of ${messages}`);
+  }
+  return result;
+}
+
+/**
+ * Scenario 1: N messages already on a stream (or a queue), a no-op handler, each consumer in
+ * its own process: our engine, a BullMQ worker, and the raw XREADGROUP/XACK loop.
+ */
+export async function consumeBenchmark(options: ConsumeBenchOptions): Promise<BenchResult> {
+  const { redisUri: uri, messages, aggregates } = options;
+  const redis = new Redis(uri);
+  const streamFilled = async () => {
+    await fillStream(redis, messages, aggregates);
+    await redis.xgroup('CREATE', PING_STREAM, RAW_GROUP, '0');
+  };
+  const rate = (run: DrainRun) => (messages / run.ms) * 1000;
+  const names = {
+    engine: `ProteanEngine (concurrency ${options.engine.concurrency}, batch ${options.engine.batch})`,
+    bullmq: `BullMQ worker (concurrency ${options.bullmqConcurrency})`,
+    raw: `raw XREADGROUP/XACK (COUNT ${options.rawBatch})`,
+  };
+  try {
+    const samples = await alternate<number>(
+      [
+        {
+          name: names.engine,
+          run: async () => {
+            await streamFilled();
+            const { concurrency, batch } = options.engine;
+            return rate(await drainInProcess('engine', uri, messages, concurrency, batch));
+          },
+        },
+        {
+          name: names.bullmq,
+          run: async () => {
+            await fillQueue(uri, messages, aggregates);
+            const c = options.bullmqConcurrency;
+            return rate(await drainInProcess('bullmq', uri, messages, c, 1));
+          },
+        },
+        {
+          name: names.raw,
+          run: async () => {
+            await streamFilled();
+            return rate(await drainInProcess('raw', uri, messages, 1, options.rawBatch));
+          },
+        },
+      ],
+      options.rounds,
+    );
+    const ours = medianOf(samples, names.engine);
+    const scenario = `1 consume ${grouped(messages)} msgs, no-op`;
+    const row = (name: string, vs: string): BenchRow => ({
+      scenario,
+      contender: name,
+      figures: { 'median /s': grouped(medianOf(samples, name)), 'ours ÷ peer': vs },
+    });
+    const bull = medianOf(samples, names.bullmq);
+    const raw = medianOf(samples, names.raw);
+    return {
+      key: 'consume',
+      rows: [
+        row(names.engine, ''),
+        row(names.bullmq, ratio(ours, bull)),
+        row(names.raw, ratio(ours, raw)),
+      ],
+      data: {
+        messages,
+        rounds: options.rounds,
+        contenders: Object.fromEntries(
+          [...samples].map(([name, values]) => [name, values.map(Math.round)]),
+        ),
+        median_per_s: { engine: Math.round(ours), bullmq: Math.round(bull), raw: Math.round(raw) },
+        ratio_vs_bullmq: Number((ours / bull).toFixed(3)),
+        ratio_vs_raw: Number((ours / raw).toFixed(3)),
+        targets: { vs_bullmq: 1.5, vs_raw: 0.7 },
+      },
+    };
+  } finally {
+    await redis.del(PING_STREAM);
+    redis.disconnect();
+  }
+}
+
+/**
+ * Scenario 5: the engine's process draining `messages` (the same no-op handler), its peak RSS
+ * (`getrusage` max RSS: start-up included, the memory database's processed-message records too).
+ */
+export async function memoryBenchmark(options: {
+  readonly redisUri: string;
+  readonly messages: number;
+  readonly targetMb: number;
+}): Promise<BenchResult> {
+  const redis = new Redis(options.redisUri);
+  try {
+    await fillStream(redis, options.messages, 1000);
+    const run = await drainInProcess('engine', options.redisUri, options.messages, 50, 500);
+    return {
+      key: 'memory',
+      rows: [
+        {
+          scenario: `5 memory, drain ${grouped(options.messages)} msgs`,
+          contender: 'ProteanEngine worker process',
+          figures: {
+            'median /s': grouped((options.messages / run.ms) * 1000),
+            note: `peak RSS ${run.maxRssMb.toFixed(0)} MB (target < ${options.targetMb})`,
+          },
+        },
+      ],
+      data: {
+        messages: options.messages,
+        peak_rss_mb: Math.round(run.maxRssMb),
+        target_mb: options.targetMb,
+        per_s: Math.round((options.messages / run.ms) * 1000),
+      },
+    };
+  } finally {
+    await redis.del(PING_STREAM);
+    redis.disconnect();
+  }
+}

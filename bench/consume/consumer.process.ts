@@ -1,0 +1,91 @@
+/*
+ * BENCH-ONLY process: drains a stream (or a BullMQ queue) already filled by the parent with one
+ * contender, then prints one JSON line: `{"handled", "ms", "maxRssMb"}`. A process per run, so
+ * every contender starts from the same clean heap and its peak RSS is its own.
+ *
+ *   node consumer.process.js <engine|bullmq|raw> <redis uri> <messages> <concurrency> <batch>
+ */
+import 'reflect-metadata';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { Worker } from 'bullmq';
+import { drainWithEngine } from './engine-consumer.js';
+import { BULLMQ_QUEUE, PING_STREAM, RAW_GROUP } from './bench-domain.js';
+
+async function drainWithBullmq(uri: string, messages: number, concurrency: number) {
+  let completed = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const started = performance.now();
+  const worker = new Worker(BULLMQ_QUEUE, async () => undefined, {
+    connection: { url: uri, maxRetriesPerRequest: null },
+    concurrency,
+    removeOnComplete: { count: 0 },
+  });
+  worker.on('completed', () => {
+    if (++completed === messages) done();
+  });
+  await finished;
+  const ms = performance.now() - started;
+  await worker.close();
+  return { handled: completed, ms };
+}
+
+/** The floor: one connection, `XREADGROUP COUNT <batch>`, then one `XACK` of the batch. */
+async function drainRaw(uri: string, messages: number, batch: number) {
+  const redis = new Redis(uri);
+  await redis.ping();
+  let handled = 0;
+  const started = performance.now();
+  while (handled < messages) {
+    const reply = (await redis.xreadgroup(
+      'GROUP',
+      RAW_GROUP,
+      'raw-consumer',
+      'COUNT',
+      batch,
+      'BLOCK',
+      1000,
+      'STREAMS',
+      PING_STREAM,
+      '>',
+    )) as [string, [string, string[]][]][] | null;
+    if (!reply) continue;
+    const entries = reply[0][1];
+    const ids: string[] = [];
+    for (const [id, fields] of entries) {
+      if (fields[1] === undefined) throw new Error(`entry ${id} has no data`);
+      ids.push(id);
+    }
+    await redis.xack(PING_STREAM, RAW_GROUP, ...ids);
+    handled += ids.length;
+  }
+  const ms = performance.now() - started;
+  redis.disconnect();
+  return { handled, ms };
+}
+
+async function main(): Promise<void> {
+  const [contender, uri, messagesArg, concurrencyArg, batchArg] = process.argv.slice(2);
+  const messages = Number(messagesArg);
+  const concurrency = Number(concurrencyArg);
+  const batch = Number(batchArg);
+  const result =
+    contender === 'engine'
+      ? await drainWithEngine(uri, messages, concurrency, batch)
+      : contender === 'bullmq'
+        ? await drainWithBullmq(uri, messages, concurrency)
+        : await drainRaw(uri, messages, batch);
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ ...result, maxRssMb })}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,231 @@
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { waitFor } from '../../test/support/processes.js';
+import type { BenchResult, BenchRow } from '../support/bench-result.js';
+import { alternate, medianOf, ratio } from '../support/contest.js';
+import { grouped, quantile } from '../support/stats.js';
+import { BenchSystem } from './bench-system.js';
+import { runRawTransactions } from './raw-transactions.js';
+
+export interface EndToEndBenchOptions {
+  /** Seconds of load per saturation run, and of the half-load run. */
+  readonly seconds: number;
+  readonly rounds: number;
+  /** HTTP connections at saturation (autocannon). */
+  readonly connections: number;
+  /** pg clients of the raw transactions. */
+  readonly rawClients: number;
+  /** Books the orders spread over (one book is one aggregate: its orders queue behind it). */
+  readonly books: number;
+}
+
+/** The worker and API as the benchmark runs them: quiet logs, the relay in batches of 100. */
+const SYSTEM_ENV = {
+  LOG_LEVEL: 'warn',
+  PROTEAN_OUTBOX__MESSAGES_PER_TICK: '100',
+};
+
+/**
+ * Scenario 3: `POST /orders` over HTTP to the API, in async mode with the outbox, until every
+ * accepted order is CONFIRMED in the order summaries (worker: outbox relay, PlaceOrder handler,
+ * stock reservation, projector) — orders/s at saturation, then accept → confirmed latency at
+ * half that rate; vs the same transaction shape (an aggregate row + an outbox row) run raw
+ * with `pg`.
+ */
+export async function endToEndBenchmark(options: EndToEndBenchOptions): Promise<BenchResult> {
+  progress('e2e: starting the API and the worker');
+  const system = await BenchSystem.start(SYSTEM_ENV);
+  try {
+    const books = await addBooks(system, options.books);
+    await system.db.query('CREATE TABLE raw_aggregates (LIKE aggregates INCLUDING ALL)');
+    await system.db.query('CREATE TABLE raw_outbox (LIKE outbox INCLUDING ALL)');
+    const names = {
+      ours: `POST /orders → CONFIRMED (${options.connections} connections)`,
+      raw: `raw pg tx: aggregate + outbox row (${options.rawClients} clients)`,
+    };
+    const samples = await alternate<number>(
+      [
+        { name: names.ours, run: () => saturate(system, books, options) },
+        {
+          name: names.raw,
+          run: () => runRawTransactions(system.db.uri, options.rawClients, options.seconds * 1000),
+        },
+      ],
+      options.rounds,
+    );
+    const ours = medianOf(samples, names.ours);
+    const raw = medianOf(samples, names.raw);
+    const half = await halfLoad(system, books, Math.max(1, Math.round(ours / 2)), options);
+    const scenario = '3 end to end, orders';
+    const rows: BenchRow[] = [
+      {
+        scenario,
+        contender: names.ours,
+        figures: { 'median /s': grouped(ours), 'ours ÷ peer': '' },
+      },
+      {
+        scenario,
+        contender: names.raw,
+        figures: { 'median /s': grouped(raw), 'ours ÷ peer': ratio(ours, raw) },
+      },
+      {
+        scenario,
+        contender: `accept → CONFIRMED at ${grouped(half.rate)}/s (half load)`,
+        figures: {
+          note: `p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms (${grouped(half.orders)} orders)`,
+        },
+      },
+    ];
+    return {
+      key: 'end-to-end',
+      rows,
+      data: {
+        rounds: options.rounds,
+        seconds: options.seconds,
+        connections: options.connections,
+        raw_clients: options.rawClients,
+        books: options.books,
+        env: SYSTEM_ENV,
+        contenders: Object.fromEntries(
+          [...samples].map(([name, values]) => [name, values.map(Math.round)]),
+        ),
+        median_per_s: { confirmed_orders: Math.round(ours), raw_transactions: Math.round(raw) },
+        ratio_vs_raw: Number((ours / raw).toFixed(3)),
+        half_load: half,
+        targets: { vs_raw: 0.5, p99_ms: 50 },
+      },
+    };
+  } finally {
+    await system.stop();
+  }
+}
+
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+async function addBooks(system: BenchSystem, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const response = await fetch(`${system.url}/books`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: `Book ${n}`,
+        author: 'Bench',
+        price: 10,
+        stock: 1_000_000,
+      }),
+    });
+    if (response.status !== 202) throw new Error(`POST /books answered ${response.status}`);
+    ids.push(((await response.json()) as { id: string }).id);
+  }
+  await waitFor(
+    async () => {
+      const [{ n }] = await system.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM projections WHERE name = 'catalog' AND id = ANY($1)`,
+        [ids],
+      );
+      return n === count;
+    },
+    { timeoutMs: 30_000, what: 'the books in the catalog' },
+  );
+  return ids;
+}
+
+/** Orders sent in one run, with when each was accepted (ms since the epoch), by id. */
+async function placeOrders(
+  system: BenchSystem,
+  books: readonly string[],
+  options: { connections: number; seconds: number; overallRate?: number },
+) {
+  const accepted = new Map<string, number>();
+  let next = 0;
+  const result = await autocannon({
+    url: `${system.url}/orders`,
+    connections: options.connections,
+    duration: options.seconds,
+    overallRate: options.overallRate,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({
+            customer: 'Ada Lovelace',
+            items: [{ bookId: books[next++ % books.length], quantity: 1 }],
+          }),
+        }),
+        onResponse: (status, body) => {
+          if (status === 202) accepted.set((JSON.parse(body) as { id: string }).id, Date.now());
+        },
+      },
+    ],
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`POST /orders: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  }
+  return accepted;
+}
+
+async function confirmedAmong(system: BenchSystem, ids: readonly string[]): Promise<number> {
+  const [{ n }] = await system.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM projections
+     WHERE name = 'order_summaries' AND id = ANY($1) AND document->>'status' = 'CONFIRMED'`,
+    [ids],
+  );
+  return n;
+}
+
+async function allConfirmed(system: BenchSystem, ids: readonly string[]): Promise<void> {
+  await waitFor(async () => (await confirmedAmong(system, ids)) === ids.length, {
+    timeoutMs: 180_000,
+    intervalMs: 20,
+    what: `${ids.length} orders CONFIRMED`,
+  });
+}
+
+/** Orders per second from the first request to the last order CONFIRMED. */
+async function saturate(
+  system: BenchSystem,
+  books: readonly string[],
+  options: EndToEndBenchOptions,
+): Promise<number> {
+  const started = performance.now();
+  const accepted = await placeOrders(system, books, options);
+  progress(`e2e: ${accepted.size} orders accepted, waiting for CONFIRMED`);
+  await allConfirmed(system, [...accepted.keys()]);
+  return (accepted.size / (performance.now() - started)) * 1000;
+}
+
+/**
+ * At a fixed rate: each order's latency from its 202 to the projector's transaction that
+ * marked it CONFIRMED (`updated_at`, the transaction's start: a little early, by its length).
+ */
+async function halfLoad(
+  system: BenchSystem,
+  books: readonly string[],
+  rate: number,
+  options: EndToEndBenchOptions,
+) {
+  const accepted = await placeOrders(system, books, {
+    connections: Math.min(options.connections, Math.max(1, Math.ceil(rate / 50))),
+    seconds: options.seconds,
+    overallRate: rate,
+  });
+  const ids = [...accepted.keys()];
+  await allConfirmed(system, ids);
+  const rows = await system.db.query<{ id: string; confirmed_at: number }>(
+    `SELECT id, extract(epoch FROM updated_at) * 1000 AS confirmed_at FROM projections
+     WHERE name = 'order_summaries' AND id = ANY($1)`,
+    [ids],
+  );
+  const latencies = rows.map((row) =>
+    Math.max(0, Number(row.confirmed_at) - accepted.get(row.id)!),
+  );
+  return {
+    rate,
+    orders: ids.length,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+  };
+}

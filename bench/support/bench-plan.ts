@@ -1,0 +1,34 @@
+/** How big each scenario runs: the full run, or the quick smoke run. */
+export function benchPlan(quick: boolean) {
+  const numbers = (name: string, fallback: string) =>
+    (process.env[name] ?? fallback).split(',').map(Number);
+  return {
+    quick,
+    consume: {
+      messages: quick ? 2000 : 50_000,
+      rounds: quick ? 1 : 3,
+      aggregates: 1000,
+      engine: { concurrency: 50, batch: 500 },
+      bullmqConcurrency: 10,
+      rawBatch: 100,
+    },
+    endToEnd: {
+      seconds: quick ? 2 : 10,
+      rounds: quick ? 1 : 2,
+      connections: 32,
+      rawClients: 8,
+      books: 50,
+    },
+    fanOut: { events: quick ? 1000 : 10_000, rounds: quick ? 1 : 3 },
+    memory: { messages: quick ? 5000 : 100_000, targetMb: 200 },
+    relay: {
+      rows: numbers('BENCH_OUTBOX_ROWS', quick ? '600' : '20000')[0],
+      aggregates: numbers('BENCH_OUTBOX_AGGREGATES', quick ? '50' : '2000')[0],
+      batches: numbers('BENCH_OUTBOX_BATCHES', quick ? '100' : '500,100'),
+      rounds: numbers('BENCH_OUTBOX_ROUNDS', quick ? '1' : '5')[0],
+      latencySamples: numbers('BENCH_OUTBOX_LATENCY_SAMPLES', quick ? '5' : '200')[0],
+    },
+  };
+}
+
+export type BenchPlan = ReturnType<typeof benchPlan>;

@@ -1,0 +1,22 @@
+import { BookshelfSystem, type BookshelfSystemOptions } from '../../support/bookshelf-system.js';
+
+/**
+ * Settings every fault scenario shares, on top of the chapter's domain.toml: a reclaim
+ * threshold and an outbox lease short enough that a crash is recovered within the test's
+ * time, and outbox batches of 100 rows (the chapter's 10 is a safe default, not a fast one).
+ */
+export const FAULT_ENV: NodeJS.ProcessEnv = {
+  PROTEAN_SERVER__MIN_IDLE_MS: '3000',
+  PROTEAN_DATABASES__DEFAULT__IDLE_IN_TRANSACTION_TIMEOUT_MS: '3000',
+  PROTEAN_OUTBOX__LEASE_SECONDS: '5',
+  PROTEAN_OUTBOX__MESSAGES_PER_TICK: '100',
+  LOG_LEVEL: 'warn',
+};
+
+/** The bookshelf as real processes, with {@link FAULT_ENV} and `env` on top. */
+export function startFaultSystem(
+  env: NodeJS.ProcessEnv = {},
+  options: BookshelfSystemOptions = {},
+): Promise<BookshelfSystem> {
+  return BookshelfSystem.start({ ...FAULT_ENV, ...env }, options);
+}

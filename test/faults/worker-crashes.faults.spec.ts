@@ -1,0 +1,209 @@
+import type { BookshelfSystem } from '../support/bookshelf-system.js';
+import { TEST_WORKER_MAIN, waitFor, type NodeProcess } from '../support/processes.js';
+import { startFaultSystem } from './support/fault-system.js';
+import {
+  addBooks,
+  confirmedOrders,
+  Ledger,
+  placeOrders,
+  settle,
+  type Outcome,
+} from './support/order-load.js';
+import { recordScenario } from './support/report.js';
+import {
+  deadLetters,
+  errorLines,
+  pendingOfProcess,
+  republishedEntries,
+} from './support/stream-inspection.js';
+
+/**
+ * Issue 6, scenarios 2–4: workers killed, paused past the reclaim threshold, and an outbox
+ * processor killed between publishing and marking — API and workers as real processes,
+ * `min_idle_ms` 3 s and an outbox lease of 5 s (FAULT_ENV).
+ */
+const MINUTE = 60_000;
+const RATE = 80;
+const ORDERS = 1200;
+
+function expectClean(outcome: Outcome): void {
+  expect(outcome.problems).toEqual([]);
+  expect(outcome.accepted).toBe(outcome.sent);
+  expect(outcome.unacknowledged).toBe(0);
+  expect(outcome).toMatchObject({ lost: 0, duplicated: 0, completed: outcome.accepted });
+}
+
+describe('faults: worker crashes', () => {
+  let system: BookshelfSystem | undefined;
+
+  afterEach(async () => {
+    await system?.stop();
+    system = undefined;
+  });
+
+  it(
+    '2. worker SIGKILLed mid-batch three times: its messages are taken over, each effect once',
+    async () => {
+      system = await startFaultSystem();
+      const { url } = await system.startApi();
+      const workers: NodeProcess[] = [await system.startWorker(), await system.startWorker()];
+      const books = await addBooks(system, url);
+      const redis = system.redisClient();
+      const ledger = new Ledger();
+
+      const load = placeOrders(url, books, ledger, { rate: RATE, count: ORDERS });
+      const inFlightAtKill: number[] = [];
+      let lastKill = 0;
+      for (let kill = 0; kill < 3; kill++) {
+        const target = (kill + 1) * 250;
+        await waitFor(async () => (await confirmedOrders(system!)) >= target, {
+          timeoutMs: MINUTE,
+          what: `${target} orders confirmed`,
+        });
+        const victim = workers[kill % 2];
+        expect(await victim.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+        lastKill = Date.now();
+        inFlightAtKill.push(await pendingOfProcess(redis, victim.child.pid!));
+        workers[kill % 2] = await system.startWorker();
+      }
+      await load;
+      const outcome = await settle(system, ledger, books, 2 * MINUTE);
+      const recoverySeconds = Number(((Date.now() - lastKill) / 1000).toFixed(1));
+
+      recordScenario({
+        scenario: 2,
+        name: 'Worker SIGKILL mid-batch, three times',
+        sent: outcome.sent,
+        completed: outcome.completed,
+        lost: outcome.lost,
+        duplicated: outcome.duplicated,
+        recoverySeconds,
+        note:
+          `Two workers at ${RATE} orders/s; three SIGKILLs, each worker restarted at once. ` +
+          `Entries pending for the killed process at each kill: ${inFlightAtKill.join(', ')} ` +
+          `(taken over after min_idle_ms 3 s). Recovery: last kill to every order confirmed.`,
+      });
+      expectClean(outcome);
+      expect(Math.max(...inFlightAtKill)).toBeGreaterThan(0); // the kills did hit work in hand
+      expect(await deadLetters(redis)).toBe(0);
+    },
+    4 * MINUTE,
+  );
+
+  it(
+    '3. worker paused past the reclaim threshold, then resumed: its late acks change nothing',
+    async () => {
+      system = await startFaultSystem();
+      const { url } = await system.startApi();
+      const paused = await system.startWorker();
+      const other = await system.startWorker();
+      const books = await addBooks(system, url);
+      const redis = system.redisClient();
+      const ledger = new Ledger();
+
+      const load = placeOrders(url, books, ledger, { rate: RATE, count: ORDERS });
+      await waitFor(async () => (await confirmedOrders(system!)) >= 200, {
+        timeoutMs: MINUTE,
+        what: '200 orders confirmed',
+      });
+      paused.child.kill('SIGSTOP');
+      const held = await waitFor(
+        async () => {
+          const pending = await pendingOfProcess(redis, paused.child.pid!);
+          return pending > 0 && pending;
+        },
+        { timeoutMs: 10_000, what: 'the paused worker to hold messages' },
+      );
+      // The other worker takes the paused one's messages over once they idled min_idle_ms.
+      await waitFor(async () => (await pendingOfProcess(redis, paused.child.pid!)) === 0, {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+        what: "the paused worker's messages taken over",
+      });
+      const logBefore = paused.stdout.length + paused.stderr.length;
+      paused.child.kill('SIGCONT');
+      const resumedAt = Date.now();
+      await load;
+      const outcome = await settle(system, ledger, books, 2 * MINUTE);
+      const recoverySeconds = Number(((Date.now() - resumedAt) / 1000).toFixed(1));
+      const lateLog = (paused.stdout + paused.stderr).slice(logBefore);
+      // After a freeze, requests for a pooled connection queued before it time out at once:
+      // the relay logs that and tries again. The subscriptions, whose acks come late, must not.
+      const relayErrors = errorLines(lateLog).filter((line) => line.includes('"OutboxProcessor"'));
+      const otherErrors = errorLines(lateLog).filter((line) => !relayErrors.includes(line));
+
+      recordScenario({
+        scenario: 3,
+        name: 'Worker paused (SIGSTOP) past the reclaim threshold, then resumed',
+        sent: outcome.sent,
+        completed: outcome.completed,
+        lost: outcome.lost,
+        duplicated: outcome.duplicated,
+        recoverySeconds,
+        note:
+          `The paused worker held ${held} entries; the other took them over (min_idle_ms 3 s) ` +
+          `while it slept. After SIGCONT its late acks changed nothing: no error from its ` +
+          `subscriptions, no dead letters, both workers up (its outbox relay logged ` +
+          `${relayErrors.length} transient connection-timeout errors and went on). ` +
+          `Recovery: resume to every order confirmed.`,
+      });
+      expectClean(outcome);
+      expect(otherErrors).toEqual([]);
+      expect(await deadLetters(redis)).toBe(0);
+      expect(paused.child.exitCode).toBeNull();
+      expect(other.child.exitCode).toBeNull();
+    },
+    4 * MINUTE,
+  );
+
+  it(
+    '4. outbox processor SIGKILLed between publish and mark: its rows go out again, effects once',
+    async () => {
+      system = await startFaultSystem();
+      const { url } = await system.startApi();
+      const first = await system.startWorker();
+      const books = await addBooks(system, url);
+      const redis = system.redisClient();
+      // Books are made; from here on the only relay is one that dies after its 3rd batch.
+      await first.stop();
+      const crashing = await system.startWorker(
+        { OUTBOX_CRASH_AFTER_PUBLISHES: '3' },
+        TEST_WORKER_MAIN,
+      );
+      const ledger = new Ledger();
+
+      const load = placeOrders(url, books, ledger, { rate: RATE, count: 800 });
+      const exit = await Promise.race([
+        crashing.exited,
+        new Promise((resolve) => setTimeout(() => resolve('still running'), 60_000)),
+      ]);
+      expect(exit).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(crashing.stdout).toMatch(/crashing after publishing \d+ rows/);
+      const crashedAt = Date.now();
+      await system.startWorker();
+      await load;
+      const outcome = await settle(system, ledger, books, 2 * MINUTE);
+      const recoverySeconds = Number(((Date.now() - crashedAt) / 1000).toFixed(1));
+      const republished = await republishedEntries(redis);
+
+      recordScenario({
+        scenario: 4,
+        name: 'Outbox processor SIGKILL between publish and mark',
+        sent: outcome.sent,
+        completed: outcome.completed,
+        lost: outcome.lost,
+        duplicated: outcome.duplicated,
+        recoverySeconds,
+        note:
+          `The relay died right after its 3rd batch reached Redis, before marking it; the next ` +
+          `worker's relay published those rows again once the 5 s lease expired ` +
+          `(${republished} entries on the streams twice). Consumers deduplicated them ` +
+          `(processed_messages): at-least-once delivery, exactly-once effects.`,
+      });
+      expectClean(outcome);
+      expect(republished).toBeGreaterThan(0);
+      expect(await deadLetters(redis)).toBe(0);
+    },
+    4 * MINUTE,
+  );
+});
