@@ -65,6 +65,14 @@ const HTTP_CASES: readonly HttpCase[] = [
     message: /Forbidden key "prototype"/,
   },
   {
+    name: '__proto__ spelled with \\u escapes',
+    path: '/books',
+    type: json,
+    body: bookText(',"\\u005f\\u005fproto\\u005f\\u005f":{"polluted":"yes"}'),
+    status: 400,
+    message: /Forbidden key "__proto__"/,
+  },
+  {
     name: '__proto__ nested in an order item',
     path: '/orders',
     type: json,
@@ -218,6 +226,12 @@ const STREAM_CASES: readonly StreamCase[] = [
     stream: 'external-orders',
     fields: ['data', '{"__proto__":{"polluted":"yes"},"customer":"C","items":[]}'],
     reason: /Forbidden key "__proto__"/,
+  },
+  {
+    name: 'constructor spelled with \\u escapes',
+    stream: 'external-orders',
+    fields: ['data', '{"customer":"C","items":[],"\\u0063onstructor":{"polluted":1}}'],
+    reason: /Forbidden key "(constructor|prototype)"/,
   },
   {
     name: 'constructor key nested',
@@ -502,7 +516,7 @@ describe('scenario 10: hostile input', () => {
       duplicated,
       note: failed.length
         ? `not clear: ${failed.join('; ')}`
-        : `${HTTP_CASES.length} bodies (prototype keys top and nested, 10,000 levels, just under/over ` +
+        : `${HTTP_CASES.length} bodies (prototype keys top, nested and \\u-escaped, 10,000 levels, just under/over ` +
           `the 100 kB limit, malformed, wrong content types) answered 400/413/415 naming the problem; ` +
           `${STREAM_CASES.length} entries on external-orders and bookshelf::order (invalid JSON, no data, ` +
           `prototype keys, 10,000 levels, wrong envelope, unknown type, over max_payload_bytes) ` +
