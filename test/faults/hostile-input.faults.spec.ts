@@ -519,7 +519,7 @@ describe('scenario 10: hostile input', () => {
         : `${HTTP_CASES.length} bodies (prototype keys top, nested and \\u-escaped, 10,000 levels, just under/over ` +
           `the 100 kB limit, malformed, wrong content types) answered 400/413/415 naming the problem; ` +
           `${STREAM_CASES.length} entries on external-orders and bookshelf::order (invalid JSON, no data, ` +
-          `prototype keys, 10,000 levels, wrong envelope, unknown type, over max_payload_bytes) ` +
+          `prototype keys plain and \\u-escaped, 10,000 levels, wrong envelope, unknown type, over max_payload_bytes) ` +
           `dead-lettered once per group with the reason; no prototype changed in the API or worker, ` +
           `nothing stored, both processes up and serving valid messages afterwards`,
     });
