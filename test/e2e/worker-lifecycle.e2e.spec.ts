@@ -1,3 +1,4 @@
+import { PasswordRedis } from '../faults/support/password-redis.js';
 import { freePort, NodeProcess, waitFor, WORKER_MAIN } from '../support/processes.js';
 
 describe('bookshelf worker process', () => {
@@ -36,5 +37,26 @@ describe('bookshelf worker process', () => {
     expect(worker.stderr.trim()).toBe(
       'Invalid configuration: server.default_subscription_profile = "turbo": expected one of production, fast, batch, debug, projection (from PROTEAN_SERVER__DEFAULT_SUBSCRIPTION_PROFILE)',
     );
+  });
+
+  it('exits 69 without a stack trace when its broker refuses the password, naming the broker', async () => {
+    const redis = await PasswordRedis.start('right-password');
+    try {
+      const worker = new NodeProcess(WORKER_MAIN, [], {
+        PROTEAN_SERVER__HEALTH__PORT: String(await freePort()),
+        PROTEAN_BROKERS__DEFAULT__PROVIDER: 'redis',
+        PROTEAN_BROKERS__DEFAULT__URI: redis.uri('wrong-password'),
+      });
+      const { code } = await worker.exited;
+      const output = worker.stdout + worker.stderr;
+      expect(code).toBe(69);
+      expect(output).toMatch(
+        /Engine failed to start: Broker \\"default\\" \(redis\) could not connect/,
+      );
+      expect(output).not.toMatch(/^\s+at /m);
+      expect(output).not.toContain('password@');
+    } finally {
+      await redis.stop();
+    }
   });
 });

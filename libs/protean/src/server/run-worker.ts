@@ -6,11 +6,16 @@ import { logSettingsOrExit, type LogSettings } from '../observability/logging/lo
 import { ProteanObservabilityModule } from '../observability/protean-observability.module.js';
 import { createProteanWorker } from './create-protean-worker.js';
 
+/** sysexits' EX_UNAVAILABLE: a service the worker needs could not be used. */
+const EXIT_UNAVAILABLE = 69;
+
 /**
  * Runs the server engine until SIGTERM / SIGINT: the worker microservice with its probes on
  * `server.health.port` (`/healthz`, `/readyz`, `/health`, `/metrics`), logging through pino
  * (`LOG_LEVEL`, `LOG_FORMAT`), closed gracefully on a signal (exit 0). `protean server` and the
- * worker app both start here.
+ * worker app both start here. When the engine cannot start (a broker refusing its credentials,
+ * a database out of reach) the reason is logged as one line and the process exits 69
+ * (EX_UNAVAILABLE), with no stack trace.
  */
 export async function runWorker(
   module: DynamicModule,
@@ -27,7 +32,13 @@ export async function runWorker(
   );
   app.useLogger(app.get(Logger));
   closeOnSignals(app, (config.server.shutdown_grace_seconds + 5) * 1000);
-  await app.listen();
+  try {
+    await app.listen();
+  } catch {
+    // ProteanServer logged why, naming the broker or database; a stack would add nothing.
+    await app.close().catch(() => undefined);
+    process.exit(EXIT_UNAVAILABLE);
+  }
   return app;
 }
 
