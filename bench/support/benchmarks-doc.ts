@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from './paths.js';
@@ -11,9 +10,15 @@ const PEERS = ['bullmq', 'ioredis', 'pg', '@nestjs/microservices', '@nestjs/core
 
 /** Machine and software of this run, for the doc and results.json. */
 export function describeMachine(postgresVersion: string) {
-  const require = createRequire(resolve(REPO_ROOT, 'package.json'));
+  // Read directly: some packages' export maps hide their package.json from require.
   const version = (name: string) =>
-    (require(`${name}/package.json`) as { version: string }).version;
+    (
+      JSON.parse(
+        readFileSync(resolve(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8'),
+      ) as {
+        version: string;
+      }
+    ).version;
   return {
     cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
     memory_gb: Math.round(totalmem() / 2 ** 30),
