@@ -21,7 +21,13 @@ describe('npm run bench -- --quick', () => {
         new RegExp(`^${scenario}\\s+${contender}\\s+${rest}`, 'm');
       const figure = '[\\d,]+';
       const ratio = '\\d+\\.\\d\\d';
-      expect(run.stdout).toMatch(row('1 consume 2,000 msgs, no-op', 'ProteanEngine \\(', figure));
+      expect(run.stdout).toMatch(
+        row(
+          '1 consume 2,000 msgs, no-op',
+          'ProteanEngine \\(concurrency \\d+, batch \\d+\\)',
+          figure,
+        ),
+      );
       expect(run.stdout).toMatch(
         row(
           '1 consume 2,000 msgs, no-op',
@@ -30,7 +36,11 @@ describe('npm run bench -- --quick', () => {
         ),
       );
       expect(run.stdout).toMatch(
-        row('1 consume 2,000 msgs, no-op', 'raw XREADGROUP/XACK', `${figure}\\s+${ratio}`),
+        row(
+          '1 consume 2,000 msgs, no-op',
+          'raw XREADGROUP/XACK \\(COUNT \\d+\\)',
+          `${figure}\\s+${ratio}`,
+        ),
       );
       expect(run.stdout).toMatch(row('2 relay 600 rows, batch 100', 'OutboxProcessor', figure));
       expect(run.stdout).toMatch(
@@ -41,14 +51,32 @@ describe('npm run bench -- --quick', () => {
         ),
       );
       expect(run.stdout).toMatch(/other process \(LISTEN\/NOTIFY\)\s+p50 \d+\.\d ms, p99/);
-      expect(run.stdout).toMatch(row('3 end to end, orders', 'POST /orders → CONFIRMED', figure));
-      expect(run.stdout).toMatch(row('3 end to end, orders', 'raw pg tx', `${figure}\\s+${ratio}`));
+      expect(run.stdout).toMatch(
+        row('3 end to end, orders', 'POST /orders → CONFIRMED \\(\\d+ connections\\)', figure),
+      );
+      expect(run.stdout).toMatch(
+        row(
+          '3 end to end, orders',
+          'raw pg tx: aggregate \\+ outbox row \\(\\d+ clients\\)',
+          `${figure}\\s+${ratio}`,
+        ),
+      );
       expect(run.stdout).toMatch(
         /accept → CONFIRMED at [\d,]+\/s \(half load\)\s+p50 [\d.]+ ms, p99/,
       );
-      expect(run.stdout).toMatch(row('4 fan-out 1 event → 5 handlers', 'ProteanEngine', figure));
       expect(run.stdout).toMatch(
-        row('4 fan-out 1 event → 5 handlers', 'Nest Transport.REDIS', `${figure}\\s+${ratio}`),
+        row(
+          '4 fan-out 1 event → 5 handlers, 1,000 events',
+          'ProteanEngine, 5 consumer groups \\(durable\\)',
+          figure,
+        ),
+      );
+      expect(run.stdout).toMatch(
+        row(
+          '4 fan-out 1 event → 5 handlers, 1,000 events',
+          'Nest Transport\\.REDIS, 5 @EventPattern \\(Pub/Sub\\)',
+          `${figure}\\s+${ratio}`,
+        ),
       );
       expect(run.stdout).toMatch(/^5 memory, drain 5,000 msgs\s+ProteanEngine.*peak RSS \d+ MB/m);
 
