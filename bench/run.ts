@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   // The doc records full runs only: a smoke run's figures mean nothing.
   if (!plan.quick && !only) {
     const seconds = (performance.now() - startedAt) / 1000;
-    const doc = writeBenchmarksDoc({ table, results: merged, machine, seconds });
+    const doc = await writeBenchmarksDoc({ table, results: merged, machine, seconds });
     process.stdout.write(`Written ${doc}\n`);
   }
 }

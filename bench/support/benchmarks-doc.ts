@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { format } from 'prettier';
 import { REPO_ROOT } from './paths.js';
 import { ratioChart } from './ratio-chart.js';
 import { chartBars, checkTargets } from './targets.js';
@@ -35,12 +36,12 @@ export function describeMachine(postgresVersion: string) {
  * (docs/benchmarks-ratios.svg) — followed by the hand-written method and analysis
  * (bench/benchmarks-notes.md).
  */
-export function writeBenchmarksDoc(options: {
+export async function writeBenchmarksDoc(options: {
   readonly table: string;
   readonly results: Readonly<Record<string, any>>;
   readonly machine: ReturnType<typeof describeMachine>;
   readonly seconds: number;
-}): string {
+}): Promise<string> {
   const docs = resolve(REPO_ROOT, 'docs');
   writeFileSync(
     resolve(docs, 'benchmarks-ratios.svg'),
@@ -85,6 +86,10 @@ export function writeBenchmarksDoc(options: {
     notes,
   ];
   const file = resolve(docs, 'benchmarks.md');
-  writeFileSync(file, `${lines.join('\n').trimEnd()}\n`);
+  // Formatted as `npm run format` would, so the generated page stays Prettier-clean.
+  writeFileSync(
+    file,
+    await format(lines.join('\n'), { parser: 'markdown', proseWrap: 'preserve' }),
+  );
   return file;
 }

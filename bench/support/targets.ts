@@ -1,3 +1,5 @@
+import { grouped } from './stats.js';
+
 /** One target of issue 7, checked against the figures of a run. */
 export interface TargetCheck {
   readonly target: string;
@@ -53,7 +55,7 @@ export function checkTargets(results: Readonly<Record<string, Data>>): TargetChe
   const memory = results.memory;
   if (memory) {
     checks.push({
-      target: `worker peak RSS < ${memory.target_mb} MB draining ${memory.messages}`,
+      target: `worker peak RSS < ${memory.target_mb} MB draining ${grouped(memory.messages)}`,
       measured: `${memory.peak_rss_mb} MB`,
       met: memory.peak_rss_mb < memory.target_mb,
     });
