@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { DATABASE_URL } from '../test/support/postgres.js';
 import { SpawnedRedis } from '../test/support/spawned-redis.js';
 import { consumeBenchmark, memoryBenchmark } from './consume/consume.bench.js';
 import { endToEndBenchmark } from './e2e/end-to-end.bench.js';
@@ -7,6 +10,7 @@ import { fanOutBenchmark } from './fanout/fanout.bench.js';
 import { outboxRelayBenchmark } from './outbox/outbox-relay.bench.js';
 import type { BenchResult } from './support/bench-result.js';
 import { benchPlan, type BenchPlan } from './support/bench-plan.js';
+import { describeMachine, writeBenchmarksDoc } from './support/benchmarks-doc.js';
 import { formatTable } from './support/print-table.js';
 import { mergeResults } from './support/results-file.js';
 
@@ -31,6 +35,8 @@ async function main(): Promise<void> {
   const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
   const names = only ? only.split(',') : Object.keys(SCENARIOS);
   // A Redis of the benchmark's own: nothing else competes for it, and it is thrown away.
+  const startedAt = performance.now();
+  const machine = describeMachine(await postgresVersion());
   const redis = await SpawnedRedis.start();
   const results: BenchResult[] = [];
   try {
@@ -44,12 +50,32 @@ async function main(): Promise<void> {
   } finally {
     await redis.stop();
   }
-  process.stdout.write(`${formatTable(results.flatMap((result) => result.rows))}\n`);
+  const table = formatTable(results.flatMap((result) => result.rows));
+  process.stdout.write(`${table}\n`);
   // Compiled to dist/bench/run.js; the results file lives in the source tree.
   const file =
     process.env.BENCH_RESULTS_FILE ?? resolve(import.meta.dirname, '../../bench/results.json');
-  mergeResults(file, results);
+  const merged = mergeResults(file, [...results, { key: 'machine', rows: [], data: machine }]);
   process.stdout.write(`\nResults merged into ${file}\n`);
+  // The doc records full runs only: a smoke run's figures mean nothing.
+  if (!plan.quick && !only) {
+    const seconds = (performance.now() - startedAt) / 1000;
+    const doc = await writeBenchmarksDoc({ table, results: merged, machine, seconds });
+    process.stdout.write(`Written ${doc}\n`);
+  }
+}
+
+async function postgresVersion(): Promise<string> {
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: string }>(
+      "SELECT current_setting('server_version') AS version",
+    );
+    return `PostgreSQL ${rows[0].version}`;
+  } finally {
+    await client.end();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -8,8 +8,13 @@ export function benchPlan(quick: boolean) {
       messages: quick ? 2000 : 50_000,
       rounds: quick ? 1 : 3,
       aggregates: 1000,
-      engine: { concurrency: 50, batch: 500 },
-      bullmqConcurrency: 10,
+      engineSettings: quick
+        ? [{ concurrency: 50, batch: 500 }]
+        : [
+            { concurrency: 10, batch: 100 },
+            { concurrency: 50, batch: 500 },
+          ],
+      bullmqConcurrencies: quick ? [10] : [10, 50],
       rawBatch: 100,
     },
     endToEnd: {

@@ -3,38 +3,100 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_MAIN, runToExit } from '../support/processes.js';
 
-describe('npm run bench', () => {
-  it('prints the relay table and merges its scenarios into the results file', async () => {
+describe('npm run bench -- --quick', () => {
+  it('runs every scenario against its peers, prints one table and merges the results file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'protean-bench-'));
     const file = join(dir, 'results.json');
     writeFileSync(file, JSON.stringify({ 'another-benchmark': { kept: true } }));
     try {
-      // A small run: the real one (20,000 rows, 5 rounds) belongs to `npm run bench`.
-      const run = await runToExit(BENCH_MAIN, [], {
-        BENCH_RESULTS_FILE: file,
-        BENCH_OUTBOX_ROWS: '600',
-        BENCH_OUTBOX_AGGREGATES: '50',
-        BENCH_OUTBOX_BATCHES: '100',
-        BENCH_OUTBOX_ROUNDS: '1',
-        BENCH_OUTBOX_LATENCY_SAMPLES: '5',
-      });
+      // The smoke run CI does: every scenario at tiny sizes; no figure is asserted.
+      const run = await runToExit(BENCH_MAIN, ['--quick'], { BENCH_RESULTS_FILE: file });
       expect(run.stderr).not.toMatch(/Error/);
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^scenario\s+contender\s+best rows\/s\s+ratio/m);
+
+      const lines = run.stdout.split('\n');
+      expect(lines[0]).toMatch(/^scenario\s+contender\s+median \/s\s+ours ÷ peer\s+note$/);
+      expect(lines[1]).toMatch(/^-+( +-+){4}$/);
+      const row = (scenario: string, contender: string, rest: string) =>
+        new RegExp(`^${scenario}\\s+${contender}\\s+${rest}`, 'm');
+      const figure = '[\\d,]+';
+      const ratio = '\\d+\\.\\d\\d';
       expect(run.stdout).toMatch(
-        /^outbox relay, 600 rows, batch 100\s+raw relay \(pg \+ ioredis\)\s+[\d,]+\s+1\.00/m,
+        row(
+          '1 consume 2,000 msgs, no-op',
+          'ProteanEngine \\(concurrency \\d+, batch \\d+\\)',
+          figure,
+        ),
       );
       expect(run.stdout).toMatch(
-        /^outbox relay, 600 rows, batch 100\s+OutboxProcessor\s+[\d,]+\s+\d\.\d\d/m,
+        row(
+          '1 consume 2,000 msgs, no-op',
+          'BullMQ worker \\(concurrency \\d+\\)',
+          `${figure}\\s+${ratio}`,
+        ),
       );
-      expect(run.stdout).toMatch(/other process \(LISTEN\/NOTIFY\)\s+\d+\.\d ms\s+\d+\.\d ms/);
+      expect(run.stdout).toMatch(
+        row(
+          '1 consume 2,000 msgs, no-op',
+          'raw XREADGROUP/XACK \\(COUNT \\d+\\)',
+          `${figure}\\s+${ratio}`,
+        ),
+      );
+      expect(run.stdout).toMatch(row('2 relay 600 rows, batch 100', 'OutboxProcessor', figure));
+      expect(run.stdout).toMatch(
+        row(
+          '2 relay 600 rows, batch 100',
+          'raw relay \\(pg \\+ ioredis\\)',
+          `${figure}\\s+${ratio}`,
+        ),
+      );
+      expect(run.stdout).toMatch(/other process \(LISTEN\/NOTIFY\)\s+p50 \d+\.\d ms, p99/);
+      expect(run.stdout).toMatch(
+        row('3 end to end, orders', 'POST /orders → CONFIRMED \\(\\d+ connections\\)', figure),
+      );
+      expect(run.stdout).toMatch(
+        row(
+          '3 end to end, orders',
+          'raw pg tx: aggregate \\+ outbox row \\(\\d+ clients\\)',
+          `${figure}\\s+${ratio}`,
+        ),
+      );
+      expect(run.stdout).toMatch(
+        /accept → CONFIRMED at [\d,]+\/s \(half load\)\s+p50 [\d.]+ ms, p99/,
+      );
+      expect(run.stdout).toMatch(
+        row(
+          '4 fan-out 1 event → 5 handlers, 1,000 events',
+          'ProteanEngine, 5 consumer groups \\(durable\\)',
+          figure,
+        ),
+      );
+      expect(run.stdout).toMatch(
+        row(
+          '4 fan-out 1 event → 5 handlers, 1,000 events',
+          'Nest Transport\\.REDIS, 5 @EventPattern \\(Pub/Sub\\)',
+          `${figure}\\s+${ratio}`,
+        ),
+      );
+      expect(run.stdout).toMatch(/^5 memory, drain 5,000 msgs\s+ProteanEngine.*peak RSS \d+ MB/m);
 
       const results = JSON.parse(readFileSync(file, 'utf8'));
-      expect(Object.keys(results)).toEqual(['another-benchmark', 'outbox-latency', 'outbox-relay']);
+      expect(Object.keys(results)).toEqual([
+        'another-benchmark',
+        'consume',
+        'end-to-end',
+        'fan-out',
+        'machine',
+        'memory',
+        'outbox-latency',
+        'outbox-relay',
+      ]);
       expect(results['another-benchmark']).toEqual({ kept: true });
-      expect(results['outbox-relay'].batch_100.processor_rows_per_s).toBeGreaterThan(0);
+      expect(results.consume.median_per_s.engine).toBeGreaterThan(0);
+      expect(results['end-to-end'].half_load.orders).toBeGreaterThan(0);
+      expect(results.memory.peak_rss_mb).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 240_000);
 });

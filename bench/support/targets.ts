@@ -1,0 +1,88 @@
+import { grouped } from './stats.js';
+
+/** One target of issue 7, checked against the figures of a run. */
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+type Data = Record<string, any>;
+
+/** The targets whose scenarios ran, met or not. */
+export function checkTargets(results: Readonly<Record<string, Data>>): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const at = (value: number, digits = 2) => value.toFixed(digits);
+  const consume = results.consume;
+  if (consume) {
+    checks.push(
+      {
+        target: 'consume ≥ 1.5× BullMQ',
+        measured: `${at(consume.ratio_vs_bullmq)}×`,
+        met: consume.ratio_vs_bullmq >= 1.5,
+      },
+      {
+        target: 'consume ≥ 0.7× raw XREADGROUP/XACK',
+        measured: `${at(consume.ratio_vs_raw)}×`,
+        met: consume.ratio_vs_raw >= 0.7,
+      },
+    );
+  }
+  const relay = results['outbox-relay'];
+  if (relay) {
+    const headline = relay[`batch_${relay.headline_batch}`] as Data;
+    checks.push({
+      target: `relay ≥ 0.8× raw relay (batch ${relay.headline_batch}, medians)`,
+      measured: `${at(headline.median_ratio ?? headline.ratio)}×`,
+      met: (headline.median_ratio ?? headline.ratio) >= 0.8,
+    });
+  }
+  const e2e = results['end-to-end'];
+  if (e2e) {
+    checks.push(
+      {
+        target: 'end to end ≥ 0.5× raw transaction rate',
+        measured: `${at(e2e.ratio_vs_raw)}×`,
+        met: e2e.ratio_vs_raw >= 0.5,
+      },
+      {
+        target: 'accept → CONFIRMED p99 < 50 ms at half load',
+        measured: `${at(e2e.half_load.p99, 1)} ms`,
+        met: e2e.half_load.p99 < 50,
+      },
+    );
+  }
+  const memory = results.memory;
+  if (memory) {
+    checks.push({
+      target: `worker peak RSS < ${memory.target_mb} MB draining ${grouped(memory.messages)}`,
+      measured: `${memory.peak_rss_mb} MB`,
+      met: memory.peak_rss_mb < memory.target_mb,
+    });
+  }
+  return checks;
+}
+
+/** The ratios the chart shows: ours ÷ peer, with the target where there is one. */
+export function chartBars(results: Readonly<Record<string, Data>>) {
+  const bars: { label: string; value: number; target?: number }[] = [];
+  const { consume, 'end-to-end': e2e, 'fan-out': fanOut } = results;
+  const relay = results['outbox-relay'];
+  if (consume) {
+    bars.push({ label: 'consume ÷ BullMQ', value: consume.ratio_vs_bullmq, target: 1.5 });
+    bars.push({ label: 'consume ÷ raw', value: consume.ratio_vs_raw, target: 0.7 });
+  }
+  if (relay) {
+    for (const key of Object.keys(relay).filter((name) => name.startsWith('batch_'))) {
+      const batch = relay[key] as Data;
+      bars.push({
+        label: `relay ÷ raw (${key.replace('_', ' ')})`,
+        value: batch.median_ratio ?? batch.ratio,
+        target: 0.8,
+      });
+    }
+  }
+  if (e2e) bars.push({ label: 'end to end ÷ raw tx', value: e2e.ratio_vs_raw, target: 0.5 });
+  if (fanOut) bars.push({ label: 'fan-out ÷ Nest Redis', value: fanOut.ratio_vs_nest_redis });
+  return bars;
+}
