@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { TestingModule } from '@nestjs/testing';
-import { loadConfiguration } from '../../libs/protean/src/config/load-configuration.js';
 import type { Database } from '../../libs/protean/src/database/database.port.js';
 import { UnitOfWorkManager } from '../../libs/protean/src/domain/unit-of-work-manager.js';
 import { DATABASE } from '../../libs/protean/src/protean.tokens.js';
@@ -11,7 +10,9 @@ import { OutboxProcessor } from '../../libs/protean/src/outbox/outbox-processor.
 import { setupSchema } from '../../libs/protean/src/postgresql/schema-setup.js';
 import { Counters, startOutboxApp } from '../../test/support/counter-domain.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres.js';
-import { RedisStreamPublisher } from '../../test/support/redis-stream-publisher.js';
+import { createBroker } from '../../libs/protean/src/brokers/create-broker.js';
+import type { Broker } from '../../libs/protean/src/brokers/broker.port.js';
+import { loadConfiguration } from '../../libs/protean/src/config/load-configuration.js';
 import { REDIS_URL, uniqueDomain } from '../../test/support/redis.js';
 import type { BenchResult, BenchRow } from '../support/bench-result.js';
 import { grouped, median, quantile } from '../support/stats.js';
@@ -33,8 +34,8 @@ export interface OutboxBenchOptions {
 /**
  * The outbox relay benchmark: the same N pre-written rows drained by our OutboxProcessor and
  * by a minimal hand-written relay (same claim statement, pipelined XADD, no framework), then
- * commit-to-stream latency at low load with `tick_interval = 1`. The broker is a stand-in
- * (`RedisStreamPublisher`, pipelined XADD) until the `redis` adapter lands.
+ * commit-to-stream latency at low load with `tick_interval = 1`. Our side publishes through
+ * the product's `redis` broker adapter, as a worker does.
  */
 export async function outboxRelayBenchmark(options: OutboxBenchOptions): Promise<BenchResult[]> {
   const db = await createTestDatabase('protean_bench');
@@ -89,7 +90,7 @@ async function measureRelays(
 ): Promise<BenchResult> {
   const pg = new Client({ connectionString: db.uri });
   await pg.connect();
-  const broker = new RedisStreamPublisher(REDIS_URL);
+  const broker = redisBroker();
   const rows: BenchRow[] = [];
   const data: Record<string, unknown> = {};
   try {
@@ -165,10 +166,19 @@ async function measureRelays(
       rows: options.rows,
       aggregates: options.aggregates,
       headline_batch: options.batches[0],
-      broker: 'stand-in RedisStreamPublisher (pipelined XADD), until the redis adapter lands',
+      broker: 'the redis broker adapter (RedisStreamsBroker, pipelined XADD)',
       ...data,
     },
   };
+}
+
+/** The product's `redis` broker adapter, configured as a worker's `[brokers.default]`. */
+function redisBroker(): Broker {
+  const config = loadConfiguration({
+    embedded: true,
+    overrides: { brokers: { default: { provider: 'redis', uri: REDIS_URL } } },
+  });
+  return createBroker('default', config.brokers.default);
 }
 
 /** Rows per second of `drain`, which must publish `rows` rows. */
@@ -181,7 +191,7 @@ async function timed(rows: number, drain: () => Promise<number>): Promise<number
 }
 
 /** A worker's application with the processor stopped, booted once per batch size. */
-async function relayApplication(db: TestDatabase, broker: RedisStreamPublisher, batch: number) {
+async function relayApplication(db: TestDatabase, broker: Broker, batch: number) {
   const app = await startOutboxApp({
     domain: 'bench',
     databaseUri: db.uri,
@@ -229,7 +239,7 @@ async function measureLatency(
   samples: number,
 ): Promise<BenchResult> {
   await db.query('TRUNCATE outbox');
-  const broker = new RedisStreamPublisher(REDIS_URL);
+  const broker = redisBroker();
   const settings = { outbox: { tick_interval: 1, messages_per_tick: 500 } };
   const relay = await startOutboxApp({
     domain,
