@@ -67,7 +67,7 @@ describe('faults: Redis outages', () => {
       const books = await addBooks(system, url);
       const ledger = new Ledger();
 
-      const load = placeOrders(url, books, ledger, { rate: RATE, count: 30 * RATE });
+      const load = placeOrders(url, books, ledger, { rate: RATE, count: 25 * RATE });
       await waitFor(async () => (await confirmedOrders(system!)) >= 200, {
         timeoutMs: MINUTE,
         what: '200 orders confirmed',
@@ -132,9 +132,9 @@ describe('faults: Redis outages', () => {
       const ledger = new Ledger();
       const [{ now: started }] = await system.db.query<{ now: Date }>('SELECT now()');
 
-      await placeOrders(url, books, ledger, { rate: RATE, count: 10 * RATE });
+      await placeOrders(url, books, ledger, { rate: RATE, count: 5 * RATE });
       // A burst, so that Redis holds messages the worker has not consumed yet when it dies.
-      await placeOrders(url, books, ledger, { rate: 1000, count: 300 });
+      await placeOrders(url, books, ledger, { rate: 1000, count: 200 });
       await waitFor(async () => (await unpublished(system!, 'COMMAND')) === 0, {
         timeoutMs: 10_000,
         intervalMs: 20,
