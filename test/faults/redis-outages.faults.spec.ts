@@ -152,7 +152,7 @@ describe('faults: Redis outages', () => {
       await system.redis.start();
 
       // New traffic flows: the groups are created again on the first read after the restart.
-      await placeOrders(url, books, ledger, { rate: RATE, count: 5 * RATE });
+      await placeOrders(url, books, ledger, { rate: RATE, count: 3 * RATE });
       let last = -1;
       const stuck = await waitFor(
         async () => {
