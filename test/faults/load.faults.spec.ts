@@ -61,7 +61,8 @@ describe('faults: load', () => {
   it(
     '9. overload: twice the sustainable rate for 30 s — no crash, no eviction, the backlog drains',
     async () => {
-      const rate = Math.round(2 * (sustainableRate ?? BASELINE_RATE / 2));
+      // Run alone (without the baseline before it), assume what a loaded 2-core machine keeps.
+      const rate = Math.round(2 * (sustainableRate ?? 40));
       system = await startFaultSystem();
       const { url, process: api } = await system.startApi();
       const worker = await system.startWorker({
