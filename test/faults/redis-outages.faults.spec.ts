@@ -126,15 +126,19 @@ describe('faults: Redis outages', () => {
     async () => {
       system = await startFaultSystem();
       const { url } = await system.startApi();
-      const worker = await system.startWorker();
+      let worker = await system.startWorker();
       const books = await addBooks(system, url);
       const redis = system.redisClient();
       const ledger = new Ledger();
       const [{ now: started }] = await system.db.query<{ now: Date }>('SELECT now()');
 
       await placeOrders(url, books, ledger, { rate: RATE, count: 5 * RATE });
-      // A burst, so that Redis holds messages the worker has not consumed yet when it dies.
-      await placeOrders(url, books, ledger, { rate: 1000, count: 200 });
+      // A backlog, so that Redis holds messages no consumer has read yet when it dies: orders
+      // wait in the outbox while the worker is away, then its relay publishes them all at once
+      // and its subscriptions hold at most 200 per handler in memory.
+      await worker.stop();
+      await placeOrders(url, books, ledger, { rate: 1000, count: 600 });
+      worker = await system.startWorker();
       await waitFor(async () => (await unpublished(system!, 'COMMAND')) === 0, {
         timeoutMs: 10_000,
         intervalMs: 20,
