@@ -43,7 +43,7 @@ describe('faults: PostgreSQL restart', () => {
       const books = await addBooks(system, url);
       const ledger = new Ledger();
 
-      const load = placeOrders(url, books, ledger, { rate: RATE, count: 20 * RATE });
+      const load = placeOrders(url, books, ledger, { rate: RATE, count: 15 * RATE });
       await waitFor(async () => (await confirmedOrders(system!)) >= 200, {
         timeoutMs: MINUTE,
         what: '200 orders confirmed',

@@ -67,7 +67,7 @@ describe('faults: Redis outages', () => {
       const books = await addBooks(system, url);
       const ledger = new Ledger();
 
-      const load = placeOrders(url, books, ledger, { rate: RATE, count: 30 * RATE });
+      const load = placeOrders(url, books, ledger, { rate: RATE, count: 25 * RATE });
       await waitFor(async () => (await confirmedOrders(system!)) >= 200, {
         timeoutMs: MINUTE,
         what: '200 orders confirmed',
@@ -126,15 +126,19 @@ describe('faults: Redis outages', () => {
     async () => {
       system = await startFaultSystem();
       const { url } = await system.startApi();
-      const worker = await system.startWorker();
+      let worker = await system.startWorker();
       const books = await addBooks(system, url);
       const redis = system.redisClient();
       const ledger = new Ledger();
       const [{ now: started }] = await system.db.query<{ now: Date }>('SELECT now()');
 
-      await placeOrders(url, books, ledger, { rate: RATE, count: 10 * RATE });
-      // A burst, so that Redis holds messages the worker has not consumed yet when it dies.
-      await placeOrders(url, books, ledger, { rate: 1000, count: 300 });
+      await placeOrders(url, books, ledger, { rate: RATE, count: 5 * RATE });
+      // A backlog, so that Redis holds messages no consumer has read yet when it dies: orders
+      // wait in the outbox while the worker is away, then its relay publishes them all at once
+      // and its subscriptions hold at most 200 per handler in memory.
+      await worker.stop();
+      await placeOrders(url, books, ledger, { rate: 1000, count: 600 });
+      worker = await system.startWorker();
       await waitFor(async () => (await unpublished(system!, 'COMMAND')) === 0, {
         timeoutMs: 10_000,
         intervalMs: 20,
@@ -152,7 +156,7 @@ describe('faults: Redis outages', () => {
       await system.redis.start();
 
       // New traffic flows: the groups are created again on the first read after the restart.
-      await placeOrders(url, books, ledger, { rate: RATE, count: 5 * RATE });
+      await placeOrders(url, books, ledger, { rate: RATE, count: 3 * RATE });
       let last = -1;
       const stuck = await waitFor(
         async () => {

@@ -24,7 +24,7 @@ import {
  */
 const MINUTE = 60_000;
 const RATE = 80;
-const ORDERS = 1200;
+const ORDERS = 900;
 
 function expectClean(outcome: Outcome): void {
   expect(outcome.problems).toEqual([]);
@@ -55,7 +55,7 @@ describe('faults: worker crashes', () => {
       const inFlightAtKill: number[] = [];
       let lastKill = 0;
       for (let kill = 0; kill < 3; kill++) {
-        const target = (kill + 1) * 250;
+        const target = (kill + 1) * 200;
         await waitFor(async () => (await confirmedOrders(system!)) >= target, {
           timeoutMs: MINUTE,
           what: `${target} orders confirmed`,
@@ -172,7 +172,7 @@ describe('faults: worker crashes', () => {
       );
       const ledger = new Ledger();
 
-      const load = placeOrders(url, books, ledger, { rate: RATE, count: 800 });
+      const load = placeOrders(url, books, ledger, { rate: RATE, count: 600 });
       const exit = await Promise.race([
         crashing.exited,
         new Promise((resolve) => setTimeout(() => resolve('still running'), 60_000)),

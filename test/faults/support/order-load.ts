@@ -137,12 +137,21 @@ export async function settle(
   timeoutMs = 60_000,
 ): Promise<Outcome> {
   const ids = [...ledger.accepted.keys()];
-  await waitFor(async () => (await confirmedSummaries(system, ids)) === ids.length, {
-    timeoutMs,
-    intervalMs: 500,
-    what: `${ids.length} accepted orders confirmed`,
-  }).catch(() => undefined);
+  await waitFor(
+    async () =>
+      (await confirmedSummaries(system, ids)) === ids.length && (await catalogBehind(system)) === 0,
+    { timeoutMs, intervalMs: 500, what: `${ids.length} accepted orders confirmed` },
+  ).catch(() => undefined);
   return outcomeOf(system, ledger, books);
+}
+
+/** Books whose catalog entry does not show their stock (yet). */
+async function catalogBehind(system: BookshelfSystem): Promise<number> {
+  const [{ count }] = await system.db.query<{ count: string }>(
+    `SELECT count(*) FROM aggregates b LEFT JOIN projections c ON c.name = 'catalog' AND c.id = b.id
+     WHERE b.category = 'book' AND (c.document->>'stock')::bigint IS DISTINCT FROM (b.state->>'stock')::bigint`,
+  );
+  return Number(count);
 }
 
 async function confirmedSummaries(system: BookshelfSystem, ids: string[]): Promise<number> {
