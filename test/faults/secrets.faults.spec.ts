@@ -189,7 +189,7 @@ describe('scenario 11: secrets', () => {
         text: misconfigured.stdout + misconfigured.stderr,
       });
       expect(misconfigured.stdout + misconfigured.stderr).toMatch(
-        /Broker "default" \(redis\) could not connect to redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: WRONGPASS/,
+        /Broker \\?"default\\?" \(redis\) could not connect to redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: WRONGPASS/,
       );
 
       await Promise.all([api.stop('SIGTERM'), worker.stop('SIGTERM')]);

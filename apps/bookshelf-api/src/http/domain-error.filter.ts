@@ -1,6 +1,8 @@
 import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import {
+  BrokerConnectionError,
   ConcurrencyError,
+  DatabaseUnavailableError,
   DomainRuleError,
   InvalidMessageError,
   NotFoundError,
@@ -33,5 +35,10 @@ function describe(error: ProteanError): [number, string, string | readonly strin
   if (error instanceof DomainRuleError)
     return [HttpStatus.UNPROCESSABLE_ENTITY, 'Unprocessable Entity', error.message];
   if (error instanceof ConcurrencyError) return [HttpStatus.CONFLICT, 'Conflict', error.message];
+  // Nothing was stored; the caller may retry. Which host is down is for the logs, not clients.
+  if (error instanceof DatabaseUnavailableError)
+    return [HttpStatus.SERVICE_UNAVAILABLE, 'Service Unavailable', 'The database is unavailable'];
+  if (error instanceof BrokerConnectionError)
+    return [HttpStatus.SERVICE_UNAVAILABLE, 'Service Unavailable', 'The broker is unavailable'];
   return [HttpStatus.INTERNAL_SERVER_ERROR, 'Internal Server Error', 'Internal server error'];
 }
