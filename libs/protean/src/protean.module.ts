@@ -76,8 +76,9 @@ const infrastructure: Provider[] = [
   },
   {
     provide: OUTBOX_STORE,
-    useFactory: (database: Database) => createOutboxStore(database),
-    inject: [DATABASE],
+    useFactory: (config: ProteanConfig, database: Database) =>
+      createOutboxStore(database, config.databases.default),
+    inject: [PROTEAN_CONFIG, DATABASE],
   },
   {
     provide: BROKER_REGISTRY,

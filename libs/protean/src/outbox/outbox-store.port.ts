@@ -91,4 +91,6 @@ export interface OutboxStore {
    * memory store has no other process). Resolves once watching; the function returned stops.
    */
   watch(onAppended: () => void): Promise<() => Promise<void>>;
+  /** Closes connections of the store's own, at application shutdown. */
+  close(): Promise<void>;
 }

@@ -20,6 +20,13 @@ interface Work {
 }
 
 const READ_ERROR_PAUSE_MS = 1000;
+/**
+ * How long a finished message's ack waits for company. Handlers that finish one per turn of
+ * the event loop (each in its own database transaction) would otherwise cost an XACK round
+ * trip each; a short linger sends the acks of several turns in one. A crash inside the window
+ * only means a redelivery, which the processed-message record makes harmless.
+ */
+export const ACK_LINGER_MS = 5;
 const RETRY_JITTER = 0.2;
 
 /**
@@ -39,7 +46,7 @@ export class StreamSubscription {
   /** Ids held here (queued, running or waiting to retry), so a reclaim never doubles one. */
   private readonly held = new Set<string>();
   private readonly pendingAcks = new Set<string>();
-  private ackScheduled = false;
+  private ackTimer?: NodeJS.Timeout;
   private wakeScheduled = false;
   private acking: Promise<void> = Promise.resolve();
   private running = false;
@@ -303,18 +310,22 @@ export class StreamSubscription {
     });
   }
 
-  /** Queues an ack; acks of one turn of the event loop go out together. */
+  /**
+   * Queues an ack: acks go out together {@link ACK_LINGER_MS} after the first of them, or at
+   * once when a whole batch of them is waiting.
+   */
   private ack(id: string): void {
     this.pendingAcks.add(id);
-    if (this.ackScheduled) return;
-    this.ackScheduled = true;
-    setImmediate(() => {
-      this.ackScheduled = false;
+    if (this.pendingAcks.size >= this.settings.messages_per_tick) {
       void this.flushAcks();
-    });
+      return;
+    }
+    this.ackTimer ??= setTimeout(() => void this.flushAcks(), ACK_LINGER_MS);
   }
 
   private flushAcks(): Promise<void> {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
     this.acking = this.acking.then(async () => {
       if (this.pendingAcks.size === 0) return;
       const ids = [...this.pendingAcks];

@@ -168,6 +168,8 @@ export class MemoryOutboxStore implements OutboxStore {
     return async () => undefined;
   }
 
+  async close(): Promise<void> {}
+
   private *leased(owner: string, ids: readonly number[]): Iterable<MemoryOutboxRow> {
     for (const id of ids) {
       const row = this.rows.get(id);

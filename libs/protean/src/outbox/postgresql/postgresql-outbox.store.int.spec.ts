@@ -81,6 +81,40 @@ describe('postgresql outbox store', () => {
     }
   });
 
+  it('claims and marks on its own connections while units of work hold every pooled one', async () => {
+    const database = new PostgresqlDatabase(
+      new PostgresConnection({ uri: testDatabase.uri, poolSize: 1 }),
+    );
+    const relay = new PostgresConnection({ uri: testDatabase.uri, poolSize: 1 });
+    const store = new PostgresqlOutboxStore(database.sql, relay);
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    try {
+      await database.transaction((session) => store.append(session, [eventEnvelope('t::b-1')]));
+      let holding!: () => void;
+      const isHolding = new Promise<void>((resolve) => (holding = resolve));
+      const busy = database.transaction(async () => {
+        holding();
+        await held;
+      });
+      await isHolding;
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('the relay waited for a pooled connection')), 5_000),
+      );
+      const claimed = await Promise.race([store.claim('p1', 10, 30), timeout]);
+      expect(claimed).toHaveLength(1);
+      await expect(
+        Promise.race([store.markPublished('p1', [claimed[0].id]), timeout]),
+      ).resolves.toBe(1);
+      finish();
+      await busy;
+    } finally {
+      finish();
+      await store.close();
+      await database.close();
+    }
+  });
+
   it('records next_retry_at as the attempt time plus the delay, in database time', async () => {
     const { database, store } = open();
     try {

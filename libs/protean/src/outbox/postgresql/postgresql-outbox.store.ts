@@ -1,4 +1,4 @@
-import type { DatabaseSession, SqlDatabase } from '../../database/database.port.js';
+import type { DatabaseSession, SqlDatabase, SqlExecutor } from '../../database/database.port.js';
 import type { MessageEnvelope } from '../../messages/message-envelope.js';
 import { envelopeText } from '../envelope-text.js';
 import { OutboxSessionError } from '../outbox-session.error.js';
@@ -38,12 +38,32 @@ interface ClaimedRow {
 
 /**
  * The `postgresql` outbox: the `outbox` table in the aggregates' database. Rows are written
- * through the unit of work's connection; claims and marks through the shared pool.
+ * through the unit of work's connection; claims and marks through `relay` — connections of
+ * the relay's own, so that it is never queued behind the units of work of its process for a
+ * pooled connection (each row crosses it, and a busy worker holds every pooled connection) —
+ * and everything else through the shared pool.
  */
 export class PostgresqlOutboxStore implements OutboxStore {
   readonly provider = 'postgresql';
 
-  constructor(private readonly pool: SqlDatabase) {}
+  /**
+   * @param pool the aggregates' pool
+   * @param relay connections for claims and marks, closed by {@link close}; the pool if absent
+   */
+  constructor(
+    private readonly pool: SqlDatabase,
+    private readonly relay?: SqlExecutor & { close(): Promise<void> },
+  ) {}
+
+  /** The connections for claims and marks. */
+  private get relaySql(): SqlExecutor {
+    return this.relay ?? this.pool;
+  }
+
+  /** Closes the relay's own connections (the shared pool is its owner's to close). */
+  async close(): Promise<void> {
+    await this.relay?.close();
+  }
 
   async append(session: DatabaseSession, envelopes: readonly MessageEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
@@ -59,7 +79,7 @@ export class PostgresqlOutboxStore implements OutboxStore {
   }
 
   async claim(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
-    const rows = await this.pool.query<ClaimedRow>(CLAIM_OUTBOX, [limit, owner, leaseSeconds]);
+    const rows = await this.relaySql.query<ClaimedRow>(CLAIM_OUTBOX, [limit, owner, leaseSeconds]);
     return rows
       .map((row) => ({
         id: Number(row.id),
@@ -80,12 +100,12 @@ export class PostgresqlOutboxStore implements OutboxStore {
 
   async markPublished(owner: string, ids: readonly number[]): Promise<number> {
     if (ids.length === 0) return 0;
-    return this.pool.execute(MARK_PUBLISHED, [ids, owner]);
+    return this.relaySql.execute(MARK_PUBLISHED, [ids, owner]);
   }
 
   async markFailed(owner: string, attempts: readonly FailedAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
-    await this.pool.execute(MARK_FAILED, [
+    await this.relaySql.execute(MARK_FAILED, [
       attempts.map((attempt) => attempt.id),
       attempts.map((attempt) => attempt.retryDelaySeconds),
       attempts.map((attempt) => attempt.abandon),
@@ -95,7 +115,7 @@ export class PostgresqlOutboxStore implements OutboxStore {
   }
 
   async release(owner: string, ids: readonly number[]): Promise<void> {
-    if (ids.length > 0) await this.pool.execute(RELEASE, [ids, owner]);
+    if (ids.length > 0) await this.relaySql.execute(RELEASE, [ids, owner]);
   }
 
   async stats(): Promise<OutboxStats> {
