@@ -77,6 +77,8 @@ describe('faults: PostgreSQL restart', () => {
       expect(outcome).toMatchObject({ lost: 0, duplicated: 0, completed: outcome.accepted });
       expect(outcome.accepted + ledger.refusedCount).toBe(outcome.sent);
       expect(outcome.unacknowledged).toBeLessThanOrEqual(ledger.refusedCount);
+      // Refused while PostgreSQL was down means 503 (retry), never a 500.
+      expect(ledger.refused.get('500') ?? 0).toBe(0);
       expect(await deadLetters(system.redisClient())).toBe(0);
       expect(api.child.exitCode).toBeNull();
       expect(worker.child.exitCode).toBeNull();

@@ -19,6 +19,8 @@ export function translatePostgresError(error: unknown, target: string): unknown 
   const unavailable =
     (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) ||
     (typeof code === 'string' && NETWORK_CODES.has(code)) ||
-    /Connection terminated|connect ECONNREFUSED|timeout expired|timeout exceeded when trying to connect/i.test(message);
+    /Connection terminated|connect ECONNREFUSED|timeout expired|timeout exceeded when trying to connect/i.test(
+      message,
+    );
   return unavailable ? new DatabaseUnavailableError(target, message, { cause: error }) : error;
 }
