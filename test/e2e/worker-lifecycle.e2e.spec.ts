@@ -1,5 +1,5 @@
-import { PasswordRedis } from '../faults/support/password-redis.js';
 import { freePort, NodeProcess, waitFor, WORKER_MAIN } from '../support/processes.js';
+import { SpawnedRedis } from '../support/spawned-redis.js';
 
 describe('bookshelf worker process', () => {
   it('serves /healthz and /readyz while running its subscriptions, and exits 0 on SIGTERM', async () => {
@@ -40,12 +40,12 @@ describe('bookshelf worker process', () => {
   });
 
   it('exits 69 without a stack trace when its broker refuses the password, naming the broker', async () => {
-    const redis = await PasswordRedis.start('right-password');
+    const redis = await SpawnedRedis.start({ password: 'right-password' });
     try {
       const worker = new NodeProcess(WORKER_MAIN, [], {
         PROTEAN_SERVER__HEALTH__PORT: String(await freePort()),
         PROTEAN_BROKERS__DEFAULT__PROVIDER: 'redis',
-        PROTEAN_BROKERS__DEFAULT__URI: redis.uri('wrong-password'),
+        PROTEAN_BROKERS__DEFAULT__URI: redis.uriWith('wrong-password'),
       });
       const { code } = await worker.exited;
       const output = worker.stdout + worker.stderr;

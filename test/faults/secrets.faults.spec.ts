@@ -14,7 +14,7 @@ import {
   waitFor,
 } from '../support/processes.js';
 import { deadLetterEntries } from './support/dead-letter-entries.js';
-import { PasswordRedis } from './support/password-redis.js';
+import { SpawnedRedis } from '../support/spawned-redis.js';
 import { PasswordRefusingPostgres } from './support/password-refusing-postgres.js';
 import { recordScenario } from './support/report.js';
 
@@ -41,7 +41,7 @@ async function onShared(statement: string): Promise<void> {
 
 describe('scenario 11: secrets', () => {
   let system: BookshelfSystem | undefined;
-  let redis: PasswordRedis | undefined;
+  let redis: SpawnedRedis | undefined;
   let refusing: PasswordRefusingPostgres | undefined;
   let role: string | undefined;
   let workdir: string;
@@ -70,7 +70,7 @@ describe('scenario 11: secrets', () => {
       ]);
 
       system = await BookshelfSystem.start();
-      redis = await PasswordRedis.start(redisPassword);
+      redis = await SpawnedRedis.start({ password: redisPassword });
       role = `faults_${randomBytes(5).toString('hex')}`;
       await onShared(`CREATE ROLE ${role} LOGIN PASSWORD '${pgPassword}'`);
       await system.db.query(
@@ -90,7 +90,7 @@ describe('scenario 11: secrets', () => {
         LOG_LEVEL: 'trace',
         LOG_FORMAT: 'json',
         PROTEAN_DATABASES__DEFAULT__DATABASE_URI: pgUri(pgPassword),
-        PROTEAN_BROKERS__DEFAULT__URI: redis.uri(),
+        PROTEAN_BROKERS__DEFAULT__URI: redis.uri,
         PROTEAN_SERVER__MAX_RETRIES: '2',
         PROTEAN_SERVER__RETRY_DELAY_SECONDS: '0.1',
       };
@@ -150,7 +150,7 @@ describe('scenario 11: secrets', () => {
 
       // Wrong passwords: a named error, no password.
       const wrongRedis = await cli('dlq list, wrong Redis password', ['dlq', 'list'], {
-        PROTEAN_BROKERS__DEFAULT__URI: redis.uri(wrongPassword),
+        PROTEAN_BROKERS__DEFAULT__URI: redis.uriWith(wrongPassword),
       });
       expect(wrongRedis.code).toBe(1);
       expect(wrongRedis.stderr).toMatch(
@@ -176,7 +176,7 @@ describe('scenario 11: secrets', () => {
         ...env,
         PROTEAN_SERVER__HEALTH__PORT: '0',
         PROTEAN_DATABASES__DEFAULT__DATABASE_URI: pgUri(wrongPassword, refusing.port),
-        PROTEAN_BROKERS__DEFAULT__URI: redis.uri(wrongPassword),
+        PROTEAN_BROKERS__DEFAULT__URI: redis.uriWith(wrongPassword),
       });
       const ended = await Promise.race([
         misconfigured.exited,

@@ -11,6 +11,8 @@ export interface SpawnedRedisOptions {
    * Redis would; without it a restarted server starts empty.
    */
   readonly persistent?: boolean;
+  /** Require this password (`--requirepass`); `uri` and `client()` then present it. */
+  readonly password?: string;
 }
 
 /**
@@ -20,11 +22,13 @@ export interface SpawnedRedisOptions {
 export class SpawnedRedis {
   private server?: ChildProcess;
   private readonly dataDir?: string;
+  readonly password?: string;
 
   private constructor(
     readonly port: number,
     options: SpawnedRedisOptions,
   ) {
+    this.password = options.password;
     if (options.persistent) this.dataDir = mkdtempSync(join(tmpdir(), 'protean-redis-'));
   }
 
@@ -35,21 +39,40 @@ export class SpawnedRedis {
   }
 
   get uri(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return this.password === undefined
+      ? `redis://127.0.0.1:${this.port}`
+      : this.uriWith(this.password);
+  }
+
+  /** The URI presenting `password` (URL-encoded, as a URI requires), right or wrong. */
+  uriWith(password: string): string {
+    return `redis://:${encodeURIComponent(password)}@127.0.0.1:${this.port}`;
+  }
+
+  /** A client presenting the right password, if any; the caller disconnects it. */
+  client(): Redis {
+    return new Redis({ host: '127.0.0.1', port: this.port, password: this.password });
   }
 
   async start(): Promise<void> {
     const persistence = this.dataDir
       ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dataDir]
       : ['--appendonly', 'no'];
+    const auth = this.password === undefined ? [] : ['--requirepass', this.password];
     this.server = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, ...auth],
       { stdio: 'ignore' },
     );
     await waitFor(
       async () => {
-        const probe = new Redis(this.uri, { lazyConnect: true, retryStrategy: () => null });
+        const probe = new Redis({
+          host: '127.0.0.1',
+          port: this.port,
+          password: this.password,
+          lazyConnect: true,
+          retryStrategy: () => null,
+        });
         probe.on('error', () => undefined);
         try {
           await probe.connect();
