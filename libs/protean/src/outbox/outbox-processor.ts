@@ -10,6 +10,7 @@ import {
 import type { BrokerLookup } from '../brokers/broker-lookup.js';
 import type { Broker } from '../brokers/broker.port.js';
 import type { ProteanConfig } from '../config/config.schema.js';
+import { backoffDelay } from '../retry/exponential-backoff.js';
 import { PROTEAN_MODULE_OPTIONS, type ProteanModuleOptions } from '../protean.module-definition.js';
 import { BROKER_REGISTRY, OUTBOX_STORE, PROTEAN_CONFIG } from '../protean.tokens.js';
 import type { FailedAttempt, OutboxStore } from './outbox-store.port.js';
@@ -276,7 +277,10 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
       } catch (error) {
         await recording;
         errors += 1;
-        const delay = Math.min(idleMs * 2 ** Math.min(errors, 12), MAX_ERROR_DELAY_MS);
+        const delay = backoffDelay(
+          { baseMs: idleMs, maxMs: MAX_ERROR_DELAY_MS, jitter: 0 },
+          errors + 1,
+        );
         this.logger.error(`Outbox relay failed (${describe(error)}); next try in ${delay} ms`);
         await this.signal.wait(delay);
         continue;
@@ -286,9 +290,12 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     await recording;
   }
 
-  /** Says once per outage that rows wait in the outbox; resolves to the pause before the next try. */
+  /** Says once per outage that rows wait in the outbox; returns the pause before the next try. */
   private waitOutOutage(tries: number, reason: string): number {
-    const delay = Math.min(100 * 2 ** tries, MAX_UNAVAILABLE_DELAY_MS);
+    const delay = backoffDelay(
+      { baseMs: 100, maxMs: MAX_UNAVAILABLE_DELAY_MS, jitter: 0 },
+      tries + 1,
+    );
     if (tries === 1) {
       this.logger.warn(
         `Broker unreachable (${reason}); outbox rows wait, no attempt counted, ` +

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Logger } from '@nestjs/common';
+import { backoffDelay } from '../retry/exponential-backoff.js';
 
 export interface SupervisorOptions {
   /** How many workers to keep running. */
@@ -61,7 +62,10 @@ export class WorkerSupervisor {
       const failures =
         Date.now() - startedAt > STABLE_AFTER_MS ? 1 : (this.failures.get(slot) ?? 0) + 1;
       this.failures.set(slot, failures);
-      const delay = Math.min(1000 * 2 ** (failures - 1), MAX_RESTART_DELAY_MS);
+      const delay = backoffDelay(
+        { baseMs: 1000, maxMs: MAX_RESTART_DELAY_MS, jitter: 0 },
+        failures,
+      );
       this.logger.warn(
         `Worker ${slot + 1} (pid ${child.pid}) exited with ${signal ?? `code ${code}`}; restarting in ${delay} ms`,
       );
