@@ -1,6 +1,6 @@
 import type { DatabaseConfig } from '../config/config.schema.js';
 import type { Database } from '../database/database.port.js';
-import { PostgresConnection } from '../postgresql/postgres-connection.js';
+import { postgresConnection } from '../database/create-database.js';
 import { MemoryOutboxStore } from './memory/memory-outbox.store.js';
 import type { OutboxStore } from './outbox-store.port.js';
 import { PostgresqlOutboxStore } from './postgresql/postgresql-outbox.store.js';
@@ -18,12 +18,7 @@ const RELAY_POOL_SIZE = 2;
 export function createOutboxStore(database: Database, settings?: DatabaseConfig): OutboxStore {
   if (!database.sql) return new MemoryOutboxStore();
   const relay = settings?.database_uri
-    ? new PostgresConnection({
-        uri: settings.database_uri,
-        poolSize: RELAY_POOL_SIZE,
-        applicationName: 'protean:outbox',
-        idleInTransactionTimeoutMs: settings.idle_in_transaction_timeout_ms ?? 30_000,
-      })
+    ? postgresConnection(settings, 'protean:outbox', RELAY_POOL_SIZE)
     : undefined;
   return new PostgresqlOutboxStore(database.sql, relay);
 }
