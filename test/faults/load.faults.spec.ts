@@ -1,6 +1,13 @@
 import type { BookshelfSystem } from '../support/bookshelf-system.js';
 import { startFaultSystem } from './support/fault-system.js';
-import { addBooks, confirmedOrders, Ledger, placeOrders, settle } from './support/order-load.js';
+import {
+  addBooks,
+  confirmedOrders,
+  counts,
+  Ledger,
+  placeOrders,
+  settle,
+} from './support/order-load.js';
 import { recordScenario } from './support/report.js';
 
 /**
@@ -40,10 +47,7 @@ describe('faults: load', () => {
       recordScenario({
         scenario: 1,
         name: 'Baseline, no fault',
-        sent: outcome.sent,
-        completed: outcome.completed,
-        lost: outcome.lost,
-        duplicated: outcome.duplicated,
+        ...counts(outcome),
         note:
           `${outcome.accepted} of ${outcome.sent} accepted (202), sent at up to ${BASELINE_RATE}/s; ` +
           `all confirmed in ${seconds.toFixed(1)} s (${(outcome.completed / seconds).toFixed(0)} orders/s end to end). ` +
@@ -97,10 +101,7 @@ describe('faults: load', () => {
       recordScenario({
         scenario: 9,
         name: 'Overload: twice the sustainable rate for 30 s',
-        sent: outcome.sent,
-        completed: outcome.completed,
-        lost: outcome.lost,
-        duplicated: outcome.duplicated,
+        ...counts(outcome),
         recoverySeconds: drainSeconds,
         note:
           `Offered ${rate}/s (twice the ${(rate / 2).toFixed(0)}/s the baseline sustained) for 30 s; ` +

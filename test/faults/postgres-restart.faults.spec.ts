@@ -5,6 +5,7 @@ import { startFaultSystem } from './support/fault-system.js';
 import {
   addBooks,
   confirmedOrders,
+  counts,
   Ledger,
   placeOrders,
   secondsToProgress,
@@ -60,10 +61,7 @@ describe('faults: PostgreSQL restart', () => {
       recordScenario({
         scenario: 7,
         name: 'PostgreSQL restarted (immediate mode) under load',
-        sent: outcome.sent,
-        completed: outcome.completed,
-        lost: outcome.lost,
-        duplicated: outcome.duplicated,
+        ...counts(outcome),
         recoverySeconds,
         note:
           `A private cluster crashed and restarted (down ${downSeconds} s). ` +

@@ -4,11 +4,12 @@ import { startFaultSystem } from './support/fault-system.js';
 import {
   addBooks,
   confirmedOrders,
+  counts,
   Ledger,
+  type Outcome,
   placeOrders,
   secondsToProgress,
   settle,
-  type Outcome,
 } from './support/order-load.js';
 import { recordScenario } from './support/report.js';
 import { deadLetters, DOMAIN_STREAMS } from './support/stream-inspection.js';
@@ -96,10 +97,7 @@ describe('faults: Redis outages', () => {
       recordScenario({
         scenario: 5,
         name: 'Redis stopped for 15 s during load',
-        sent: outcome.sent,
-        completed: outcome.completed,
-        lost: outcome.lost,
-        duplicated: outcome.duplicated,
+        ...counts(outcome),
         recoverySeconds,
         note:
           `${acceptedDuringOutage} orders accepted (202) while Redis was down, ` +
@@ -183,10 +181,7 @@ describe('faults: Redis outages', () => {
       recordScenario({
         scenario: 6,
         name: 'Redis restarted empty (no persistence)',
-        sent: outcome.sent,
-        completed: outcome.completed,
-        lost: outcome.lost,
-        duplicated: outcome.duplicated,
+        ...counts(outcome),
         recoverySeconds,
         note:
           `At the restart Redis held ${unconsumed} entries not yet consumed (lag + pending); ` +

@@ -4,10 +4,11 @@ import { startFaultSystem } from './support/fault-system.js';
 import {
   addBooks,
   confirmedOrders,
+  counts,
   Ledger,
+  type Outcome,
   placeOrders,
   settle,
-  type Outcome,
 } from './support/order-load.js';
 import { recordScenario } from './support/report.js';
 import {
@@ -73,10 +74,7 @@ describe('faults: worker crashes', () => {
       recordScenario({
         scenario: 2,
         name: 'Worker SIGKILL mid-batch, three times',
-        sent: outcome.sent,
-        completed: outcome.completed,
-        lost: outcome.lost,
-        duplicated: outcome.duplicated,
+        ...counts(outcome),
         recoverySeconds,
         note:
           `Two workers at ${RATE} orders/s; three SIGKILLs, each worker restarted at once. ` +
@@ -135,10 +133,7 @@ describe('faults: worker crashes', () => {
       recordScenario({
         scenario: 3,
         name: 'Worker paused (SIGSTOP) past the reclaim threshold, then resumed',
-        sent: outcome.sent,
-        completed: outcome.completed,
-        lost: outcome.lost,
-        duplicated: outcome.duplicated,
+        ...counts(outcome),
         recoverySeconds,
         note:
           `The paused worker held ${held} entries; the other took them over (min_idle_ms 3 s) ` +
@@ -189,10 +184,7 @@ describe('faults: worker crashes', () => {
       recordScenario({
         scenario: 4,
         name: 'Outbox processor SIGKILL between publish and mark',
-        sent: outcome.sent,
-        completed: outcome.completed,
-        lost: outcome.lost,
-        duplicated: outcome.duplicated,
+        ...counts(outcome),
         recoverySeconds,
         note:
           `The relay died right after its 3rd batch reached Redis, before marking it; the next ` +

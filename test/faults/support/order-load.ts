@@ -126,6 +126,11 @@ export interface Outcome {
   readonly problems: string[];
 }
 
+/** The figures of a scenario's report row that come from its outcome. */
+export function counts({ sent, completed, lost, duplicated }: Outcome) {
+  return { sent, completed, lost, duplicated };
+}
+
 /**
  * Waits (up to `timeoutMs`) until every accepted order is confirmed in its summary, then
  * checks the whole state: aggregates, their outbox rows, the projections and the stock.
