@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import { drainWithEngine } from './engine-consumer.js';
 import { BULLMQ_QUEUE, PING_STREAM, RAW_GROUP } from './bench-domain.js';
+import { runProcess } from '../support/run-process.js';
 
 async function drainWithBullmq(uri: string, messages: number, concurrency: number) {
   let completed = 0;
@@ -80,12 +81,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ ...result, maxRssMb })}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runProcess(main);

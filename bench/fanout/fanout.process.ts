@@ -20,6 +20,7 @@ import {
   PINGED_PATTERN,
   ProteanFanOutModule,
 } from './fanout-handlers.js';
+import { runProcess } from '../support/run-process.js';
 
 const HANDLERS = 5;
 const TIMEOUT_MS = 60_000;
@@ -113,12 +114,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(
-      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runProcess(main);

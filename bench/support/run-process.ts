@@ -1,0 +1,15 @@
+/**
+ * Runs a benchmark child process's `main`: exit 0 when it resolves (whatever handles a
+ * contender leaves open), 1 with the stack on stderr when it fails.
+ */
+export function runProcess(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
