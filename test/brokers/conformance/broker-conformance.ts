@@ -308,6 +308,8 @@ export function describeBrokerConformance(label: string, target: ConformanceTarg
         expect(await broker.inspectDeadLetter(first, stream)).toEqual(listed[0]);
         expect(await broker.inspectDeadLetter('1-1', stream)).toBeUndefined();
         expect(await broker.inspectDeadLetter('not-an-id')).toBeUndefined();
+        // Beyond Redis's unsigned 64-bit id parts: no such letter, not a broker failure.
+        expect(await broker.inspectDeadLetter('99999999999999999999999-0', stream)).toBeUndefined();
         expect(await broker.replayDeadLetter('not-an-id', stream)).toBe(false);
 
         await broker.ensureGroup(stream, 'G', '$');

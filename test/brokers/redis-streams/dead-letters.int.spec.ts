@@ -85,4 +85,21 @@ describe('redis: dead letters across streams', () => {
     expect((await raw.xrange('first', '-', '+'))[0][1]).toEqual(['data', '"one"']);
     expect(await broker.inspectDeadLetter('5-5')).toMatchObject({ stream: 'second' });
   });
+
+  it('reads an empty stream name as a stream of that name, never as every stream', async () => {
+    await broker.deadLetter('kept', '{}', provenance('7-0'));
+    expect(await broker.listDeadLetters('')).toEqual([]);
+    expect(await broker.purgeDeadLetters('')).toBe(0);
+    expect(await broker.listDeadLetters('kept')).toHaveLength(1);
+    expect(await broker.purgeDeadLetters('kept')).toBe(1);
+  });
+
+  it("does not find an id beyond Redis's 64-bit range (rather than a Redis syntax error)", async () => {
+    const id = await broker.deadLetter('kept', '{}', provenance('8-0'));
+    expect(await broker.inspectDeadLetter('99999999999999999999999-0')).toBeUndefined();
+    expect(await broker.inspectDeadLetter('18446744073709551616-0', 'kept')).toBeUndefined();
+    expect(await broker.replayDeadLetter('0-18446744073709551616', 'kept')).toBe(false);
+    expect(await broker.inspectDeadLetter(id, 'kept')).toMatchObject({ data: '{}' });
+    await broker.purgeDeadLetters('kept');
+  });
 });

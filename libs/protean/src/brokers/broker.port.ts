@@ -167,7 +167,11 @@ export interface Broker {
     data: string | undefined,
     provenance: DeadLetterProvenance,
   ): Promise<string>;
-  /** Dead letters of one stream, or of every stream when `stream` is omitted. */
+  /**
+   * Dead letters of one stream, or of every stream when `stream` is omitted (`undefined` only:
+   * an empty name is the name of a stream without dead letters, never "all"; edges take the
+   * operator's choice through `deadLetterScope`).
+   */
   listDeadLetters(stream?: string, limit?: number): Promise<DeadLetter[]>;
   /**
    * One dead letter by its DLQ entry id, or `undefined`. Ids are unique per DLQ only: without
@@ -176,7 +180,7 @@ export interface Broker {
   inspectDeadLetter(id: string, stream?: string): Promise<DeadLetter | undefined>;
   /** Publishes a dead letter back to its stream, then removes it from the DLQ. */
   replayDeadLetter(id: string, stream?: string): Promise<boolean>;
-  /** Removes dead letters (of one stream or all); resolves to how many. */
+  /** Removes dead letters of one stream, or of all when `stream` is omitted; resolves to how many. */
   purgeDeadLetters(stream?: string): Promise<number>;
 
   /**

@@ -5,11 +5,29 @@
 
 const STREAM_ID = /^(\d+)-(\d+)$/;
 
+/**
+ * What a typed entry id must look like, `<ms>-<seq>` in digits: the check every edge (CLI
+ * argument, Observatory request) applies before asking a broker, shared so they agree.
+ */
+export const STREAM_ID_FORM = STREAM_ID;
+
+/** Redis keeps both parts of an id as unsigned 64-bit integers; larger ones cannot exist. */
+const MAX_ID_PART = 2n ** 64n - 1n;
+
 /** The smallest possible id: "before everything" for a group created from `0`. */
 export const ZERO_STREAM_ID = '0-0';
 
-/** Whether `id` has the `<ms>-<seq>` form (ids typed by a user may not). */
-export const isStreamId = (id: string): boolean => STREAM_ID.test(id);
+/**
+ * Whether `id` is an entry id a stream could hold: the `<ms>-<seq>` form (ids typed by a user may
+ * not have it) with both parts in range (Redis refuses larger ones with a syntax error).
+ */
+export function isStreamId(id: string): boolean {
+  const parts = STREAM_ID.exec(id);
+  return (
+    parts !== null &&
+    parts.slice(1).every((part) => part.length <= 20 && BigInt(part) <= MAX_ID_PART)
+  );
+}
 
 /** Orders two `<ms>-<seq>` ids; negative when `a` comes first. */
 export function compareStreamIds(a: string, b: string): number {

@@ -83,7 +83,8 @@ export class InlineDeadLetters {
   }
 
   private dlqNames(stream: string | undefined): string[] {
-    const names = stream ? [deadLetterStream(stream)] : [...this.store.names()];
+    // Only an omitted stream means every stream: an empty name is a name (of nothing).
+    const names = stream !== undefined ? [deadLetterStream(stream)] : [...this.store.names()];
     return names.filter((name) => isDeadLetterStream(name) && this.store.existing(name));
   }
 }

@@ -48,6 +48,20 @@ describe('InlineBroker on a controlled clock', () => {
     expect(replayed.id).not.toBe(message.id);
   });
 
+  it('reads an empty stream name as a stream of that name, never as every stream', async () => {
+    await broker.deadLetter('kept', '{}', {
+      originalId: '1-0',
+      group: 'G',
+      consumer: 'a',
+      error: 'boom',
+      attempts: 1,
+      failedAt: new Date(now).toISOString(),
+    });
+    expect(await broker.listDeadLetters('')).toEqual([]);
+    expect(await broker.purgeDeadLetters('')).toBe(0);
+    expect(await broker.listDeadLetters('kept')).toHaveLength(1);
+  });
+
   it('refuses unbounded or empty reads', async () => {
     await expect(broker.read('s', 'G', 'a', { count: 0, blockMs: 0 })).rejects.toThrow(
       'read count must be >= 1',

@@ -105,7 +105,8 @@ export class RedisDeadLetters {
   }
 
   private async dlqKeys(stream: string | undefined): Promise<string[]> {
-    if (stream) return [deadLetterStream(stream)];
+    // Only an omitted stream means every stream: an empty name is a name (of nothing).
+    if (stream !== undefined) return [deadLetterStream(stream)];
     const keys = new Set<string>();
     let cursor = '0';
     do {
