@@ -301,7 +301,7 @@ describe('operating the bookshelf: metrics, logs, health and the CLI', () => {
       expect(outbox.stdout).toMatch(/^pending\s+0$/m);
 
       rmSync(fault.FAULT_FILE);
-      const replay = await system.cli('dlq', 'replay-all');
+      const replay = await system.cli('dlq', 'replay-all', '--all', '--yes');
       expect(replay).toMatchObject({ code: 0, stdout: 'Replayed 1 dead letter(s).\n' });
       expect(replay.stderr).toBe('replaying: 1/1\n'); // not a terminal: plain lines, no bar
       await waitFor(

@@ -24,8 +24,10 @@ export interface CliContext {
     work: (app: INestApplicationContext) => Promise<T>,
     options?: { runOutboxProcessor?: boolean },
   ): Promise<T>;
+  /** Where a destructive command asks for confirmation, when it and stdout are a terminal. */
+  readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   /** Normal output (what a script may parse). */
-  readonly stdout: NodeJS.WritableStream;
+  readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean };
   /** Diagnostics. */
   readonly stderr: NodeJS.WritableStream;
 }

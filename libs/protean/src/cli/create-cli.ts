@@ -16,6 +16,7 @@ import { observatoryCommand } from './commands/observatory.command.js';
 import { outboxCommand } from './commands/outbox.command.js';
 import { serverCommand } from './commands/server.command.js';
 import { subscriptionsCommand } from './commands/subscriptions.command.js';
+import { usageError } from './options/usage-error.js';
 
 /** The commands every project gets. */
 export const defaultCommands: readonly CliCommand[] = [
@@ -37,7 +38,8 @@ export interface CliOptions {
   readonly name?: string;
   /** The script and arguments (default `process.argv.slice(1)`). */
   readonly argv?: readonly string[];
-  readonly stdout?: NodeJS.WritableStream;
+  readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  readonly stdout?: NodeJS.WritableStream & { readonly isTTY?: boolean };
   readonly stderr?: NodeJS.WritableStream;
 }
 
@@ -51,6 +53,7 @@ export function createCli(options: CliOptions): Command {
   const stderr = options.stderr ?? process.stderr;
   let loaded: Promise<ProteanConfig> | undefined;
   const context: CliContext = {
+    stdin: options.stdin ?? process.stdin,
     stdout,
     stderr,
     domain: options.domain,
@@ -94,9 +97,7 @@ export function createCli(options: CliOptions): Command {
     .hook('preAction', (command) => {
       const requested = command.opts<{ domain?: string }>().domain;
       if (requested !== undefined && requested !== options.domain) {
-        command.error(`error: unknown domain "${requested}": this CLI serves "${options.domain}"`, {
-          exitCode: 2,
-        });
+        usageError(command, `unknown domain "${requested}": this CLI serves "${options.domain}"`);
       }
     });
   for (const command of options.commands ?? defaultCommands) command.register(program, context);

@@ -1,23 +1,27 @@
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { ProteanError } from '../errors/protean.error.js';
 import { createCli, type CliOptions } from './create-cli.js';
+import { USAGE_EXIT_CODE } from './options/usage-error.js';
 
 /**
- * Runs the `protean` CLI on `argv` and sets the exit code: 0 on success, 1 with one line on
- * stderr for an error Protean names (database down, schema missing, …), 78 for an invalid
- * configuration, Commander's own codes for usage errors. Unexpected errors keep their stack.
+ * Runs the `protean` CLI on `argv` and sets the exit code (SPEC §7): 0 on success, 1 with one
+ * line on stderr for an error Protean names (database down, schema missing, …), 2 for a usage
+ * error (unknown option, a value out of range, a missing `--yes`), 78 for an invalid
+ * configuration. Unexpected errors keep their stack.
  */
 export async function runCli(
   options: CliOptions,
   argv: readonly string[] = process.argv,
 ): Promise<number> {
   const stderr = options.stderr ?? process.stderr;
-  const program = createCli(options).exitOverride();
+  const program = throwingOnExit(createCli(options));
   let code = 0;
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
-    if (error instanceof CommanderError) code = error.exitCode;
+    // Commander ends every usage error with 1; a code chosen on purpose (0 for help) stays.
+    if (error instanceof CommanderError)
+      code = error.exitCode === 1 ? USAGE_EXIT_CODE : error.exitCode;
     else if (error instanceof ProteanError) {
       stderr.write(`error: ${error.message}\n`);
       code = 1;
@@ -28,4 +32,14 @@ export async function runCli(
   }
   process.exitCode = code;
   return code;
+}
+
+/**
+ * Makes Commander throw instead of calling `process.exit`, on every command: subcommands
+ * registered before the override do not inherit it, and would exit on their own with 1.
+ */
+function throwingOnExit(command: Command): Command {
+  command.exitOverride();
+  for (const sub of command.commands) throwingOnExit(sub);
+  return command;
 }

@@ -1,13 +1,22 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Command } from 'commander';
 import type { BrokerLookup } from '../../brokers/broker-lookup.js';
-import { deadLetterStream, type Broker, type DeadLetter } from '../../brokers/broker.port.js';
+import type { Broker, DeadLetter } from '../../brokers/broker.port.js';
+import {
+  deadLetterScope,
+  scopedStream,
+  type DeadLetterScope,
+} from '../../brokers/dead-letter-scope.js';
+import { InvalidDeadLetterScopeError } from '../../brokers/errors/invalid-dead-letter-scope.error.js';
 import { ProteanError } from '../../errors/protean.error.js';
 import { ProteanStatus } from '../../observability/status/protean-status.js';
 import { BROKER_REGISTRY } from '../../protean.tokens.js';
 import type { CliCommand, CliContext } from '../cli-command.js';
+import { deadLetterId, streamName, wholeNumber } from '../options/cli-parsers.js';
+import { confirmOrStop } from '../options/confirmation.js';
+import { usageError } from '../options/usage-error.js';
 import { formatTable, shorten } from '../output/format-table.js';
-import { Progress } from '../output/progress.js';
+import { DeadLettersNotReplayedError, replayDeadLetters } from './dlq-replay-all.js';
 
 /** A dead letter id that no DLQ holds. */
 class DeadLetterNotFoundError extends ProteanError {
@@ -20,6 +29,15 @@ interface Scope {
   stream?: string;
   broker: string;
 }
+
+/** The options of `purge` and `replay-all`: a stream or `--all`, and `--yes`. */
+interface DestructiveOptions extends Scope {
+  all?: boolean;
+  yes?: boolean;
+}
+
+/** Most dead letters `dlq list` prints at once. */
+const MAX_LIST_LIMIT = 100_000;
 
 const brokerOf = (app: INestApplicationContext, name: string): Broker =>
   app.get<BrokerLookup>(BROKER_REGISTRY).get(name);
@@ -41,42 +59,43 @@ export function formatDeadLetters(letters: readonly DeadLetter[]): string {
   );
 }
 
-/**
- * Counts the dead letters there are when `replay-all` starts, stream by stream as streams turn
- * up — the application's streams first, then any other a listing shows — so the replay can
- * stop after those: a letter that fails again and returns waits for the next run.
- */
-class DeadLetterTally {
-  private readonly counted = new Set<string>();
-  total = 0;
-
-  constructor(private readonly broker: Broker) {}
-
-  async add(streams: Iterable<string>): Promise<void> {
-    const fresh = [...new Set(streams)].filter((stream) => !this.counted.has(stream));
-    for (const stream of fresh) this.counted.add(stream);
-    const lengths = await Promise.all(
-      fresh.map(async (stream) => (await this.broker.streamInfo(deadLetterStream(stream))).length),
-    );
-    this.total += lengths.reduce((sum, n) => sum + n, 0);
+/** The scope of a destructive command from its options; a usage error when there is none. */
+function scopeOf(command: Command, options: DestructiveOptions): DeadLetterScope {
+  try {
+    return deadLetterScope(options, { stream: '--stream', all: '--all' });
+  } catch (error) {
+    if (error instanceof InvalidDeadLetterScopeError) usageError(command, error.message);
+    throw error;
   }
 }
 
-/** `dlq list | inspect ID | replay ID | replay-all | purge [--stream S]`. */
+/** What a scope covers, for questions and messages. */
+const described = (scope: DeadLetterScope, broker: string) =>
+  `${'stream' in scope ? `of stream "${scope.stream}"` : 'of EVERY stream'} (broker "${broker}")`;
+
+/**
+ * `dlq list | inspect ID | replay ID | replay-all | purge`. `replay-all` and `purge` act on
+ * `--stream S` or, said explicitly, `--all`, and ask for confirmation (`--yes` without a
+ * terminal).
+ */
 export const dlqCommand: CliCommand = {
   register(program: Command, context: CliContext): void {
     const dlq = program.command('dlq').description('dead letters (<stream>:dlq)');
-    const scoped = (command: Command) =>
-      command
-        .option('--stream <stream>', 'only this stream (default: every stream)')
-        .option('--broker <name>', 'the broker', 'default');
     const withBroker = <T>(
       scope: Scope,
       work: (broker: Broker, app: INestApplicationContext) => Promise<T>,
     ) => context.withApplication((app) => work(brokerOf(app, scope.broker), app));
+    const scoped = (command: Command, stream = 'only this stream (default: every stream)') =>
+      command
+        .option('--stream <stream>', stream, streamName)
+        .option('--broker <name>', 'the broker', 'default');
+    const destructive = (command: Command) =>
+      scoped(command, 'this stream')
+        .option('--all', 'every stream (instead of --stream)')
+        .option('--yes', 'do not ask for confirmation (needed without a terminal)');
 
     scoped(dlq.command('list').description('dead letters, oldest first'))
-      .option('--limit <n>', 'at most this many', (value) => Number(value), 100)
+      .option(`--limit <n>`, 'at most this many', wholeNumber(1, MAX_LIST_LIMIT), 100)
       .option('--json', 'print JSON')
       .action(async (options: Scope & { limit: number; json?: boolean }) => {
         const letters = await withBroker(options, (broker) =>
@@ -87,7 +106,12 @@ export const dlqCommand: CliCommand = {
         );
       });
 
-    scoped(dlq.command('inspect').argument('<id>').description('one dead letter, with its message'))
+    scoped(
+      dlq
+        .command('inspect')
+        .argument('<id>', 'the dead letter id', deadLetterId)
+        .description('one dead letter, with its message'),
+    )
       .option('--json', 'print JSON (the only format: the message is JSON)')
       .action(async (id: string, options: Scope) => {
         const letter = await withBroker(options, (broker) =>
@@ -102,7 +126,7 @@ export const dlqCommand: CliCommand = {
     scoped(
       dlq
         .command('replay')
-        .argument('<id>')
+        .argument('<id>', 'the dead letter id', deadLetterId)
         .description('publish a dead letter back to its stream'),
     ).action(async (id: string, options: Scope) => {
       const replayed = await withBroker(options, (broker) =>
@@ -112,50 +136,42 @@ export const dlqCommand: CliCommand = {
       context.stdout.write(`Replayed ${id}.\n`);
     });
 
-    scoped(
+    destructive(
       dlq
         .command('replay-all')
         .description(
           'publish every dead letter back to its stream (those there when it starts: one that fails again waits for the next run)',
         ),
-    ).action(async (options: Scope) => {
-      const replayed = await withBroker(options, async (broker, app) => {
-        const tally = new DeadLetterTally(broker);
-        await tally.add(
-          options.stream
-            ? [options.stream]
-            : app
-                .get(ProteanStatus)
-                .subscriptions()
-                .filter((s) => s.type === 'stream' && s.broker === broker.name)
-                .map((s) => s.stream),
-        );
-        const progress = new Progress(context.stderr, 'replaying', tally.total);
-        let count = 0;
-        for (;;) {
-          const batch = await broker.listDeadLetters(options.stream, 100);
-          await tally.add(batch.map((letter) => letter.stream));
-          progress.setTotal(tally.total);
-          const before = count;
-          for (const letter of batch) {
-            if (count >= tally.total) break;
-            if (await broker.replayDeadLetter(letter.id, letter.stream)) {
-              count++;
-              progress.advance();
-            }
-          }
-          if (count === before || count >= tally.total) break;
-        }
-        progress.finish();
-        return count;
+    ).action(async (options: DestructiveOptions, command: Command) => {
+      const scope = scopeOf(command, options);
+      await confirmOrStop(context, command, {
+        yes: options.yes,
+        question: `Replay every dead letter ${described(scope, options.broker)}?`,
+        nothingDone: 'nothing was replayed',
       });
-      context.stdout.write(`Replayed ${replayed} dead letter(s).\n`);
+      const outcome = await withBroker(options, (broker, app) => {
+        const known = app
+          .get(ProteanStatus)
+          .subscriptions()
+          .filter((s) => s.type === 'stream' && s.broker === broker.name)
+          .map((s) => s.stream);
+        return replayDeadLetters(broker, scopedStream(scope), known, context.stderr);
+      });
+      context.stdout.write(`Replayed ${outcome.replayed} dead letter(s).\n`);
+      if (outcome.unreplayable.length > 0)
+        throw new DeadLettersNotReplayedError(outcome.unreplayable);
     });
 
-    scoped(dlq.command('purge').description('delete dead letters')).action(
-      async (options: Scope) => {
+    destructive(dlq.command('purge').description('delete dead letters')).action(
+      async (options: DestructiveOptions, command: Command) => {
+        const scope = scopeOf(command, options);
+        await confirmOrStop(context, command, {
+          yes: options.yes,
+          question: `Delete every dead letter ${described(scope, options.broker)}?`,
+          nothingDone: 'nothing was purged',
+        });
         const purged = await withBroker(options, (broker) =>
-          broker.purgeDeadLetters(options.stream),
+          broker.purgeDeadLetters(scopedStream(scope)),
         );
         context.stdout.write(`Purged ${purged} dead letter(s).\n`);
       },

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { Logger } from 'nestjs-pino';
 import { closeOnSignals } from '../../lifecycle/close-on-signals.js';
 import { logSettingsOrExit } from '../../observability/logging/log-settings.js';
@@ -9,13 +8,7 @@ import { ObservatoryModule } from '../../observability/observatory/observatory.m
 import { ProteanObservabilityModule } from '../../observability/protean-observability.module.js';
 import { ProteanModule } from '../../protean.module.js';
 import type { CliCommand, CliContext } from '../cli-command.js';
-
-function port(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535)
-    throw new InvalidArgumentError('expected a port number, 1 to 65535');
-  return parsed;
-}
+import { wholeNumber } from '../options/cli-parsers.js';
 
 /**
  * `observatory [--port P]`: the Observatory on its own, for a deployment whose API should not
@@ -27,7 +20,7 @@ export const observatoryCommand: CliCommand = {
     program
       .command('observatory')
       .description('serve the Observatory (streams, lag, dead letters, trails) on its own port')
-      .option('--port <port>', 'the HTTP port', port, 9000)
+      .option('--port <port>', 'the HTTP port', wholeNumber(1, 65535), 9000)
       .action(async (options: { port: number }) => {
         const config = await context.config();
         const logging = logSettingsOrExit({ name: 'protean-observatory' });

@@ -6,18 +6,15 @@ import { ProteanModule } from '../../protean.module.js';
 import { runWorker } from '../../server/run-worker.js';
 import { WorkerSupervisor } from '../../server/worker-supervisor.js';
 import type { CliCommand, CliContext } from '../cli-command.js';
+import { wholeNumber } from '../options/cli-parsers.js';
 
 interface ServerOptions {
   workers?: number;
   profile?: string;
 }
 
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1)
-    throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return parsed;
-}
+/** Most worker processes one supervisor starts. */
+const MAX_WORKERS = 64;
 
 function profile(value: string): string {
   if (!(SUBSCRIPTION_PROFILES as readonly string[]).includes(value)) {
@@ -37,7 +34,7 @@ export const serverCommand: CliCommand = {
       .option(
         '--workers <n>',
         'supervise N worker processes, restarting any that crashes',
-        positiveInteger,
+        wholeNumber(1, MAX_WORKERS),
       )
       .option('--profile <profile>', 'default subscription profile', profile)
       .action(async (options: ServerOptions) => {
