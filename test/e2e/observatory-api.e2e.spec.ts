@@ -99,6 +99,44 @@ describe('Observatory API', () => {
     ]);
   });
 
+  it('purges every stream only when asked with "all": true; an empty or missing stream is a 400', async () => {
+    await broker.deadLetter('bookshelf::book', '{}', provenance('a'));
+    await broker.deadLetter('external-orders', 'not json', provenance('b'));
+    const purge = (body: object) => http.post('/observatory/api/dead-letters/purge').send(body);
+    const refused: Array<[object, string]> = [
+      [{ broker: 'default', stream: '' }, '"stream" is empty: name a stream'],
+      [{ broker: 'default', stream: ' ' }, '"stream" is empty: name a stream'],
+      [{ broker: 'default' }, 'or give "all": true to act on every stream'],
+      [{ broker: 'default', stream: 'x', all: true }, 'not both'],
+      [{ broker: 'default', all: false }, 'all must be true when given'],
+    ];
+    for (const [body, message] of refused) {
+      const response = await purge(body).expect(400);
+      expect(String(response.body.message)).toContain(message);
+    }
+    expect((await http.get('/observatory/api/dead-letters').expect(200)).body).toHaveLength(2);
+    await http.get('/observatory/api/dead-letters').query({ stream: '' }).expect(400);
+
+    await purge({ broker: 'default', all: true }).expect(200, { purged: 2 });
+    expect((await http.get('/observatory/api/dead-letters').expect(200)).body).toEqual([]);
+  });
+
+  it('answers 404 for a dead letter id out of range, 400 for a malformed one', async () => {
+    const ref = { broker: 'default', stream: 'bookshelf::book' };
+    await http
+      .get('/observatory/api/dead-letters/inspect')
+      .query({ ...ref, id: '99999999999999999999999-0' })
+      .expect(404);
+    await http
+      .post('/observatory/api/dead-letters/replay')
+      .send({ ...ref, id: '18446744073709551616-0' })
+      .expect(404);
+    await http
+      .get('/observatory/api/dead-letters/inspect')
+      .query({ ...ref, id: '1-' })
+      .expect(400);
+  });
+
   it('answers 409 for a dead letter with nothing to replay, 400 naming a bad field, 404 for an unknown broker', async () => {
     const id = await broker.deadLetter('external-orders', undefined, provenance('no data'));
     const conflict = await http

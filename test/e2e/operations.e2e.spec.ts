@@ -245,6 +245,16 @@ describe('operating the bookshelf: metrics, logs, health and the CLI', () => {
           expect.objectContaining({ stream: 'bookshelf::book', deadLetters: 1 }),
         );
         expect((await fetch(`http://127.0.0.1:${port}/observatory`)).status).toBe(200);
+        // An id beyond Redis's 64-bit parts is no dead letter (404), not a broker failure (503).
+        const outOfRange = new URLSearchParams({
+          broker: 'default',
+          stream: 'bookshelf::book',
+          id: '99999999999999999999999-0',
+        });
+        const inspect = await fetch(
+          `http://127.0.0.1:${port}/observatory/api/dead-letters/inspect?${outOfRange.toString()}`,
+        );
+        expect(inspect.status).toBe(404);
       } finally {
         expect(await observatory.stop('SIGTERM')).toEqual({ code: 0, signal: null });
       }

@@ -18,7 +18,7 @@ export interface ScopeFieldNames {
   readonly all: string;
 }
 
-const JSON_FIELDS: ScopeFieldNames = { stream: 'stream', all: 'all' };
+const JSON_FIELDS: ScopeFieldNames = { stream: '"stream"', all: '"all": true' };
 
 /** The stream a scope names, or `undefined` for every stream (as the broker port takes it). */
 export const scopedStream = (scope: DeadLetterScope): string | undefined =>

@@ -24,6 +24,9 @@ describe('dead-letter scope', () => {
   });
 
   it('names the JSON fields by default', () => {
-    expect(() => deadLetterScope({ stream: '' })).toThrow('stream is empty');
+    expect(() => deadLetterScope({ stream: '' })).toThrow('"stream" is empty');
+    expect(() => deadLetterScope({})).toThrow(
+      'name the stream ("stream"), or give "all": true to act on every stream',
+    );
   });
 });

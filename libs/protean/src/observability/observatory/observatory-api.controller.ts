@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   ConflictException,
   Controller,
@@ -16,7 +17,13 @@ import {
 } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import type { Broker } from '../../brokers/broker.port.js';
+import {
+  deadLetterScope,
+  scopedStream,
+  type DeadLetterScope,
+} from '../../brokers/dead-letter-scope.js';
 import { DeadLetterNotReplayableError } from '../../brokers/errors/dead-letter-not-replayable.error.js';
+import { InvalidDeadLetterScopeError } from '../../brokers/errors/invalid-dead-letter-scope.error.js';
 import { ProteanError } from '../../errors/protean.error.js';
 import { ProteanMetrics } from '../metrics/protean-metrics.js';
 import { ProteanStatus } from '../status/protean-status.js';
@@ -24,7 +31,7 @@ import { deadLetterView, envelopeFacts, type DeadLetterView } from './dead-lette
 import {
   DeadLetterListQuery,
   DeadLetterRef,
-  DeadLetterStreamRef,
+  DeadLetterScopeRef,
   TrailQuery,
 } from './observatory.requests.js';
 import { LiveThroughput } from './live-throughput.js';
@@ -117,13 +124,16 @@ export class ObservatoryApiController {
     return { replayed: true };
   }
 
-  /** Deletes every dead letter of one stream. */
+  /** Deletes every dead letter of one stream, or of all streams when asked with `all: true`. */
   @Post('dead-letters/purge')
   @HttpCode(200)
-  async purge(@Body(validated) ref: DeadLetterStreamRef) {
+  async purge(@Body(validated) ref: DeadLetterScopeRef) {
     const broker = this.brokerOf(ref.broker);
-    const purged = await brokerCall(() => broker.purgeDeadLetters(ref.stream));
-    this.logger.warn(`Purged ${purged} dead letter(s) of ${ref.stream} from the Observatory`);
+    const stream = scopedStream(scopeOf(ref));
+    const purged = await brokerCall(() => broker.purgeDeadLetters(stream));
+    this.logger.warn(
+      `Purged ${purged} dead letter(s) of ${stream ?? 'every stream'} of broker "${ref.broker}" from the Observatory`,
+    );
     return { purged };
   }
 
@@ -147,6 +157,16 @@ async function brokerCall<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof DeadLetterNotReplayableError) throw new ConflictException(error.message);
     if (error instanceof ProteanError) throw new ServiceUnavailableException(error.message);
+    throw error;
+  }
+}
+
+/** The scope of a purge by the CLI's rule: naming no stream, or both, answers 400. */
+function scopeOf(ref: DeadLetterScopeRef): DeadLetterScope {
+  try {
+    return deadLetterScope(ref);
+  } catch (error) {
+    if (error instanceof InvalidDeadLetterScopeError) throw new BadRequestException(error.message);
     throw error;
   }
 }
