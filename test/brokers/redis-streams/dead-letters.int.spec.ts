@@ -86,6 +86,16 @@ describe('redis: dead letters across streams', () => {
     expect(await broker.inspectDeadLetter('5-5')).toMatchObject({ stream: 'second' });
   });
 
+  it('lists oldest first by id, not by text ("5-10" after "5-2")', async () => {
+    await raw.xadd('ordered:dlq', '5-2', 'data', '"2"', 'stream', 'ordered');
+    await raw.xadd('ordered:dlq', '5-10', 'data', '"10"', 'stream', 'ordered');
+    expect((await broker.listDeadLetters('ordered')).map((letter) => letter.id)).toEqual([
+      '5-2',
+      '5-10',
+    ]);
+    await broker.purgeDeadLetters('ordered');
+  });
+
   it('reads an empty stream name as a stream of that name, never as every stream', async () => {
     await broker.deadLetter('kept', '{}', provenance('7-0'));
     expect(await broker.listDeadLetters('')).toEqual([]);

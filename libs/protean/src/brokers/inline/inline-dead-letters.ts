@@ -8,7 +8,7 @@ import {
 import { fromDeadLetterFields, toDeadLetterFields } from '../dead-letter-fields.js';
 import { AmbiguousDeadLetterIdError } from '../errors/ambiguous-dead-letter-id.error.js';
 import { DeadLetterNotReplayableError } from '../errors/dead-letter-not-replayable.error.js';
-import { isStreamId } from '../stream-id.js';
+import { compareStreamIds, isStreamId } from '../stream-id.js';
 import type { InlineStream } from './inline-stream.js';
 
 /** The streams of an inline broker and how to publish to them, as the DLQ needs them. */
@@ -43,7 +43,7 @@ export class InlineDeadLetters {
         .head(limit)
         .map((entry) => fromDeadLetterFields(entry.id, originalStreamOf(dlq), entry.fields)),
     );
-    return letters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
+    return letters.sort((a, b) => compareStreamIds(a.id, b.id)).slice(0, limit);
   }
 
   /** One dead letter by DLQ entry id; without a stream, the id must be in one DLQ only. */

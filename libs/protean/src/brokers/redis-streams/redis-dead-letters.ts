@@ -9,7 +9,7 @@ import { fromDeadLetterFields, toDeadLetterFields } from '../dead-letter-fields.
 import { AmbiguousDeadLetterIdError } from '../errors/ambiguous-dead-letter-id.error.js';
 import { DeadLetterNotReplayableError } from '../errors/dead-letter-not-replayable.error.js';
 import type { RedisTarget } from '../redis-client/redis-target.js';
-import { isStreamId } from '../stream-id.js';
+import { compareStreamIds, isStreamId } from '../stream-id.js';
 import { unwrapPipelineResults } from '../redis-client/pipeline-results.js';
 import { parseEntries } from './stream-reply.parser.js';
 
@@ -48,7 +48,7 @@ export class RedisDeadLetters {
       unwrapPipelineResults(await pipeline.exec()),
     );
     const letters = keys.flatMap((key, index) => this.toLetters(key, replies[index]));
-    return letters.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
+    return letters.sort((a, b) => compareStreamIds(a.id, b.id)).slice(0, limit);
   }
 
   /** One dead letter by its DLQ entry id; without a stream, the id must be in one DLQ only. */
