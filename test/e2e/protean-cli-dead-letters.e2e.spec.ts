@@ -4,7 +4,7 @@ import { CLI_MAIN, runToExit } from '../support/processes.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
 
 /** Each CLI run boots Node (and Nest when it gets past its arguments): seconds on a busy machine. */
-const TIMEOUT_MS = 120_000;
+const TIMEOUT_MS = 180_000;
 
 /**
  * `protean dlq` as a real process against a Redis of its own (purging "every stream" on the
