@@ -22,6 +22,7 @@ import {
   ProjectionRepository,
 } from './domain/projection-repository.js';
 import { UnitOfWorkManager } from './domain/unit-of-work-manager.js';
+import { TransactionalEntityManager } from './domain/transactional-entity-manager.js';
 import { createEventStore } from './event-store/create-event-store.js';
 import { EventStoreRecorder } from './event-store/event-store-recorder.js';
 import { EnvelopeFactory } from './messages/envelope-factory.js';
@@ -56,7 +57,7 @@ const infrastructure: Provider[] = [
   {
     provide: PROTEAN_CONFIG,
     useFactory: (options: ProteanModuleOptions) =>
-      options.config ?? loadConfiguration(options.configSources),
+      options.config ?? loadConfiguration({ ...options.configSources, settings: options.settings }),
     inject: [PROTEAN_MODULE_OPTIONS],
   },
   {
@@ -66,8 +67,9 @@ const infrastructure: Provider[] = [
   },
   {
     provide: DATABASE,
-    useFactory: (config: ProteanConfig) => createDatabase('default', config.databases.default),
-    inject: [PROTEAN_CONFIG],
+    useFactory: (config: ProteanConfig, options: ProteanModuleOptions) =>
+      createDatabase('default', config.databases.default, options.dataSource),
+    inject: [PROTEAN_CONFIG, PROTEAN_MODULE_OPTIONS],
   },
   {
     provide: EVENT_STORE,
@@ -76,9 +78,8 @@ const infrastructure: Provider[] = [
   },
   {
     provide: OUTBOX_STORE,
-    useFactory: (config: ProteanConfig, database: Database) =>
-      createOutboxStore(database, config.databases.default),
-    inject: [PROTEAN_CONFIG, DATABASE],
+    useFactory: (database: Database) => createOutboxStore(database),
+    inject: [DATABASE],
   },
   {
     provide: BROKER_REGISTRY,
@@ -99,6 +100,7 @@ function namedBrokers(): Provider[] {
 const services = [
   HandlerRegistry,
   UnitOfWorkManager,
+  TransactionalEntityManager,
   HandlerRunner,
   EventStoreRecorder,
   OutboxWakeup,
@@ -130,6 +132,7 @@ const services = [
     OutboxProcessor,
     HandlerRegistry,
     UnitOfWorkManager,
+    TransactionalEntityManager,
     CommandBus,
     EventBus,
     ProteanEngine,
