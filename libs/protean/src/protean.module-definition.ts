@@ -10,8 +10,8 @@ export interface ProteanModuleOptions {
   domain: string;
   /**
    * An already loaded configuration: `configService.getOrThrow('protean')` (see
-   * `proteanConfiguration`) or `loadConfiguration(…)`. Wins over `settings` and
-   * `configSources`, which are then not read.
+   * `proteanConfiguration`) or `loadConfiguration(…)`; `configSources` are then not read,
+   * and `settings` are refused (put them in `proteanConfiguration({ settings })`).
    */
   config?: ProteanConfig;
   /**

@@ -11,6 +11,7 @@ import { CommandBus } from './buses/command-bus.js';
 import { EventBus } from './buses/event-bus.js';
 import { HandlerRunner } from './buses/handler-runner.js';
 import type { ProteanConfig } from './config/config.schema.js';
+import { ConfigurationError } from './config/configuration.error.js';
 import { loadConfiguration } from './config/load-configuration.js';
 import { createDatabase } from './database/create-database.js';
 import type { Database } from './database/database.port.js';
@@ -56,8 +57,18 @@ import {
 const infrastructure: Provider[] = [
   {
     provide: PROTEAN_CONFIG,
-    useFactory: (options: ProteanModuleOptions) =>
-      options.config ?? loadConfiguration({ ...options.configSources, settings: options.settings }),
+    useFactory: (options: ProteanModuleOptions) => {
+      if (options.config && options.settings) {
+        throw new ConfigurationError(
+          'ProteanModule settings',
+          'give either `config` (already loaded) or `settings`, not both',
+        );
+      }
+      return (
+        options.config ??
+        loadConfiguration({ ...options.configSources, settings: options.settings })
+      );
+    },
     inject: [PROTEAN_MODULE_OPTIONS],
   },
   {

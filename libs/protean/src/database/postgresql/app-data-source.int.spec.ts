@@ -132,21 +132,17 @@ async function startApp(): Promise<TestingModule> {
   return moduleRef.init();
 }
 
-const count = async (table: string, id: string) =>
-  Number(
-    (
-      await db.query<{ n: string }>(
-        `SELECT count(*) AS n FROM ${table} WHERE ${table.endsWith('outbox') || table.endsWith('event_store') ? "data->>'accountId'" : 'id'} = $1`,
-        [id],
-      )
-    )[0].n,
-  );
-const committed = async (id: string) => ({
-  customers: await count('customers', id),
-  aggregates: await count(`${SCHEMA}.${PREFIX}aggregates`, id),
-  outbox: await count(`${SCHEMA}.${PREFIX}outbox`, id),
-  eventStore: await count(`${SCHEMA}.${PREFIX}event_store`, id),
-});
+/** Rows about account `id` in the app's table and in each of Protean's. */
+async function committed(id: string) {
+  const rows = async (table: string, where: string) =>
+    Number((await db.query(`SELECT count(*) AS n FROM ${table} WHERE ${where} = $1`, [id]))[0].n);
+  return {
+    customers: await rows('customers', 'id'),
+    aggregates: await rows(`${SCHEMA}.${PREFIX}aggregates`, 'id'),
+    outbox: await rows(`${SCHEMA}.${PREFIX}outbox`, "data->>'accountId'"),
+    eventStore: await rows(`${SCHEMA}.${PREFIX}event_store`, "data->>'accountId'"),
+  };
+}
 const all = { customers: 1, aggregates: 1, outbox: 1, eventStore: 1 };
 const none = { customers: 0, aggregates: 0, outbox: 0, eventStore: 0 };
 
@@ -212,6 +208,22 @@ describe("ProteanModule on the application's TypeORM DataSource", () => {
     ).rejects.toThrow('the application rolls back');
     await expect(committed('a4')).resolves.toEqual(none);
     expect(dispatched).toHaveLength(1); // nothing dispatched for the rolled-back one
+  });
+
+  it("processes a command inside the application's transaction, rolled back with it", async () => {
+    const register = Object.assign(new RegisterCustomer(), { accountId: 'a5', name: 'Ed' });
+    await expect(
+      app.get(DataSource).transaction(async (manager) => {
+        await app.get(UnitOfWorkManager).run(() => app.get(CommandBus).process(register), {
+          manager,
+        });
+        await expect(
+          manager.getRepository(Customer).findOneBy({ id: 'a5' }),
+        ).resolves.toMatchObject({ name: 'Ed' }); // the handler wrote in this transaction
+        throw new Error('the application rolls back');
+      }),
+    ).rejects.toThrow('the application rolls back');
+    await expect(committed('a5')).resolves.toEqual(none);
   });
 
   it('refuses to join an EntityManager outside a transaction', async () => {
