@@ -37,7 +37,6 @@ interface PendingAction {
 }
 
 const pending = new WeakMap<QueryRunner, PendingAction[]>();
-const watched = new WeakSet<DataSource>();
 const logger = new Logger('UnitOfWork');
 
 /** TypeORM keeps the savepoint depth protected; 1 is the outermost transaction. */
@@ -50,9 +49,10 @@ const depthOf = (runner: QueryRunner) =>
  * subscribers of every commit and rollback, so Protean watches the DataSource with one.
  */
 export function runAfterOuterCommit(runner: QueryRunner, action: () => Promise<void>): void {
-  if (!watched.has(runner.connection)) {
-    runner.connection.subscribers.push(new CommitWatcher());
-    watched.add(runner.connection);
+  // Looked up rather than remembered: a DataSource initialized again gets new subscribers.
+  const subscribers = runner.connection.subscribers;
+  if (!subscribers.some((subscriber) => subscriber instanceof CommitWatcher)) {
+    subscribers.push(new CommitWatcher());
   }
   const actions = pending.get(runner) ?? [];
   actions.push({ depth: depthOf(runner), action });

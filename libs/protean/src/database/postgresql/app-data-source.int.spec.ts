@@ -5,6 +5,7 @@ import {
   Column,
   DataSource,
   Entity,
+  type EntityManager,
   PrimaryColumn,
   type MigrationInterface,
   type QueryRunner,
@@ -208,6 +209,33 @@ describe("ProteanModule on the application's TypeORM DataSource", () => {
     ).rejects.toThrow('the application rolls back');
     await expect(committed('a4')).resolves.toEqual(none);
     expect(dispatched).toHaveLength(1); // nothing dispatched for the rolled-back one
+  });
+
+  it('dispatches after the outermost commit, and never for work in a savepoint rolled back', async () => {
+    const units = app.get(UnitOfWorkManager);
+    const accounts = app.get<AggregateRepository<Account>>(getRepositoryToken(Account), {
+      strict: false,
+    });
+    const dispatched: string[] = [];
+    units.afterCommit(async (messages) => {
+      dispatched.push(...messages.map((message) => String(message.payload.accountId)));
+    });
+    const openIn = (manager: EntityManager, id: string) =>
+      units.run(async () => accounts.add(Account.open(id)), { manager });
+
+    await app.get(DataSource).transaction(async (outer) => {
+      await outer.transaction((savepoint) => openIn(savepoint, 'a6')); // released
+      await outer
+        .transaction(async (savepoint) => {
+          await openIn(savepoint, 'a7');
+          throw new Error('roll back to the savepoint');
+        })
+        .catch(() => undefined);
+      expect(dispatched).toEqual([]);
+    });
+    expect(dispatched).toEqual(['a6']);
+    await expect(committed('a6')).resolves.toMatchObject({ aggregates: 1, outbox: 1 });
+    await expect(committed('a7')).resolves.toMatchObject({ aggregates: 0, outbox: 0 });
   });
 
   it("processes a command inside the application's transaction, rolled back with it", async () => {
