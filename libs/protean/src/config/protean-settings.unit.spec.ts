@@ -1,4 +1,6 @@
 import { createDatabase } from '../database/create-database.js';
+import { MemoryDatabase } from '../database/memory/memory-database.js';
+import { createEventStore } from '../event-store/create-event-store.js';
 import { configurationErrorOf } from '../../../../test/support/configuration-error-of.js';
 import { loadConfiguration } from './load-configuration.js';
 
@@ -72,7 +74,7 @@ describe('TypeScript settings (camelCase)', () => {
   });
 });
 
-describe('databases.default.database_uri', () => {
+describe('database URIs, no longer required by the schema', () => {
   it('is required to open a postgresql database without an application DataSource', () => {
     const config = loadConfiguration({
       env: { PROTEAN_DATABASES__DEFAULT__PROVIDER: 'postgresql' },
@@ -80,6 +82,14 @@ describe('databases.default.database_uri', () => {
     expect(errorOf(() => createDatabase('default', config.databases.default)).message).toBe(
       'Invalid configuration: databases.default.database_uri: required for provider "postgresql", ' +
         'unless ProteanModule is given your TypeORM dataSource',
+    );
+  });
+
+  it('an event store on postgresql needs a database_uri unless it can share databases.default', () => {
+    const config = loadConfiguration({ env: { PROTEAN_EVENT_STORE__PROVIDER: 'postgresql' } });
+    expect(errorOf(() => createEventStore(config, new MemoryDatabase())).message).toBe(
+      'Invalid configuration: event_store.database_uri: required for provider "postgresql" ' +
+        'unless databases.default is postgresql (then shared)',
     );
   });
 });

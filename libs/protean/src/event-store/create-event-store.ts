@@ -34,12 +34,7 @@ export function createEventStore(config: ProteanConfig, database: Database): Eve
           ownsConnection: false,
         });
       }
-      if (!uri) {
-        throw new ConfigurationError(
-          'event_store.database_uri',
-          'required for provider "postgresql" unless databases.default is postgresql (then shared)',
-        );
-      }
+      if (!uri) throw eventStoreUriRequired();
       const pool = new PostgresConnection({
         uri,
         poolSize: OWN_POOL_SIZE,
@@ -49,4 +44,12 @@ export function createEventStore(config: ProteanConfig, database: Database): Eve
       return new PostgresqlEventStore(pool, { joinsUnitOfWork: false, ownsConnection: true });
     }
   }
+}
+
+/** A `postgresql` event store with no database of its own and none to share. */
+export function eventStoreUriRequired(): ConfigurationError {
+  return new ConfigurationError(
+    'event_store.database_uri',
+    'required for provider "postgresql" unless databases.default is postgresql (then shared)',
+  );
 }

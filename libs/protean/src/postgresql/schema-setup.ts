@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { ProteanConfig } from '../config/config.schema.js';
-import { ConfigurationError } from '../config/configuration.error.js';
 import { postgresConnection } from '../database/create-database.js';
 import { databaseMigrations } from '../database/postgresql/database.migrations.js';
+import { eventStoreUriRequired } from '../event-store/create-event-store.js';
 import { eventStoreMigrations } from '../event-store/postgresql/event-store.migrations.js';
 import { outboxMigrations } from '../outbox/postgresql/outbox.migrations.js';
 import { runMigrations } from './migrate-postgres.js';
@@ -78,10 +78,7 @@ export function schemaTargets(
           }),
       });
     } else {
-      throw new ConfigurationError(
-        'event_store.database_uri',
-        'required for provider "postgresql" unless databases.default is postgresql (then shared)',
-      );
+      throw eventStoreUriRequired();
     }
   }
   return targets;
