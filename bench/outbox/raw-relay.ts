@@ -1,9 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Client } from 'pg';
-import {
-  CLAIM_OUTBOX,
-  MARK_PUBLISHED,
-} from '../../libs/protean/src/outbox/postgresql/outbox.sql.js';
+import { DEFAULT_OUTBOX_STATEMENTS } from '../../libs/protean/src/outbox/postgresql/outbox.sql.js';
+
+const { claim: CLAIM_OUTBOX, markPublished: MARK_PUBLISHED } = DEFAULT_OUTBOX_STATEMENTS;
 
 interface ClaimedRow {
   id: string;

@@ -7,6 +7,8 @@ export * from './errors/protean.error.js';
 export * from './config/config.schema.js';
 export * from './config/configuration.error.js';
 export * from './config/load-configuration.js';
+export type { ProteanSettings } from './config/protean-settings.js';
+export * from './config/protean-configuration.js';
 
 export * from './messages/message-envelope.js';
 export * from './messages/message.errors.js';
@@ -38,8 +40,10 @@ export {
   InjectProjectionRepository,
   getProjectionRepositoryToken,
 } from './domain/projection-repository.js';
-export { UnitOfWorkManager } from './domain/unit-of-work-manager.js';
-export { NoUnitOfWorkError } from './domain/unit-of-work.js';
+export { UnitOfWorkManager, type UnitOfWorkOptions } from './domain/unit-of-work-manager.js';
+export { NoEntityManagerError, NoUnitOfWorkError } from './domain/unit-of-work.js';
+export { TransactionalEntityManager } from './domain/transactional-entity-manager.js';
+export { JoinedTransactionError } from './database/joined-transaction.error.js';
 export { HandlerRegistry } from './domain/handler-registry.js';
 
 export * from './buses/command-bus.js';
@@ -57,7 +61,15 @@ export type { BrokerLookup } from './brokers/broker-lookup.js';
 export * from './brokers/index.js';
 export * from './postgresql/database-unavailable.error.js';
 export * from './postgresql/schema-missing.error.js';
-export { setupSchema, type SchemaSetupResult } from './postgresql/schema-setup.js';
+export {
+  setupSchema,
+  type SchemaSetupOptions,
+  type SchemaSetupResult,
+} from './postgresql/schema-setup.js';
+export {
+  proteanMigrations,
+  type ProteanMigrationOptions,
+} from './postgresql/protean-migrations.js';
 
 export * from './observability/correlation-context.js';
 export * from './observability/correlation.middleware.js';

@@ -1,17 +1,43 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { ProteanConfig } from './config/config.schema.js';
 import type { Database } from './database/database.port.js';
 import type { EventStore } from './event-store/event-store.port.js';
 import type { OutboxStore } from './outbox/outbox-store.port.js';
-import { DATABASE, EVENT_STORE, OUTBOX_STORE } from './protean.tokens.js';
+import { setupSchema } from './postgresql/schema-setup.js';
+import { PROTEAN_MODULE_OPTIONS, type ProteanModuleOptions } from './protean.module-definition.js';
+import { DATABASE, EVENT_STORE, OUTBOX_STORE, PROTEAN_CONFIG } from './protean.tokens.js';
 
-/** Closes connections last, after every `onModuleDestroy` drained the work that used them. */
+/**
+ * Runs the migrations first when asked (`runMigrations`), before anything writes; closes
+ * connections last, after every `onModuleDestroy` drained the work that used them.
+ */
 @Injectable()
-export class ProteanLifecycle implements OnApplicationShutdown {
+export class ProteanLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Protean');
+
   constructor(
     @Inject(DATABASE) private readonly database: Database,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(OUTBOX_STORE) private readonly outbox: OutboxStore,
+    @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
+    @Inject(PROTEAN_MODULE_OPTIONS) private readonly options: ProteanModuleOptions,
   ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.options.runMigrations) return;
+    const results = await setupSchema(this.config, { dataSource: this.options.dataSource });
+    for (const { roles, target, applied } of results) {
+      if (applied.length > 0) {
+        this.logger.log(`${target} (${roles.join(', ')}): applied ${applied.join(', ')}`);
+      }
+    }
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([this.eventStore.close(), this.outbox.close(), this.database.close()]);

@@ -1,15 +1,39 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import type { ProteanConfig } from './config/config.schema.js';
 import type { ConfigurationSources } from './config/load-configuration.js';
+import type { ProteanSettings } from './config/protean-settings.js';
 
 /** Options of `ProteanModule.forRoot()` / `forRootAsync()`. */
 export interface ProteanModuleOptions {
   /** The domain's name; it prefixes streams (`bookshelf::book`) and message types. */
   domain: string;
-  /** An already loaded configuration (see `loadConfiguration`); wins over `configSources`. */
+  /**
+   * An already loaded configuration: `configService.getOrThrow('protean')` (see
+   * `proteanConfiguration`) or `loadConfiguration(…)`; `configSources` are then not read,
+   * and `settings` are refused (put them in `proteanConfiguration({ settings })`).
+   */
   config?: ProteanConfig;
+  /**
+   * The configuration in TypeScript, camelCase (`{ databases: { default: { tablePrefix:
+   * 'app_' } } }`), validated with `domain.toml` and `PROTEAN_*`, which override it.
+   */
+  settings?: ProteanSettings;
   /** Where to load the configuration from when `config` is not given. */
   configSources?: ConfigurationSources;
+  /**
+   * The application's own TypeORM DataSource (`@nestjs/typeorm`: inject
+   * `getDataSourceToken()` in `forRootAsync`). The `postgresql` database, the outbox and the
+   * event store then use its connections instead of a pool of their own — the units of work
+   * are its transactions, so the application's entities commit with the outbox rows — and
+   * `databases.default.database_uri` is not needed. Protean never closes it.
+   */
+  dataSource?: DataSource;
+  /**
+   * Run Protean's migrations (on the DataSource, or on `database_uri`) when the module starts,
+   * instead of `npx protean db setup`. Safe with several processes starting at once.
+   */
+  runMigrations?: boolean;
   /**
    * Run the outbox processor in this application, started at bootstrap and drained at
    * shutdown — when `enable_outbox` and `server.run_outbox_processor` are also on. The worker

@@ -11,6 +11,7 @@ import { CommandBus } from './buses/command-bus.js';
 import { EventBus } from './buses/event-bus.js';
 import { HandlerRunner } from './buses/handler-runner.js';
 import type { ProteanConfig } from './config/config.schema.js';
+import { ConfigurationError } from './config/configuration.error.js';
 import { loadConfiguration } from './config/load-configuration.js';
 import { createDatabase } from './database/create-database.js';
 import type { Database } from './database/database.port.js';
@@ -22,6 +23,7 @@ import {
   ProjectionRepository,
 } from './domain/projection-repository.js';
 import { UnitOfWorkManager } from './domain/unit-of-work-manager.js';
+import { TransactionalEntityManager } from './domain/transactional-entity-manager.js';
 import { createEventStore } from './event-store/create-event-store.js';
 import { EventStoreRecorder } from './event-store/event-store-recorder.js';
 import { EnvelopeFactory } from './messages/envelope-factory.js';
@@ -55,8 +57,18 @@ import {
 const infrastructure: Provider[] = [
   {
     provide: PROTEAN_CONFIG,
-    useFactory: (options: ProteanModuleOptions) =>
-      options.config ?? loadConfiguration(options.configSources),
+    useFactory: (options: ProteanModuleOptions) => {
+      if (options.config && options.settings) {
+        throw new ConfigurationError(
+          'ProteanModule settings',
+          'give either `config` (already loaded) or `settings`, not both',
+        );
+      }
+      return (
+        options.config ??
+        loadConfiguration({ ...options.configSources, settings: options.settings })
+      );
+    },
     inject: [PROTEAN_MODULE_OPTIONS],
   },
   {
@@ -66,8 +78,9 @@ const infrastructure: Provider[] = [
   },
   {
     provide: DATABASE,
-    useFactory: (config: ProteanConfig) => createDatabase('default', config.databases.default),
-    inject: [PROTEAN_CONFIG],
+    useFactory: (config: ProteanConfig, options: ProteanModuleOptions) =>
+      createDatabase('default', config.databases.default, options.dataSource),
+    inject: [PROTEAN_CONFIG, PROTEAN_MODULE_OPTIONS],
   },
   {
     provide: EVENT_STORE,
@@ -76,9 +89,8 @@ const infrastructure: Provider[] = [
   },
   {
     provide: OUTBOX_STORE,
-    useFactory: (config: ProteanConfig, database: Database) =>
-      createOutboxStore(database, config.databases.default),
-    inject: [PROTEAN_CONFIG, DATABASE],
+    useFactory: (database: Database) => createOutboxStore(database),
+    inject: [DATABASE],
   },
   {
     provide: BROKER_REGISTRY,
@@ -99,6 +111,7 @@ function namedBrokers(): Provider[] {
 const services = [
   HandlerRegistry,
   UnitOfWorkManager,
+  TransactionalEntityManager,
   HandlerRunner,
   EventStoreRecorder,
   OutboxWakeup,
@@ -130,6 +143,7 @@ const services = [
     OutboxProcessor,
     HandlerRegistry,
     UnitOfWorkManager,
+    TransactionalEntityManager,
     CommandBus,
     EventBus,
     ProteanEngine,

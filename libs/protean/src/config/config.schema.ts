@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  IDENTIFIER,
+  LONGEST_OWN_NAME,
+  MAX_IDENTIFIER_LENGTH,
+} from '../postgresql/postgres-tables.js';
 
 /*
  * The configuration keys are Protean's `domain.toml` keys, snake_case as written there, so that
@@ -65,28 +70,36 @@ export const SUBSCRIPTION_PROFILES = [
 const POSTGRES_SCHEMES = ['postgresql', 'postgres'];
 const REDIS_SCHEMES = ['redis', 'rediss'];
 
-const databaseSchema = z
-  .object({
-    provider: z.enum(DATABASE_PROVIDERS),
-    database_uri: uri(POSTGRES_SCHEMES).optional(),
-    pool_size: integer(1).default(10),
-    /**
-     * A transaction idle this long is ended by the server (`idle_in_transaction_session_timeout`),
-     * so a process paused mid-transaction cannot hold row locks against the workers that took
-     * its messages over; 0 disables. Optional so the built-in default database stays valid as
-     * written; the postgresql adapter's default is 30000.
-     */
-    idle_in_transaction_timeout_ms: integer(0).optional(),
-  })
-  .superRefine((db, ctx) => {
-    if (db.provider === 'postgresql' && !db.database_uri) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['database_uri'],
-        message: 'required for provider "postgresql"',
-      });
-    }
-  });
+const identifier = (maxLength: number) =>
+  z
+    .string()
+    .regex(IDENTIFIER, {
+      error: 'expected a PostgreSQL identifier: letters, digits and _, not starting with a digit',
+    })
+    .max(maxLength, { error: `expected at most ${maxLength} characters` });
+
+/*
+ * `database_uri` is optional for `postgresql`: an application may give ProteanModule its own
+ * TypeORM DataSource instead. Without either, opening the database names the key.
+ */
+const databaseSchema = z.strictObject({
+  provider: z.enum(DATABASE_PROVIDERS),
+  database_uri: uri(POSTGRES_SCHEMES).optional(),
+  pool_size: integer(1).default(10),
+  /**
+   * A transaction idle this long is ended by the server (`idle_in_transaction_session_timeout`),
+   * so a process paused mid-transaction cannot hold row locks against the workers that took
+   * its messages over; 0 disables. Optional so the built-in default database stays valid as
+   * written; the postgresql adapter's default is 30000.
+   */
+  idle_in_transaction_timeout_ms: integer(0).optional(),
+  /** The PostgreSQL schema of every table Protean owns in this database. */
+  schema: identifier(MAX_IDENTIFIER_LENGTH).default('public'),
+  /** Prepended to the name of every table (and index) Protean owns: `protean_` → `protean_outbox`. */
+  table_prefix: z
+    .union([z.literal(''), identifier(MAX_IDENTIFIER_LENGTH - LONGEST_OWN_NAME)])
+    .default(''),
+});
 
 const brokerSchema = z
   .object({
@@ -121,20 +134,11 @@ const brokerSchema = z
     }
   });
 
-const eventStoreSchema = z
-  .object({
-    provider: z.enum(EVENT_STORE_PROVIDERS),
-    database_uri: uri(POSTGRES_SCHEMES).optional(),
-  })
-  .superRefine((store, ctx) => {
-    if (store.provider === 'postgresql' && !store.database_uri) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['database_uri'],
-        message: 'required for provider "postgresql"',
-      });
-    }
-  });
+/** A `postgresql` event store without `database_uri` shares `databases.default`. */
+const eventStoreSchema = z.object({
+  provider: z.enum(EVENT_STORE_PROVIDERS),
+  database_uri: uri(POSTGRES_SCHEMES).optional(),
+});
 
 /** Settings a subscription can take, at every level of the precedence chain. */
 export const subscriptionSettingsSchema = z.strictObject({
@@ -224,9 +228,9 @@ export const configurationSchema = z
     event_processing: z.enum(PROCESSING_MODES).default('sync'),
     command_processing: z.enum(PROCESSING_MODES).default('sync'),
     enable_outbox: flag().default(false),
-    databases: z
-      .record(z.string(), databaseSchema)
-      .default({ default: { provider: 'memory', pool_size: 10 } }),
+    databases: z.record(z.string(), databaseSchema).default({
+      default: { provider: 'memory', pool_size: 10, schema: 'public', table_prefix: '' },
+    }),
     brokers: z.record(z.string(), brokerSchema).default({
       default: { provider: 'inline', max_payload_bytes: 1024 * 1024, max_stream_length: 0 },
     }),

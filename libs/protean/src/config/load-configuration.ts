@@ -7,6 +7,7 @@ import {
 } from './config-sources.js';
 import { configurationSchema, type ProteanConfig } from './config.schema.js';
 import { ConfigurationError } from './configuration.error.js';
+import { settingsLayer, type ProteanSettings } from './protean-settings.js';
 
 /** Where the configuration comes from; every field is optional. */
 export interface ConfigurationSources {
@@ -19,6 +20,11 @@ export interface ConfigurationSources {
   env?: NodeJS.ProcessEnv;
   /** A `domain.toml` path; defaults to `PROTEAN_CONFIG`, then `./domain.toml` if present. */
   file?: string;
+  /**
+   * The application's settings in TypeScript (camelCase keys): above the built-in defaults,
+   * below `domain.toml` and `PROTEAN_*`, so a deployment can still change them.
+   */
+  settings?: ProteanSettings;
   /** Values applied last, above every other source (tests and embedding use this). */
   overrides?: Record<string, unknown>;
 }
@@ -26,15 +32,14 @@ export interface ConfigurationSources {
 const SECRET_KEY = /(uri|url|password|token|secret)$/;
 
 /**
- * Builds the one validated configuration object: built-in defaults < `domain.toml` <
- * `PROTEAN_*` environment variables < `overrides`. Throws {@link ConfigurationError} naming the
+ * Builds the one validated configuration object: built-in defaults < `settings` <
+ * `domain.toml` < `PROTEAN_*` environment variables < `overrides`. Throws {@link ConfigurationError} naming the
  * first invalid key, what is allowed, and where the value came from.
  */
 export function loadConfiguration(sources: ConfigurationSources = {}): ProteanConfig {
   const env = sources.env ?? process.env;
-  const layers: ConfigLayer[] = sources.embedded
-    ? []
-    : [readTomlLayer(env, sources.file), readEnvironmentLayer(env)];
+  const layers: ConfigLayer[] = sources.settings ? [settingsLayer(sources.settings)] : [];
+  if (!sources.embedded) layers.push(readTomlLayer(env, sources.file), readEnvironmentLayer(env));
   if (sources.overrides) layers.push({ values: sources.overrides, origins: new Map() });
   const merged = mergeLayers(layers);
 

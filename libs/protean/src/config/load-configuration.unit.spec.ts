@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { ConfigurationError } from './configuration.error.js';
+import { configurationErrorOf } from '../../../../test/support/configuration-error-of.js';
 import { loadConfiguration } from './load-configuration.js';
 
 const CHAPTER_TOML = resolve('test/fixtures/chapter-domain.toml');
@@ -32,15 +32,7 @@ function tomlFile(text: string): string {
   return path;
 }
 
-function errorOf(load: () => unknown): ConfigurationError {
-  try {
-    load();
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigurationError');
-}
+const errorOf = configurationErrorOf;
 
 describe('loadConfiguration', () => {
   it('loads the chapter domain.toml, verbatim, to the same object as the equivalent variables', () => {
@@ -124,7 +116,24 @@ describe('loadConfiguration', () => {
       { PROTEAN_BROKERS__DEFAULT__PROVIDER: 'redis', PROTEAN_BROKERS__DEFAULT__URI: 'http://x' },
       'brokers.default.uri',
     ],
-    [{ PROTEAN_DATABASES__DEFAULT__PROVIDER: 'postgresql' }, 'databases.default.database_uri'],
+    [
+      {
+        PROTEAN_DATABASES__DEFAULT__PROVIDER: 'memory',
+        PROTEAN_DATABASES__DEFAULT__TABLE_PREFIX: 'app-',
+      },
+      'databases.default.table_prefix = "app-": expected a PostgreSQL identifier',
+    ],
+    [
+      {
+        PROTEAN_DATABASES__DEFAULT__PROVIDER: 'memory',
+        PROTEAN_DATABASES__DEFAULT__SCHEMA: 'a"; DROP',
+      },
+      'databases.default.schema',
+    ],
+    [
+      { PROTEAN_DATABASES__DEFAULT__PROVIDER: 'memory', PROTEAN_DATABASES__DEFAULT__POOLSIZE: '3' },
+      'databases.default.poolsize: unknown key',
+    ],
     [{ PROTEAN_ENABLE_OUTBOX: 'yes' }, 'enable_outbox'],
     [{ PROTEAN_OUTBOX__TICK_INTERVALL: '1' }, 'outbox.tick_intervall: unknown key'],
     [{ PROTEAN_OUTBOX__BROKER: 'analytics' }, 'outbox.broker'],

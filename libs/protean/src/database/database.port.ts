@@ -1,3 +1,6 @@
+import type { EntityManager } from 'typeorm';
+import type { PostgresTables } from '../postgresql/postgres-tables.js';
+
 /**
  * The database port: aggregates as versioned JSON state, read models as JSON documents, both
  * written in one transaction per unit of work. Adapters: `memory` and `postgresql`.
@@ -67,6 +70,23 @@ export interface DatabaseSession extends DatabaseReader {
    * database (the outbox, the event store) write through it to commit with the aggregates.
    */
   readonly sql?: SqlExecutor;
+  /**
+   * This transaction as a TypeORM `EntityManager`, on SQL providers: an application's own
+   * entities saved through it commit or roll back with the unit of work.
+   */
+  readonly entityManager?: EntityManager;
+}
+
+/** How {@link Database.transaction} runs. */
+export interface TransactionOptions {
+  /**
+   * Run inside this transaction instead of opening one: an application's TypeORM
+   * `EntityManager` from its own `dataSource.transaction(…)`, on the same DataSource. Its owner
+   * commits or rolls back, and `afterCommit` runs when, and only if, it commits.
+   */
+  readonly join?: EntityManager;
+  /** Runs once the transaction has committed; never after a rollback. */
+  readonly afterCommit?: () => Promise<void>;
 }
 
 export interface Database extends DatabaseReader {
@@ -77,8 +97,14 @@ export interface Database extends DatabaseReader {
    * own statements outside units of work.
    */
   readonly sql?: SqlDatabase;
-  /** Runs `work` in one transaction: commits when it resolves, rolls back when it throws. */
-  transaction<T>(work: (session: DatabaseSession) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: commits when it resolves, rolls back when it throws, then
+   * runs `options.afterCommit` before resolving. With `options.join`, runs in that transaction.
+   */
+  transaction<T>(
+    work: (session: DatabaseSession) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T>;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -92,10 +118,23 @@ export interface SqlExecutor {
   execute(text: string, parameters?: readonly unknown[]): Promise<number>;
 }
 
+/** One transaction's connection: SQL statements, and the same transaction as TypeORM sees it. */
+export interface SqlTransaction extends SqlExecutor {
+  readonly entityManager: EntityManager;
+}
+
 /** A SQL database's pool, as the stores that share it see it. */
 export interface SqlDatabase extends SqlExecutor {
-  /** Runs `work` in one transaction of its own: commits when it resolves, rolls back when it throws. */
-  transaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Where the tables Protean owns are in this database (schema, prefix). */
+  readonly tables: PostgresTables;
+  /**
+   * Runs `work` in one transaction of its own: commits when it resolves, rolls back when it
+   * throws. With `join` (an `EntityManager` inside a transaction on this pool), runs in that
+   * transaction instead, leaving commit and rollback to its owner.
+   */
+  transaction<T>(work: (sql: SqlTransaction) => Promise<T>, join?: EntityManager): Promise<T>;
+  /** Runs `action` when the transaction `join` belongs to commits; never if it rolls back. */
+  afterCommit(join: EntityManager, action: () => Promise<void>): void;
   /**
    * Calls `onNotification` for every `NOTIFY` on `channel`, over a dedicated connection that is
    * re-opened when it drops (`onReconnect` runs then, as notifications may have been missed).

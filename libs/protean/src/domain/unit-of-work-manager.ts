@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { Database, DatabaseSession } from '../database/database.port.js';
 import type { EnvelopeFactory } from '../messages/envelope-factory.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
@@ -16,6 +17,17 @@ export type BeforeCommitHook = (
 ) => Promise<void>;
 /** Runs after the transaction committed, with its outgoing messages. */
 export type AfterCommitHook = (messages: readonly MessageEnvelope[]) => Promise<void>;
+
+/** How {@link UnitOfWorkManager.run} runs a unit of work. */
+export interface UnitOfWorkOptions {
+  /**
+   * Run in the application's own TypeORM transaction (the `EntityManager` its
+   * `dataSource.transaction(…)` gives, on the DataSource ProteanModule uses) instead of one of
+   * the unit of work's own: its entity writes and the outbox rows commit together when the
+   * application commits. The events are dispatched after that commit, never after a rollback.
+   */
+  readonly manager?: EntityManager;
+}
 
 const storage = new AsyncLocalStorage<UnitOfWork>();
 
@@ -50,25 +62,32 @@ export class UnitOfWorkManager {
 
   /**
    * Runs `work` in a unit of work and commits it. Called inside another unit of work, `work`
-   * joins it instead (one transaction, events published when the outer one commits).
+   * joins it instead (one transaction, events published when the outer one commits). With
+   * `options.manager`, it runs in the application's transaction and resolves before that
+   * commits; see {@link UnitOfWorkOptions}.
    */
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  async run<T>(work: () => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
     if (storage.getStore()) return work();
     let committed: MessageEnvelope[] = [];
-    const result = await this.database.transaction(async (session) => {
-      const unit = new UnitOfWork(session);
-      const value = await storage.run(unit, work);
-      const raised = await unit.flush();
-      committed = [
-        ...raised.map(({ event, aggregateId }) => this.envelopes.event(event, aggregateId)),
-        ...unit.queued(),
-      ];
-      for (const hook of this.beforeCommitHooks) await hook(session, committed);
-      return value;
-    });
-    if (committed.length > 0) {
-      for (const hook of this.afterCommitHooks) await hook(committed);
-    }
-    return result;
+    return this.database.transaction(
+      async (session) => {
+        const unit = new UnitOfWork(session);
+        const value = await storage.run(unit, work);
+        const raised = await unit.flush();
+        committed = [
+          ...raised.map(({ event, aggregateId }) => this.envelopes.event(event, aggregateId)),
+          ...unit.queued(),
+        ];
+        for (const hook of this.beforeCommitHooks) await hook(session, committed);
+        return value;
+      },
+      {
+        join: options.manager,
+        afterCommit: async () => {
+          if (committed.length === 0) return;
+          for (const hook of this.afterCommitHooks) await hook(committed);
+        },
+      },
+    );
   }
 }

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { ProteanError } from '../errors/protean.error.js';
 import type { DatabaseSession } from '../database/database.port.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
@@ -25,6 +26,16 @@ export class NoUnitOfWorkError extends ProteanError {
   }
 }
 
+/** The unit of work's database has no TypeORM transaction to share (the memory database). */
+export class NoEntityManagerError extends ProteanError {
+  constructor() {
+    super(
+      'this unit of work has no EntityManager: the memory database has no TypeORM transaction; ' +
+        'configure databases.default.provider = "postgresql" (with a database_uri or your DataSource)',
+    );
+  }
+}
+
 /**
  * One business transaction: the aggregates loaded or added through repositories (an identity
  * map), saved together at the end when changed, and the events they raised.
@@ -34,6 +45,17 @@ export class UnitOfWork {
   private readonly enqueued: MessageEnvelope[] = [];
 
   constructor(readonly session: DatabaseSession) {}
+
+  /**
+   * This unit of work's transaction as a TypeORM `EntityManager`: the application's own
+   * entities saved through it (`entityManager.getRepository(User).save(…)`) commit together
+   * with the aggregates and the outbox, or roll back with them.
+   */
+  get entityManager(): EntityManager {
+    const manager = this.session.entityManager;
+    if (!manager) throw new NoEntityManagerError();
+    return manager;
+  }
 
   /** The instance already loaded in this unit of work, so one aggregate is one object. */
   identity(category: string, id: string): AggregateRoot | undefined {

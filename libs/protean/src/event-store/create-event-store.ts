@@ -1,6 +1,8 @@
 import type { ProteanConfig } from '../config/config.schema.js';
+import { ConfigurationError } from '../config/configuration.error.js';
 import type { Database } from '../database/database.port.js';
 import { PostgresConnection } from '../postgresql/postgres-connection.js';
+import { tablesOf } from '../postgresql/postgres-tables.js';
 import { samePostgresDatabase } from '../postgresql/same-postgres-database.js';
 import type { EventStore } from './event-store.port.js';
 import { MemoryEventStore } from './memory/memory-event-store.js';
@@ -10,9 +12,11 @@ import { PostgresqlEventStore } from './postgresql/postgresql-event-store.js';
 const OWN_POOL_SIZE = 5;
 
 /**
- * The event store adapter for the `[event_store]` section. A `postgresql` store in the same
- * database as `databases.default` shares its pool and appends inside the units of work;
- * elsewhere it gets a pool of its own and appends after commit.
+ * The event store adapter for the `[event_store]` section. A `postgresql` store without a
+ * `database_uri`, or with the one of `databases.default`, shares the default database's pool
+ * (Protean's or the application's DataSource) and appends inside the units of work; elsewhere
+ * it gets a pool of its own and appends after commit. Its table follows `databases.default`'s
+ * `schema` and `table_prefix`.
  */
 export function createEventStore(config: ProteanConfig, database: Database): EventStore {
   const store = config.event_store;
@@ -20,19 +24,32 @@ export function createEventStore(config: ProteanConfig, database: Database): Eve
     case 'memory':
       return new MemoryEventStore();
     case 'postgresql': {
-      const uri = store.database_uri!;
-      if (database.sql && samePostgresDatabase(config.databases.default.database_uri, uri)) {
+      const uri = store.database_uri;
+      if (
+        database.sql &&
+        (!uri || samePostgresDatabase(config.databases.default.database_uri, uri))
+      ) {
         return new PostgresqlEventStore(database.sql, {
           joinsUnitOfWork: true,
           ownsConnection: false,
         });
       }
+      if (!uri) throw eventStoreUriRequired();
       const pool = new PostgresConnection({
         uri,
         poolSize: OWN_POOL_SIZE,
         applicationName: 'protean:event_store',
+        tables: tablesOf(config.databases.default),
       });
       return new PostgresqlEventStore(pool, { joinsUnitOfWork: false, ownsConnection: true });
     }
   }
+}
+
+/** A `postgresql` event store with no database of its own and none to share. */
+export function eventStoreUriRequired(): ConfigurationError {
+  return new ConfigurationError(
+    'event_store.database_uri',
+    'required for provider "postgresql" unless databases.default is postgresql (then shared)',
+  );
 }

@@ -1,6 +1,5 @@
-import type { DatabaseConfig } from '../config/config.schema.js';
 import type { Database } from '../database/database.port.js';
-import { postgresConnection } from '../database/create-database.js';
+import { PostgresConnection } from '../postgresql/postgres-connection.js';
 import { MemoryOutboxStore } from './memory/memory-outbox.store.js';
 import type { OutboxStore } from './outbox-store.port.js';
 import { PostgresqlOutboxStore } from './postgresql/postgresql-outbox.store.js';
@@ -13,12 +12,15 @@ const RELAY_POOL_SIZE = 2;
 
 /**
  * The outbox lives in the aggregates' database, so its rows commit in their transaction:
- * the `outbox` table on PostgreSQL, in-process rows on the memory database.
+ * the `outbox` table on PostgreSQL (with a small pool of its own on the same server for the
+ * relay, whether the database's pool is Protean's or the application's DataSource),
+ * in-process rows on the memory database.
  */
-export function createOutboxStore(database: Database, settings?: DatabaseConfig): OutboxStore {
+export function createOutboxStore(database: Database): OutboxStore {
   if (!database.sql) return new MemoryOutboxStore();
-  const relay = settings?.database_uri
-    ? postgresConnection(settings, 'protean:outbox', RELAY_POOL_SIZE)
-    : undefined;
+  const relay =
+    database.sql instanceof PostgresConnection
+      ? database.sql.sibling(RELAY_POOL_SIZE, 'protean:outbox')
+      : undefined;
   return new PostgresqlOutboxStore(database.sql, relay);
 }

@@ -41,9 +41,12 @@ describe('outbox on the memory database', () => {
     expect(
       broker.published.map((m) => (JSON.parse(m.data) as { payload: object }).payload),
     ).toEqual([{ counterId: 'c2', value: 1 }, { counterId: 'c2', value: 2 }, { counterId: 'c2' }]);
-    await expect(app.get<OutboxStore>(OUTBOX_STORE).stats()).resolves.toMatchObject({
-      counts: { published: 3, pending: 0 },
+    // A row is marked published once the broker accepted it, a moment after.
+    const store = app.get<OutboxStore>(OUTBOX_STORE);
+    await waitFor(async () => (await store.stats()).counts.published === 3, {
+      what: 'three rows marked published',
     });
+    await expect(store.stats()).resolves.toMatchObject({ counts: { published: 3, pending: 0 } });
   });
 
   it('wakes on commit in this process rather than at the next tick', async () => {

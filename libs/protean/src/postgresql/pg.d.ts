@@ -4,9 +4,16 @@
  */
 declare module 'pg' {
   import type { EventEmitter } from 'node:events';
+  import type { TlsOptions } from 'node:tls';
 
   export interface ClientConfig {
     connectionString?: string;
+    host?: string;
+    port?: number;
+    user?: string;
+    password?: string | (() => string) | (() => Promise<string>);
+    database?: string;
+    ssl?: boolean | TlsOptions;
     application_name?: string;
     connectionTimeoutMillis?: number;
     keepAlive?: boolean;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Client, escapeIdentifier } from 'pg';
+import { Client, escapeIdentifier, type ClientConfig } from 'pg';
 import { translatePostgresError } from './translate-postgres-error.js';
 
 export interface ListenerCallbacks {
@@ -22,7 +22,8 @@ export class PostgresListener {
   private retryTimer?: NodeJS.Timeout;
 
   constructor(
-    private readonly uri: string,
+    /** The server's settings (never logged: they may hold a password). */
+    private readonly clientConfig: ClientConfig,
     private readonly target: string,
     private readonly channel: string,
     private readonly callbacks: ListenerCallbacks,
@@ -42,12 +43,7 @@ export class PostgresListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({
-      connectionString: this.uri,
-      application_name: 'protean-listener',
-      connectionTimeoutMillis: 5_000,
-      keepAlive: true,
-    });
+    const client = new Client(this.clientConfig);
     client.on('notification', () => this.callbacks.onNotification());
     client.on('error', () => this.reconnectLater(client));
     client.on('end', () => this.reconnectLater(client));

@@ -5,7 +5,9 @@ import type {
   ProjectionDocument,
   ProjectionQuery,
   StoredAggregate,
+  TransactionOptions,
 } from '../database.port.js';
+import { JoinedTransactionError } from '../joined-transaction.error.js';
 
 type Table<V> = Map<string, V>;
 
@@ -148,10 +150,15 @@ export class MemoryDatabase implements Database {
   private readonly tables = new MemoryTables();
   private readonly reader = new MemorySession(this.tables);
 
-  async transaction<T>(work: (session: DatabaseSession) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    work: (session: DatabaseSession) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
+    if (options.join) throw new JoinedTransactionError(MEMORY_CANNOT_JOIN);
     const session = new MemorySession(this.tables);
     const result = await work(session);
     session.commit();
+    await options.afterCommit?.();
     return result;
   }
 
@@ -171,6 +178,10 @@ export class MemoryDatabase implements Database {
 
   async close(): Promise<void> {}
 }
+
+const MEMORY_CANNOT_JOIN =
+  "the memory database cannot join an application's TypeORM transaction: " +
+  'configure databases.default.provider = "postgresql" on the same DataSource';
 
 const SEPARATOR = '\u0000';
 const key = (table: string, id: string) => `${table}${SEPARATOR}${id}`;

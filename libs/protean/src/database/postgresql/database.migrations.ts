@@ -1,4 +1,8 @@
-import { CreateDomainTables1764400000000 } from './migrations/1764400000000-create-domain-tables.migration.js';
+import type { MigrationClass } from '../../postgresql/migration-class.js';
+import type { PostgresTables } from '../../postgresql/postgres-tables.js';
+import { createDomainTables } from './migrations/1764400000000-create-domain-tables.migration.js';
 
-/** The migrations of the `postgresql` database's own tables, oldest first. */
-export const databaseMigrations = [CreateDomainTables1764400000000];
+/** The migrations of the `postgresql` database's own tables in `tables`, oldest first. */
+export const databaseMigrations = (tables: PostgresTables): MigrationClass[] => [
+  createDomainTables(tables),
+];

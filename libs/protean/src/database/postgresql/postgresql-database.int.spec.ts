@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/postgres.js';
 import { describeDatabaseContract } from '../../../../../test/support/contracts/database.contract.js';
 import { DatabaseUnavailableError } from '../../postgresql/database-unavailable.error.js';
+import { PostgresTables } from '../../postgresql/postgres-tables.js';
 import { migratePostgres } from '../../postgresql/migrate-postgres.js';
 import { PostgresConnection } from '../../postgresql/postgres-connection.js';
 import { SchemaMissingError } from '../../postgresql/schema-missing.error.js';
@@ -11,7 +12,7 @@ let testDatabase: TestDatabase;
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
-  await migratePostgres(testDatabase.uri, databaseMigrations);
+  await migratePostgres(testDatabase.uri, databaseMigrations(new PostgresTables()));
 });
 
 afterAll(() => testDatabase.drop());
@@ -48,6 +49,8 @@ describe('postgresql database', () => {
   });
 
   it('applies each migration once', async () => {
-    await expect(migratePostgres(testDatabase.uri, databaseMigrations)).resolves.toEqual([]);
+    await expect(
+      migratePostgres(testDatabase.uri, databaseMigrations(new PostgresTables())),
+    ).resolves.toEqual([]);
   });
 });

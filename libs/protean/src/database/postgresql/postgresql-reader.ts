@@ -5,14 +5,18 @@ import type {
   SqlExecutor,
   StoredAggregate,
 } from '../database.port.js';
+import type { PostgresTables } from '../../postgresql/postgres-tables.js';
 
 /** Reads through a pool (outside units of work) or a transaction (seeing its own writes). */
 export class PostgresqlReader implements DatabaseReader {
-  constructor(protected readonly executor: SqlExecutor) {}
+  constructor(
+    protected readonly executor: SqlExecutor,
+    protected readonly tables: PostgresTables,
+  ) {}
 
   async loadAggregate(category: string, id: string): Promise<StoredAggregate | undefined> {
     const [row] = await this.executor.query<StoredAggregate>(
-      'SELECT version, state FROM aggregates WHERE category = $1 AND id = $2',
+      `SELECT version, state FROM ${this.tables.aggregates} WHERE category = $1 AND id = $2`,
       [category, id],
     );
     return row && { version: Number(row.version), state: row.state };
@@ -20,7 +24,7 @@ export class PostgresqlReader implements DatabaseReader {
 
   async getProjection(name: string, id: string): Promise<ProjectionDocument | undefined> {
     const [row] = await this.executor.query<{ document: ProjectionDocument }>(
-      'SELECT document FROM projections WHERE name = $1 AND id = $2',
+      `SELECT document FROM ${this.tables.projections} WHERE name = $1 AND id = $2`,
       [name, id],
     );
     return row?.document;
@@ -28,7 +32,7 @@ export class PostgresqlReader implements DatabaseReader {
 
   async listProjections(name: string, query: ProjectionQuery = {}): Promise<ProjectionDocument[]> {
     const rows = await this.executor.query<{ document: ProjectionDocument }>(
-      'SELECT document FROM projections WHERE name = $1 ORDER BY seq LIMIT $2 OFFSET $3',
+      `SELECT document FROM ${this.tables.projections} WHERE name = $1 ORDER BY seq LIMIT $2 OFFSET $3`,
       [name, query.limit ?? null, query.offset ?? 0],
     );
     return rows.map((row) => row.document);

@@ -1,5 +1,6 @@
 import { ConcurrencyError } from '../../domain/domain.errors.js';
-import type { DatabaseSession, ProjectionDocument, SqlExecutor } from '../database.port.js';
+import type { PostgresTables } from '../../postgresql/postgres-tables.js';
+import type { DatabaseSession, ProjectionDocument, SqlTransaction } from '../database.port.js';
 import { PostgresqlReader } from './postgresql-reader.js';
 
 /**
@@ -9,11 +10,15 @@ import { PostgresqlReader } from './postgresql-reader.js';
  * conflicts. Either way the loser gets `ConcurrencyError`.
  */
 export class PostgresqlSession extends PostgresqlReader implements DatabaseSession {
+  readonly entityManager: SqlTransaction['entityManager'];
+
   constructor(
-    readonly sql: SqlExecutor,
+    readonly sql: SqlTransaction,
+    tables: PostgresTables,
     private readonly commitActions: Array<() => void>,
   ) {
-    super(sql);
+    super(sql, tables);
+    this.entityManager = sql.entityManager;
   }
 
   async saveAggregate(
@@ -25,12 +30,12 @@ export class PostgresqlSession extends PostgresqlReader implements DatabaseSessi
     const rows =
       expectedVersion === 0
         ? await this.sql.query<{ version: number }>(
-            `INSERT INTO aggregates (category, id, version, state) VALUES ($1, $2, 1, $3::jsonb)
+            `INSERT INTO ${this.tables.aggregates} (category, id, version, state) VALUES ($1, $2, 1, $3::jsonb)
              ON CONFLICT (category, id) DO NOTHING RETURNING version`,
             [category, id, JSON.stringify(state)],
           )
         : await this.sql.query<{ version: number }>(
-            `UPDATE aggregates SET version = version + 1, state = $3::jsonb, updated_at = now()
+            `UPDATE ${this.tables.aggregates} SET version = version + 1, state = $3::jsonb, updated_at = now()
              WHERE category = $1 AND id = $2 AND version = $4 RETURNING version`,
             [category, id, JSON.stringify(state), expectedVersion],
           );
@@ -46,7 +51,7 @@ export class PostgresqlSession extends PostgresqlReader implements DatabaseSessi
     const values = [name, document.id, JSON.stringify(document)];
     if (expected === undefined) {
       await this.sql.query(
-        `INSERT INTO projections (name, id, document) VALUES ($1, $2, $3::jsonb)
+        `INSERT INTO ${this.tables.projections} (name, id, document) VALUES ($1, $2, $3::jsonb)
          ON CONFLICT (name, id) DO UPDATE SET document = EXCLUDED.document, updated_at = now()`,
         values,
       );
@@ -57,12 +62,12 @@ export class PostgresqlSession extends PostgresqlReader implements DatabaseSessi
     const rows =
       expected === null
         ? await this.sql.query(
-            `INSERT INTO projections (name, id, document) VALUES ($1, $2, $3::jsonb)
+            `INSERT INTO ${this.tables.projections} (name, id, document) VALUES ($1, $2, $3::jsonb)
              ON CONFLICT (name, id) DO NOTHING RETURNING 1 AS written`,
             values,
           )
         : await this.sql.query(
-            `UPDATE projections SET document = $3::jsonb, updated_at = now()
+            `UPDATE ${this.tables.projections} SET document = $3::jsonb, updated_at = now()
              WHERE name = $1 AND id = $2 AND document = $4::jsonb RETURNING 1 AS written`,
             [...values, JSON.stringify(expected)],
           );
@@ -70,7 +75,10 @@ export class PostgresqlSession extends PostgresqlReader implements DatabaseSessi
   }
 
   async deleteProjection(name: string, id: string): Promise<void> {
-    await this.sql.query('DELETE FROM projections WHERE name = $1 AND id = $2', [name, id]);
+    await this.sql.query(`DELETE FROM ${this.tables.projections} WHERE name = $1 AND id = $2`, [
+      name,
+      id,
+    ]);
   }
 
   /**
@@ -80,7 +88,7 @@ export class PostgresqlSession extends PostgresqlReader implements DatabaseSessi
    */
   async markProcessed(handler: string, messageId: string): Promise<boolean> {
     const rows = await this.sql.query(
-      `INSERT INTO processed_messages (handler, message_id) VALUES ($1, $2)
+      `INSERT INTO ${this.tables.processedMessages} (handler, message_id) VALUES ($1, $2)
        ON CONFLICT (handler, message_id) DO NOTHING RETURNING 1 AS inserted`,
       [handler, messageId],
     );

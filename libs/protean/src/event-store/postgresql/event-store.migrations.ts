@@ -1,4 +1,8 @@
-import { CreateEventStore1764400000002 } from './migrations/1764400000002-create-event-store.migration.js';
+import type { MigrationClass } from '../../postgresql/migration-class.js';
+import type { PostgresTables } from '../../postgresql/postgres-tables.js';
+import { createEventStore } from './migrations/1764400000002-create-event-store.migration.js';
 
-/** The migrations of the `postgresql` event store, oldest first. */
-export const eventStoreMigrations = [CreateEventStore1764400000002];
+/** The migrations of the `postgresql` event store in `tables`, oldest first. */
+export const eventStoreMigrations = (tables: PostgresTables): MigrationClass[] => [
+  createEventStore(tables),
+];

@@ -7,6 +7,7 @@ import {
 import { loadConfiguration } from '../../config/load-configuration.js';
 import { databaseMigrations } from '../../database/postgresql/database.migrations.js';
 import { createDatabase } from '../../database/create-database.js';
+import { PostgresTables } from '../../postgresql/postgres-tables.js';
 import { migratePostgres } from '../../postgresql/migrate-postgres.js';
 import { PostgresConnection } from '../../postgresql/postgres-connection.js';
 import { createEventStore } from '../create-event-store.js';
@@ -17,7 +18,10 @@ let testDatabase: TestDatabase;
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
-  await migratePostgres(testDatabase.uri, [...databaseMigrations, ...eventStoreMigrations]);
+  await migratePostgres(testDatabase.uri, [
+    ...databaseMigrations(new PostgresTables()),
+    ...eventStoreMigrations(new PostgresTables()),
+  ]);
 });
 
 afterAll(() => testDatabase.drop());
@@ -42,6 +46,8 @@ describe('postgresql event store', () => {
       provider: 'postgresql',
       database_uri: testDatabase.uri,
       pool_size: 4,
+      schema: 'public',
+      table_prefix: '',
     });
     const early = eventEnvelope('test::slow-1');
     const late = eventEnvelope('test::fast-1');

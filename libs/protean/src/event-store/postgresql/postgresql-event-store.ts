@@ -1,5 +1,6 @@
 import type { DatabaseSession, SqlDatabase, SqlExecutor } from '../../database/database.port.js';
 import type { MessageEnvelope } from '../../messages/message-envelope.js';
+import type { PostgresTables } from '../../postgresql/postgres-tables.js';
 import type { EventStore, StoredEvent } from '../event-store.port.js';
 import { EventStoreSessionError } from './event-store-session.error.js';
 
@@ -23,28 +24,34 @@ interface EventRow {
 /** A per-stream lock namespace for `hashtextextended`, so our keys stay apart from others'. */
 const STREAM_LOCK_SEED = 0x5045;
 
-const APPEND = `
-  INSERT INTO event_store (stream_name, stream_position, message_id, type, data, metadata)
+/** The store's statements on the `event_store` table of `tables`. */
+const statementsOn = (tables: PostgresTables) => ({
+  append: `
+  INSERT INTO ${tables.eventStore} (stream_name, stream_position, message_id, type, data, metadata)
   SELECT e.stream,
          coalesce(last.position, 0) + row_number() OVER (PARTITION BY e.stream ORDER BY e.ord),
          e.id, e.type, e.data::jsonb, e.metadata::jsonb
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
        WITH ORDINALITY AS e(stream, id, type, data, metadata, ord)
   LEFT JOIN LATERAL (
-    SELECT max(stream_position) AS position FROM event_store s WHERE s.stream_name = e.stream
+    SELECT max(stream_position) AS position FROM ${tables.eventStore} s WHERE s.stream_name = e.stream
   ) last ON true
-  ORDER BY e.ord`;
+  ORDER BY e.ord`,
 
-/*
- * Rows of transactions still running are held back: a global position is taken at insert but
- * becomes visible at commit, so without this a reader could pass position 11 (committed) while
- * 10 (still in flight) appears later behind it.
- */
-const READ_ALL = `
+  /*
+   * Rows of transactions still running are held back: a global position is taken at insert
+   * but becomes visible at commit, so without this a reader could pass position 11
+   * (committed) while 10 (still in flight) appears later behind it.
+   */
+  readAll: `
   SELECT global_position, stream_position, message_id, stream_name, type, data, metadata
-  FROM event_store
+  FROM ${tables.eventStore}
   WHERE global_position > $1 AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-  ORDER BY global_position LIMIT $2`;
+  ORDER BY global_position LIMIT $2`,
+  readStream: `
+  SELECT global_position, stream_position, message_id, stream_name, type, data, metadata
+  FROM ${tables.eventStore} WHERE stream_name = $1 ORDER BY stream_position`,
+});
 
 /**
  * The `postgresql` event store: one row per event with a global position (a sequence: gaps
@@ -54,12 +61,14 @@ const READ_ALL = `
 export class PostgresqlEventStore implements EventStore {
   readonly provider = 'postgresql';
   readonly joinsUnitOfWork: boolean;
+  private readonly statements: ReturnType<typeof statementsOn>;
 
   constructor(
     private readonly pool: SqlDatabase & { close?(): Promise<void> },
     private readonly options: PostgresqlEventStoreOptions,
   ) {
     this.joinsUnitOfWork = options.joinsUnitOfWork;
+    this.statements = statementsOn(pool.tables);
   }
 
   async append(envelopes: readonly MessageEnvelope[], session?: DatabaseSession): Promise<void> {
@@ -73,16 +82,12 @@ export class PostgresqlEventStore implements EventStore {
   }
 
   async readAll(afterPosition: number, limit: number): Promise<StoredEvent[]> {
-    const rows = await this.pool.query<EventRow>(READ_ALL, [afterPosition, limit]);
+    const rows = await this.pool.query<EventRow>(this.statements.readAll, [afterPosition, limit]);
     return rows.map(toStoredEvent);
   }
 
   async readStream(stream: string): Promise<StoredEvent[]> {
-    const rows = await this.pool.query<EventRow>(
-      `SELECT global_position, stream_position, message_id, stream_name, type, data, metadata
-       FROM event_store WHERE stream_name = $1 ORDER BY stream_position`,
-      [stream],
-    );
+    const rows = await this.pool.query<EventRow>(this.statements.readStream, [stream]);
     return rows.map(toStoredEvent);
   }
 
@@ -102,7 +107,7 @@ export class PostgresqlEventStore implements EventStore {
        FROM unnest($1::text[]) AS s ORDER BY s`,
       [streams],
     );
-    await sql.query(APPEND, [
+    await sql.query(this.statements.append, [
       envelopes.map((envelope) => envelope.stream),
       envelopes.map((envelope) => envelope.id),
       envelopes.map((envelope) => envelope.type),

@@ -1,4 +1,8 @@
-import { CreateOutbox1764400000001 } from './migrations/1764400000001-create-outbox.migration.js';
+import type { MigrationClass } from '../../postgresql/migration-class.js';
+import type { PostgresTables } from '../../postgresql/postgres-tables.js';
+import { createOutbox } from './migrations/1764400000001-create-outbox.migration.js';
 
-/** The migrations of the `postgresql` outbox, oldest first. */
-export const outboxMigrations = [CreateOutbox1764400000001];
+/** The migrations of the `postgresql` outbox in `tables`, oldest first. */
+export const outboxMigrations = (tables: PostgresTables): MigrationClass[] => [
+  createOutbox(tables),
+];

@@ -4,6 +4,7 @@ import { eventEnvelope } from '../../../../../test/support/contracts/event-store
 import { describeOutboxStoreContract } from '../../../../../test/support/contracts/outbox-store.contract.js';
 import { databaseMigrations } from '../../database/postgresql/database.migrations.js';
 import { PostgresqlDatabase } from '../../database/postgresql/postgresql-database.js';
+import { PostgresTables } from '../../postgresql/postgres-tables.js';
 import { migratePostgres } from '../../postgresql/migrate-postgres.js';
 import { PostgresConnection } from '../../postgresql/postgres-connection.js';
 import { outboxMigrations } from './outbox.migrations.js';
@@ -13,7 +14,10 @@ let testDatabase: TestDatabase;
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
-  await migratePostgres(testDatabase.uri, [...databaseMigrations, ...outboxMigrations]);
+  await migratePostgres(testDatabase.uri, [
+    ...databaseMigrations(new PostgresTables()),
+    ...outboxMigrations(new PostgresTables()),
+  ]);
 });
 
 afterAll(() => testDatabase.drop());

@@ -11,19 +11,7 @@ import {
   type OutboxStatus,
   type OutboxStore,
 } from '../outbox-store.port.js';
-import {
-  APPEND_OUTBOX,
-  CLAIM_OUTBOX,
-  CLEANUP_BATCH,
-  COUNT_BY_STATUS,
-  MARK_FAILED,
-  MARK_PUBLISHED,
-  OLDEST_PENDING_AGE,
-  OUTBOX_CHANNEL,
-  RELEASE,
-  REPUBLISH_SINCE,
-  RETRY_ABANDONED,
-} from './outbox.sql.js';
+import { OUTBOX_CHANNEL, outboxStatements, type OutboxStatements } from './outbox.sql.js';
 
 interface ClaimedRow {
   id: string;
@@ -37,7 +25,8 @@ interface ClaimedRow {
 }
 
 /**
- * The `postgresql` outbox: the `outbox` table in the aggregates' database. Rows are written
+ * The `postgresql` outbox: the `outbox` table in the aggregates' database (in its schema, with
+ * its prefix). Rows are written
  * through the unit of work's connection; claims and marks through `relay` — connections of
  * the relay's own, so that it is never queued behind the units of work of its process for a
  * pooled connection (each row crosses it, and a busy worker holds every pooled connection) —
@@ -45,6 +34,7 @@ interface ClaimedRow {
  */
 export class PostgresqlOutboxStore implements OutboxStore {
   readonly provider = 'postgresql';
+  private readonly statements: OutboxStatements;
 
   /**
    * @param pool the aggregates' pool
@@ -53,7 +43,9 @@ export class PostgresqlOutboxStore implements OutboxStore {
   constructor(
     private readonly pool: SqlDatabase,
     private readonly relay?: SqlExecutor & { close(): Promise<void> },
-  ) {}
+  ) {
+    this.statements = outboxStatements(pool.tables);
+  }
 
   /** The connections for claims and marks. */
   private get relaySql(): SqlExecutor {
@@ -68,7 +60,7 @@ export class PostgresqlOutboxStore implements OutboxStore {
   async append(session: DatabaseSession, envelopes: readonly MessageEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
     if (!session.sql) throw new OutboxSessionError(this.provider);
-    await session.sql.query(APPEND_OUTBOX, [
+    await session.sql.query(this.statements.append, [
       envelopes.map((envelope) => envelope.id),
       envelopes.map((envelope) => envelope.stream),
       envelopes.map((envelope) => envelope.type),
@@ -79,7 +71,11 @@ export class PostgresqlOutboxStore implements OutboxStore {
   }
 
   async claim(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
-    const rows = await this.relaySql.query<ClaimedRow>(CLAIM_OUTBOX, [limit, owner, leaseSeconds]);
+    const rows = await this.relaySql.query<ClaimedRow>(this.statements.claim, [
+      limit,
+      owner,
+      leaseSeconds,
+    ]);
     return rows
       .map((row) => ({
         id: Number(row.id),
@@ -100,12 +96,12 @@ export class PostgresqlOutboxStore implements OutboxStore {
 
   async markPublished(owner: string, ids: readonly number[]): Promise<number> {
     if (ids.length === 0) return 0;
-    return this.relaySql.execute(MARK_PUBLISHED, [ids, owner]);
+    return this.relaySql.execute(this.statements.markPublished, [ids, owner]);
   }
 
   async markFailed(owner: string, attempts: readonly FailedAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
-    await this.relaySql.execute(MARK_FAILED, [
+    await this.relaySql.execute(this.statements.markFailed, [
       attempts.map((attempt) => attempt.id),
       attempts.map((attempt) => attempt.retryDelaySeconds),
       attempts.map((attempt) => attempt.abandon),
@@ -115,13 +111,13 @@ export class PostgresqlOutboxStore implements OutboxStore {
   }
 
   async release(owner: string, ids: readonly number[]): Promise<void> {
-    if (ids.length > 0) await this.relaySql.execute(RELEASE, [ids, owner]);
+    if (ids.length > 0) await this.relaySql.execute(this.statements.release, [ids, owner]);
   }
 
   async stats(): Promise<OutboxStats> {
     const [rows, [oldest]] = await Promise.all([
-      this.pool.query<{ status: OutboxStatus; count: number }>(COUNT_BY_STATUS),
-      this.pool.query<{ age: number }>(OLDEST_PENDING_AGE),
+      this.pool.query<{ status: OutboxStatus; count: number }>(this.statements.countByStatus),
+      this.pool.query<{ age: number }>(this.statements.oldestPendingAge),
     ]);
     const counts = Object.fromEntries(OUTBOX_STATUSES.map((status) => [status, 0])) as Record<
       OutboxStatus,
@@ -132,19 +128,21 @@ export class PostgresqlOutboxStore implements OutboxStore {
   }
 
   async retryAbandoned(): Promise<number> {
-    const [{ count }] = await this.pool.query<{ count: number }>(RETRY_ABANDONED);
+    const [{ count }] = await this.pool.query<{ count: number }>(this.statements.retryAbandoned);
     return count;
   }
 
   async republish(since: Date): Promise<number> {
-    const [{ count }] = await this.pool.query<{ count: number }>(REPUBLISH_SINCE, [since]);
+    const [{ count }] = await this.pool.query<{ count: number }>(this.statements.republishSince, [
+      since,
+    ]);
     return count;
   }
 
   async cleanup(options: OutboxCleanup): Promise<number> {
     let total = 0;
     for (;;) {
-      const deleted = await this.pool.execute(CLEANUP_BATCH, [
+      const deleted = await this.pool.execute(this.statements.cleanupBatch, [
         options.publishedRetentionSeconds,
         options.abandonedRetentionSeconds,
         options.batchSize,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DeadLetter } from '../../../brokers/broker.port.js';
 import type { Database, SqlExecutor } from '../../../database/database.port.js';
 import type { EventStore } from '../../../event-store/event-store.port.js';
+import type { PostgresTables } from '../../../postgresql/postgres-tables.js';
 import { DATABASE, EVENT_STORE } from '../../../protean.tokens.js';
 import { ProteanStatus } from '../../status/protean-status.js';
 import { reasonOf } from '../../status/with-timeout.js';
@@ -21,17 +22,21 @@ const MEMORY_SCAN_LIMIT = 100_000;
 /** Most dead letters per broker searched for a trail. */
 const DEAD_LETTER_SCAN_LIMIT = 1000;
 
-const OUTBOX_BY_CORRELATION = `
+/** The trail's statements on a database's tables (schema, prefix). */
+const statementsOn = (tables: PostgresTables) => ({
+  outboxByCorrelation: `
   SELECT message_id, kind, type, stream_name, status, retry_count, created_at, published_at,
          last_error, metadata->>'causationId' AS causation_id, metadata->>'time' AS time
-  FROM outbox WHERE metadata->>'correlationId' = $1 ORDER BY id LIMIT $2`;
-const EVENT_STORE_BY_CORRELATION = `
+  FROM ${tables.outbox} WHERE metadata->>'correlationId' = $1 ORDER BY id LIMIT $2`,
+  eventStoreByCorrelation: `
   SELECT message_id, type, stream_name, metadata->>'causationId' AS causation_id,
          metadata->>'time' AS time
-  FROM event_store WHERE metadata->>'correlationId' = $1 ORDER BY global_position LIMIT $2`;
-const PROCESSED_BY_IDS = `
-  SELECT handler, message_id, processed_at FROM processed_messages
-  WHERE message_id = ANY($1::text[]) ORDER BY processed_at`;
+  FROM ${tables.eventStore} WHERE metadata->>'correlationId' = $1 ORDER BY global_position LIMIT $2`,
+  processedByIds: `
+  SELECT handler, message_id, processed_at FROM ${tables.processedMessages}
+  WHERE message_id = ANY($1::text[]) ORDER BY processed_at`,
+});
+type TrailStatements = ReturnType<typeof statementsOn>;
 
 interface OutboxTrailRow {
   message_id: string;
@@ -67,11 +72,12 @@ export class MessageTrail {
     const notes: string[] = [];
     const found: TrailMessage[] = [];
     const sql = this.database.sql;
-    if (sql) {
-      found.push(...(await this.fromOutbox(sql, correlationId)));
+    const statements = sql && statementsOn(sql.tables);
+    if (sql && statements) {
+      found.push(...(await this.fromOutbox(sql, statements, correlationId)));
       sources.push('outbox');
-      if (await tableExists(sql, 'event_store')) {
-        found.push(...(await this.fromEventStoreTable(sql, correlationId)));
+      if (await tableExists(sql, sql.tables.eventStore)) {
+        found.push(...(await this.fromEventStoreTable(sql, statements, correlationId)));
         sources.push('event store');
       }
     } else {
@@ -88,8 +94,11 @@ export class MessageTrail {
     sources.push('dead letters');
     const messages = mergeMessages([...found, ...letters.attached]).slice(0, TRAIL_LIMIT);
     let handledBy: TrailHandling[] = [];
-    if (sql) {
-      const processed = await this.processed(sql, [correlationId, ...messages.map((m) => m.id)]);
+    if (sql && statements) {
+      const processed = await this.processed(sql, statements, [
+        correlationId,
+        ...messages.map((m) => m.id),
+      ]);
       sources.push('processed messages');
       handledBy = processed.get(correlationId) ?? [];
       for (const message of messages) message.handledBy.push(...(processed.get(message.id) ?? []));
@@ -105,8 +114,12 @@ export class MessageTrail {
     };
   }
 
-  private async fromOutbox(sql: SqlExecutor, correlationId: string): Promise<TrailMessage[]> {
-    const rows = await sql.query<OutboxTrailRow>(OUTBOX_BY_CORRELATION, [
+  private async fromOutbox(
+    sql: SqlExecutor,
+    statements: TrailStatements,
+    correlationId: string,
+  ): Promise<TrailMessage[]> {
+    const rows = await sql.query<OutboxTrailRow>(statements.outboxByCorrelation, [
       correlationId,
       TRAIL_LIMIT,
     ]);
@@ -131,9 +144,10 @@ export class MessageTrail {
 
   private async fromEventStoreTable(
     sql: SqlExecutor,
+    statements: TrailStatements,
     correlationId: string,
   ): Promise<TrailMessage[]> {
-    const rows = await sql.query<Omit<OutboxTrailRow, 'kind'>>(EVENT_STORE_BY_CORRELATION, [
+    const rows = await sql.query<Omit<OutboxTrailRow, 'kind'>>(statements.eventStoreByCorrelation, [
       correlationId,
       TRAIL_LIMIT,
     ]);
@@ -174,13 +188,14 @@ export class MessageTrail {
 
   private async processed(
     sql: SqlExecutor,
+    statements: TrailStatements,
     ids: readonly string[],
   ): Promise<Map<string, TrailHandling[]>> {
     const rows = await sql.query<{
       handler: string;
       message_id: string;
       processed_at: Date | string;
-    }>(PROCESSED_BY_IDS, [ids]);
+    }>(statements.processedByIds, [ids]);
     const byMessage = new Map<string, TrailHandling[]>();
     for (const row of rows) {
       const list = byMessage.get(row.message_id) ?? [];

@@ -1,0 +1,136 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { CaptureLogger } from '../../../../test/support/capture-logger.js';
+import { BumpHandler, Counter, Counters } from '../../../../test/support/counter-domain.js';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.js';
+import { ConfigurationError } from '../config/configuration.error.js';
+import type { ProteanSettings } from '../config/protean-settings.js';
+import type { OutboxStore } from '../outbox/outbox-store.port.js';
+import { ProteanModule } from '../protean.module.js';
+import type { ProteanModuleOptions } from '../protean.module-definition.js';
+import { OUTBOX_STORE } from '../protean.tokens.js';
+import { setupSchema } from './schema-setup.js';
+import { loadConfiguration } from '../config/load-configuration.js';
+
+const OWN_TABLES = [
+  'aggregates',
+  'event_store',
+  'outbox',
+  'processed_messages',
+  'projections',
+  'protean_migrations',
+];
+
+let db: TestDatabase;
+const apps: TestingModule[] = [];
+let appDataSource: DataSource;
+
+function settings(prefix: string, databaseUri?: string): ProteanSettings {
+  return {
+    enableOutbox: true,
+    eventProcessing: 'async',
+    databases: {
+      default: { provider: 'postgresql', databaseUri, schema: 'tenant', tablePrefix: prefix },
+    },
+    eventStore: { provider: 'postgresql' },
+  };
+}
+
+async function start(options: Omit<ProteanModuleOptions, 'domain'>): Promise<TestingModule> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ProteanModule.forRoot({ domain: 'naming', configSources: { embedded: true }, ...options }),
+      ProteanModule.forFeature({ aggregates: [Counter] }),
+    ],
+    providers: [BumpHandler, Counters],
+  })
+    .setLogger(new CaptureLogger())
+    .compile();
+  apps.push(moduleRef);
+  return moduleRef.init();
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  appDataSource = await new DataSource({ type: 'postgres', url: db.uri }).initialize();
+});
+
+afterAll(async () => {
+  for (const app of apps) await app.close();
+  await appDataSource?.destroy();
+  await db?.drop();
+});
+
+describe('databases.default.schema and table_prefix', () => {
+  it('put every table in the schema with the prefix; a second prefix in the same database does not collide', async () => {
+    // One module on a pool of its own, one on an application's DataSource: both migrate on start.
+    const first = await start({ settings: settings('a_', db.uri), runMigrations: true });
+    const second = await start({
+      settings: settings('b_'),
+      dataSource: appDataSource,
+      runMigrations: true,
+    });
+
+    const tables = await db.query<{ schema: string; name: string }>(
+      `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+       WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+    );
+    expect(tables).toEqual(
+      ['a_', 'b_'].flatMap((prefix) =>
+        OWN_TABLES.map((table) => ({ schema: 'tenant', name: `${prefix}${table}` })),
+      ),
+    );
+    const indexes = await db.query<{ name: string }>(
+      `SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'tenant' AND indexname LIKE '%unpublished%' ORDER BY 1`,
+    );
+    expect(indexes.map((index) => index.name)).toEqual([
+      'a_outbox_unpublished_idx',
+      'a_outbox_unpublished_stream_idx',
+      'b_outbox_unpublished_idx',
+      'b_outbox_unpublished_stream_idx',
+    ]);
+
+    // The same aggregate id in both: each module writes its own tables only.
+    await first.get(Counters).bump('c1', 2);
+    await second.get(Counters).bump('c1', 1);
+    for (const [app, prefix, events] of [
+      [first, 'a_', 2],
+      [second, 'b_', 1],
+    ] as const) {
+      await expect(app.get<OutboxStore>(OUTBOX_STORE).stats()).resolves.toMatchObject({
+        counts: { pending: events },
+      });
+      await expect(
+        db.query(`SELECT state->>'value' AS value FROM tenant.${prefix}aggregates`),
+      ).resolves.toEqual([{ value: String(events) }]);
+      await expect(
+        db.query(`SELECT count(*)::int AS n FROM tenant.${prefix}event_store`),
+      ).resolves.toEqual([{ n: events }]);
+    }
+  });
+
+  it('records migrations per prefix, so setting up again applies nothing', async () => {
+    const config = loadConfiguration({ embedded: true, settings: settings('a_', db.uri) });
+    await expect(setupSchema(config)).resolves.toEqual([
+      expect.objectContaining({ roles: ['databases.default', 'event_store'], applied: [] }),
+    ]);
+    await expect(
+      db.query(`SELECT name FROM tenant.b_protean_migrations ORDER BY id`),
+    ).resolves.toEqual([
+      { name: 'CreateDomainTables1764400000000' },
+      { name: 'CreateOutbox1764400000001' },
+      { name: 'CreateEventStore1764400000002' },
+    ]);
+  });
+
+  it('refuses an identifier that is not a plain name, naming the key', async () => {
+    const failure = start({
+      settings: { databases: { default: { provider: 'postgresql', schema: 'tenant"; DROP' } } },
+      dataSource: appDataSource,
+    });
+    await expect(failure).rejects.toThrow(ConfigurationError);
+    await expect(failure).rejects.toThrow(
+      'databases.default.schema = "tenant\\"; DROP": expected a PostgreSQL identifier',
+    );
+  });
+});
