@@ -63,8 +63,12 @@ export function numberLiteralProblem(literal: string): string | undefined {
 export function numberProblem(value: number): string | undefined {
   if (!Number.isFinite(value)) return `is ${value}, which JSON cannot carry (it becomes null)`;
   if (Object.is(value, -0)) return 'is negative zero, which reads back as 0';
-  // What JSON.stringify writes must be what the rule accepts back (unsafe integers).
-  return numberLiteralProblem(JSON.stringify(value));
+  // JSON.stringify writes the shortest literal that reads back as `value`, so only what the
+  // rule refuses in text is left: an integer literal (below 1e21, else it has an exponent)
+  // beyond the safe range. Checked without writing it: this runs for every number of a message.
+  if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e21)
+    return numberLiteralProblem(JSON.stringify(value));
+  return undefined;
 }
 
 /** A path as validation errors name fields: `items.0.bookId`; odd keys quoted. */
@@ -89,6 +93,7 @@ export function unstorableValueProblems(value: unknown): string[] {
   return problems;
 }
 
+/** `path` is the value's, pushed and popped in place (the walk runs for every message). */
 function walk(value: unknown, path: (string | number)[], problems: string[]): void {
   const problem = leafProblem(value);
   if (problem !== undefined) {
@@ -106,14 +111,20 @@ function walk(value: unknown, path: (string | number)[], problems: string[]): vo
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(item, [...path, index], problems));
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      walk(value[index], path, problems);
+      path.pop();
+    }
     return;
   }
-  for (const [key, item] of Object.entries(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    path.push(key);
     const keyProblem = stringProblem(key);
-    if (keyProblem !== undefined)
-      problems.push(`${formatJsonPath([...path, key])}: key ${keyProblem}`);
-    else walk(item, [...path, key], problems);
+    if (keyProblem !== undefined) problems.push(`${formatJsonPath(path)}: key ${keyProblem}`);
+    else walk((value as Record<string, unknown>)[key], path, problems);
+    path.pop();
   }
 }
 
