@@ -67,6 +67,9 @@ function checkAnswer(one: Case): string | undefined {
   const unstorable = unstorableFields(one);
   if (status >= 400) {
     if (!namesAProblem(one.message)) return `answered ${status} without a message`;
+    // One message, not a list: the body was refused as a whole (a forbidden key, say) before
+    // its fields were looked at.
+    if (typeof one.message === 'string') return undefined;
     const named = JSON.stringify(one.message);
     const unnamed = unstorable.filter((name) => status !== 400 || !named.includes(`${name}:`));
     return unnamed.length
