@@ -19,7 +19,7 @@ export {
   rejectForbiddenKeys,
   scanJsonText,
 } from './messages/safe-json.js';
-export { unstorableValueProblems } from './messages/json-fidelity.js';
+export { stringProblem, unstorableValueProblems } from './messages/json-fidelity.js';
 export * from './messages/stream-names.js';
 export { describeValidationErrors } from './messages/message-validation.js';
 
