@@ -67,6 +67,14 @@ describe('bookshelf API on the embedded default (sync)', () => {
     expect((await http.get(`/books/${bookId}`)).body.stock).toBe(3);
   });
 
+  it('answers 400 naming the id for an id no database could hold (PostgreSQL would refuse the query: 500)', async () => {
+    for (const path of ['/books/%00', '/orders/a%00b']) {
+      const response = await http.get(path);
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(response.body.message)).toMatch(/^\["id: /);
+    }
+  });
+
   it('answers 404 for unknown ids', async () => {
     await http.get('/books/00000000-0000-4000-8000-000000000000').expect(404);
     await http.get('/orders/nope').expect(404);
@@ -118,6 +126,68 @@ describe('bookshelf API on the embedded default (sync)', () => {
       expect(response.status).toBe(400);
       expect(response.body.message).toContain(expected);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect((await http.get('/books')).body).toEqual([]);
+    });
+
+    it.each([
+      [
+        'U+0000 in the title',
+        '{"title":"nul\\u0000byte","author":"F","price":1}',
+        'title: contains the NUL character (U+0000)',
+      ],
+      [
+        'a lone surrogate in the author',
+        '{"title":"Dune","author":"\\ud800","price":1}',
+        'author: is not well-formed Unicode',
+      ],
+      [
+        'a price no 64-bit number keeps',
+        '{"title":"Dune","author":"F","price":1e-400}',
+        'price: is too small',
+      ],
+      [
+        'a stock beyond 2^53',
+        '{"title":"Dune","author":"F","price":1,"stock":9007199254740993}',
+        'stock: is an integer beyond',
+      ],
+      ['negative zero', '{"title":"Dune","author":"F","price":-0}', 'price: is negative zero'],
+      [
+        'a price written with an exponent',
+        '{"title":"Dune","author":"F","price":1e-7}',
+        'price must have at most 2 decimal places',
+      ],
+    ])(
+      'POST /books with %s answers 400 naming the field, in the validation shape',
+      async (_case, text, expected) => {
+        const response = await http
+          .post('/books')
+          .set('content-type', 'application/json')
+          .send(text);
+        expect(response.status).toBe(400);
+        expect(response.body).toEqual({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: [expect.stringContaining(expected)],
+        });
+        expect((await http.get('/books')).body).toEqual([]);
+      },
+    );
+
+    it('POST /books with bytes that are not UTF-8 answers 400', async () => {
+      const response = await http
+        .post('/books')
+        .set('content-type', 'application/json')
+        // As the bytes are, not re-encoded as JSON of a Buffer.
+        .serialize((bytes: Buffer) => bytes as unknown as string)
+        .send(
+          Buffer.concat([
+            Buffer.from('{"title":"'),
+            Buffer.from([0xff]),
+            Buffer.from('","author":"F","price":1}'),
+          ]),
+        );
+      expect(response.status).toBe(400);
+      expect(response.body.message).toBe('Invalid UTF-8 in the request body');
       expect((await http.get('/books')).body).toEqual([]);
     });
 

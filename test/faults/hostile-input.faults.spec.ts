@@ -129,6 +129,22 @@ const HTTP_CASES: readonly HttpCase[] = [
     message: /too large/,
   },
   {
+    name: 'an isbn with U+0000 (issue 12)',
+    path: '/books',
+    type: json,
+    body: bookText(',"isbn":"1\\u0000"'),
+    status: 400,
+    message: /isbn: contains the NUL character/,
+  },
+  {
+    name: 'a customer with a lone surrogate (issue 12)',
+    path: '/orders',
+    type: json,
+    body: order('').replace('"C"', '"\\ud800"'),
+    status: 400,
+    message: /customer: is not well-formed Unicode/,
+  },
+  {
     name: 'malformed JSON',
     path: '/books',
     type: json,
@@ -267,6 +283,21 @@ const STREAM_CASES: readonly StreamCase[] = [
     reason: /over the 1048576-byte limit/,
   },
   {
+    name: 'a customer with U+0000 (issue 12)',
+    stream: 'external-orders',
+    fields: ['data', JSON.stringify({ customer: 'nul\u0000byte', items: [] })],
+    reason: /UnstorableValueError: .*customer: contains the NUL character/,
+  },
+  {
+    name: 'a quantity no 64-bit number keeps (issue 12)',
+    stream: 'external-orders',
+    fields: [
+      'data',
+      `{"customer":"C","items":[{"bookId":"${randomUUID()}","quantity":9007199254740993}]}`,
+    ],
+    reason: /items\.0\.quantity: is an integer beyond/,
+  },
+  {
     name: 'invalid JSON',
     stream: 'bookshelf::order',
     fields: ['data', 'this is not json'],
@@ -319,6 +350,12 @@ const STREAM_CASES: readonly StreamCase[] = [
     stream: 'bookshelf::order',
     fields: ['data', envelope({}, { deep: 0 }).replace('"deep":0', `"deep":${nested(10_000)}`)],
     reason: /nested deeper than 100 levels/,
+  },
+  {
+    name: 'an OrderPlaced with a lone surrogate (issue 12)',
+    stream: 'bookshelf::order',
+    fields: ['data', envelope({}, placed('\ud800'))],
+    reason: /payload\.customerName: is not well-formed Unicode/,
   },
   {
     name: 'an OrderPlaced over max_payload_bytes',
@@ -517,9 +554,10 @@ describe('scenario 10: hostile input', () => {
       note: failed.length
         ? `not clear: ${failed.join('; ')}`
         : `${HTTP_CASES.length} bodies (prototype keys top, nested and \\u-escaped, 10,000 levels, just under/over ` +
-          `the 100 kB limit, malformed, wrong content types) answered 400/413/415 naming the problem; ` +
+          `the 100 kB limit, U+0000, a lone surrogate, malformed, wrong content types) answered 400/413/415 naming the problem; ` +
           `${STREAM_CASES.length} entries on external-orders and bookshelf::order (invalid JSON, no data, ` +
-          `prototype keys plain and \\u-escaped, 10,000 levels, wrong envelope, unknown type, over max_payload_bytes) ` +
+          `prototype keys plain and \\u-escaped, 10,000 levels, wrong envelope, unknown type, over max_payload_bytes, ` +
+          `values no database stores as sent: U+0000, a lone surrogate, 9007199254740993) ` +
           `dead-lettered once per group with the reason; no prototype changed in the API or worker, ` +
           `nothing stored, both processes up and serving valid messages afterwards`,
     });

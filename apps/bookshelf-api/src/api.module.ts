@@ -16,6 +16,7 @@ import {
 import { BooksController } from './books/books.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { JsonOnlyMiddleware } from './http/json-only.middleware.js';
+import { StorableBodyMiddleware } from './http/storable-body.middleware.js';
 import { OrdersController } from './orders/orders.controller.js';
 
 export interface ApiModuleOptions {
@@ -46,6 +47,8 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonOnlyMiddleware).forRoutes({ path: '*splat', method: RequestMethod.ALL });
+    consumer
+      .apply(JsonOnlyMiddleware, StorableBodyMiddleware)
+      .forRoutes({ path: '*splat', method: RequestMethod.ALL });
   }
 }

@@ -3,6 +3,7 @@ export * from './bookshelf.module.js';
 export * from './bookshelf.queries.js';
 export * from './books/book.aggregate.js';
 export * from './books/add-book.command.js';
+export * from './books/price.js';
 export * from './books/book-added.event.js';
 export * from './books/stock-reserved.event.js';
 export * from './orders/order.aggregate.js';

@@ -15,10 +15,13 @@ export * from './messages/message.errors.js';
 export * from './messages/envelope-codec.js';
 export {
   assertJsonDepth,
+  assertStorableJsonText,
   MAX_JSON_DEPTH,
   parseUntrustedJson,
   rejectForbiddenKeys,
+  scanJsonText,
 } from './messages/safe-json.js';
+export { stringProblem, unstorableValueProblems } from './messages/json-fidelity.js';
 export * from './messages/stream-names.js';
 export { describeValidationErrors } from './messages/message-validation.js';
 

@@ -1,14 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsInt,
-  IsNotEmpty,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsPrice } from '#bookshelf';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /** The body of `POST /books`. */
 export class AddBookRequest {
@@ -31,9 +23,7 @@ export class AddBookRequest {
   readonly isbn?: string;
 
   @ApiProperty({ example: 9.99, minimum: 0, description: 'At most two decimals' })
-  @Min(0)
-  @Max(1_000_000)
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
+  @IsPrice()
   readonly price!: number;
 
   @ApiPropertyOptional({ example: 3, minimum: 0, default: 0 })

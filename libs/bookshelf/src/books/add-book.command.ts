@@ -1,8 +1,8 @@
 import { DomainCommand } from '#protean';
+import { IsPrice } from './price.js';
 import {
   IsInt,
   IsNotEmpty,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -32,9 +32,7 @@ export class AddBook {
   @MaxLength(20)
   readonly isbn?: string;
 
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
-  @Min(0)
-  @Max(1_000_000)
+  @IsPrice()
   readonly price!: number;
 
   @IsInt()

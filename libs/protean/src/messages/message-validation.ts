@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError as ClassValidatorError } from 'class-validator';
 import type { Type } from '../domain/domain-types.js';
+import { unstorableValueProblems } from './json-fidelity.js';
 
 /** Flattens class-validator errors to `field: reason` lines, nested fields dotted. */
 export function describeValidationErrors(
@@ -14,9 +15,16 @@ export function describeValidationErrors(
   });
 }
 
-/** Checks a message's class-validator rules; resolves to the problems found (none when valid). */
+/**
+ * Checks a message: its class-validator rules, and that every value in it can be stored and
+ * carried as it is (`json-fidelity.ts`: no U+0000, no lone surrogate, no number JSON cannot
+ * keep). Resolves to the problems found, fields named; none when valid.
+ */
 export function problemsOf(message: object): string[] {
-  return describeValidationErrors(validateSync(message, { forbidUnknownValues: false }));
+  return [
+    ...unstorableValueProblems(message),
+    ...describeValidationErrors(validateSync(message, { forbidUnknownValues: false })),
+  ];
 }
 
 /** Builds a message instance from a plain payload (no validation). */

@@ -1,4 +1,4 @@
-import { UndeserializableMessageError } from './message.errors.js';
+import { UndeserializableMessageError, UnstorableValueError } from './message.errors.js';
 import { assertJsonDepth, MAX_JSON_DEPTH, parseUntrustedJson } from './safe-json.js';
 
 const nested = (levels: number, open = '{"a":', close = '}') =>
@@ -63,5 +63,41 @@ describe('parseUntrustedJson and escapes', () => {
     expect(
       parseUntrustedJson('{"note":"constructor of the prototype","\\u0061":"\\u00e9"}'),
     ).toEqual({ note: 'constructor of the prototype', a: 'é' });
+  });
+});
+
+describe('parseUntrustedJson and values that cannot be stored', () => {
+  it.each([
+    ['U+0000', '{"customer":"nul\\u0000byte"}', 'customer: contains the NUL character'],
+    ['a lone surrogate', '{"title":"\\ud800"}', 'title: is not well-formed Unicode'],
+    ['a raw lone surrogate', '{"title":"\ud800"}', 'title: is not well-formed Unicode'],
+    ['an overflowing number', '{"items":[{"quantity":1e400}]}', 'items.0.quantity: is too large'],
+    ['an unsafe integer', '{"n":9007199254740993}', 'n: is an integer beyond'],
+    ['negative zero', '{"n":-0}', 'n: is negative zero'],
+  ])('refuses %s with an UnstorableValueError naming the field', (_case, text, problem) => {
+    let thrown: unknown;
+    try {
+      parseUntrustedJson(text);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UnstorableValueError);
+    expect((thrown as UnstorableValueError).problems).toEqual([expect.stringContaining(problem)]);
+    expect((thrown as Error).message).toMatch(
+      /^Message holds values that cannot be stored as sent: /,
+    );
+  });
+
+  it('parses them when the text is only shown, never stored', () => {
+    expect(parseUntrustedJson('{"a":"\\u0000"}', { storable: false })).toEqual({ a: '\u0000' });
+  });
+
+  it('keeps ordinary values, escaped pairs and exponents that round-trip', () => {
+    expect(parseUntrustedJson('{"a":"\\ud83d\\ude00","b":1e-7,"c":-0.5,"d":1.5e300}')).toEqual({
+      a: '😀',
+      b: 1e-7,
+      c: -0.5,
+      d: 1.5e300,
+    });
   });
 });

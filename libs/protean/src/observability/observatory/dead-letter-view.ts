@@ -30,7 +30,8 @@ export interface DeadLetterView {
 export function envelopeFacts(data: string | undefined): EnvelopeFacts | null {
   let parsed: unknown;
   try {
-    parsed = parseUntrustedJson(data);
+    // Shown, never stored: a letter refused for an unstorable value still shows what it was.
+    parsed = parseUntrustedJson(data, { storable: false });
   } catch {
     return null;
   }

@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { IsString } from 'class-validator';
+import { problemsOf } from './message-validation.js';
+
+/** A library user's own command: no Protean rule written on it. */
+class RenameShelf {
+  @IsString()
+  readonly name!: string;
+
+  readonly position?: number;
+
+  constructor(props: RenameShelf) {
+    Object.assign(this, props);
+  }
+}
+
+describe('problemsOf', () => {
+  it('refuses values that cannot be stored in any message, beside its own rules', () => {
+    expect(problemsOf(new RenameShelf({ name: 'a\u0000b', position: Infinity }))).toEqual([
+      'name: contains the NUL character (U+0000), which PostgreSQL cannot store',
+      'position: is Infinity, which JSON cannot carry (it becomes null)',
+    ]);
+    expect(problemsOf(new RenameShelf({ name: '\udfff' }))).toEqual([
+      expect.stringMatching(/^name: is not well-formed Unicode/),
+    ]);
+  });
+
+  it('still reports the class-validator rules, and nothing for a valid message', () => {
+    expect(problemsOf(new RenameShelf({ name: 42 as unknown as string }))).toEqual([
+      'name: name must be a string',
+    ]);
+    expect(problemsOf(new RenameShelf({ name: 'Fiction', position: 3 }))).toEqual([]);
+  });
+});
