@@ -233,7 +233,13 @@ export const configurationSchema = z
     event_store: eventStoreSchema.default({ provider: 'memory' }),
     server: serverSchema.prefault({}),
     outbox: outboxSchema.prefault({}),
-    observatory: z.strictObject({ token: z.string().min(1).optional() }).prefault({}),
+    observatory: z
+      .strictObject({
+        token: z.string().min(1).optional(),
+        /** Seconds a session cookie from `/observatory?token=` stays valid (default 8 hours). */
+        session_ttl_seconds: integer(60).default(8 * 60 * 60),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     if (!config.databases.default) {
