@@ -6,7 +6,13 @@ import { BrokerConnectionError } from '../errors/broker-connection.error.js';
 import { BrokerError } from '../errors/broker.error.js';
 import { BrokerOperationError } from '../errors/broker-operation.error.js';
 import { redactSecrets, redactUri, secretsOf } from './redact-uri.js';
-import { isAuthenticationError, isReplyError, isTlsError, messageOf } from './redis-errors.js';
+import {
+  isAuthenticationError,
+  isDatabaseSelectError,
+  isReplyError,
+  isTlsError,
+  messageOf,
+} from './redis-errors.js';
 
 /** What a connection is for; it names the connection in `CLIENT LIST` and in logs. */
 export type RedisConnectionRole = 'commands' | 'reader' | 'subscriber';
@@ -16,11 +22,14 @@ const MAX_RECONNECT_DELAY_MS = 1000;
 /**
  * One configured Redis server as the adapters see it: makes its connections, turns what ioredis
  * rejects with into broker errors that name the broker and never hold the password, and stops
- * every connection from retrying once the server refused the credentials or the certificate.
+ * every connection from retrying once the server refused the credentials, the certificate or
+ * the database index.
  */
 export class RedisTarget {
   /** `redis://user:***@host:port/db`, safe to print. */
   readonly redactedUri: string;
+  /** The database index the URI names (`/3`), 0 when it names none. */
+  readonly databaseIndex: number;
   private readonly secrets: string[];
   private readonly logger: Logger;
   private fatal: BrokerConnectionError | undefined;
@@ -38,6 +47,7 @@ export class RedisTarget {
       );
     }
     this.redactedUri = redactUri(settings.uri);
+    this.databaseIndex = databaseIndexOf(settings.uri);
     this.secrets = secretsOf(settings.uri);
     this.logger = new Logger(`Broker:${brokerName}`);
   }
@@ -72,7 +82,7 @@ export class RedisTarget {
       ...overrides,
     };
     const client = new Redis(this.settings.uri!, options);
-    client.on('error', (error: unknown) => this.onConnectionError(role, error));
+    client.on('error', (error: unknown) => this.onConnectionError(role, error, client));
     client.on('ready', () => this.onReady(role));
     return client;
   }
@@ -81,7 +91,7 @@ export class RedisTarget {
   toBrokerError(error: unknown, action: string): Error {
     if (this.fatal) return this.fatal;
     if (error instanceof BrokerError) return error;
-    if (isAuthenticationError(error) || isTlsError(error)) return this.markFatal(error);
+    if (isFatal(error)) return this.markFatal(error);
     const message = this.redact(messageOf(error));
     if (isReplyError(error)) {
       return new BrokerOperationError(
@@ -110,9 +120,15 @@ export class RedisTarget {
     return { tls: ca ? { ca } : {} };
   }
 
-  private onConnectionError(role: RedisConnectionRole, error: unknown): void {
+  private onConnectionError(role: RedisConnectionRole, error: unknown, client: Redis): void {
+    if (isDatabaseSelectError(error)) {
+      // ioredis would go on in database 0: close this connection before it sends a command.
+      client.disconnect();
+      if (!this.fatal) this.logger.error(this.markFatal(error).message);
+      return;
+    }
     if (this.fatal) return;
-    if (isAuthenticationError(error) || isTlsError(error)) {
+    if (isFatal(error)) {
       this.logger.error(this.markFatal(error).message);
       return;
     }
@@ -137,11 +153,27 @@ export class RedisTarget {
 
   private markFatal(error: unknown): BrokerConnectionError {
     const message = this.redact(messageOf(error));
+    const uriKey = `brokers.${this.brokerName}.uri`;
     this.fatal ??= new BrokerConnectionError(
       this.brokerName,
-      `${this.label} could not connect to ${this.redactedUri}: ${message}; ` +
-        `check brokers.${this.brokerName}.uri (credentials, TLS) and restart`,
+      isDatabaseSelectError(error)
+        ? `${this.label} at ${this.redactedUri} cannot use database ${this.databaseIndex}: ` +
+            `${message}; set ${uriKey} to a database index the server has ` +
+            `(its "databases" setting, 16 by default; a cluster has only 0) and restart`
+        : `${this.label} could not connect to ${this.redactedUri}: ${message}; ` +
+            `check ${uriKey} (credentials, TLS) and restart`,
     );
     return this.fatal;
   }
+}
+
+/** Refusals that retrying cannot cure: credentials, certificate, database index. */
+function isFatal(error: unknown): boolean {
+  return isAuthenticationError(error) || isTlsError(error) || isDatabaseSelectError(error);
+}
+
+/** The database index of a `redis://host/3` URI, as ioredis reads it (0 when none). */
+function databaseIndexOf(uri: string): number {
+  const path = new URL(uri).pathname.slice(1);
+  return /^\d+$/.test(path) ? Number(path) : 0;
 }
