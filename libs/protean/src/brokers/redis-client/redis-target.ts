@@ -34,6 +34,8 @@ export class RedisTarget {
   private readonly logger: Logger;
   private fatal: BrokerConnectionError | undefined;
   private lastConnectionError: string | undefined;
+  /** Whether any connection ever became ready (then TLS works, whatever fails now). */
+  private connectedOnce = false;
 
   constructor(
     readonly brokerName: string,
@@ -105,7 +107,8 @@ export class RedisTarget {
         : '';
     return new BrokerConnectionError(
       this.brokerName,
-      `${this.label} at ${this.redactedUri} could not ${action}: ${message}${last}`,
+      `${this.label} at ${this.redactedUri} could not ${action}: ${message}${last}` +
+        this.tlsHint(`${message}${last}`),
     );
   }
 
@@ -136,13 +139,29 @@ export class RedisTarget {
     // A server that is down raises the same error on every retry; say it once.
     if (message !== this.lastConnectionError) {
       this.logger.warn(
-        `${this.label} at ${this.redactedUri}: ${role} connection error: ${message}; retrying`,
+        `${this.label} at ${this.redactedUri}: ${role} connection error: ${message}` +
+          `${this.tlsHint(message)}; retrying`,
       );
     }
     this.lastConnectionError = message;
   }
 
+  /**
+   * A TLS client that meets a plain Redis port hears nothing it understands and times out, which
+   * reads like an outage: until a connection has worked, a `rediss://` failure that is not a
+   * refused or unknown host names TLS as a likely cause.
+   */
+  private tlsHint(failure: string): string {
+    if (this.connectedOnce || !this.settings.uri?.startsWith('rediss:')) return '';
+    if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(failure)) return '';
+    return (
+      '; the URI asks for TLS (rediss://): if the server does not speak TLS on that port, ' +
+      'use redis://'
+    );
+  }
+
   private onReady(role: RedisConnectionRole): void {
+    this.connectedOnce = true;
     if (this.lastConnectionError === undefined) {
       this.logger.debug(`${this.label} at ${this.redactedUri}: ${role} connection ready`);
       return;
