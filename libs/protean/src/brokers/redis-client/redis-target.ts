@@ -5,6 +5,7 @@ import type { BrokerSettings } from '../broker-settings.js';
 import { BrokerConnectionError } from '../errors/broker-connection.error.js';
 import { BrokerError } from '../errors/broker.error.js';
 import { BrokerOperationError } from '../errors/broker-operation.error.js';
+import { BrokerRefusedError } from '../errors/broker-refused.error.js';
 import { redactSecrets, redactUri, secretsOf } from './redact-uri.js';
 import {
   isAuthenticationError,
@@ -32,7 +33,7 @@ export class RedisTarget {
   readonly databaseIndex: number;
   private readonly secrets: string[];
   private readonly logger: Logger;
-  private fatal: BrokerConnectionError | undefined;
+  private fatal: BrokerRefusedError | undefined;
   private lastConnectionError: string | undefined;
   /** Whether any connection ever became ready (then TLS works, whatever fails now). */
   private connectedOnce = false;
@@ -60,7 +61,7 @@ export class RedisTarget {
   }
 
   /** The error every operation fails with once the credentials or certificate were refused. */
-  get fatalError(): BrokerConnectionError | undefined {
+  get fatalError(): BrokerRefusedError | undefined {
     return this.fatal;
   }
 
@@ -170,10 +171,10 @@ export class RedisTarget {
     this.lastConnectionError = undefined;
   }
 
-  private markFatal(error: unknown): BrokerConnectionError {
+  private markFatal(error: unknown): BrokerRefusedError {
     const message = this.redact(messageOf(error));
     const uriKey = `brokers.${this.brokerName}.uri`;
-    this.fatal ??= new BrokerConnectionError(
+    this.fatal ??= new BrokerRefusedError(
       this.brokerName,
       isDatabaseSelectError(error)
         ? `${this.label} at ${this.redactedUri} cannot use database ${this.databaseIndex}: ` +
