@@ -77,6 +77,11 @@ const databaseSchema = z
      * written; the postgresql adapter's default is 30000.
      */
     idle_in_transaction_timeout_ms: integer(0).optional(),
+    /**
+     * Seconds a starting worker or API waits for an unreachable PostgreSQL (refused, timed out,
+     * starting up) before it exits 69; 0: no wait. Optional like the key above; default 30.
+     */
+    startup_timeout_seconds: number(0).optional(),
   })
   .superRefine((db, ctx) => {
     if (db.provider === 'postgresql' && !db.database_uri) {
