@@ -1,5 +1,12 @@
 import { createTestDatabase, DATABASE_URL, type TestDatabase } from '../support/postgres.js';
-import { API_MAIN, freePort, NodeProcess, WORKER_MAIN } from '../support/processes.js';
+import {
+  API_MAIN,
+  CLI_MAIN,
+  freePort,
+  NodeProcess,
+  runToExit,
+  WORKER_MAIN,
+} from '../support/processes.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
 
 /**
@@ -98,6 +105,31 @@ describe.each([
         ),
       ]);
       expect(output).not.toContain('startup-password');
+      const client = redis.client();
+      expect(await client.dbsize()).toBe(0);
+      client.disconnect();
+    } finally {
+      await redis.stop();
+    }
+  });
+});
+
+describe('CLI and a Redis lacking the URI database', () => {
+  it('exits 69 in one line naming the broker and the index, touching no other database', async () => {
+    const redis = await SpawnedRedis.start({ password: 'cli-password' });
+    try {
+      const { code, stderr, stdout } = await runToExit(CLI_MAIN, ['dlq', 'list'], {
+        PROTEAN_BROKERS__DEFAULT__PROVIDER: 'redis',
+        PROTEAN_BROKERS__DEFAULT__URI: `${redis.uri}/99`,
+      });
+      expect(code).toBe(69);
+      // Its last line; the adapter's own log record (JSON, level error) may come before it.
+      expect(stderr.trim().split('\n').at(-1)).toEqual(
+        expect.stringMatching(
+          /^error: Broker "default" \(redis\) at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/99 cannot use database 99: ERR DB index is out of range/,
+        ),
+      );
+      expect(stderr + stdout).not.toContain('cli-password');
       const client = redis.client();
       expect(await client.dbsize()).toBe(0);
       client.disconnect();

@@ -148,11 +148,11 @@ describe('scenario 11: secrets', () => {
       const books = await catalogSize();
       expect((await cli('outbox status (after)', ['outbox', 'status', '--json'])).code).toBe(0);
 
-      // Wrong passwords: a named error, no password.
+      // Wrong passwords: a named error, no password (a refused broker: exit 69).
       const wrongRedis = await cli('dlq list, wrong Redis password', ['dlq', 'list'], {
         PROTEAN_BROKERS__DEFAULT__URI: redis.uriWith(wrongPassword),
       });
-      expect(wrongRedis.code).toBe(1);
+      expect(wrongRedis.code).toBe(69);
       expect(wrongRedis.stderr).toMatch(
         /Broker "default" \(redis\) could not connect to redis:\/\/:\*\*\*@127\.0\.0\.1:\d+.*WRONGPASS/,
       );
