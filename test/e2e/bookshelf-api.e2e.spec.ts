@@ -67,17 +67,12 @@ describe('bookshelf API on the embedded default (sync)', () => {
     expect((await http.get(`/books/${bookId}`)).body.stock).toBe(3);
   });
 
-  it('answers 400 naming the id for an id no database could hold (PostgreSQL would refuse the query: 500)', async () => {
-    for (const path of ['/books/%00', '/orders/a%00b']) {
-      const response = await http.get(path);
-      expect(response.status).toBe(400);
-      expect(JSON.stringify(response.body.message)).toMatch(/^\["id: /);
-    }
-  });
-
   it('answers 404 for unknown ids', async () => {
     await http.get('/books/00000000-0000-4000-8000-000000000000').expect(404);
     await http.get('/orders/nope').expect(404);
+    // An id no database could hold (PostgreSQL would refuse the query) is not a UUID: unknown.
+    await http.get('/books/%00').expect(404);
+    await http.get('/orders/a%00b').expect(404);
   });
 
   describe('bad input: a clear error naming the problem, and nothing stored', () => {

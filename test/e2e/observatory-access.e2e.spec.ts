@@ -1,7 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../apps/bookshelf-api/src/create-api-app.js';
-import { loadConfiguration } from '#protean';
+import { ObservatoryAuth } from '../../libs/protean/src/observability/observatory/observatory-auth.js';
+import { CaptureLogger } from '../support/capture-logger.js';
+import { ROOT } from '../support/processes.js';
+import { loadConfiguration, resolveLogSettings } from '#protean';
 
 /** Issue 8, acceptance 2: with `observatory.token` set, no token, no Observatory. */
 describe('Observatory access with observatory.token', () => {
@@ -9,12 +12,18 @@ describe('Observatory access with observatory.token', () => {
   let app: INestApplication;
   let http: ReturnType<typeof request>;
 
+  const SESSION_TTL = 900;
+  const config = loadConfiguration({
+    embedded: true,
+    overrides: { observatory: { token: TOKEN, session_ttl_seconds: SESSION_TTL } },
+  });
+  const logger = new CaptureLogger();
+
   beforeAll(async () => {
-    const config = loadConfiguration({
-      embedded: true,
-      overrides: { observatory: { token: TOKEN } },
+    app = await createApiApp(config, {
+      logger,
+      logging: { ...resolveLogSettings(), level: 'silent' },
     });
-    app = await createApiApp(config, { logger: false });
     await app.init();
     http = request(app.getHttpServer());
   });
@@ -65,12 +74,58 @@ describe('Observatory access with observatory.token', () => {
     expect(signIn.headers.location).toBe('/observatory');
     const cookie = String(signIn.headers['set-cookie']);
     expect(cookie).toMatch(
-      /^protean_observatory=[\w-]+; Path=\/observatory; HttpOnly; SameSite=Strict/,
+      /^protean_observatory=\d+\.[\w-]+; Path=\/observatory; Max-Age=900; HttpOnly; SameSite=Strict/,
     );
     expect(cookie).not.toContain(TOKEN);
     const session = cookie.split(';')[0];
     await http.get('/observatory').set('cookie', session).expect(200);
     await http.get('/observatory/api/overview').set('cookie', session).expect(200);
+  });
+
+  it('refuses a session cookie once observatory.session_ttl_seconds have passed', async () => {
+    const auth = new ObservatoryAuth(config);
+    const expired = auth.issueSession(Date.now() - (SESSION_TTL + 1) * 1000);
+    const recent = auth.issueSession(Date.now() - (SESSION_TTL - 60) * 1000);
+    await http
+      .get('/observatory/api/overview')
+      .set('cookie', `protean_observatory=${recent}`)
+      .expect(200);
+    await http
+      .get('/observatory/api/overview')
+      .set('cookie', `protean_observatory=${expired}`)
+      .expect(401);
+    await http.get('/observatory').set('cookie', `protean_observatory=${expired}`).expect(401);
+  });
+
+  it('refuses a session cookie issued for a previous token', async () => {
+    const previous = loadConfiguration({
+      embedded: true,
+      overrides: { observatory: { token: 'the-previous-token' } },
+    });
+    const session = new ObservatoryAuth(previous).issueSession();
+    await http
+      .get('/observatory/api/overview')
+      .set('cookie', `protean_observatory=${session}`)
+      .expect(401);
+  });
+
+  it('answers 404 to asset names inherited by every object, logging nothing and no path', async () => {
+    const names = [
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      'isPrototypeOf',
+      '__defineGetter__',
+    ];
+    for (const name of names) {
+      const response = await http.get(`/observatory/assets/${name}`);
+      expect({ name, status: response.status }).toEqual({ name, status: 404 });
+      expect(response.text).not.toContain(ROOT);
+    }
+    expect(logger.errors()).toEqual([]);
+    expect(logger.lines.filter((line) => line.message.includes(ROOT))).toEqual([]);
   });
 
   it('serves the page script and stylesheet without the token (code, no data)', async () => {

@@ -50,8 +50,8 @@ describe('bookshelf worker process', () => {
       const { code } = await worker.exited;
       const output = worker.stdout + worker.stderr;
       expect(code).toBe(69);
-      expect(output).toMatch(
-        /Engine failed to start: Broker \\"default\\" \(redis\) could not connect/,
+      expect(worker.stderr.trim()).toMatch(
+        /^Cannot start: Broker "default" \(redis\) could not connect to redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: WRONGPASS[^\n]*$/,
       );
       expect(output).not.toMatch(/^\s+at /m);
       expect(output).not.toContain('password@');

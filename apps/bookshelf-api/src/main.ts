@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { closeOnSignals, loadConfigurationOrExit, logSettingsOrExit } from '#protean';
+import {
+  awaitStartupDependenciesOrExit,
+  closeOnSignals,
+  loadConfigurationOrExit,
+  logSettingsOrExit,
+} from '#protean';
 import { createApiApp } from './create-api-app.js';
 
 /**
@@ -22,6 +27,7 @@ async function main(): Promise<void> {
   const embedded = process.argv.includes('--embedded');
   const config = await loadConfigurationOrExit(embedded ? { embedded, overrides: EMBEDDED } : {});
   const logging = logSettingsOrExit({ name: 'bookshelf-api' });
+  await awaitStartupDependenciesOrExit(config);
   const app = await createApiApp(config, {
     logging,
     bodyLimit: process.env.HTTP_BODY_LIMIT,

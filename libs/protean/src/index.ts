@@ -63,6 +63,7 @@ export type { BrokerLookup } from './brokers/broker-lookup.js';
 
 export * from './brokers/index.js';
 export * from './postgresql/database-unavailable.error.js';
+export * from './postgresql/database-missing.error.js';
 export * from './postgresql/schema-missing.error.js';
 export {
   setupSchema,
@@ -93,6 +94,7 @@ export * from './observability/observatory/observatory.module.js';
 export * from './lifecycle/shutdown-state.js';
 export * from './config/bootstrap-configuration.js';
 export * from './lifecycle/close-on-signals.js';
+export * from './lifecycle/await-startup-dependencies.js';
 
 export type { CliCommand, CliContext } from './cli/cli-command.js';
 export { createCli, defaultCommands, type CliOptions } from './cli/create-cli.js';

@@ -44,4 +44,22 @@ describe('redis: TLS (rediss://)', () => {
       /^Broker "default" \(redis\) could not connect to rediss:\/\/127\.0\.0\.1:\d+: .*certificate/,
     );
   }, 15_000);
+
+  it('says that TLS may be the cause when rediss:// meets a server without TLS', async () => {
+    const plain = await SpawnedRedis.start();
+    const broker = redisBroker(plain.url().replace(/^redis:/, 'rediss:'), {
+      connect_timeout_ms: 500,
+      command_timeout_ms: 1000,
+    });
+    brokers.push(broker);
+    try {
+      const failure = within(broker.ping(), 6000, 'ping over TLS to a plain port');
+      await expect(failure).rejects.toThrow(BrokerConnectionError);
+      await expect(failure).rejects.toThrow(
+        /^Broker "default" \(redis\) at rediss:\/\/127\.0\.0\.1:\d+ could not answer PING: .*; the URI asks for TLS \(rediss:\/\/\): if the server does not speak TLS on that port, use redis:\/\//,
+      );
+    } finally {
+      await plain.kill();
+    }
+  }, 15_000);
 });

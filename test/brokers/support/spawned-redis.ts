@@ -64,9 +64,9 @@ export class SpawnedRedis {
     await exited;
   }
 
-  /** Starts the server again on the same port. */
-  async restart(): Promise<void> {
-    await this.launch();
+  /** Starts the server again on the same port (with other `redis-server` options if given). */
+  async restart(args: readonly string[] = this.args): Promise<void> {
+    await this.launch(args);
   }
 
   /** Freezes the server (SIGSTOP): its sockets stay open but nothing answers. */
@@ -94,7 +94,7 @@ export class SpawnedRedis {
     return new Promise((resolve) => child.once('exit', () => resolve()));
   }
 
-  private launch(): Promise<void> {
+  private launch(args: readonly string[] = this.args): Promise<void> {
     const network = this.tls
       ? [
           '--port',
@@ -113,7 +113,7 @@ export class SpawnedRedis {
       : ['--port', String(this.port)];
     const child = spawn(
       REDIS_SERVER,
-      [...network, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.args],
+      [...network, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.process = child;

@@ -10,7 +10,7 @@ import { AddBook, BookshelfQueries, CatalogEntry } from '#bookshelf';
 import { CommandBus } from '#protean';
 import { acceptanceStatus } from '../http/acceptance-status.js';
 import { CreatedResponse } from '../http/created.response.js';
-import { StorableTextPipe } from '../http/storable-text.pipe.js';
+import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { PageQuery } from '../http/page.query.js';
 import { AddBookRequest } from './add-book.request.js';
 
@@ -49,7 +49,7 @@ export class BooksController {
 
   @Get(':id')
   @ApiNotFoundResponse()
-  async get(@Param('id', StorableTextPipe) id: string): Promise<CatalogEntry> {
+  async get(@Param('id', new ResourceIdPipe('Book')) id: string): Promise<CatalogEntry> {
     const book = await this.queries.findBook(id);
     if (!book) throw new NotFoundException(`Book ${id} not found`);
     return book;

@@ -12,10 +12,12 @@ export class PageQuery {
   @IsInt()
   readonly limit: number = 100;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  /* Bounded so every accepted value is exact in a JS number and fits PostgreSQL's bigint. */
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
   @IsOptional()
   @Type(() => Number)
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   @IsInt()
   readonly offset: number = 0;
 }

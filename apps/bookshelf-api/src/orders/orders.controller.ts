@@ -10,7 +10,7 @@ import { BookshelfQueries, OrderSummary, PlaceOrder } from '#bookshelf';
 import { CommandBus } from '#protean';
 import { acceptanceStatus } from '../http/acceptance-status.js';
 import { CreatedResponse } from '../http/created.response.js';
-import { StorableTextPipe } from '../http/storable-text.pipe.js';
+import { ResourceIdPipe } from '../http/resource-id.pipe.js';
 import { PlaceOrderRequest } from './place-order.request.js';
 
 interface StatusSetter {
@@ -48,7 +48,7 @@ export class OrdersController {
 
   @Get(':id')
   @ApiNotFoundResponse()
-  async get(@Param('id', StorableTextPipe) id: string): Promise<OrderSummary> {
+  async get(@Param('id', new ResourceIdPipe('Order')) id: string): Promise<OrderSummary> {
     const order = await this.queries.findOrder(id);
     if (!order) throw new NotFoundException(`Order ${id} not found`);
     return order;

@@ -8,6 +8,7 @@ export * from './errors/ambiguous-dead-letter-id.error.js';
 export * from './errors/broker.error.js';
 export * from './errors/broker-closed.error.js';
 export * from './errors/broker-connection.error.js';
+export * from './errors/broker-refused.error.js';
 export * from './errors/broker-operation.error.js';
 export * from './errors/broker-read-timeout.error.js';
 export * from './errors/dead-letter-not-replayable.error.js';

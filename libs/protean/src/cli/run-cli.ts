@@ -1,5 +1,7 @@
 import { CommanderError, type Command } from 'commander';
+import { BrokerRefusedError } from '../brokers/errors/broker-refused.error.js';
 import { ProteanError } from '../errors/protean.error.js';
+import { EXIT_UNAVAILABLE } from '../lifecycle/await-startup-dependencies.js';
 import { createCli, type CliOptions } from './create-cli.js';
 import { USAGE_EXIT_CODE } from './options/usage-error.js';
 
@@ -24,7 +26,8 @@ export async function runCli(
       code = error.exitCode === 1 ? USAGE_EXIT_CODE : error.exitCode;
     else if (error instanceof ProteanError) {
       stderr.write(`error: ${error.message}\n`);
-      code = 1;
+      // A broker refusing its URI (password, certificate, database index) cannot be used at all.
+      code = error instanceof BrokerRefusedError ? EXIT_UNAVAILABLE : 1;
     } else {
       stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       code = 1;

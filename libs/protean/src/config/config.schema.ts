@@ -93,6 +93,11 @@ const databaseSchema = z.strictObject({
    * written; the postgresql adapter's default is 30000.
    */
   idle_in_transaction_timeout_ms: integer(0).optional(),
+  /**
+   * Seconds a starting worker or API waits for an unreachable PostgreSQL (refused, timed out,
+   * starting up) before it exits 69; 0: no wait. Optional like the key above; default 30.
+   */
+  startup_timeout_seconds: number(0).optional(),
   /** The PostgreSQL schema of every table Protean owns in this database. */
   schema: identifier(MAX_IDENTIFIER_LENGTH).default('public'),
   /** Prepended to the name of every table (and index) Protean owns: `protean_` → `protean_outbox`. */
@@ -237,7 +242,13 @@ export const configurationSchema = z
     event_store: eventStoreSchema.default({ provider: 'memory' }),
     server: serverSchema.prefault({}),
     outbox: outboxSchema.prefault({}),
-    observatory: z.strictObject({ token: z.string().min(1).optional() }).prefault({}),
+    observatory: z
+      .strictObject({
+        token: z.string().min(1).optional(),
+        /** Seconds a session cookie from `/observatory?token=` stays valid (default 8 hours). */
+        session_ttl_seconds: integer(60).default(8 * 60 * 60),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     if (!config.databases.default) {

@@ -1,21 +1,24 @@
 import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { ProteanConfig } from '../config/config.schema.js';
+import {
+  awaitStartupDependenciesOrExit,
+  EXIT_UNAVAILABLE,
+} from '../lifecycle/await-startup-dependencies.js';
 import { closeOnSignals } from '../lifecycle/close-on-signals.js';
 import { logSettingsOrExit, type LogSettings } from '../observability/logging/log-settings.js';
 import { ProteanObservabilityModule } from '../observability/protean-observability.module.js';
 import { createProteanWorker } from './create-protean-worker.js';
 
-/** sysexits' EX_UNAVAILABLE: a service the worker needs could not be used. */
-const EXIT_UNAVAILABLE = 69;
-
 /**
  * Runs the server engine until SIGTERM / SIGINT: the worker microservice with its probes on
  * `server.health.port` (`/healthz`, `/readyz`, `/health`, `/metrics`), logging through pino
  * (`LOG_LEVEL`, `LOG_FORMAT`), closed gracefully on a signal (exit 0). `protean server` and the
- * worker app both start here. When the engine cannot start (a broker refusing its credentials,
- * a database out of reach) the reason is logged as one line and the process exits 69
- * (EX_UNAVAILABLE), with no stack trace.
+ * worker app both start here. First its databases and brokers are checked
+ * ({@link awaitStartupDependenciesOrExit}): a missing database or schema exits 78, a database
+ * still unreachable after `databases.default.startup_timeout_seconds` or a broker refusing its
+ * URI exits 69. When the engine then cannot start, the reason is logged as one line and the
+ * process exits 69 (EX_UNAVAILABLE), with no stack trace.
  */
 export async function runWorker(
   module: DynamicModule,
@@ -23,6 +26,7 @@ export async function runWorker(
   options: { logging?: LogSettings } = {},
 ): Promise<INestMicroservice> {
   const logging = options.logging ?? logSettingsOrExit({ name: 'protean-worker' });
+  await awaitStartupDependenciesOrExit(config);
   const app = await createProteanWorker(
     {
       module: ProteanWorkerModule,

@@ -25,6 +25,16 @@ export const isNoSuchKeyError = (error: unknown): boolean => /no such key/i.test
 export const isAuthenticationError = (error: unknown): boolean =>
   /WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(messageOf(error));
 
+/**
+ * The `SELECT` of the URI's database index was refused (`redis://…/99` on a server with fewer
+ * databases, or a cluster, which has only database 0). ioredis only reports it and goes on in
+ * database 0, which may hold another environment's keys.
+ */
+export const isDatabaseSelectError = (error: unknown): boolean =>
+  /DB index is out of range|invalid DB index|SELECT is not allowed|'select' command/i.test(
+    messageOf(error),
+  );
+
 /** The TLS handshake failed on the certificate: retrying cannot help either. */
 export const isTlsError = (error: unknown): boolean => {
   const code = (error as { code?: unknown } | undefined)?.code;

@@ -5,8 +5,15 @@ import type { BrokerSettings } from '../broker-settings.js';
 import { BrokerConnectionError } from '../errors/broker-connection.error.js';
 import { BrokerError } from '../errors/broker.error.js';
 import { BrokerOperationError } from '../errors/broker-operation.error.js';
+import { BrokerRefusedError } from '../errors/broker-refused.error.js';
 import { redactSecrets, redactUri, secretsOf } from './redact-uri.js';
-import { isAuthenticationError, isReplyError, isTlsError, messageOf } from './redis-errors.js';
+import {
+  isAuthenticationError,
+  isDatabaseSelectError,
+  isReplyError,
+  isTlsError,
+  messageOf,
+} from './redis-errors.js';
 
 /** What a connection is for; it names the connection in `CLIENT LIST` and in logs. */
 export type RedisConnectionRole = 'commands' | 'reader' | 'subscriber';
@@ -16,15 +23,20 @@ const MAX_RECONNECT_DELAY_MS = 1000;
 /**
  * One configured Redis server as the adapters see it: makes its connections, turns what ioredis
  * rejects with into broker errors that name the broker and never hold the password, and stops
- * every connection from retrying once the server refused the credentials or the certificate.
+ * every connection from retrying once the server refused the credentials, the certificate or
+ * the database index.
  */
 export class RedisTarget {
   /** `redis://user:***@host:port/db`, safe to print. */
   readonly redactedUri: string;
+  /** The database index the URI names (`/3`), 0 when it names none. */
+  readonly databaseIndex: number;
   private readonly secrets: string[];
   private readonly logger: Logger;
-  private fatal: BrokerConnectionError | undefined;
+  private fatal: BrokerRefusedError | undefined;
   private lastConnectionError: string | undefined;
+  /** Whether any connection ever became ready (then TLS works, whatever fails now). */
+  private connectedOnce = false;
 
   constructor(
     readonly brokerName: string,
@@ -38,6 +50,7 @@ export class RedisTarget {
       );
     }
     this.redactedUri = redactUri(settings.uri);
+    this.databaseIndex = databaseIndexOf(settings.uri);
     this.secrets = secretsOf(settings.uri);
     this.logger = new Logger(`Broker:${brokerName}`);
   }
@@ -48,7 +61,7 @@ export class RedisTarget {
   }
 
   /** The error every operation fails with once the credentials or certificate were refused. */
-  get fatalError(): BrokerConnectionError | undefined {
+  get fatalError(): BrokerRefusedError | undefined {
     return this.fatal;
   }
 
@@ -72,7 +85,7 @@ export class RedisTarget {
       ...overrides,
     };
     const client = new Redis(this.settings.uri!, options);
-    client.on('error', (error: unknown) => this.onConnectionError(role, error));
+    client.on('error', (error: unknown) => this.onConnectionError(role, error, client));
     client.on('ready', () => this.onReady(role));
     return client;
   }
@@ -81,7 +94,7 @@ export class RedisTarget {
   toBrokerError(error: unknown, action: string): Error {
     if (this.fatal) return this.fatal;
     if (error instanceof BrokerError) return error;
-    if (isAuthenticationError(error) || isTlsError(error)) return this.markFatal(error);
+    if (isFatal(error)) return this.markFatal(error);
     const message = this.redact(messageOf(error));
     if (isReplyError(error)) {
       return new BrokerOperationError(
@@ -95,7 +108,8 @@ export class RedisTarget {
         : '';
     return new BrokerConnectionError(
       this.brokerName,
-      `${this.label} at ${this.redactedUri} could not ${action}: ${message}${last}`,
+      `${this.label} at ${this.redactedUri} could not ${action}: ${message}${last}` +
+        this.tlsHint(`${message}${last}`),
     );
   }
 
@@ -110,9 +124,15 @@ export class RedisTarget {
     return { tls: ca ? { ca } : {} };
   }
 
-  private onConnectionError(role: RedisConnectionRole, error: unknown): void {
+  private onConnectionError(role: RedisConnectionRole, error: unknown, client: Redis): void {
+    if (isDatabaseSelectError(error)) {
+      // ioredis would go on in database 0: close this connection before it sends a command.
+      client.disconnect();
+      if (!this.fatal) this.logger.error(this.markFatal(error).message);
+      return;
+    }
     if (this.fatal) return;
-    if (isAuthenticationError(error) || isTlsError(error)) {
+    if (isFatal(error)) {
       this.logger.error(this.markFatal(error).message);
       return;
     }
@@ -120,13 +140,29 @@ export class RedisTarget {
     // A server that is down raises the same error on every retry; say it once.
     if (message !== this.lastConnectionError) {
       this.logger.warn(
-        `${this.label} at ${this.redactedUri}: ${role} connection error: ${message}; retrying`,
+        `${this.label} at ${this.redactedUri}: ${role} connection error: ${message}` +
+          `${this.tlsHint(message)}; retrying`,
       );
     }
     this.lastConnectionError = message;
   }
 
+  /**
+   * A TLS client that meets a plain Redis port hears nothing it understands and times out, which
+   * reads like an outage: until a connection has worked, a `rediss://` failure that is not a
+   * refused or unknown host names TLS as a likely cause.
+   */
+  private tlsHint(failure: string): string {
+    if (this.connectedOnce || !this.settings.uri?.startsWith('rediss:')) return '';
+    if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(failure)) return '';
+    return (
+      '; the URI asks for TLS (rediss://): if the server does not speak TLS on that port, ' +
+      'use redis://'
+    );
+  }
+
   private onReady(role: RedisConnectionRole): void {
+    this.connectedOnce = true;
     if (this.lastConnectionError === undefined) {
       this.logger.debug(`${this.label} at ${this.redactedUri}: ${role} connection ready`);
       return;
@@ -135,13 +171,29 @@ export class RedisTarget {
     this.lastConnectionError = undefined;
   }
 
-  private markFatal(error: unknown): BrokerConnectionError {
+  private markFatal(error: unknown): BrokerRefusedError {
     const message = this.redact(messageOf(error));
-    this.fatal ??= new BrokerConnectionError(
+    const uriKey = `brokers.${this.brokerName}.uri`;
+    this.fatal ??= new BrokerRefusedError(
       this.brokerName,
-      `${this.label} could not connect to ${this.redactedUri}: ${message}; ` +
-        `check brokers.${this.brokerName}.uri (credentials, TLS) and restart`,
+      isDatabaseSelectError(error)
+        ? `${this.label} at ${this.redactedUri} cannot use database ${this.databaseIndex}: ` +
+            `${message}; set ${uriKey} to a database index the server has ` +
+            `(its "databases" setting, 16 by default; a cluster has only 0) and restart`
+        : `${this.label} could not connect to ${this.redactedUri}: ${message}; ` +
+            `check ${uriKey} (credentials, TLS) and restart`,
     );
     return this.fatal;
   }
+}
+
+/** Refusals that retrying cannot cure: credentials, certificate, database index. */
+function isFatal(error: unknown): boolean {
+  return isAuthenticationError(error) || isTlsError(error) || isDatabaseSelectError(error);
+}
+
+/** The database index of a `redis://host/3` URI, as ioredis reads it (0 when none). */
+function databaseIndexOf(uri: string): number {
+  const path = new URL(uri).pathname.slice(1);
+  return /^\d+$/.test(path) ? Number(path) : 0;
 }

@@ -2,13 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 
-/** The page's files: served as they are, no build step. */
-const ASSETS: Readonly<Record<string, string>> = {
-  'observatory.html': 'text/html; charset=utf-8',
-  'login.html': 'text/html; charset=utf-8',
-  'observatory.css': 'text/css; charset=utf-8',
-  'observatory.js': 'text/javascript; charset=utf-8',
-};
+/**
+ * The page's files, served as they are (no build step), by content type. A Map, not an object
+ * literal: a requested name is looked up among these four only, never among inherited keys
+ * (`constructor`, `__proto__`, `toString`), which would otherwise reach the file system.
+ */
+const ASSETS: ReadonlyMap<string, string> = new Map([
+  ['observatory.html', 'text/html; charset=utf-8'],
+  ['login.html', 'text/html; charset=utf-8'],
+  ['observatory.css', 'text/css; charset=utf-8'],
+  ['observatory.js', 'text/javascript; charset=utf-8'],
+]);
 
 export interface Asset {
   readonly contentType: string;
@@ -26,7 +30,7 @@ export class ObservatoryAssets {
 
   /** The file called `name`, or `undefined` when there is none of that name. */
   get(name: string): Asset | undefined {
-    const contentType = ASSETS[name];
+    const contentType = ASSETS.get(name);
     if (!contentType) return undefined;
     let asset = this.cache.get(name);
     if (!asset) {

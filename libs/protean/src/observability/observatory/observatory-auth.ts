@@ -3,8 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ProteanConfig } from '../../config/config.schema.js';
 import { PROTEAN_CONFIG } from '../../protean.tokens.js';
 
-/** The cookie the page keeps its session in (a digest of the token, never the token). */
+/** The cookie the page keeps its session in (signed by the token, never the token). */
 export const OBSERVATORY_COOKIE = 'protean_observatory';
+
+/** A session issued this far in the future (clock skew between API instances) still counts. */
+const CLOCK_SKEW_SECONDS = 60;
 
 /** The headers of a request, as Node gives them. */
 export interface RequestHeaders {
@@ -15,14 +18,19 @@ export interface RequestHeaders {
  * The Observatory's access rule: open when `observatory.token` is not set; otherwise every
  * request must carry the token — `Authorization: Bearer <token>` (scripts), or the session
  * cookie the page sets after `/observatory?token=<token>` (browsers, including the
- * server-sent events, which cannot send headers). Comparisons take constant time.
+ * server-sent events, which cannot send headers). A session is `<issued at>.<HMAC>`, signed
+ * with the token: it ends after `observatory.session_ttl_seconds`, and every session ends when
+ * the token changes. Comparisons take constant time.
  */
 @Injectable()
 export class ObservatoryAuth {
   private readonly token: string | undefined;
+  /** How long a session lasts, in seconds. */
+  readonly sessionTtlSeconds: number;
 
   constructor(@Inject(PROTEAN_CONFIG) config: ProteanConfig) {
     this.token = config.observatory.token;
+    this.sessionTtlSeconds = config.observatory.session_ttl_seconds;
   }
 
   /** Whether a token is configured. */
@@ -30,13 +38,13 @@ export class ObservatoryAuth {
     return this.token !== undefined;
   }
 
-  /** Whether the request may see the Observatory. */
-  allows(request: RequestHeaders): boolean {
+  /** Whether the request may see the Observatory (`now` in ms since the epoch). */
+  allows(request: RequestHeaders, now = Date.now()): boolean {
     if (this.token === undefined) return true;
     const bearer = header(request, 'authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
     if (bearer !== undefined && this.matches(bearer)) return true;
     const session = cookie(request, OBSERVATORY_COOKIE);
-    return session !== undefined && sameText(session, this.session());
+    return session !== undefined && this.validSession(session, now);
   }
 
   /** Whether `offered` is the configured token. */
@@ -44,10 +52,24 @@ export class ObservatoryAuth {
     return this.token !== undefined && sameText(digest(offered), digest(this.token));
   }
 
-  /** The cookie value that stands for the token. */
-  session(): string {
+  /** A new session cookie value, issued at `now` (ms since the epoch). */
+  issueSession(now = Date.now()): string {
+    const issuedAt = Math.floor(now / 1000);
+    return `${issuedAt}.${this.signature(issuedAt)}`;
+  }
+
+  private validSession(session: string, now: number): boolean {
+    const [, issued, signature] = /^(\d{1,12})\.([\w-]{1,100})$/.exec(session) ?? [];
+    if (issued === undefined || signature === undefined) return false;
+    const issuedAt = Number(issued);
+    const age = Math.floor(now / 1000) - issuedAt;
+    if (age >= this.sessionTtlSeconds || age < -CLOCK_SKEW_SECONDS) return false;
+    return sameText(signature, this.signature(issuedAt));
+  }
+
+  private signature(issuedAt: number): string {
     return createHmac('sha256', this.token ?? '')
-      .update('protean observatory session')
+      .update(`protean observatory session ${issuedAt}`)
       .digest('base64url');
   }
 }

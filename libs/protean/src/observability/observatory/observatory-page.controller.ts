@@ -17,7 +17,7 @@ interface PageResponse {
 
 /**
  * `GET /observatory`: the page (401 and a token form when a token is configured and not
- * presented). `?token=<token>` keeps a session cookie and redirects to the clean address, so
+ * presented). `?token=<token>` keeps a session cookie (valid `observatory.session_ttl_seconds`) and redirects to the clean address, so
  * the token never stays in the address bar or the history.
  */
 @Controller('observatory')
@@ -40,7 +40,8 @@ export class ObservatoryPageController {
       if (!this.auth.matches(token)) return this.login(response, base, 'That token is not right.');
       response.setHeader(
         'set-cookie',
-        `${OBSERVATORY_COOKIE}=${this.auth.session()}; Path=${base}; HttpOnly; SameSite=Strict` +
+        `${OBSERVATORY_COOKIE}=${this.auth.issueSession()}; Path=${base}; ` +
+          `Max-Age=${this.auth.sessionTtlSeconds}; HttpOnly; SameSite=Strict` +
           (request.secure ? '; Secure' : ''),
       );
       response.redirect(303, base);

@@ -1,0 +1,120 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { createBroker } from '../brokers/create-broker.js';
+import { BrokerRefusedError } from '../brokers/errors/broker-refused.error.js';
+import type { ProteanConfig } from '../config/config.schema.js';
+import { ConfigurationError } from '../config/configuration.error.js';
+import { ProteanError } from '../errors/protean.error.js';
+import { DatabaseMissingError } from '../postgresql/database-missing.error.js';
+import { missingMigrations } from '../postgresql/missing-migrations.js';
+import { PostgresConnection } from '../postgresql/postgres-connection.js';
+import { schemaTargets, type SchemaTarget } from '../postgresql/schema-setup.js';
+import { isPostgresOutage } from '../postgresql/translate-postgres-error.js';
+import { backoffDelay } from '../retry/exponential-backoff.js';
+
+/** The default of `databases.<name>.startup_timeout_seconds`. */
+export const DEFAULT_STARTUP_TIMEOUT_SECONDS = 30;
+/** sysexits' EX_UNAVAILABLE: a service the process needs could not be used. */
+export const EXIT_UNAVAILABLE = 69;
+/** sysexits' EX_CONFIG: the configuration is wrong. */
+export const EXIT_CONFIG = 78;
+
+const RETRY = { baseMs: 250, maxMs: 5000, jitter: 0 };
+
+/** A dependency stayed unreachable for the whole startup timeout. */
+export class StartupTimeoutError extends ProteanError {}
+
+/**
+ * What a worker or an API needs before it serves, checked once at start:
+ * - every PostgreSQL database of the configuration exists and has the Protean schema
+ *   (otherwise a {@link ConfigurationError} naming its `database_uri` key and what to do);
+ * - an outage (refused, timed out, starting up) is waited out for
+ *   `databases.default.startup_timeout_seconds`, then a {@link StartupTimeoutError};
+ * - no Redis broker refuses the configuration (credentials, TLS, database index); one that is
+ *   merely down is left to the adapters' reconnection.
+ * `log` hears one line when the wait begins.
+ */
+export async function awaitStartupDependencies(
+  config: ProteanConfig,
+  log: (line: string) => void = () => undefined,
+): Promise<void> {
+  const timeoutSeconds =
+    config.databases.default.startup_timeout_seconds ?? DEFAULT_STARTUP_TIMEOUT_SECONDS;
+  for (const target of schemaTargets(config)) await awaitSchema(target, timeoutSeconds, log);
+  await refuseRefusedBrokers(config);
+}
+
+/** {@link awaitStartupDependencies}, ending the process with one line and 78 or 69 on failure. */
+export async function awaitStartupDependenciesOrExit(config: ProteanConfig): Promise<void> {
+  const line = (text: string) => process.stderr.write(`${text}\n`);
+  // The adapters' own log lines would repeat the one line below in another format; the
+  // application's logger (pino) is not set up yet.
+  Logger.overrideLogger(false);
+  try {
+    await awaitStartupDependencies(config, line);
+  } catch (error) {
+    if (!(error instanceof ProteanError)) throw error;
+    line(error instanceof ConfigurationError ? error.message : `Cannot start: ${error.message}`);
+    process.exit(error instanceof ConfigurationError ? EXIT_CONFIG : EXIT_UNAVAILABLE);
+  } finally {
+    Logger.overrideLogger(new ConsoleLogger());
+  }
+}
+
+async function awaitSchema(
+  target: SchemaTarget,
+  timeoutSeconds: number,
+  log: (line: string) => void,
+): Promise<void> {
+  const key = `${target.roles[0]}.database_uri`;
+  const connection = new PostgresConnection({
+    uri: target.uri,
+    poolSize: 1,
+    applicationName: 'protean:startup',
+  });
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const missing = await missingMigrations(connection, target.migrations);
+        if (missing.length === 0) return;
+        throw new ConfigurationError(
+          key,
+          `PostgreSQL at ${connection.target} lacks the Protean schema (${missing.join(', ')} ` +
+            'not applied); run `npx protean db setup`',
+        );
+      } catch (error) {
+        if (error instanceof DatabaseMissingError) throw new ConfigurationError(key, error.message);
+        if (!isPostgresOutage(error)) throw error;
+        const remaining = deadline - Date.now();
+        const reason = error instanceof Error ? error.message : String(error);
+        if (remaining <= 0) {
+          throw new StartupTimeoutError(
+            `${reason} (still, after waiting ${timeoutSeconds} s: ` +
+              'databases.default.startup_timeout_seconds)',
+          );
+        }
+        if (attempt === 1) log(`${reason}; waiting up to ${timeoutSeconds} s for it`);
+        await sleep(Math.min(backoffDelay(RETRY, attempt), remaining));
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+async function refuseRefusedBrokers(config: ProteanConfig): Promise<void> {
+  const checks = Object.entries(config.brokers)
+    .filter(([, settings]) => settings.provider !== 'inline')
+    .map(async ([name, settings]) => {
+      const broker = createBroker(name, settings);
+      try {
+        await broker.ping();
+      } catch (error) {
+        if (error instanceof BrokerRefusedError) throw error;
+      } finally {
+        await broker.close();
+      }
+    });
+  await Promise.all(checks);
+}
