@@ -7,7 +7,6 @@ import { ConfigurationError } from '../config/configuration.error.js';
 import { ProteanError } from '../errors/protean.error.js';
 import { DatabaseMissingError } from '../postgresql/database-missing.error.js';
 import { missingMigrations } from '../postgresql/missing-migrations.js';
-import { PostgresConnection } from '../postgresql/postgres-connection.js';
 import { schemaTargets, type SchemaTarget } from '../postgresql/schema-setup.js';
 import { isPostgresOutage } from '../postgresql/translate-postgres-error.js';
 import { backoffDelay } from '../retry/exponential-backoff.js';
@@ -67,11 +66,7 @@ async function awaitSchema(
   log: (line: string) => void,
 ): Promise<void> {
   const key = `${target.roles[0]}.database_uri`;
-  const connection = new PostgresConnection({
-    uri: target.uri,
-    poolSize: 1,
-    applicationName: 'protean:startup',
-  });
+  const connection = target.open();
   const deadline = Date.now() + timeoutSeconds * 1000;
   try {
     for (let attempt = 1; ; attempt++) {

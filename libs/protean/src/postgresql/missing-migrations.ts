@@ -1,19 +1,21 @@
-import type { SqlExecutor } from '../database/database.port.js';
-import { MIGRATIONS_TABLE, type MigrationClass } from './migrate-postgres.js';
+import type { MigrationClass } from './migrate-postgres.js';
+import type { PostgresConnection } from './postgres-connection.js';
 import { SchemaMissingError } from './schema-missing.error.js';
 
 /**
- * The names of `migrations` that `db setup` has not applied to the database `sql` talks to —
+ * The names of `migrations` that `db setup` has not applied to the database `connection` talks to —
  * all of them when it never ran there. Connection failures propagate, translated.
  */
 export async function missingMigrations(
-  sql: SqlExecutor,
+  connection: PostgresConnection,
   migrations: readonly MigrationClass[],
 ): Promise<string[]> {
   const expected = migrations.map((Migration) => new Migration().name ?? Migration.name);
   let applied: Set<string>;
   try {
-    const rows = await sql.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE}`);
+    const rows = await connection.query<{ name: string }>(
+      `SELECT name FROM ${connection.tables.migrations}`,
+    );
     applied = new Set(rows.map((row) => row.name));
   } catch (error) {
     if (error instanceof SchemaMissingError) return expected;
