@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../apps/bookshelf-api/src/create-api-app.js';
-import { loadConfiguration } from '#protean';
+import { loadConfiguration } from 'nestjs-protean';
 
 /** Issue 8, acceptance 2: with `observatory.token` set, no token, no Observatory. */
 describe('Observatory access with observatory.token', () => {

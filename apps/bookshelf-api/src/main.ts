@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { closeOnSignals, loadConfigurationOrExit, logSettingsOrExit } from '#protean';
+import { closeOnSignals, loadConfigurationOrExit, logSettingsOrExit } from 'nestjs-protean';
 import { createApiApp } from './create-api-app.js';
 
 /**

@@ -91,3 +91,6 @@ export * from './server/subscription-profiles.js';
 export type { SubscriptionObserver } from './server/subscription-observer.js';
 export * from './server/run-worker.js';
 export * from './server/worker-endpoints.js';
+export * from './cli/project.errors.js';
+export { locateProject, type ModuleReference, type ProjectLocation } from './cli/locate-project.js';
+export * from './errors/missing-peer-dependency.error.js';

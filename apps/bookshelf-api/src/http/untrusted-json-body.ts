@@ -1,4 +1,4 @@
-import { assertJsonDepth, rejectForbiddenKeys } from '#protean';
+import { assertJsonDepth, rejectForbiddenKeys } from 'nestjs-protean';
 
 /** An error body-parser answers with: its `status`, and its message as the JSON error's. */
 function badRequest(error: unknown): Error {

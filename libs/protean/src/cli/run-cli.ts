@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { ProteanError } from '../errors/protean.error.js';
+import { hasColours } from '../observability/logging/colours.js';
 import { createCli, type CliOptions } from './create-cli.js';
 
 /**
@@ -13,13 +14,14 @@ export async function runCli(
 ): Promise<number> {
   const stderr = options.stderr ?? process.stderr;
   const program = createCli(options).exitOverride();
+  const label = hasColours(stderr, options.env) ? '\x1b[31merror:\x1b[39m' : 'error:';
   let code = 0;
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) code = error.exitCode;
     else if (error instanceof ProteanError) {
-      stderr.write(`error: ${error.message}\n`);
+      stderr.write(`${label} ${error.message}\n`);
       code = 1;
     } else {
       stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,4 +1,5 @@
-import { DataSource, type MigrationInterface } from 'typeorm';
+import type { MigrationInterface } from 'typeorm';
+import { requireOptionalPeer } from '../errors/optional-peer.js';
 import { describePostgresTarget } from './describe-postgres-target.js';
 import { translatePostgresError } from './translate-postgres-error.js';
 
@@ -21,7 +22,8 @@ export async function migratePostgres(
   migrations: readonly MigrationClass[],
 ): Promise<string[]> {
   const target = describePostgresTarget(uri);
-  const dataSource = new DataSource({
+  const typeorm = requireOptionalPeer<typeof import('typeorm')>('typeorm');
+  const dataSource = new typeorm.DataSource({
     type: 'postgres',
     url: uri,
     poolSize: 2,

@@ -1,4 +1,5 @@
-import { DataSource, type QueryRunner } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { requireOptionalPeer } from '../errors/optional-peer.js';
 import type { SqlDatabase, SqlExecutor } from '../database/database.port.js';
 import { describePostgresTarget } from './describe-postgres-target.js';
 import { PostgresListener } from './postgres-listener.js';
@@ -33,7 +34,8 @@ export class PostgresConnection implements SqlDatabase {
 
   constructor(private readonly options: PostgresConnectionOptions) {
     this.target = describePostgresTarget(options.uri);
-    this.dataSource = new DataSource({
+    const typeorm = requireOptionalPeer<typeof import('typeorm')>('typeorm');
+    this.dataSource = new typeorm.DataSource({
       type: 'postgres',
       url: options.uri,
       poolSize: options.poolSize,

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Client, escapeIdentifier } from 'pg';
+import type { Client } from 'pg';
+import { requireOptionalPeer } from '../errors/optional-peer.js';
 import { translatePostgresError } from './translate-postgres-error.js';
 
 export interface ListenerCallbacks {
@@ -42,7 +43,8 @@ export class PostgresListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({
+    const pg = requireOptionalPeer<typeof import('pg')>('pg');
+    const client = new pg.Client({
       connectionString: this.uri,
       application_name: 'protean-listener',
       connectionTimeoutMillis: 5_000,
@@ -53,7 +55,7 @@ export class PostgresListener {
     client.on('end', () => this.reconnectLater(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${escapeIdentifier(this.channel)}`);
+      await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);

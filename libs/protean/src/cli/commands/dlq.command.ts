@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import type { BrokerLookup } from '../../brokers/broker-lookup.js';
 import { deadLetterStream, type Broker, type DeadLetter } from '../../brokers/broker.port.js';
 import { ProteanError } from '../../errors/protean.error.js';
-import { ProteanStatus } from '../../observability/status/protean-status.js';
 import { BROKER_REGISTRY } from '../../protean.tokens.js';
 import type { CliCommand, CliContext } from '../cli-command.js';
 import { formatTable, shorten } from '../output/format-table.js';
@@ -120,6 +119,7 @@ export const dlqCommand: CliCommand = {
         ),
     ).action(async (options: Scope) => {
       const replayed = await withBroker(options, async (broker, app) => {
+        const { ProteanStatus } = await import('../../observability/status/protean-status.js');
         const tally = new DeadLetterTally(broker);
         await tally.add(
           options.stream
