@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import type * as TypeOrm from 'typeorm';
 import { requireOptionalPeer } from '../errors/optional-peer.js';
 import { describePostgresTarget } from './describe-postgres-target.js';
 import { translatePostgresError } from './translate-postgres-error.js';
@@ -22,7 +23,7 @@ export async function migratePostgres(
   migrations: readonly MigrationClass[],
 ): Promise<string[]> {
   const target = describePostgresTarget(uri);
-  const typeorm = requireOptionalPeer<typeof import('typeorm')>('typeorm');
+  const typeorm = requireOptionalPeer<typeof TypeOrm>('typeorm');
   const dataSource = new typeorm.DataSource({
     type: 'postgres',
     url: uri,

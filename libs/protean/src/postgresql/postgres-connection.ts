@@ -1,4 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import type * as TypeOrm from 'typeorm';
 import { requireOptionalPeer } from '../errors/optional-peer.js';
 import type { SqlDatabase, SqlExecutor } from '../database/database.port.js';
 import { describePostgresTarget } from './describe-postgres-target.js';
@@ -34,7 +35,7 @@ export class PostgresConnection implements SqlDatabase {
 
   constructor(private readonly options: PostgresConnectionOptions) {
     this.target = describePostgresTarget(options.uri);
-    const typeorm = requireOptionalPeer<typeof import('typeorm')>('typeorm');
+    const typeorm = requireOptionalPeer<typeof TypeOrm>('typeorm');
     this.dataSource = new typeorm.DataSource({
       type: 'postgres',
       url: options.uri,

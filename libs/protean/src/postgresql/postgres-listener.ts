@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Client } from 'pg';
+import type * as Pg from 'pg';
 import { requireOptionalPeer } from '../errors/optional-peer.js';
 import { translatePostgresError } from './translate-postgres-error.js';
 
@@ -43,7 +44,7 @@ export class PostgresListener {
   }
 
   private async connect(): Promise<void> {
-    const pg = requireOptionalPeer<typeof import('pg')>('pg');
+    const pg = requireOptionalPeer<typeof Pg>('pg');
     const client = new pg.Client({
       connectionString: this.uri,
       application_name: 'protean-listener',

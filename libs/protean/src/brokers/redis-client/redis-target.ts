@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import type { Redis, RedisOptions } from 'ioredis';
+import type * as IORedis from 'ioredis';
 import { requireOptionalPeer } from '../../errors/optional-peer.js';
 import type { BrokerSettings } from '../broker-settings.js';
 import { BrokerConnectionError } from '../errors/broker-connection.error.js';
@@ -72,7 +73,7 @@ export class RedisTarget {
       ...this.tlsOptions(),
       ...overrides,
     };
-    const ioredis = requireOptionalPeer<typeof import('ioredis')>('ioredis');
+    const ioredis = requireOptionalPeer<typeof IORedis>('ioredis');
     const client = new ioredis.Redis(this.settings.uri!, options);
     client.on('error', (error: unknown) => this.onConnectionError(role, error));
     client.on('ready', () => this.onReady(role));
