@@ -15,6 +15,8 @@ const packageVersion = (
 
 /** The embedded default (memory, inline): what `server` needs to run without services. */
 const EMBEDDED: NodeJS.ProcessEnv = { PROTEAN_CONFIG: '/dev/null', LOG_FORMAT: 'json' };
+/** Colours decided by the output alone (a Jest run from a terminal may export FORCE_COLOR). */
+const PLAIN: NodeJS.ProcessEnv = { FORCE_COLOR: '' };
 
 describe('the protean bin (nestjs-protean/dist/cli/bin.js)', () => {
   let scratch: string;
@@ -40,7 +42,7 @@ describe('the protean bin (nestjs-protean/dist/cli/bin.js)', () => {
   }
 
   it('answers --help and --version without loading Nest', async () => {
-    const help = await runToExit(PROTEAN_BIN, ['--help'], forbidNest());
+    const help = await runToExit(PROTEAN_BIN, ['--help'], { ...PLAIN, ...forbidNest() });
     expect(help).toMatchObject({ code: 0, stderr: '' });
     for (const command of ['server', 'dlq', 'outbox', 'db', 'subscriptions', 'observatory'])
       expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));

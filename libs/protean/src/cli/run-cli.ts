@@ -14,7 +14,9 @@ export async function runCli(
 ): Promise<number> {
   const stderr = options.stderr ?? process.stderr;
   const program = createCli(options).exitOverride();
-  const label = hasColours(stderr, options.env) ? '\x1b[31merror:\x1b[39m' : 'error:';
+  const coloured =
+    Boolean((stderr as { isTTY?: boolean }).isTTY) && hasColours(stderr, options.env);
+  const label = coloured ? '\x1b[31merror:\x1b[39m' : 'error:';
   let code = 0;
   try {
     await program.parseAsync([...argv]);

@@ -68,7 +68,8 @@ function destinationOf(settings: LogSettings): DestinationStream {
   return PinoPretty({
     destination: settings.destination,
     sync: true,
-    colorize: hasColours(stream),
+    // A terminal only (FORCE_COLOR aside), and never with NO_COLOR.
+    colorize: Boolean(stream.isTTY) && hasColours(stream),
     singleLine: true,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,name,context,req,res,requestId,responseTime',
