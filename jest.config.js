@@ -14,6 +14,7 @@ const shared = {
     '^nestjs-protean$': '<rootDir>/libs/protean/src/index.ts',
     '^nestjs-protean/testing$': '<rootDir>/libs/protean/src/testing/index.ts',
     '^nestjs-protean/cli$': '<rootDir>/libs/protean/src/cli/main.ts',
+    '^nestjs-protean/internal/(.*)\\.js$': '<rootDir>/libs/protean/src/$1',
     '^#bookshelf$': '<rootDir>/libs/bookshelf/src/index.ts',
     '^#bookshelf/(.*)$': '<rootDir>/libs/bookshelf/src/$1',
     '^(\\.{1,2}/.*)\\.js$': '$1',

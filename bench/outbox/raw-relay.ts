@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { Client } from 'pg';
+// Not public API: the baseline runs the very statements of the package's relay.
 import {
   CLAIM_OUTBOX,
   MARK_PUBLISHED,
-} from '../../libs/protean/src/outbox/postgresql/outbox.sql.js';
+} from 'nestjs-protean/internal/outbox/postgresql/outbox.sql.js';
 
 interface ClaimedRow {
   id: string;
