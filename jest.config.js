@@ -10,8 +10,11 @@
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
-    '^#protean$': '<rootDir>/libs/protean/src/index.ts',
-    '^#protean/(.*)$': '<rootDir>/libs/protean/src/$1',
+    // The package by its name, as users import it, read from its sources: tests need no build.
+    '^nestjs-protean$': '<rootDir>/libs/protean/src/index.ts',
+    '^nestjs-protean/testing$': '<rootDir>/libs/protean/src/testing/index.ts',
+    '^nestjs-protean/cli$': '<rootDir>/libs/protean/src/cli/main.ts',
+    '^nestjs-protean/internal/(.*)\\.js$': '<rootDir>/libs/protean/src/$1',
     '^#bookshelf$': '<rootDir>/libs/bookshelf/src/index.ts',
     '^#bookshelf/(.*)$': '<rootDir>/libs/bookshelf/src/$1',
     '^(\\.{1,2}/.*)\\.js$': '$1',
@@ -21,7 +24,7 @@ const shared = {
   },
   testEnvironment: 'node',
   rootDir: '.',
-  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/protean/dist/'],
 };
 
 export default {

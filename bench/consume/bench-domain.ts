@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainEvent } from '../../libs/protean/src/domain/message.decorators.js';
-import { serializeEnvelope } from '../../libs/protean/src/messages/envelope-codec.js';
+import { DomainEvent, serializeEnvelope } from 'nestjs-protean';
 
 /** The benchmarks' domain: its streams are `bench::<category>`. */
 export const BENCH_DOMAIN = 'bench';

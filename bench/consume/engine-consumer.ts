@@ -4,10 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
-import { loadConfiguration } from '../../libs/protean/src/config/load-configuration.js';
-import { EventHandler } from '../../libs/protean/src/domain/handler.decorators.js';
-import { ProteanModule } from '../../libs/protean/src/protean.module.js';
-import { ProteanEngine } from '../../libs/protean/src/server/protean-engine.js';
+import { loadConfiguration, EventHandler, ProteanModule, ProteanEngine } from 'nestjs-protean';
 import { BENCH_DOMAIN, PING_STREAM, Pinged } from './bench-domain.js';
 
 /** Counts what the no-op handler saw; the benchmark waits on it. */

@@ -1,6 +1,6 @@
 import { Controller, Module } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
-import { EventHandler } from '../../libs/protean/src/domain/handler.decorators.js';
+import { EventHandler } from 'nestjs-protean';
 import { Pinged } from '../consume/bench-domain.js';
 
 /** Deliveries seen by the five handlers; the benchmark waits for `target`. */

@@ -10,9 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { lastValueFrom } from 'rxjs';
-import { loadConfiguration } from '../../libs/protean/src/config/load-configuration.js';
-import { ProteanModule } from '../../libs/protean/src/protean.module.js';
-import { ProteanEngine } from '../../libs/protean/src/server/protean-engine.js';
+import { loadConfiguration, ProteanModule, ProteanEngine } from 'nestjs-protean';
 import { BENCH_DOMAIN, PING_STREAM, pingEnvelope } from '../consume/bench-domain.js';
 import {
   deliveries,

@@ -3,16 +3,18 @@ import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { TestingModule } from '@nestjs/testing';
-import type { Database } from '../../libs/protean/src/database/database.port.js';
-import { UnitOfWorkManager } from '../../libs/protean/src/domain/unit-of-work-manager.js';
-import { DATABASE } from '../../libs/protean/src/protean.tokens.js';
-import { OutboxProcessor } from '../../libs/protean/src/outbox/outbox-processor.js';
-import { setupSchema } from '../../libs/protean/src/postgresql/schema-setup.js';
+import {
+  type Database,
+  UnitOfWorkManager,
+  DATABASE,
+  OutboxProcessor,
+  setupSchema,
+  createBroker,
+  type Broker,
+  loadConfiguration,
+} from 'nestjs-protean';
 import { Counters, startOutboxApp } from '../../test/support/counter-domain.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres.js';
-import { createBroker } from '../../libs/protean/src/brokers/create-broker.js';
-import type { Broker } from '../../libs/protean/src/brokers/broker.port.js';
-import { loadConfiguration } from '../../libs/protean/src/config/load-configuration.js';
 import { REDIS_URL, uniqueDomain } from '../../test/support/redis.js';
 import type { BenchResult, BenchRow } from '../support/bench-result.js';
 import { grouped, median, quantile } from '../support/stats.js';

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../apps/bookshelf-api/src/create-api-app.js';
-import { loadConfiguration, ShutdownState } from '#protean';
+import { loadConfiguration, ShutdownState } from 'nestjs-protean';
 import { freePort } from '../support/processes.js';
 
 describe('API health with its broker down', () => {

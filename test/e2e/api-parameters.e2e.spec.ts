@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../apps/bookshelf-api/src/create-api-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { loadConfiguration, setupSchema } from '#protean';
+import { loadConfiguration, setupSchema } from 'nestjs-protean';
 
 /**
  * Issue 12 §4: every query and path parameter of the API, on PostgreSQL (where an out-of-range

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../apps/bookshelf-api/src/create-api-app.js';
-import { loadConfiguration } from '#protean';
+import { loadConfiguration } from 'nestjs-protean';
 
 describe('bookshelf API on the embedded default (sync)', () => {
   let app: INestApplication;

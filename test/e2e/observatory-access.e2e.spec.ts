@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../apps/bookshelf-api/src/create-api-app.js';
-import { ObservatoryAuth } from '../../libs/protean/src/observability/observatory/observatory-auth.js';
+import { loadConfiguration, resolveLogSettings } from 'nestjs-protean';
+import { ObservatoryAuth } from 'nestjs-protean/internal/observability/observatory/observatory-auth.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { ROOT } from '../support/processes.js';
-import { loadConfiguration, resolveLogSettings } from '#protean';
 
 /** Issue 8, acceptance 2: with `observatory.token` set, no token, no Observatory. */
 describe('Observatory access with observatory.token', () => {

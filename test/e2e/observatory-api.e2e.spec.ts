@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../apps/bookshelf-api/src/create-api-app.js';
-import { BROKER_REGISTRY, loadConfiguration, type Broker, type BrokerLookup } from '#protean';
+import { BROKER_REGISTRY, loadConfiguration, type Broker, type BrokerLookup } from 'nestjs-protean';
 
 /**
  * The Observatory's JSON API on the embedded default (sync, inline broker, memory stores):

@@ -1,5 +1,4 @@
-import { loadConfiguration } from '../../libs/protean/src/config/load-configuration.js';
-import { setupSchema } from '../../libs/protean/src/postgresql/schema-setup.js';
+import { loadConfiguration, setupSchema } from 'nestjs-protean';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { NodeProcess, OUTBOX_RELAY_MAIN, waitFor } from '../support/processes.js';
 import { REDIS_URL, StreamReader, uniqueDomain } from '../support/redis.js';

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../../libs/protean/src/config/configuration.error.js';
+import { ConfigurationError } from 'nestjs-protean';
 
 /** The ConfigurationError `load` throws; fails the test when it throws none or another. */
 export function configurationErrorOf(load: () => unknown): ConfigurationError {

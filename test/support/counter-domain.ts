@@ -1,19 +1,20 @@
 import { Injectable, type LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { AggregateRoot } from '../../libs/protean/src/domain/aggregate-root.js';
-import { Aggregate } from '../../libs/protean/src/domain/aggregate.decorator.js';
 import {
+  AggregateRoot,
+  Aggregate,
   AggregateRepository,
   InjectAggregateRepository,
-} from '../../libs/protean/src/domain/aggregate-repository.js';
-import { CommandHandler } from '../../libs/protean/src/domain/handler.decorators.js';
-import { DomainCommand, DomainEvent } from '../../libs/protean/src/domain/message.decorators.js';
-import { UnitOfWorkManager } from '../../libs/protean/src/domain/unit-of-work-manager.js';
-import { loadConfiguration } from '../../libs/protean/src/config/load-configuration.js';
+  CommandHandler,
+  DomainCommand,
+  DomainEvent,
+  UnitOfWorkManager,
+  loadConfiguration,
+  type OutboxBroker,
+  ProteanModule,
+  BROKER_REGISTRY,
+} from 'nestjs-protean';
 import { CaptureLogger } from './capture-logger.js';
-import type { OutboxBroker } from '../../libs/protean/src/outbox/outbox-processor.js';
-import { ProteanModule } from '../../libs/protean/src/protean.module.js';
-import { BROKER_REGISTRY } from '../../libs/protean/src/protean.tokens.js';
 
 /** A tiny domain for outbox tests: counters that raise `Bumped`. */
 @DomainEvent({ category: 'counter' })

@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { eventually } from 'nestjs-protean/testing';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const API_MAIN = resolve(ROOT, 'dist/apps/bookshelf-api/src/main.js');
 export const WORKER_MAIN = resolve(ROOT, 'dist/apps/bookshelf-worker/src/main.js');
 export const CLI_MAIN = resolve(ROOT, 'dist/apps/bookshelf-worker/src/cli.js');
+/** The package's `protean` bin, as `npx protean` runs it. */
+export const PROTEAN_BIN = resolve(ROOT, 'libs/protean/dist/cli/bin.js');
 
 /** A port nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -19,25 +22,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls `check` until it returns a value other than `undefined`/`false`, or fails at the deadline. */
-export async function waitFor<T>(
+/**
+ * Polls `check` until it returns a value other than `undefined`/`false`, or fails at the
+ * deadline: `eventually` with the longer defaults that real processes need.
+ */
+export function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   { timeoutMs = 10_000, intervalMs = 50, what = 'condition' } = {},
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((next) => setTimeout(next, intervalMs));
-  }
-  throw new Error(
-    `Timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
-  );
+  return eventually(check, { timeoutMs, intervalMs, what });
 }
 
 /** A child Node process with its output kept, for tests that need real processes. */

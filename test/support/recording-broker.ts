@@ -1,5 +1,4 @@
-import type { OutgoingMessage } from '../../libs/protean/src/brokers/broker.port.js';
-import type { OutboxBroker } from '../../libs/protean/src/outbox/outbox-processor.js';
+import type { OutgoingMessage, OutboxBroker } from 'nestjs-protean';
 
 /** A broker double for the outbox processor: keeps what it is given, fails on demand. */
 export class RecordingBroker implements OutboxBroker {

@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
-import type { OutgoingMessage } from '../../libs/protean/src/brokers/broker.port.js';
-import type { OutboxBroker } from '../../libs/protean/src/outbox/outbox-processor.js';
+import type { OutgoingMessage, OutboxBroker } from 'nestjs-protean';
 
 export interface RedisStreamPublisherOptions {
   /** The broker's configured name. */

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { deserializeEnvelope } from '../../libs/protean/src/messages/envelope-codec.js';
-import type { MessageEnvelope } from '../../libs/protean/src/messages/message-envelope.js';
+import { deserializeEnvelope, type MessageEnvelope } from 'nestjs-protean';
 
 /** The server the integration tests use (SPEC §7). */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -12,7 +12,7 @@ import {
   ProteanObservabilityModule,
   type LogSettings,
   type ProteanConfig,
-} from '#protean';
+} from 'nestjs-protean';
 import { BooksController } from './books/books.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { JsonOnlyMiddleware } from './http/json-only.middleware.js';

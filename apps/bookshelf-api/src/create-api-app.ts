@@ -8,7 +8,7 @@ import {
   resolveLogSettings,
   type LogSettings,
   type ProteanConfig,
-} from '#protean';
+} from 'nestjs-protean';
 import { ApiModule } from './api.module.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { untrustedJsonBody } from './http/untrusted-json-body.js';

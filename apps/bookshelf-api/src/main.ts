@@ -5,7 +5,7 @@ import {
   closeOnSignals,
   loadConfigurationOrExit,
   logSettingsOrExit,
-} from '#protean';
+} from 'nestjs-protean';
 import { createApiApp } from './create-api-app.js';
 
 /**

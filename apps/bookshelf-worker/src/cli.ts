@@ -1,6 +1,8 @@
-import 'reflect-metadata';
-import { BOOKSHELF_DOMAIN, BookshelfModule } from '#bookshelf';
-import { runCli } from '#protean';
+#!/usr/bin/env node
+/**
+ * `npm run protean -- <command>` as the worker app's own script: the package's `protean` bin,
+ * which finds the bookshelf through the `protean` field of the root package.json.
+ */
+import { main } from 'nestjs-protean/cli';
 
-/** `npm run protean -- <command>`: the Protean CLI for the bookshelf domain. */
-void runCli({ domain: BOOKSHELF_DOMAIN, imports: [BookshelfModule] });
+await main();

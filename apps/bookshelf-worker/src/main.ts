@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfigurationOrExit, runWorker } from '#protean';
+import { loadConfigurationOrExit, runWorker } from 'nestjs-protean';
 import { WorkerModule } from './worker.module.js';
 
 /**

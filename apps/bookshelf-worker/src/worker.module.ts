@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { BOOKSHELF_DOMAIN, BookshelfModule } from '#bookshelf';
-import { ProteanModule, type ProteanConfig } from '#protean';
+import { ProteanModule, type ProteanConfig } from 'nestjs-protean';
 
 /** The worker: the bookshelf domain, whose handlers the server engine runs. */
 @Module({})

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DomainRuleError } from '#protean';
+import { DomainRuleError } from 'nestjs-protean';
 import { Book } from './books/book.aggregate.js';
 import { ExternalOrderPayload } from './external/external-order.payload.js';
 import { Order } from './orders/order.aggregate.js';

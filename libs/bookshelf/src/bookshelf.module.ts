@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ProteanModule } from '#protean';
+import { ProteanModule } from 'nestjs-protean';
 import { BookshelfQueries } from './bookshelf.queries.js';
 import { AddBookHandler } from './books/add-book.handler.js';
 import { Book } from './books/book.aggregate.js';

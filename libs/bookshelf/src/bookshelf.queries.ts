@@ -4,7 +4,7 @@ import {
   InjectAggregateRepository,
   InjectProjectionRepository,
   ProjectionRepository,
-} from '#protean';
+} from 'nestjs-protean';
 import { Book } from './books/book.aggregate.js';
 import { CatalogEntry } from './catalog/catalog-entry.projection.js';
 import { OrderSummary } from './catalog/order-summary.projection.js';

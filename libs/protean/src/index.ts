@@ -95,6 +95,7 @@ export * from './lifecycle/shutdown-state.js';
 export * from './config/bootstrap-configuration.js';
 export * from './lifecycle/close-on-signals.js';
 export * from './lifecycle/await-startup-dependencies.js';
+export * from './lifecycle/exit-codes.js';
 
 export type { CliCommand, CliContext } from './cli/cli-command.js';
 export { createCli, defaultCommands, type CliOptions } from './cli/create-cli.js';
@@ -108,3 +109,6 @@ export * from './server/subscription-profiles.js';
 export type { SubscriptionObserver } from './server/subscription-observer.js';
 export * from './server/run-worker.js';
 export * from './server/worker-endpoints.js';
+export * from './cli/project.errors.js';
+export { locateProject, type ModuleReference, type ProjectLocation } from './cli/locate-project.js';
+export * from './errors/missing-peer-dependency.error.js';

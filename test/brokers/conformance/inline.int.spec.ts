@@ -1,5 +1,5 @@
-import { createBroker } from '#protean/brokers/create-broker';
-import { describeBrokerConformance } from './broker-conformance.js';
+import { createBroker } from 'nestjs-protean';
+import { describeBrokerConformance } from 'nestjs-protean/testing';
 
 describeBrokerConformance('inline', {
   create: (overrides) =>

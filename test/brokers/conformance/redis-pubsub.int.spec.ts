@@ -1,6 +1,6 @@
-import { createBroker } from '#protean/brokers/create-broker';
+import { createBroker } from 'nestjs-protean';
 import { REDIS_URL } from '../support/redis-keys.js';
-import { describeBrokerConformance } from './broker-conformance.js';
+import { describeBrokerConformance } from 'nestjs-protean/testing';
 
 describeBrokerConformance('redis_pubsub', {
   create: (overrides) =>

@@ -1,10 +1,6 @@
-import type { Broker } from '#protean/brokers/broker.port';
-import { createBroker } from '#protean/brokers/create-broker';
-import type { BrokerConfig } from '#protean/config/config.schema';
-import { eventually } from '../support/eventually.js';
-import { readUntil } from '../support/read-until.js';
+import { type Broker, createBroker, type BrokerConfig } from 'nestjs-protean';
+import { eventually, readUntil, uniqueName } from 'nestjs-protean/testing';
 import { rawRedis, REDIS_URL } from '../support/redis-keys.js';
-import { uniqueName } from '../support/unique-name.js';
 
 /* What redis_pubsub documents beyond the shared suite: at-most-once, local groups, bounds. */
 describe('redis_pubsub: fire-and-forget delivery', () => {

@@ -1,10 +1,7 @@
-import type { Broker } from '#protean/brokers/broker.port';
-import { createBroker } from '#protean/brokers/create-broker';
-import { BrokerConnectionError } from '#protean/brokers/errors/broker-connection.error';
+import { type Broker, createBroker, BrokerConnectionError } from 'nestjs-protean';
 import { Redis } from 'ioredis';
 import { captureLogs } from '../support/captured-logs.js';
-import { within } from '../support/eventually.js';
-import { readUntil } from '../support/read-until.js';
+import { within, readUntil } from 'nestjs-protean/testing';
 import { redisBroker } from '../support/redis-broker.js';
 import { freePort, SpawnedRedis } from '../support/spawned-redis.js';
 

@@ -1,7 +1,6 @@
-import type { Broker } from '#protean/brokers/broker.port';
-import { BrokerConnectionError } from '#protean/brokers/errors/broker-connection.error';
+import { type Broker, BrokerConnectionError } from 'nestjs-protean';
 import { Redis } from 'ioredis';
-import { within } from '../support/eventually.js';
+import { within } from 'nestjs-protean/testing';
 import { redisBroker } from '../support/redis-broker.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
 

@@ -1,5 +1,4 @@
-import type { Broker } from '#protean/brokers/broker.port';
-import { AmbiguousDeadLetterIdError } from '#protean/brokers/errors/ambiguous-dead-letter-id.error';
+import { type Broker, AmbiguousDeadLetterIdError } from 'nestjs-protean';
 import { Redis } from 'ioredis';
 import { redisBroker } from '../support/redis-broker.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';

@@ -1,9 +1,7 @@
-import type { Broker } from '#protean/brokers/broker.port';
-import { PayloadTooLargeError } from '#protean/brokers/errors/payload-too-large.error';
-import { readUntil } from '../support/read-until.js';
+import { type Broker, PayloadTooLargeError } from 'nestjs-protean';
+import { readUntil, uniqueName } from 'nestjs-protean/testing';
 import { redisBroker } from '../support/redis-broker.js';
 import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
-import { uniqueName } from '../support/unique-name.js';
 
 /*
  * Acceptance 4: what goes into a stream and what comes out. Oversized messages never reach

@@ -1,8 +1,7 @@
-import type { Broker } from '#protean/brokers/broker.port';
-import { eventually } from '../support/eventually.js';
+import type { Broker } from 'nestjs-protean';
+import { eventually, uniqueName } from 'nestjs-protean/testing';
 import { redisBroker } from '../support/redis-broker.js';
 import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
-import { uniqueName } from '../support/unique-name.js';
 
 /*
  * Acceptance 2: a consumer dies holding ten unacknowledged messages; another consumer of the

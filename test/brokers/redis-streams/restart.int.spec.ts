@@ -1,8 +1,6 @@
-import type { Broker, ReceivedMessage } from '#protean/brokers/broker.port';
-import { BrokerClosedError } from '#protean/brokers/errors/broker-closed.error';
-import { BrokerError } from '#protean/brokers/errors/broker.error';
+import { type Broker, type ReceivedMessage, BrokerClosedError, BrokerError } from 'nestjs-protean';
 import { Redis } from 'ioredis';
-import { eventually, within } from '../support/eventually.js';
+import { eventually, within } from 'nestjs-protean/testing';
 import { redisBroker } from '../support/redis-broker.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
 

@@ -1,7 +1,5 @@
-import type { Broker } from '#protean/brokers/broker.port';
-import { BrokerConnectionError } from '#protean/brokers/errors/broker-connection.error';
-import { within } from '../support/eventually.js';
-import { readUntil } from '../support/read-until.js';
+import { type Broker, BrokerConnectionError } from 'nestjs-protean';
+import { within, readUntil } from 'nestjs-protean/testing';
 import { redisBroker } from '../support/redis-broker.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
 import { makeTlsCertificates } from '../support/tls-certificates.js';

@@ -1,8 +1,6 @@
-import type { Broker } from '#protean/brokers/broker.port';
-import { BrokerReadTimeoutError } from '#protean/brokers/errors/broker-read-timeout.error';
+import { type Broker, BrokerReadTimeoutError } from 'nestjs-protean';
 import { Redis } from 'ioredis';
-import { eventually, within } from '../support/eventually.js';
-import { readUntil } from '../support/read-until.js';
+import { eventually, within, readUntil } from 'nestjs-protean/testing';
 import { redisBroker } from '../support/redis-broker.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
 

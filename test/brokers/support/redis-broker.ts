@@ -1,6 +1,4 @@
-import type { Broker } from '#protean/brokers/broker.port';
-import { createBroker } from '#protean/brokers/create-broker';
-import type { BrokerConfig } from '#protean/config/config.schema';
+import { type Broker, createBroker, type BrokerConfig } from 'nestjs-protean';
 
 /** A `redis` (or `redis_pubsub`) broker on `uri` with the schema defaults plus `overrides`. */
 export const redisBroker = (

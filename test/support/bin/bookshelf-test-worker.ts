@@ -19,9 +19,9 @@ import {
   loadConfigurationOrExit,
   runWorker,
   type IEventHandler,
-} from '../../../libs/protean/src/index.js';
+  RedisStreamsBroker,
+} from 'nestjs-protean';
 import { WorkerModule } from '../../../apps/bookshelf-worker/src/worker.module.js';
-import { RedisStreamsBroker } from '../../../libs/protean/src/brokers/redis-streams/redis-streams.broker.js';
 
 @EventHandler(BookAdded)
 class FlakyBookHandler implements IEventHandler<BookAdded> {

@@ -13,7 +13,7 @@ import {
   loadConfigurationOrExit,
   runWorker,
   type IEventHandler,
-} from '../../../libs/protean/src/index.js';
+} from 'nestjs-protean';
 import { WorkerModule } from '../../../apps/bookshelf-worker/src/worker.module.js';
 
 @EventHandler(BookAdded)

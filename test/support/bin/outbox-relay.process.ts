@@ -8,7 +8,7 @@
 import 'reflect-metadata';
 import { startOutboxApp } from '../counter-domain.js';
 import { RedisStreamPublisher } from '../redis-stream-publisher.js';
-import { OutboxProcessor } from '../../../libs/protean/src/outbox/outbox-processor.js';
+import { OutboxProcessor } from 'nestjs-protean';
 
 const env = (name: string, fallback?: string): string => {
   const value = process.env[`OUTBOX_RELAY_${name}`] ?? fallback;

@@ -8,7 +8,7 @@ import {
   NotFoundError,
   ProteanError,
   ValidationError,
-} from '#protean';
+} from 'nestjs-protean';
 
 interface JsonResponder {
   status(code: number): { json(body: unknown): unknown };

@@ -5,7 +5,7 @@ import {
   DatabaseUnavailableError,
   NotFoundError,
   ProteanError,
-} from '#protean';
+} from 'nestjs-protean';
 import { translatePostgresError } from '../../../../libs/protean/src/postgresql/translate-postgres-error.js';
 import { DomainErrorFilter } from './domain-error.filter.js';
 

@@ -4,7 +4,7 @@ import {
   rejectForbiddenKeys,
   scanJsonText,
   UnstorableValueError,
-} from '#protean';
+} from 'nestjs-protean';
 
 /** An error body-parser answers with: its `status`, and its message as the JSON error's. */
 function badRequest(error: unknown): Error {

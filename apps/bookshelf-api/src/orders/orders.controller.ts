@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { BookshelfQueries, OrderSummary, PlaceOrder } from '#bookshelf';
-import { CommandBus } from '#protean';
+import { CommandBus } from 'nestjs-protean';
 import { acceptanceStatus } from '../http/acceptance-status.js';
 import { CreatedResponse } from '../http/created.response.js';
 import { ResourceIdPipe } from '../http/resource-id.pipe.js';

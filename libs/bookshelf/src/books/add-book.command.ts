@@ -1,4 +1,4 @@
-import { DomainCommand } from '#protean';
+import { DomainCommand } from 'nestjs-protean';
 import { IsPrice } from './price.js';
 import {
   IsInt,

@@ -3,7 +3,7 @@ import {
   CommandHandler,
   InjectAggregateRepository,
   type ICommandHandler,
-} from '#protean';
+} from 'nestjs-protean';
 import { AddBook } from './add-book.command.js';
 import { Book } from './book.aggregate.js';
 

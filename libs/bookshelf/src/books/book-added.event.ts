@@ -1,4 +1,4 @@
-import { DomainEvent } from '#protean';
+import { DomainEvent } from 'nestjs-protean';
 
 /** A book entered the catalog. */
 @DomainEvent({ category: 'book' })

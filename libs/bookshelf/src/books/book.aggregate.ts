@@ -1,4 +1,4 @@
-import { Aggregate, AggregateRoot, DomainRuleError } from '#protean';
+import { Aggregate, AggregateRoot, DomainRuleError } from 'nestjs-protean';
 import { BookAdded } from './book-added.event.js';
 import { StockReserved } from './stock-reserved.event.js';
 

@@ -1,4 +1,4 @@
-import { DomainEvent } from '#protean';
+import { DomainEvent } from 'nestjs-protean';
 
 /** Copies of a book were set aside for an order; `remainingStock` is the stock after it. */
 @DomainEvent({ category: 'book' })

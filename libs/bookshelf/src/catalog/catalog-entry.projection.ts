@@ -1,4 +1,4 @@
-import { Projection } from '#protean';
+import { Projection } from 'nestjs-protean';
 
 /** A book as the catalog shows it, with its current stock. */
 @Projection({ name: 'catalog' })

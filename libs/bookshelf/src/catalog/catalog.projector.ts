@@ -5,7 +5,7 @@ import {
   On,
   ProjectionRepository,
   Projector,
-} from '#protean';
+} from 'nestjs-protean';
 import { BookAdded } from '../books/book-added.event.js';
 import { Book } from '../books/book.aggregate.js';
 import { StockReserved } from '../books/stock-reserved.event.js';

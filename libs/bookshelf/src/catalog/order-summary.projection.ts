@@ -1,4 +1,4 @@
-import { Projection } from '#protean';
+import { Projection } from 'nestjs-protean';
 import type { OrderLine } from '../orders/order-line.js';
 import type { OrderStatus } from '../orders/order.aggregate.js';
 

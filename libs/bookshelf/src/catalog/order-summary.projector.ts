@@ -5,7 +5,7 @@ import {
   On,
   ProjectionRepository,
   Projector,
-} from '#protean';
+} from 'nestjs-protean';
 import { OrderConfirmed } from '../orders/order-confirmed.event.js';
 import { OrderPlaced } from '../orders/order-placed.event.js';
 import { OrderRejected } from '../orders/order-rejected.event.js';

@@ -1,4 +1,4 @@
-import type { AggregateRepository, ProjectionRepository } from '#protean';
+import type { AggregateRepository, ProjectionRepository } from 'nestjs-protean';
 import { BookAdded } from '../books/book-added.event.js';
 import type { Book } from '../books/book.aggregate.js';
 import { StockReserved } from '../books/stock-reserved.event.js';

@@ -5,7 +5,7 @@ import {
   InvalidMessageError,
   Subscriber,
   type ISubscriber,
-} from '#protean';
+} from 'nestjs-protean';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { PlaceOrder } from '../orders/place-order.command.js';

@@ -1,4 +1,4 @@
-import { DomainEvent } from '#protean';
+import { DomainEvent } from 'nestjs-protean';
 
 /** Every copy of an order was reserved. */
 @DomainEvent({ category: 'order' })

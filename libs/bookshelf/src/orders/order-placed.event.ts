@@ -1,4 +1,4 @@
-import { DomainEvent } from '#protean';
+import { DomainEvent } from 'nestjs-protean';
 import type { PricedOrderLine } from './order-line.js';
 
 /** A customer placed an order; stock is not reserved yet. */

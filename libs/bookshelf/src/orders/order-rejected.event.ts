@@ -1,4 +1,4 @@
-import { DomainEvent } from '#protean';
+import { DomainEvent } from 'nestjs-protean';
 
 /** An order could not be fulfilled; nothing was reserved. */
 @DomainEvent({ category: 'order' })

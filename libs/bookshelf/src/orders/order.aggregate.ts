@@ -1,4 +1,4 @@
-import { Aggregate, AggregateRoot, DomainRuleError } from '#protean';
+import { Aggregate, AggregateRoot, DomainRuleError } from 'nestjs-protean';
 import type { PricedOrderLine } from './order-line.js';
 import { OrderConfirmed } from './order-confirmed.event.js';
 import { OrderPlaced } from './order-placed.event.js';

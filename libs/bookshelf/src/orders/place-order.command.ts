@@ -1,4 +1,4 @@
-import { DomainCommand } from '#protean';
+import { DomainCommand } from 'nestjs-protean';
 import { IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { OrderItem, ValidOrderItems } from './order-item.js';
 

@@ -3,7 +3,7 @@ import {
   CommandHandler,
   InjectAggregateRepository,
   type ICommandHandler,
-} from '#protean';
+} from 'nestjs-protean';
 import { Book } from '../books/book.aggregate.js';
 import { Order } from './order.aggregate.js';
 import { PlaceOrder } from './place-order.command.js';

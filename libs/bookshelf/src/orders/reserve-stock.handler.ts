@@ -4,7 +4,7 @@ import {
   EventHandler,
   InjectAggregateRepository,
   type IEventHandler,
-} from '#protean';
+} from 'nestjs-protean';
 import { Book } from '../books/book.aggregate.js';
 import { OrderPlaced } from './order-placed.event.js';
 import { Order } from './order.aggregate.js';

@@ -10,10 +10,13 @@ export interface CliContext {
    * An invalid one ends the process with one line and exit code 78.
    */
   config(overrides?: Record<string, unknown>): Promise<ProteanConfig>;
-  /** The domain's name. */
+  /** The domain's name (the configured one, or `--domain`'s); read it in an action. */
   readonly domain: string;
-  /** The project's domain modules, imported beside ProteanModule. */
-  readonly imports: ReadonlyArray<Type | DynamicModule>;
+  /**
+   * The project's domain modules, imported beside ProteanModule; loaded on first call, so that
+   * `--help` never loads them.
+   */
+  modules(): Promise<ReadonlyArray<Type | DynamicModule>>;
   /** The script and arguments this CLI was started with (to start copies of itself). */
   readonly argv: readonly string[];
   /**
@@ -34,7 +37,8 @@ export interface CliContext {
 
 /**
  * One command (or group of subcommands) of the `protean` CLI. Adding a command is writing one
- * of these and passing it in `CliOptions.commands`.
+ * of these and passing it in `CliOptions.commands`. Keep `register` light (no Nest, no
+ * adapters): import what an action needs inside the action, so `--help` stays fast.
  */
 export interface CliCommand {
   register(program: Command, context: CliContext): void;

@@ -1,14 +1,8 @@
-import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { DynamicModule } from '@nestjs/common';
 import { Command } from 'commander';
-import { Logger } from 'nestjs-pino';
-import { loadConfigurationOrExit } from '../config/bootstrap-configuration.js';
 import type { ProteanConfig } from '../config/config.schema.js';
 import type { Type } from '../domain/domain-types.js';
-import { logSettingsOrExit } from '../observability/logging/log-settings.js';
-import { ProteanLoggerModule } from '../observability/logging/protean-logger.module.js';
-import { ProteanStatusModule } from '../observability/status/protean-status.module.js';
-import { ProteanModule } from '../protean.module.js';
+import { hasColours } from '../observability/logging/colours.js';
 import type { CliCommand, CliContext } from './cli-command.js';
 import { dbCommand } from './commands/db.command.js';
 import { dlqCommand } from './commands/dlq.command.js';
@@ -16,7 +10,13 @@ import { observatoryCommand } from './commands/observatory.command.js';
 import { outboxCommand } from './commands/outbox.command.js';
 import { serverCommand } from './commands/server.command.js';
 import { subscriptionsCommand } from './commands/subscriptions.command.js';
-import { usageError } from './options/usage-error.js';
+import { helpStyles } from './output/help-styles.js';
+import { locateProject } from './locate-project.js';
+import {
+  DomainMismatchError,
+  DomainNotConfiguredError,
+  ProjectModuleNotFoundError,
+} from './project.errors.js';
 
 /** The commands every project gets. */
 export const defaultCommands: readonly CliCommand[] = [
@@ -29,56 +29,96 @@ export const defaultCommands: readonly CliCommand[] = [
 ];
 
 export interface CliOptions {
-  /** The domain's name, as given to `ProteanModule.forRoot`. */
-  readonly domain: string;
+  /**
+   * The domain's name, as given to `ProteanModule.forRoot`. Without it, the CLI finds the
+   * project (`--module`, the `protean` field of package.json, see `locateProject`), and
+   * `--domain` names the domain where nothing declares one.
+   */
+  readonly domain?: string;
   /** The project's domain modules (e.g. `BookshelfModule`), imported beside ProteanModule. */
   readonly imports?: ReadonlyArray<Type | DynamicModule>;
   /** The commands; {@link defaultCommands} unless given (spread them to add your own). */
   readonly commands?: readonly CliCommand[];
   readonly name?: string;
+  /** Answered by `--version`. */
+  readonly version?: string;
   /** The script and arguments (default `process.argv.slice(1)`). */
   readonly argv?: readonly string[];
+  /** Where the project is looked for (default: the working directory). */
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   readonly stdout?: NodeJS.WritableStream & { readonly isTTY?: boolean };
   readonly stderr?: NodeJS.WritableStream;
 }
 
-/** The module a command boots: ProteanModule and the project's domain, nothing else. */
-@Module({})
-class CliApplicationModule {}
+interface GlobalOptions {
+  domain?: string;
+  module?: string;
+}
 
-/** Builds the `protean` command line with its commands registered; `runCli` parses and runs it. */
+/**
+ * Builds the `protean` command line with its commands registered; `runCli` parses and runs it.
+ * Building it loads no Nest and no project code: commands load what they need when they run.
+ */
 export function createCli(options: CliOptions): Command {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
   let loaded: Promise<ProteanConfig> | undefined;
+  let domain = options.domain;
+  let modules: () => Promise<ReadonlyArray<Type | DynamicModule>> = async () =>
+    options.imports ?? [];
+
+  const loadConfig = async (overrides?: Record<string, unknown>) =>
+    (await import('../config/bootstrap-configuration.js')).loadConfigurationOrExit(
+      overrides ? { overrides } : undefined,
+    );
+
+  /** Applies `--domain` / `--module` and, without explicit options, finds the project. */
+  const settle = (global: GlobalOptions) => {
+    if (options.imports || options.domain) {
+      if (global.domain !== undefined && options.domain && global.domain !== options.domain)
+        throw new DomainMismatchError(global.domain, options.domain, 'this CLI');
+      domain ??= global.domain;
+      return;
+    }
+    const project = locateProject({ module: global.module, cwd, env });
+    if (global.domain !== undefined && project.domain && global.domain !== project.domain)
+      throw new DomainMismatchError(global.domain, project.domain, project.domainSource!);
+    domain = project.domain ?? global.domain;
+    let found: Promise<ReadonlyArray<Type | DynamicModule>> | undefined;
+    modules = () => {
+      if (!project.module) return Promise.reject(new ProjectModuleNotFoundError(cwd));
+      const module = project.module;
+      found ??= import('./load-project-module.js').then(async ({ loadProjectModule }) => [
+        await loadProjectModule(module),
+      ]);
+      return found;
+    };
+  };
+
   const context: CliContext = {
     stdin: options.stdin ?? process.stdin,
     stdout,
     stderr,
-    domain: options.domain,
-    imports: options.imports ?? [],
+    get domain(): string {
+      if (domain === undefined) throw new DomainNotConfiguredError();
+      return domain;
+    },
+    modules: () => modules(),
     argv: options.argv ?? process.argv.slice(1),
-    config: (overrides) =>
-      overrides ? loadConfigurationOrExit({ overrides }) : (loaded ??= loadConfigurationOrExit()),
+    config: (overrides) => (overrides ? loadConfig(overrides) : (loaded ??= loadConfig())),
     async withApplication(work, { runOutboxProcessor = false } = {}) {
       const config = await context.config();
-      // Logs go to stderr (warnings and errors unless LOG_LEVEL says otherwise): stdout is
-      // the command's output.
-      const logging = logSettingsOrExit({ destination: 2, level: 'warn', name: 'protean-cli' });
-      const app: INestApplicationContext = await NestFactory.createApplicationContext(
-        {
-          module: CliApplicationModule,
-          imports: [
-            ProteanModule.forRoot({ domain: options.domain, config, runOutboxProcessor }),
-            ProteanLoggerModule.forRoot(logging),
-            ProteanStatusModule,
-            ...(options.imports ?? []),
-          ],
-        },
-        { bufferLogs: true, abortOnError: false },
-      );
-      app.useLogger(app.get(Logger));
+      const { bootCliApplication } = await import('./cli-application.js');
+      const app = await bootCliApplication({
+        domain: context.domain,
+        config,
+        modules: await context.modules(),
+        runOutboxProcessor,
+      });
       try {
         return await work(app);
       } finally {
@@ -87,19 +127,26 @@ export function createCli(options: CliOptions): Command {
     },
   };
   const program = new Command(options.name ?? 'protean')
-    .description(`Protean for Nest: the ${options.domain} domain's operations`)
+    .description(
+      options.domain
+        ? `Protean for Nest: the ${options.domain} domain's operations`
+        : "Protean for Nest: your domain's server engine, dead letters, outbox and database",
+    )
     .configureOutput({
       writeOut: (text) => stdout.write(text),
       writeErr: (text) => stderr.write(text),
+      getOutHasColors: () => hasColours(stdout, env),
+      getErrHasColors: () => hasColours(stderr, env),
     })
+    .configureHelp(helpStyles)
     .showHelpAfterError()
-    .option('--domain <name>', `the domain to operate on (this CLI serves "${options.domain}")`)
-    .hook('preAction', (command) => {
-      const requested = command.opts<{ domain?: string }>().domain;
-      if (requested !== undefined && requested !== options.domain) {
-        usageError(command, `unknown domain "${requested}": this CLI serves "${options.domain}"`);
-      }
-    });
+    .option('--domain <name>', 'the domain to operate on (must match the configured one)')
+    .option(
+      '--module <file[#Export]>',
+      'the compiled module holding your handlers (default: "protean".module in package.json)',
+    )
+    .hook('preAction', (command) => settle(command.opts<GlobalOptions>()));
+  if (options.version) program.version(options.version, '-V, --version');
   for (const command of options.commands ?? defaultCommands) command.register(program, context);
   return program;
 }

@@ -1,7 +1,8 @@
 import { CommanderError, type Command } from 'commander';
 import { BrokerRefusedError } from '../brokers/errors/broker-refused.error.js';
 import { ProteanError } from '../errors/protean.error.js';
-import { EXIT_UNAVAILABLE } from '../lifecycle/await-startup-dependencies.js';
+import { EXIT_UNAVAILABLE } from '../lifecycle/exit-codes.js';
+import { hasColours } from '../observability/logging/colours.js';
 import { createCli, type CliOptions } from './create-cli.js';
 import { USAGE_EXIT_CODE } from './options/usage-error.js';
 
@@ -17,6 +18,9 @@ export async function runCli(
 ): Promise<number> {
   const stderr = options.stderr ?? process.stderr;
   const program = throwingOnExit(createCli(options));
+  const coloured =
+    Boolean((stderr as { isTTY?: boolean }).isTTY) && hasColours(stderr, options.env);
+  const label = coloured ? '\x1b[31merror:\x1b[39m' : 'error:';
   let code = 0;
   try {
     await program.parseAsync([...argv]);
@@ -25,7 +29,7 @@ export async function runCli(
     if (error instanceof CommanderError)
       code = error.exitCode === 1 ? USAGE_EXIT_CODE : error.exitCode;
     else if (error instanceof ProteanError) {
-      stderr.write(`error: ${error.message}\n`);
+      stderr.write(`${label} ${error.message}\n`);
       // A broker refusing its URI (password, certificate, database index) cannot be used at all.
       code = error instanceof BrokerRefusedError ? EXIT_UNAVAILABLE : 1;
     } else {

@@ -4,6 +4,7 @@ import {
   LONGEST_OWN_NAME,
   MAX_IDENTIFIER_LENGTH,
 } from '../postgresql/postgres-tables.js';
+import { SUBSCRIPTION_PROFILES } from './subscription-profile-names.js';
 
 /*
  * The configuration keys are Protean's `domain.toml` keys, snake_case as written there, so that
@@ -59,13 +60,7 @@ export const EVENT_STORE_PROVIDERS = ['memory', 'postgresql'] as const;
 export const BROKER_PROVIDERS = ['inline', 'redis', 'redis_pubsub'] as const;
 export const PROCESSING_MODES = ['sync', 'async'] as const;
 export const SUBSCRIPTION_TYPES = ['stream', 'event_store'] as const;
-export const SUBSCRIPTION_PROFILES = [
-  'production',
-  'fast',
-  'batch',
-  'debug',
-  'projection',
-] as const;
+export { SUBSCRIPTION_PROFILES };
 
 const POSTGRES_SCHEMES = ['postgresql', 'postgres'];
 const REDIS_SCHEMES = ['redis', 'rediss'];

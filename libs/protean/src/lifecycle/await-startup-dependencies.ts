@@ -10,13 +10,10 @@ import { missingMigrations } from '../postgresql/missing-migrations.js';
 import { schemaTargets, type SchemaTarget } from '../postgresql/schema-setup.js';
 import { isPostgresOutage } from '../postgresql/translate-postgres-error.js';
 import { backoffDelay } from '../retry/exponential-backoff.js';
+import { EXIT_CONFIG, EXIT_UNAVAILABLE } from './exit-codes.js';
 
 /** The default of `databases.<name>.startup_timeout_seconds`. */
 export const DEFAULT_STARTUP_TIMEOUT_SECONDS = 30;
-/** sysexits' EX_UNAVAILABLE: a service the process needs could not be used. */
-export const EXIT_UNAVAILABLE = 69;
-/** sysexits' EX_CONFIG: the configuration is wrong. */
-export const EXIT_CONFIG = 78;
 
 const RETRY = { baseMs: 250, maxMs: 5000, jitter: 0 };
 

@@ -1,4 +1,6 @@
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type * as TypeOrm from 'typeorm';
+import { requireOptionalPeer } from '../errors/optional-peer.js';
 import type { SqlDatabase, SqlTransaction } from '../database/database.port.js';
 import { joinedRunner, runAfterOuterCommit } from './joined-transaction.js';
 import { PostgresListener } from './postgres-listener.js';
@@ -196,7 +198,8 @@ export class PostgresConnection implements SqlDatabase {
 }
 
 function ownDataSource(options: OwnPool): DataSource {
-  return new DataSource({
+  const typeorm = requireOptionalPeer<typeof TypeOrm>('typeorm');
+  return new typeorm.DataSource({
     type: 'postgres',
     ...options.server,
     poolSize: options.poolSize,

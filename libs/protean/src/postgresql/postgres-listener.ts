@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Client, escapeIdentifier, type ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
+import type * as Pg from 'pg';
+import { requireOptionalPeer } from '../errors/optional-peer.js';
 import { translatePostgresError } from './translate-postgres-error.js';
 
 export interface ListenerCallbacks {
@@ -43,13 +45,14 @@ export class PostgresListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client(this.clientConfig);
+    const pg = requireOptionalPeer<typeof Pg>('pg');
+    const client = new pg.Client(this.clientConfig);
     client.on('notification', () => this.callbacks.onNotification());
     client.on('error', () => this.reconnectLater(client));
     client.on('end', () => this.reconnectLater(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${escapeIdentifier(this.channel)}`);
+      await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);

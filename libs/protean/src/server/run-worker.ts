@@ -1,10 +1,8 @@
 import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { ProteanConfig } from '../config/config.schema.js';
-import {
-  awaitStartupDependenciesOrExit,
-  EXIT_UNAVAILABLE,
-} from '../lifecycle/await-startup-dependencies.js';
+import { awaitStartupDependenciesOrExit } from '../lifecycle/await-startup-dependencies.js';
+import { EXIT_UNAVAILABLE } from '../lifecycle/exit-codes.js';
 import { closeOnSignals } from '../lifecycle/close-on-signals.js';
 import { logSettingsOrExit, type LogSettings } from '../observability/logging/log-settings.js';
 import { ProteanObservabilityModule } from '../observability/protean-observability.module.js';

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import type * as IORedis from 'ioredis';
+import { requireOptionalPeer } from '../../errors/optional-peer.js';
 import type { BrokerSettings } from '../broker-settings.js';
 import { BrokerConnectionError } from '../errors/broker-connection.error.js';
 import { BrokerError } from '../errors/broker.error.js';
@@ -84,7 +86,8 @@ export class RedisTarget {
       ...this.tlsOptions(),
       ...overrides,
     };
-    const client = new Redis(this.settings.uri!, options);
+    const ioredis = requireOptionalPeer<typeof IORedis>('ioredis');
+    const client = new ioredis.Redis(this.settings.uri!, options);
     client.on('error', (error: unknown) => this.onConnectionError(role, error, client));
     client.on('ready', () => this.onReady(role));
     return client;

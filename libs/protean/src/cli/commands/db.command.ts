@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { setupSchema } from '../../postgresql/schema-setup.js';
 import type { CliCommand, CliContext } from '../cli-command.js';
 
 /** `db setup`: runs the migrations every configured PostgreSQL database still needs. */
@@ -9,6 +8,7 @@ export const dbCommand: CliCommand = {
     db.command('setup')
       .description('create or upgrade the tables (migrations); safe to run again')
       .action(async () => {
+        const { setupSchema } = await import('../../postgresql/schema-setup.js');
         const results = await setupSchema(await context.config());
         if (results.length === 0) {
           context.stdout.write('Nothing to set up: no PostgreSQL database is configured.\n');

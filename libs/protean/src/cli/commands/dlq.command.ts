@@ -9,7 +9,6 @@ import {
 } from '../../brokers/dead-letter-scope.js';
 import { InvalidDeadLetterScopeError } from '../../brokers/errors/invalid-dead-letter-scope.error.js';
 import { ProteanError } from '../../errors/protean.error.js';
-import { ProteanStatus } from '../../observability/status/protean-status.js';
 import { BROKER_REGISTRY } from '../../protean.tokens.js';
 import type { CliCommand, CliContext } from '../cli-command.js';
 import { deadLetterId, streamName, wholeNumber } from '../options/cli-parsers.js';
@@ -149,7 +148,8 @@ export const dlqCommand: CliCommand = {
         question: `Replay every dead letter ${described(scope, options.broker)}?`,
         nothingDone: 'nothing was replayed',
       });
-      const outcome = await withBroker(options, (broker, app) => {
+      const outcome = await withBroker(options, async (broker, app) => {
+        const { ProteanStatus } = await import('../../observability/status/protean-status.js');
         const known = app
           .get(ProteanStatus)
           .subscriptions()

@@ -1,14 +1,10 @@
-import { Module } from '@nestjs/common';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { SUBSCRIPTION_PROFILES } from '../../config/config.schema.js';
-import { ProteanModule } from '../../protean.module.js';
-import { runWorker } from '../../server/run-worker.js';
-import { WorkerSupervisor } from '../../server/worker-supervisor.js';
+import { SUBSCRIPTION_PROFILES } from '../../config/subscription-profile-names.js';
 import type { CliCommand, CliContext } from '../cli-command.js';
 import { wholeNumber } from '../options/cli-parsers.js';
 
-interface ServerOptions {
+export interface ServerOptions {
   workers?: number;
   profile?: string;
 }
@@ -38,38 +34,9 @@ export const serverCommand: CliCommand = {
       )
       .option('--profile <profile>', 'default subscription profile', profile)
       .action(async (options: ServerOptions) => {
-        const overrides = options.profile
-          ? { server: { default_subscription_profile: options.profile } }
-          : {};
-        const config = await context.config(overrides);
-        if (options.workers) {
-          const command = context.argv.filter(
-            (arg, i, all) =>
-              arg !== '--workers' && all[i - 1] !== '--workers' && !arg.startsWith('--workers='),
-          );
-          await new WorkerSupervisor({
-            workers: options.workers,
-            command,
-            healthPort: config.server.health.port,
-            graceSeconds: config.server.shutdown_grace_seconds,
-          }).run();
-          return;
-        }
-        await runWorker(
-          {
-            module: ServerApplicationModule,
-            imports: [
-              ProteanModule.forRoot({ domain: context.domain, config, runOutboxProcessor: true }),
-              ...context.imports,
-            ],
-          },
-          config,
-        );
-        await new Promise(() => undefined); // runs until a signal closes it
+        // Nest and the engine are loaded when the command runs, not for `--help`.
+        const { runServer } = await import('./server.action.js');
+        await runServer(context, options);
       });
   },
 };
-
-/** The module `server` boots: ProteanModule and the project's domain. */
-@Module({})
-class ServerApplicationModule {}

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { ProteanStatus } from '../../observability/status/protean-status.js';
 import type { StatusSnapshot } from '../../observability/status/status-snapshot.js';
 import type { CliCommand, CliContext } from '../cli-command.js';
 import { countOrDash, formatTable } from '../output/format-table.js';
@@ -46,6 +45,7 @@ export const subscriptionsCommand: CliCommand = {
       .description('handlers, streams, groups, lag, pending and dead letters, from the broker')
       .option('--json', 'print JSON')
       .action(async (options: { json?: boolean }) => {
+        const { ProteanStatus } = await import('../../observability/status/protean-status.js');
         const snapshot = await context.withApplication((app) => app.get(ProteanStatus).snapshot());
         context.stdout.write(
           options.json

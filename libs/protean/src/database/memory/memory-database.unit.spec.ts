@@ -1,4 +1,4 @@
-import { describeDatabaseContract } from '../../../../../test/support/contracts/database.contract.js';
+import { describeDatabaseContract } from 'nestjs-protean/testing';
 import { MemoryDatabase } from './memory-database.js';
 
 describeDatabaseContract('memory', async () => {

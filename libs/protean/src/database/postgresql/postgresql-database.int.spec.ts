@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/postgres.js';
-import { describeDatabaseContract } from '../../../../../test/support/contracts/database.contract.js';
+import { describeDatabaseContract } from 'nestjs-protean/testing';
 import { DatabaseUnavailableError } from '../../postgresql/database-unavailable.error.js';
 import { PostgresTables } from '../../postgresql/postgres-tables.js';
 import { migratePostgres } from '../../postgresql/migrate-postgres.js';

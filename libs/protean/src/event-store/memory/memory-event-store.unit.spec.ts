@@ -1,4 +1,4 @@
-import { describeEventStoreContract } from '../../../../../test/support/contracts/event-store.contract.js';
+import { describeEventStoreContract } from 'nestjs-protean/testing';
 import { MemoryEventStore } from './memory-event-store.js';
 
 describeEventStoreContract('memory', async () => {

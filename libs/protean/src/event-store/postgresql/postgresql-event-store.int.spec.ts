@@ -1,9 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/postgres.js';
 import { waitFor } from '../../../../../test/support/processes.js';
-import {
-  describeEventStoreContract,
-  eventEnvelope,
-} from '../../../../../test/support/contracts/event-store.contract.js';
+import { describeEventStoreContract, eventEnvelope } from 'nestjs-protean/testing';
 import { loadConfiguration } from '../../config/load-configuration.js';
 import { databaseMigrations } from '../../database/postgresql/database.migrations.js';
 import { createDatabase } from '../../database/create-database.js';

@@ -1,3 +1,4 @@
+import { hasColours } from './colours.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import pino, { type DestinationStream } from 'pino';
@@ -67,7 +68,8 @@ function destinationOf(settings: LogSettings): DestinationStream {
   return PinoPretty({
     destination: settings.destination,
     sync: true,
-    colorize: Boolean(stream.isTTY),
+    // A terminal only (FORCE_COLOR aside), and never with NO_COLOR.
+    colorize: Boolean(stream.isTTY) && hasColours(stream),
     singleLine: true,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,name,context,req,res,requestId,responseTime',

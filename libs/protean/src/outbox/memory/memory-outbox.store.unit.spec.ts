@@ -1,4 +1,4 @@
-import { describeOutboxStoreContract } from '../../../../../test/support/contracts/outbox-store.contract.js';
+import { describeOutboxStoreContract } from 'nestjs-protean/testing';
 import { MemoryDatabase } from '../../database/memory/memory-database.js';
 import { MemoryOutboxStore } from './memory-outbox.store.js';
 

@@ -1,7 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/postgres.js';
 import { waitFor } from '../../../../../test/support/processes.js';
-import { eventEnvelope } from '../../../../../test/support/contracts/event-store.contract.js';
-import { describeOutboxStoreContract } from '../../../../../test/support/contracts/outbox-store.contract.js';
+import { eventEnvelope, describeOutboxStoreContract } from 'nestjs-protean/testing';
 import { databaseMigrations } from '../../database/postgresql/database.migrations.js';
 import { PostgresqlDatabase } from '../../database/postgresql/postgresql-database.js';
 import { PostgresTables } from '../../postgresql/postgres-tables.js';

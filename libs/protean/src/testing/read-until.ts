@@ -1,4 +1,4 @@
-import type { Broker, ReceivedMessage } from '#protean/brokers/broker.port';
+import type { Broker, ReceivedMessage } from '../brokers/broker.port.js';
 
 /** Reads (blocking) until `count` messages have arrived or `timeoutMs` passed. */
 export async function readUntil(

@@ -1,11 +1,5 @@
-import {
-  ConcurrencyError,
-  AlreadyProcessedError,
-} from '../../../libs/protean/src/domain/domain.errors.js';
-import type {
-  Database,
-  DatabaseSession,
-} from '../../../libs/protean/src/database/database.port.js';
+import { ConcurrencyError, AlreadyProcessedError } from '../domain/domain.errors.js';
+import type { Database, DatabaseSession } from '../database/database.port.js';
 
 /** What a contract run needs: a fresh, empty database, and how to let go of it. */
 export interface DatabaseUnderTest {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore } from '../../../libs/protean/src/event-store/event-store.port.js';
-import type { MessageEnvelope } from '../../../libs/protean/src/messages/message-envelope.js';
-import { waitFor } from '../processes.js';
+import type { EventStore } from '../event-store/event-store.port.js';
+import type { MessageEnvelope } from '../messages/message-envelope.js';
+import { eventually } from './eventually.js';
 
 /**
  * `readAll` once `count` events are visible. PostgreSQL holds back events while any older
@@ -9,12 +9,12 @@ import { waitFor } from '../processes.js';
  * committed shows up soon, not necessarily at once.
  */
 function readAllOnce(store: EventStore, from: number, limit: number, count: number) {
-  return waitFor(
+  return eventually(
     async () => {
       const events = await store.readAll(from, limit);
       return events.length >= count ? events : undefined;
     },
-    { what: `${count} events visible to readAll` },
+    { timeoutMs: 10_000, intervalMs: 50, what: `${count} events visible to readAll` },
   );
 }
 

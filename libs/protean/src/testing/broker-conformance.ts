@@ -1,13 +1,13 @@
-import type { Broker, BrokerCapabilities } from '#protean/brokers/broker.port';
-import { BrokerClosedError } from '#protean/brokers/errors/broker-closed.error';
-import { DeadLetterNotReplayableError } from '#protean/brokers/errors/dead-letter-not-replayable.error';
-import { PayloadTooLargeError } from '#protean/brokers/errors/payload-too-large.error';
-import { UnsupportedBrokerOperationError } from '#protean/brokers/errors/unsupported-broker-operation.error';
-import { compareStreamIds } from '#protean/brokers/stream-id';
-import type { BrokerConfig } from '#protean/config/config.schema';
-import { eventually, within } from '../support/eventually.js';
-import { readUntil } from '../support/read-until.js';
-import { uniqueName } from '../support/unique-name.js';
+import type { Broker, BrokerCapabilities } from '../brokers/broker.port.js';
+import { BrokerClosedError } from '../brokers/errors/broker-closed.error.js';
+import { DeadLetterNotReplayableError } from '../brokers/errors/dead-letter-not-replayable.error.js';
+import { PayloadTooLargeError } from '../brokers/errors/payload-too-large.error.js';
+import { UnsupportedBrokerOperationError } from '../brokers/errors/unsupported-broker-operation.error.js';
+import { compareStreamIds } from '../brokers/stream-id.js';
+import type { BrokerConfig } from '../config/config.schema.js';
+import { eventually, within } from './eventually.js';
+import { readUntil } from './read-until.js';
+import { uniqueName } from './unique-name.js';
 
 /** What the suite needs to know about one adapter. */
 export interface ConformanceTarget {

@@ -1,10 +1,7 @@
-import type { Database } from '../../../libs/protean/src/database/database.port.js';
-import { serializeEnvelope } from '../../../libs/protean/src/messages/envelope-codec.js';
-import type { MessageEnvelope } from '../../../libs/protean/src/messages/message-envelope.js';
-import type {
-  ClaimedMessage,
-  OutboxStore,
-} from '../../../libs/protean/src/outbox/outbox-store.port.js';
+import type { Database } from '../database/database.port.js';
+import { serializeEnvelope } from '../messages/envelope-codec.js';
+import type { MessageEnvelope } from '../messages/message-envelope.js';
+import type { ClaimedMessage, OutboxStore } from '../outbox/outbox-store.port.js';
 import { eventEnvelope } from './event-store.contract.js';
 
 /** An outbox store on a fresh database, and a way to make time pass for it. */

@@ -1,0 +1,142 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { freePort, NodeProcess, PROTEAN_BIN, runToExit, waitFor } from '../support/processes.js';
+
+const packageVersion = (
+  JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../libs/protean/package.json'), 'utf8'),
+  ) as {
+    version: string;
+  }
+).version;
+
+/** The embedded default (memory, inline): what `server` needs to run without services. */
+const EMBEDDED: NodeJS.ProcessEnv = { PROTEAN_CONFIG: '/dev/null', LOG_FORMAT: 'json' };
+/** Colours decided by the output alone (a Jest run from a terminal may export FORCE_COLOR). */
+const PLAIN: NodeJS.ProcessEnv = { FORCE_COLOR: '' };
+
+describe('the protean bin (nestjs-protean/dist/cli/bin.js)', () => {
+  let scratch: string;
+  beforeAll(() => (scratch = mkdtempSync(join(tmpdir(), 'protean-bin-'))));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  /** NODE_OPTIONS that make the process fail if it resolves `@nestjs/core` or `@nestjs/common`. */
+  function forbidNest(): NodeJS.ProcessEnv {
+    const hooks = join(scratch, 'forbid-nest.hooks.mjs');
+    writeFileSync(
+      hooks,
+      `export async function resolve(specifier, context, next) {
+  if (specifier.startsWith('@nestjs/')) throw new Error('loaded ' + specifier);
+  return next(specifier, context);
+}\n`,
+    );
+    const register = join(scratch, 'forbid-nest.mjs');
+    writeFileSync(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    );
+    return { NODE_OPTIONS: `--import=${pathToFileURL(register).href}` };
+  }
+
+  it('answers --help and --version without loading Nest', async () => {
+    const help = await runToExit(PROTEAN_BIN, ['--help'], { ...PLAIN, ...forbidNest() });
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    for (const command of ['server', 'dlq', 'outbox', 'db', 'subscriptions', 'observatory'])
+      expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    expect(help.stdout).toContain('--module <file[#Export]>');
+    expect(help.stdout).not.toContain('\x1b['); // piped: no colours
+
+    const dlqHelp = await runToExit(PROTEAN_BIN, ['dlq', '--help'], forbidNest());
+    expect(dlqHelp).toMatchObject({ code: 0, stderr: '' });
+    expect(dlqHelp.stdout).toContain('replay-all');
+
+    const version = await runToExit(PROTEAN_BIN, ['--version'], forbidNest());
+    expect(version).toEqual({ code: 0, stdout: `${packageVersion}\n`, stderr: '' });
+  });
+
+  it('colours its help only when asked for a terminal (FORCE_COLOR), never with NO_COLOR', async () => {
+    const forced = await runToExit(PROTEAN_BIN, ['--help'], { FORCE_COLOR: '1' });
+    expect(forced.stdout).toContain('\x1b[1mUsage:');
+    const refused = await runToExit(PROTEAN_BIN, ['--help'], { FORCE_COLOR: '1', NO_COLOR: '1' });
+    expect(refused.stdout).not.toContain('\x1b[');
+  });
+
+  it('runs `server --domain bookshelf` on the module the repository declares, until SIGTERM', async () => {
+    const port = await freePort();
+    const server = new NodeProcess(PROTEAN_BIN, ['server', '--domain', 'bookshelf'], {
+      ...EMBEDDED,
+      PROTEAN_SERVER__HEALTH__PORT: String(port),
+    });
+    try {
+      await Promise.race([
+        waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
+          timeoutMs: 30_000,
+          what: 'the engine to be ready',
+        }),
+        server.exited.then(({ code }) => {
+          throw new Error(`server exited with ${code}:\n${server.stderr}${server.stdout}`);
+        }),
+      ]);
+      // The bookshelf's handlers are subscribed: the module came from package.json "protean".
+      const status =
+        (await (await fetch(`http://127.0.0.1:${port}/health`)).text()) + server.stdout;
+      expect(status).toContain('ReserveStockHandler');
+    } finally {
+      expect(await server.stop()).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it('supervises workers (--workers) logging as they do: with LOG_FORMAT=json, JSON lines only', async () => {
+    const port = await freePort();
+    const supervisor = new NodeProcess(PROTEAN_BIN, ['server', '--workers', '1'], {
+      ...EMBEDDED,
+      PROTEAN_SERVER__HEALTH__PORT: String(port),
+    });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
+        timeoutMs: 30_000,
+        what: "the supervised worker's engine to be ready",
+      });
+    } finally {
+      expect(await supervisor.stop()).toEqual({ code: 0, signal: null });
+    }
+    const lines = supervisor.stdout.trim().split('\n');
+    const parsed = lines.map((line) => {
+      try {
+        return JSON.parse(line) as { msg?: string; context?: string };
+      } catch {
+        throw new Error(`not a JSON line: ${line}`);
+      }
+    });
+    expect(parsed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          context: 'Supervisor',
+          msg: expect.stringMatching(/^Worker 1\/1 started/),
+        }),
+      ]),
+    );
+  });
+
+  it('refuses a --domain other than the configured one, naming both', async () => {
+    const wrong = await runToExit(PROTEAN_BIN, ['dlq', 'list', '--domain', 'shop'], EMBEDDED);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toBe('');
+    expect(wrong.stderr).toMatch(
+      /^error: --domain "shop" does not match the configured domain "bookshelf" \(from .*package\.json "protean"\.domain\)/,
+    );
+  });
+
+  it('names what to do when it finds no module (a directory that declares none)', () => {
+    const lost = spawnSync(process.execPath, [PROTEAN_BIN, 'server', '--domain', 'shop'], {
+      cwd: scratch,
+      env: { ...process.env, ...EMBEDDED },
+      encoding: 'utf8',
+    });
+    expect(lost.status).toBe(1);
+    expect(lost.stderr).toMatch(/^error: No Protean module found from .*: pass --module/);
+  });
+});
