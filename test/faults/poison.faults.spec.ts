@@ -46,12 +46,12 @@ describe('scenario 8: poison messages', () => {
     system = await BookshelfSystem.start({
       POISON_PREFIX: 'Poison',
       POISON_LOG: log,
-      // Small retries keep it fast; the breaker is off, as a flood of poison amid healthy
-      // traffic is exactly what it must not mistake for an outage here.
+      // Small retries keep it fast. The breaker is on, at its default (10 in a row, 60 s):
+      // a flood of poison amid healthy traffic is the message's fault, not an outage, so it
+      // must never open it and pause the healthy books.
       PROTEAN_SERVER__MAX_RETRIES: String(MAX_RETRIES),
       PROTEAN_SERVER__RETRY_DELAY_SECONDS: '0.05',
       PROTEAN_SERVER__MAX_RETRY_DELAY_SECONDS: '0.2',
-      PROTEAN_SERVER__CIRCUIT_BREAKER_THRESHOLD: '0',
     });
     const { url } = await system.startApi();
     await system.startWorker({}, POISON_WORKER_MAIN);
@@ -121,7 +121,7 @@ describe('scenario 8: poison messages', () => {
       note: duplicated
         ? `${duplicated} duplicate dead letters or handlings; ${letters.length} dead letters for ${POISON} poison messages`
         : `each poison message tried ${MAX_RETRIES + 1}× (max_retries ${MAX_RETRIES}, backoff 50–200 ms, ` +
-          `breaker off) and dead-lettered once to bookshelf::book:dlq with attempts ${MAX_RETRIES + 1}; ` +
+          `circuit breaker on at its default, never opened by poison) and dead-lettered once to bookshelf::book:dlq with attempts ${MAX_RETRIES + 1}; ` +
           `healthy books handled once each, catalog complete; all settled in ${settledSeconds.toFixed(1)} s`,
     });
 
@@ -141,5 +141,61 @@ describe('scenario 8: poison messages', () => {
     expect(await redis.xlen('bookshelf::book:command:dlq')).toBe(0);
     const catalog = (await (await fetch(`${url}/books?limit=1000`)).json()) as unknown[];
     expect(catalog).toHaveLength(POISON + HEALTHY);
+  }, 120_000);
+});
+
+describe('permanent failures', () => {
+  let system: BookshelfSystem | undefined;
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('dead-letters an external order naming an unknown book at once, with attempts 1, and goes on', async () => {
+    system = await BookshelfSystem.start();
+    const { url } = await system.startApi();
+    await system.startWorker();
+    const redis = system.redisClient();
+    const unknownBook = '00000000-0000-4000-8000-000000000042';
+    const sentAt = Date.now();
+    const id = await redis.xadd(
+      'external-orders',
+      '*',
+      'data',
+      JSON.stringify({ customer: 'Ada', items: [{ bookId: unknownBook, quantity: 1 }] }),
+    );
+    await waitFor(async () => (await deadLetterEntries(redis, 'external-orders')).length === 1, {
+      timeoutMs: 20_000,
+      what: 'the external order on external-orders:dlq',
+    });
+    const [letter] = await deadLetterEntries(redis, 'external-orders');
+    expect(letter).toMatchObject({
+      originalId: id,
+      group: 'ExternalOrdersSubscriber',
+      attempts: 1,
+    });
+    expect(letter.error).toBe(`NotFoundError: Book ${unknownBook} not found`);
+    // Not retried: well under the first retry's delay (retry_delay_seconds 1).
+    expect(Date.now() - sentAt).toBeLessThan(10_000);
+
+    // The worker goes on: a valid external order is placed and confirmed.
+    const added = await postJson(`${url}/books`, book('Known'));
+    const bookId = (added.body as { id: string }).id;
+    await waitFor(async () => (await fetch(`${url}/books/${bookId}`)).ok, {
+      timeoutMs: 20_000,
+      what: 'the book in the catalog',
+    });
+    await redis.xadd(
+      'external-orders',
+      '*',
+      'data',
+      JSON.stringify({ customer: 'Grace', items: [{ bookId, quantity: 1 }] }),
+    );
+    await waitFor(async () => (await system!.orderTotals()).confirmed === 1, {
+      timeoutMs: 20_000,
+      what: 'the valid external order confirmed',
+    });
+    expect(await redis.xlen('external-orders:dlq')).toBe(1);
+    expect(await redis.xlen('bookshelf::order:command:dlq')).toBe(0);
   }, 120_000);
 });
