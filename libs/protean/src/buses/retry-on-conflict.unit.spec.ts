@@ -1,5 +1,11 @@
 import { ConcurrencyError } from '../domain/domain.errors.js';
-import { AggregateLocks, waitYourTurnIfHot } from '../domain/aggregate-locks.js';
+import {
+  AggregateLocks,
+  HOT_FOR_MS,
+  HotAggregateError,
+  lockKeyOf,
+  waitYourTurnIfHot,
+} from '../domain/aggregate-locks.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
 /**
@@ -106,5 +112,26 @@ describe('AggregateLocks', () => {
     holder();
     (await patient)();
     expect(locks.size).toBe(0);
+  });
+});
+
+describe('AggregateLocks hot aggregates', () => {
+  it('keeps an aggregate hot for a while after its last conflict, then forgets it', () => {
+    let now = 0;
+    const locks = new AggregateLocks(() => now);
+    locks.markHot('book\u0000b1');
+    expect(locks.isHot('book\u0000b1')).toBe(true);
+    expect(locks.isHot('book\u0000b2')).toBe(false);
+    now += HOT_FOR_MS;
+    expect(locks.isHot('book\u0000b1')).toBe(false);
+  });
+
+  it('stops a first attempt about to load a hot aggregate, never one holding a lock', async () => {
+    const locks = new AggregateLocks();
+    locks.markHot(lockKeyOf('book', 'b1'));
+    const load = async () => waitYourTurnIfHot('book', 'b1');
+    await expect(locks.runAttempt(undefined, load)).rejects.toBeInstanceOf(HotAggregateError);
+    await expect(locks.runAttempt(lockKeyOf('book', 'b2'), load)).resolves.toBeUndefined();
+    await expect(load()).resolves.toBeUndefined(); // outside any attempt: nothing to wait for
   });
 });

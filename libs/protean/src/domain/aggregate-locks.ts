@@ -7,6 +7,9 @@ export type Release = () => void;
 /** How long an aggregate counts as hot after its last conflict in this process. */
 export const HOT_FOR_MS = 2_000;
 
+/** Hot aggregates remembered before cooled-down ones are swept out. */
+const PRUNE_AT = 1000;
+
 /** The lock key of an aggregate (or read-model document): its category and id. */
 export const lockKeyOf = (category: string, id: string): string => `${category}\u0000${id}`;
 
@@ -73,7 +76,12 @@ export class AggregateLocks {
 
   /** Records a conflict on `key`: it is hot for the next {@link HOT_FOR_MS}. */
   markHot(key: string): void {
-    this.hotUntil.set(key, this.now() + HOT_FOR_MS);
+    const now = this.now();
+    // Forget cooled-down aggregates now and then, so the map stays as small as what is hot.
+    if (this.hotUntil.size >= PRUNE_AT) {
+      for (const [hot, until] of this.hotUntil) if (until <= now) this.hotUntil.delete(hot);
+    }
+    this.hotUntil.set(key, now + HOT_FOR_MS);
   }
 
   isHot(key: string): boolean {
