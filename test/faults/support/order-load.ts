@@ -118,9 +118,9 @@ async function placeOne(
 
 /** A request that got no answer: `error` and the cause's code (`ECONNRESET`, …) when known. */
 function failureOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   const detail = cause?.code ?? cause?.message ?? (error as Error | undefined)?.message;
-  return detail ? `error ${String(detail)}` : 'error';
+  return detail ? `error ${detail}` : 'error';
 }
 
 /** What became of the orders of a ledger, read from the database once processing settled. */
