@@ -6,6 +6,7 @@ import { DATABASE_URL } from '../test/support/postgres.js';
 import { SpawnedRedis } from '../test/support/spawned-redis.js';
 import { consumeBenchmark, memoryBenchmark } from './consume/consume.bench.js';
 import { endToEndBenchmark } from './e2e/end-to-end.bench.js';
+import { hotAggregateBenchmark } from './e2e/hot-aggregate.bench.js';
 import { fanOutBenchmark } from './fanout/fanout.bench.js';
 import { outboxRelayBenchmark } from './outbox/outbox-relay.bench.js';
 import type { BenchResult } from './support/bench-result.js';
@@ -22,6 +23,7 @@ const SCENARIOS: Record<string, Scenario> = {
   e2e: async (plan) => [await endToEndBenchmark(plan.endToEnd)],
   fanout: async (plan, redisUri) => [await fanOutBenchmark({ redisUri, ...plan.fanOut })],
   memory: async (plan, redisUri) => [await memoryBenchmark({ redisUri, ...plan.memory })],
+  hot: async (plan) => [await hotAggregateBenchmark(plan.hotAggregate)],
 };
 
 /**

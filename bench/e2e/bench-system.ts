@@ -28,7 +28,8 @@ export class BenchSystem {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  static async start(env: NodeJS.ProcessEnv): Promise<BenchSystem> {
+  /** Starts the API and `workers` worker processes (one unless told). */
+  static async start(env: NodeJS.ProcessEnv, workers = 1): Promise<BenchSystem> {
     const [db, redis] = await Promise.all([createTestDatabase('bench_e2e'), SpawnedRedis.start()]);
     const config = join(mkdtempSync(join(tmpdir(), 'bench-e2e-')), 'domain.toml');
     writeFileSync(config, chapterToml(db.uri, redis.uri));
@@ -36,16 +37,20 @@ export class BenchSystem {
     try {
       const setup = await runToExit(CLI_MAIN, ['db', 'setup'], system.env);
       if (setup.code !== 0) throw new Error(`db setup failed: ${setup.stderr}`);
-      const [apiPort, healthPort] = [await freePort(), await freePort()];
+      const apiPort = await freePort();
       const api = new NodeProcess(API_MAIN, [], { ...system.env, PORT: String(apiPort) });
-      const worker = new NodeProcess(WORKER_MAIN, [], {
-        ...system.env,
-        PROTEAN_SERVER__HEALTH__PORT: String(healthPort),
-      });
-      system.processes.push(api, worker);
+      system.processes.push(api);
       system.url = `http://127.0.0.1:${apiPort}`;
       await system.ready(api, `${system.url}/health`);
-      await system.ready(worker, `http://127.0.0.1:${healthPort}/readyz`);
+      for (let n = 0; n < workers; n++) {
+        const healthPort = await freePort();
+        const worker = new NodeProcess(WORKER_MAIN, [], {
+          ...system.env,
+          PROTEAN_SERVER__HEALTH__PORT: String(healthPort),
+        });
+        system.processes.push(worker);
+        await system.ready(worker, `http://127.0.0.1:${healthPort}/readyz`);
+      }
       return system;
     } catch (error) {
       await system.stop();

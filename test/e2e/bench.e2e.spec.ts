@@ -79,6 +79,13 @@ describe('npm run bench -- --quick', () => {
         ),
       );
       expect(run.stdout).toMatch(/^5 memory, drain 5,000 msgs\s+ProteanEngine.*peak RSS \d+ MB/m);
+      expect(run.stdout).toMatch(
+        row(
+          '6 hot aggregate, 100 orders for 1 book',
+          'POST /orders → decided \\(2 workers, 10 clients\\)',
+          `${figure}\\s+stock 60: 60 confirmed, 40 rejected`,
+        ),
+      );
 
       const results = JSON.parse(readFileSync(file, 'utf8'));
       expect(Object.keys(results)).toEqual([
@@ -86,6 +93,7 @@ describe('npm run bench -- --quick', () => {
         'consume',
         'end-to-end',
         'fan-out',
+        'hot-aggregate',
         'machine',
         'memory',
         'outbox-latency',
@@ -95,6 +103,7 @@ describe('npm run bench -- --quick', () => {
       expect(results.consume.median_per_s.engine).toBeGreaterThan(0);
       expect(results['end-to-end'].half_load.orders).toBeGreaterThan(0);
       expect(results.memory.peak_rss_mb).toBeGreaterThan(0);
+      expect(results['hot-aggregate'].median_per_s).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

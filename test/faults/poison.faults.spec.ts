@@ -9,12 +9,15 @@ import { recordScenario } from './support/report.js';
 
 /**
  * Issue 6, scenario 8: 100 poison messages — a handler that always throws for them — amid
- * healthy traffic on the same handler. Each poison message is tried 1 + max_retries times and
+ * healthy traffic on the same handler, the first 15 in a row, with the circuit breaker on
+ * (issue 12: poison is the message's fault, never an outage that pauses healthy traffic). Each poison message is tried 1 + max_retries times and
  * dead-lettered exactly once with that attempt count; every healthy message is handled once.
  */
 const POISON = 100;
 const HEALTHY = 200;
 const MAX_RETRIES = 2;
+/** Poison books sent first, in a row: more than the breaker's default threshold (10). */
+const POISON_BURST = 15;
 const GROUP = 'PoisonAwareHandler';
 
 const book = (title: string) => ({ title, author: 'A. Author', price: 10, stock: 5 });
@@ -46,26 +49,40 @@ describe('scenario 8: poison messages', () => {
     system = await BookshelfSystem.start({
       POISON_PREFIX: 'Poison',
       POISON_LOG: log,
-      // Small retries keep it fast; the breaker is off, as a flood of poison amid healthy
-      // traffic is exactly what it must not mistake for an outage here.
+      // Small retries keep it fast. The breaker is on, at its default (10 in a row, 60 s):
+      // a flood of poison amid healthy traffic is the message's fault, not an outage, so it
+      // must never open it and pause the healthy books.
       PROTEAN_SERVER__MAX_RETRIES: String(MAX_RETRIES),
       PROTEAN_SERVER__RETRY_DELAY_SECONDS: '0.05',
       PROTEAN_SERVER__MAX_RETRY_DELAY_SECONDS: '0.2',
-      PROTEAN_SERVER__CIRCUIT_BREAKER_THRESHOLD: '0',
     });
     const { url } = await system.startApi();
     await system.startWorker({}, POISON_WORKER_MAIN);
     const redis = system.redisClient();
 
-    // Interleaved: every third book is poison.
+    // A burst of poison first — more failures in a row than the breaker's threshold, which
+    // must not pause what follows — then the rest interleaved with the healthy books.
+    const rest = POISON + HEALTHY - POISON_BURST;
+    const poisonAt = (j: number) =>
+      Math.floor(((j + 1) * (POISON - POISON_BURST)) / rest) >
+      Math.floor((j * (POISON - POISON_BURST)) / rest);
     const titles = Array.from({ length: POISON + HEALTHY }, (_, i) =>
-      i % 3 === 0 ? `Poison ${i}` : `Healthy ${i}`,
+      i < POISON_BURST || poisonAt(i - POISON_BURST) ? `Poison ${i}` : `Healthy ${i}`,
     );
+    const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []);
+    const send = (some: readonly string[]) =>
+      inParallel(some, 20, async (title) => ({
+        title,
+        answer: await postJson(`${url}/books`, book(title)),
+      }));
     const started = Date.now();
-    const answers = await inParallel(titles, 20, async (title) => ({
-      title,
-      answer: await postJson(`${url}/books`, book(title)),
-    }));
+    // The burst alone first, until each of its books failed: nothing healthy between them.
+    const burst = await send(titles.slice(0, POISON_BURST));
+    await waitFor(async () => countBy(lines(), 'attempt').size >= POISON_BURST, {
+      timeoutMs: 30_000,
+      what: `the ${POISON_BURST} poison books of the burst tried`,
+    });
+    const answers = [...burst, ...(await send(titles.slice(POISON_BURST)))];
     expect(answers.filter(({ answer }) => answer.status !== 202)).toEqual([]);
     const idsOf = (prefix: string) =>
       answers
@@ -75,7 +92,6 @@ describe('scenario 8: poison messages', () => {
     const healthyIds = idsOf('Healthy');
     expect([poisonIds.length, healthyIds.length]).toEqual([POISON, HEALTHY]);
 
-    const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n') : []);
     await waitFor(
       async () =>
         (await deadLetterEntries(redis, 'bookshelf::book')).length >= POISON &&
@@ -121,7 +137,7 @@ describe('scenario 8: poison messages', () => {
       note: duplicated
         ? `${duplicated} duplicate dead letters or handlings; ${letters.length} dead letters for ${POISON} poison messages`
         : `each poison message tried ${MAX_RETRIES + 1}× (max_retries ${MAX_RETRIES}, backoff 50–200 ms, ` +
-          `breaker off) and dead-lettered once to bookshelf::book:dlq with attempts ${MAX_RETRIES + 1}; ` +
+          `circuit breaker on at its default, never opened by poison: ${POISON_BURST} of them sent first in a row) and dead-lettered once to bookshelf::book:dlq with attempts ${MAX_RETRIES + 1}; ` +
           `healthy books handled once each, catalog complete; all settled in ${settledSeconds.toFixed(1)} s`,
     });
 
@@ -141,5 +157,61 @@ describe('scenario 8: poison messages', () => {
     expect(await redis.xlen('bookshelf::book:command:dlq')).toBe(0);
     const catalog = (await (await fetch(`${url}/books?limit=1000`)).json()) as unknown[];
     expect(catalog).toHaveLength(POISON + HEALTHY);
+  }, 120_000);
+});
+
+describe('permanent failures', () => {
+  let system: BookshelfSystem | undefined;
+
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('dead-letters an external order naming an unknown book at once, with attempts 1, and goes on', async () => {
+    system = await BookshelfSystem.start();
+    const { url } = await system.startApi();
+    await system.startWorker();
+    const redis = system.redisClient();
+    const unknownBook = '00000000-0000-4000-8000-000000000042';
+    const sentAt = Date.now();
+    const id = await redis.xadd(
+      'external-orders',
+      '*',
+      'data',
+      JSON.stringify({ customer: 'Ada', items: [{ bookId: unknownBook, quantity: 1 }] }),
+    );
+    await waitFor(async () => (await deadLetterEntries(redis, 'external-orders')).length === 1, {
+      timeoutMs: 20_000,
+      what: 'the external order on external-orders:dlq',
+    });
+    const [letter] = await deadLetterEntries(redis, 'external-orders');
+    expect(letter).toMatchObject({
+      originalId: id,
+      group: 'ExternalOrdersSubscriber',
+      attempts: 1,
+    });
+    expect(letter.error).toBe(`NotFoundError: Book ${unknownBook} not found`);
+    // Not retried: well under the first retry's delay (retry_delay_seconds 1).
+    expect(Date.now() - sentAt).toBeLessThan(10_000);
+
+    // The worker goes on: a valid external order is placed and confirmed.
+    const added = await postJson(`${url}/books`, book('Known'));
+    const bookId = (added.body as { id: string }).id;
+    await waitFor(async () => (await fetch(`${url}/books/${bookId}`)).ok, {
+      timeoutMs: 20_000,
+      what: 'the book in the catalog',
+    });
+    await redis.xadd(
+      'external-orders',
+      '*',
+      'data',
+      JSON.stringify({ customer: 'Grace', items: [{ bookId, quantity: 1 }] }),
+    );
+    await waitFor(async () => (await system!.orderTotals()).confirmed === 1, {
+      timeoutMs: 20_000,
+      what: 'the valid external order confirmed',
+    });
+    expect(await redis.xlen('external-orders:dlq')).toBe(1);
+    expect(await redis.xlen('bookshelf::order:command:dlq')).toBe(0);
   }, 120_000);
 });

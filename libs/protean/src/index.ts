@@ -3,6 +3,7 @@ export * from './protean.module.js';
 export * from './protean.module-definition.js';
 export * from './protean.tokens.js';
 export * from './errors/protean.error.js';
+export { PermanentError } from './errors/permanent.error.js';
 
 export * from './config/config.schema.js';
 export * from './config/configuration.error.js';

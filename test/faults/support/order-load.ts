@@ -56,6 +56,8 @@ export interface LoadOptions {
   readonly count: number;
   /** Requests in flight at most (the client's connection pool). */
   readonly concurrency?: number;
+  /** A request unanswered this long counts as refused (`timeout`); 10 s unless told. */
+  readonly timeoutMs?: number;
   /** Called once a second with the orders sent so far. */
   readonly onTick?: (sent: number) => void | Promise<void>;
 }
@@ -68,7 +70,7 @@ export async function placeOrders(
   url: string,
   books: readonly string[],
   ledger: Ledger,
-  { rate, count, concurrency = 32 }: LoadOptions,
+  { rate, count, concurrency = 32, timeoutMs = REQUEST_TIMEOUT_MS }: LoadOptions,
 ): Promise<void> {
   const started = Date.now();
   let inFlight = 0;
@@ -79,7 +81,7 @@ export async function placeOrders(
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     while (inFlight >= concurrency) await Promise.race(running);
     inFlight++;
-    const request = placeOne(url, books[i % books.length], i, ledger).finally(() => {
+    const request = placeOne(url, books[i % books.length], i, ledger, timeoutMs).finally(() => {
       inFlight--;
       running.delete(request);
     });
@@ -88,14 +90,20 @@ export async function placeOrders(
   await Promise.all(running);
 }
 
-async function placeOne(url: string, bookId: string, index: number, ledger: Ledger) {
+async function placeOne(
+  url: string,
+  bookId: string,
+  index: number,
+  ledger: Ledger,
+  timeoutMs: number,
+) {
   ledger.sent++;
   try {
     const response = await fetch(`${url}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ customer: `Customer ${index}`, items: [{ bookId, quantity: 1 }] }),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const body = (await response.json()) as { id?: string };
     if (response.status === 202 && body.id) {
@@ -103,8 +111,16 @@ async function placeOne(url: string, bookId: string, index: number, ledger: Ledg
       ledger.acceptedAt.push(Date.now());
     } else ledger.refuse(String(response.status));
   } catch (error) {
-    ledger.refuse(error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'error');
+    // Errors of fetch come from Node's realm, where `instanceof Error` fails under Jest.
+    ledger.refuse((error as Error).name === 'TimeoutError' ? 'timeout' : failureOf(error));
   }
+}
+
+/** A request that got no answer: `error` and the cause's code (`ECONNRESET`, …) when known. */
+function failureOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  const detail = cause?.code ?? cause?.message ?? (error as Error | undefined)?.message;
+  return detail ? `error ${detail}` : 'error';
 }
 
 /** What became of the orders of a ledger, read from the database once processing settled. */

@@ -158,6 +158,13 @@ export interface Broker {
     ids: readonly string[],
     minIdleMs?: number,
   ): Promise<ReceivedMessage[]>;
+  /**
+   * Resets the idle time of the given entries that are pending for `consumer` — without
+   * raising their delivery counts (Redis `XCLAIM … JUSTID`) — so a message still held (queued,
+   * or retrying a conflict in place) is not taken over after `minIdleMs`. Entries pending for
+   * another consumer, or no longer pending, are left alone. Resolves to the ids touched.
+   */
+  touch(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<string[]>;
   /** Current delivery count of a pending entry of a group (0 when not pending). */
   deliveryCount(stream: string, group: string, id: string): Promise<number>;
 

@@ -170,6 +170,11 @@ export const subscriptionSettingsSchema = z.strictObject({
   circuit_breaker_threshold: integer(0).optional(),
   /** Seconds the breaker stays open before a probe message is let through. */
   circuit_breaker_reset_seconds: number(0).optional(),
+  /**
+   * Longest time, in seconds, a message keeps retrying optimistic-concurrency conflicts in
+   * place (while others make progress) before the conflict counts as a failed attempt.
+   */
+  max_conflict_retry_seconds: number(0).optional(),
 });
 
 const serverSchema = subscriptionSettingsSchema

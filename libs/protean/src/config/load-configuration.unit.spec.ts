@@ -137,6 +137,11 @@ describe('loadConfiguration', () => {
     [{ PROTEAN_ENABLE_OUTBOX: 'yes' }, 'enable_outbox'],
     [{ PROTEAN_OUTBOX__TICK_INTERVALL: '1' }, 'outbox.tick_intervall: unknown key'],
     [{ PROTEAN_OUTBOX__BROKER: 'analytics' }, 'outbox.broker'],
+    [{ PROTEAN_SERVER__MAX_CONFLICT_RETRY_SECONDS: '-1' }, 'server.max_conflict_retry_seconds'],
+    [
+      { PROTEAN_SERVER__SUBSCRIPTIONS__RESERVESTOCKHANDLER__MAX_CONFLICT_RETRY_SECONDS: 'soon' },
+      'server.subscriptions.reservestockhandler.max_conflict_retry_seconds',
+    ],
     [
       {
         PROTEAN_SERVER__SUBSCRIPTIONS__CATALOGPROJECTOR__SUBSCRIPTION_TYPE: 'event_store',

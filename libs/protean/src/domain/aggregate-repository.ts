@@ -3,6 +3,7 @@ import type { Database, DatabaseReader } from '../database/database.port.js';
 import { ProteanError } from '../errors/protean.error.js';
 import { AGGREGATE_METADATA } from './protean.constants.js';
 import { rehydrate, type AggregateRoot } from './aggregate-root.js';
+import { waitYourTurnIfHot } from './aggregate-locks.js';
 import { NotFoundError } from './domain.errors.js';
 import type { AggregateMetadata, Type } from './domain-types.js';
 import { NoUnitOfWorkError } from './unit-of-work.js';
@@ -48,6 +49,7 @@ export class AggregateRepository<T extends AggregateRoot> {
     const unit = this.units.current();
     const known = unit?.identity(this.category, id);
     if (known) return known as T;
+    if (unit) waitYourTurnIfHot(this.category, id);
     const reader: DatabaseReader = unit?.session ?? this.database;
     const stored = await reader.loadAggregate(this.category, id);
     if (!stored) return undefined;

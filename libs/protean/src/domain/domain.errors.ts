@@ -1,10 +1,11 @@
+import { PermanentError } from '../errors/permanent.error.js';
 import { ProteanError } from '../errors/protean.error.js';
 
-/** A domain rule refused an operation; the message says which rule. */
-export class DomainRuleError extends ProteanError {}
+/** A domain rule refused an operation; the message says which rule. Permanent. */
+export class DomainRuleError extends PermanentError {}
 
-/** Raised when a command or an input fails validation; `problems` name the fields. */
-export class ValidationError extends ProteanError {
+/** Raised when a command or an input fails validation; `problems` name the fields. Permanent. */
+export class ValidationError extends PermanentError {
   constructor(
     message: string,
     readonly problems: readonly string[],
@@ -13,8 +14,8 @@ export class ValidationError extends ProteanError {
   }
 }
 
-/** An aggregate or read model does not exist. */
-export class NotFoundError extends ProteanError {
+/** An aggregate or read model does not exist. Permanent: a retry would not create it. */
+export class NotFoundError extends PermanentError {
   constructor(
     readonly kind: string,
     readonly id: string,
@@ -23,13 +24,27 @@ export class NotFoundError extends ProteanError {
   }
 }
 
-/** The aggregate was changed by someone else since it was loaded; retrying usually succeeds. */
+/**
+ * The aggregate (or read-model document) was changed by someone else since it was loaded:
+ * the normal price of a busy aggregate, not a failure of the message. `expectedVersion` is the
+ * version the write was based on, `foundVersion` what is stored now (a version number, a digest
+ * for a document, `undefined` when unknown): while the found version keeps moving, others are
+ * making progress and a retry will read their state and succeed.
+ */
 export class ConcurrencyError extends ProteanError {
   constructor(
     readonly category: string,
     readonly id: string,
+    readonly expectedVersion?: number | string,
+    readonly foundVersion?: number | string,
   ) {
-    super(`${category} ${id} was modified concurrently; retry the operation`);
+    super(
+      `${category} ${id} was modified concurrently` +
+        (expectedVersion === undefined
+          ? ''
+          : ` (expected version ${expectedVersion}, found ${foundVersion ?? 'unknown'})`) +
+        '; retry the operation',
+    );
   }
 }
 

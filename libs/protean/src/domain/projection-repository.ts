@@ -7,6 +7,7 @@ import type {
 } from '../database/database.port.js';
 import { ProteanError } from '../errors/protean.error.js';
 import { PROJECTION_METADATA } from './protean.constants.js';
+import { waitYourTurnIfHot } from './aggregate-locks.js';
 import { NotFoundError } from './domain.errors.js';
 import type { Type } from './domain-types.js';
 import type { ProjectionMetadata } from './projection.decorator.js';
@@ -55,6 +56,7 @@ export class ProjectionRepository<T extends { id: string }> {
    * concurrency: the unit of work is retried on `ConcurrencyError`).
    */
   async find(id: string): Promise<T | undefined> {
+    if (this.units.current()) waitYourTurnIfHot(`projection ${this.name}`, id);
     const document = await this.reader().getProjection(this.name, id);
     const unit = this.units.current();
     if (unit) {

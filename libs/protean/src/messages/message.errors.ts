@@ -1,10 +1,10 @@
-import { ProteanError } from '../errors/protean.error.js';
+import { PermanentError } from '../errors/permanent.error.js';
 
 /** The text of a message is not JSON, or is JSON no handler may safely see. */
-export class UndeserializableMessageError extends ProteanError {}
+export class UndeserializableMessageError extends PermanentError {}
 
 /** The message is JSON but not a valid envelope or payload; `problems` name the fields. */
-export class InvalidMessageError extends ProteanError {
+export class InvalidMessageError extends PermanentError {
   constructor(
     message: string,
     readonly problems: readonly string[] = [],
@@ -14,7 +14,7 @@ export class InvalidMessageError extends ProteanError {
 }
 
 /** No class is registered for the message's type. */
-export class UnknownMessageTypeError extends ProteanError {
+export class UnknownMessageTypeError extends PermanentError {
   constructor(readonly type: string) {
     super(`Unknown message type "${type}": no command or event of that type is registered`);
   }

@@ -6,6 +6,7 @@ import type { EventStore, StoredEvent } from '../event-store/event-store.port.js
 import { instantiate } from '../messages/message-validation.js';
 import { categoryOf } from '../messages/stream-names.js';
 import { backoffDelay } from '../retry/exponential-backoff.js';
+import { isPermanentFailure } from './failure-classification.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
 import type { ResolvedSubscriptionSettings } from './subscription-profiles.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
@@ -21,7 +22,9 @@ const GAP_WAIT_MS = 2000;
  * checkpointing its position in the database every `position_update_interval` events. A hole
  * in the positions is waited on briefly (a concurrent transaction may still commit into it),
  * then skipped (a rolled-back one). Failures are retried with backoff; an event still failing
- * after `max_retries` is logged and skipped — there is no dead-letter stream here.
+ * after `max_retries` is logged and skipped — there is no dead-letter stream here — and a
+ * permanent failure is skipped at once. Concurrency conflicts are retried in place without
+ * spending an attempt, as on stream subscriptions.
  */
 export class EventStoreSubscription {
   private readonly logger: Logger;
@@ -32,6 +35,8 @@ export class EventStoreSubscription {
   private position = 0;
   private savedPosition = 0;
   private gapSeenAt: { position: number; at: number } | undefined;
+  /** Aborted on stop: a conflict retry in progress ends, and its event is delivered again later. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly handler: RegisteredHandler,
@@ -62,6 +67,7 @@ export class EventStoreSubscription {
 
   stopReading(): void {
     this.running = false;
+    this.stopping.abort(new Error('subscription stopped'));
     this.sleeper.wake();
   }
 
@@ -124,12 +130,22 @@ export class EventStoreSubscription {
       const started = performance.now();
       try {
         const message = instantiate(route.messageClass, envelope.payload);
-        await this.runner.runOnce(this.handler.name, envelope.id, ids, () => route.invoke(message));
+        await this.runner.runOnce(
+          this.handler.name,
+          envelope.id,
+          ids,
+          () => route.invoke(message),
+          {
+            budgetMs: this.settings.max_conflict_retry_seconds * 1000,
+            signal: this.stopping.signal,
+          },
+        );
         this.observer.processed(this.group, this.stream, performance.now() - started);
         return true;
       } catch (error) {
+        if (!this.running) return false;
         this.observer.failed(this.group, this.stream, error);
-        if (attempt > this.settings.max_retries) {
+        if (attempt > this.settings.max_retries || isPermanentFailure(error)) {
           this.logger.error(
             `Skipping ${envelope.type} ${envelope.id} after ${attempt} attempt(s): ${String(error)}`,
           );

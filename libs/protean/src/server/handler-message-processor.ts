@@ -37,8 +37,14 @@ export class HandlerMessageProcessor implements MessageProcessor {
     const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
     return {
       key: envelope.stream,
-      run: async () => {
-        await this.runner.runOnce(this.group, envelope.id, ids, () => route.invoke(instance));
+      run: async (conflicts) => {
+        await this.runner.runOnce(
+          this.group,
+          envelope.id,
+          ids,
+          () => route.invoke(instance),
+          conflicts,
+        );
       },
     };
   }

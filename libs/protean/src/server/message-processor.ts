@@ -1,11 +1,15 @@
 import type { ReceivedMessage } from '../brokers/broker.port.js';
+import type { ConflictRetryOptions } from '../buses/retry-on-conflict.js';
 
 /** A message ready to run: its ordering key and the work of handling it. */
 export interface DecodedMessage {
   /** Messages with the same key (one aggregate) are never handled at once, and keep their order. */
   readonly key: string | undefined;
-  /** Handles the message; resolves once its effects are committed (or were already). */
-  readonly run: () => Promise<void>;
+  /**
+   * Handles the message; resolves once its effects are committed (or were already).
+   * Concurrency conflicts are retried in place as `conflicts` allows.
+   */
+  readonly run: (conflicts: ConflictRetryOptions) => Promise<void>;
 }
 
 /**

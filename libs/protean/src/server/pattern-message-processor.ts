@@ -29,12 +29,13 @@ export class PatternMessageProcessor implements MessageProcessor {
     const context = new ProteanContext([this.stream, message.id, message.deliveryCount]);
     return {
       key: undefined,
-      run: async () => {
+      run: async (conflicts) => {
         const ids = { correlationId: messageId, causationId: messageId };
-        await this.runner.runOnce(this.group, messageId, ids, async () => {
+        const handle = async () => {
           const result: unknown = await this.handler(data, context);
           if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-        });
+        };
+        await this.runner.runOnce(this.group, messageId, ids, handle, conflicts);
       },
     };
   }

@@ -1,7 +1,7 @@
 import type { ReceivedMessage } from '../brokers/broker.port.js';
 import { OversizedMessageError } from '../messages/message.errors.js';
 import type { MessageProcessor } from './message-processor.js';
-import { isPermanentFailure } from './permanent-failure.js';
+import { isPermanentFailure } from './failure-classification.js';
 import { SizeLimitedMessageProcessor } from './size-limited-message-processor.js';
 
 describe('SizeLimitedMessageProcessor', () => {

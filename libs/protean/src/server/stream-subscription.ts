@@ -2,10 +2,11 @@ import { Logger } from '@nestjs/common';
 import type { Broker, ReceivedMessage } from '../brokers/broker.port.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { backoffDelay } from '../retry/exponential-backoff.js';
+import { HeldMessages } from './held-messages.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
 import { KeyedWorkQueue, type RetryLater } from './keyed-work-queue.js';
 import type { DecodedMessage, MessageProcessor } from './message-processor.js';
-import { isPermanentFailure } from './permanent-failure.js';
+import { isPermanentFailure, isWorldFailure } from './failure-classification.js';
 import type { ResolvedSubscriptionSettings } from './subscription-profiles.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
 
@@ -35,16 +36,20 @@ const RETRY_JITTER = 0.2;
  * once, acknowledges in pipelined batches after success, retries failures after exponential
  * backoff with jitter — counting attempts by the broker's delivery count, so the count
  * survives a restart — and dead-letters what keeps failing, acknowledging it only once the
- * dead letter is written. It takes over messages left pending by stopped consumers, and a
- * circuit breaker pauses reading after consecutive failures.
+ * dead letter is written. It takes over messages left pending by stopped consumers, and keeps
+ * the messages it holds from being taken over while they wait or run (their idle time is reset
+ * without counting a delivery). Concurrency conflicts are retried in place, spending no
+ * attempt. A permanent failure is dead-lettered at once; a circuit breaker pauses reading after
+ * consecutive failures of the world (database or broker unavailable), never for a message's own.
  */
 export class StreamSubscription {
   private readonly logger: Logger;
   private readonly queue: KeyedWorkQueue<Work>;
   private readonly breaker: CircuitBreaker;
   private readonly sleeper = new InterruptibleSleep();
-  /** Ids held here (queued, running or waiting to retry), so a reclaim never doubles one. */
-  private readonly held = new Set<string>();
+  private readonly held: HeldMessages;
+  /** Aborted when the shutdown grace is over: in-place conflict retries stop there. */
+  private readonly abandon = new AbortController();
   private readonly pendingAcks = new Set<string>();
   private ackTimer?: NodeJS.Timeout;
   private wakeScheduled = false;
@@ -62,6 +67,14 @@ export class StreamSubscription {
   ) {
     this.logger = new Logger(`Subscription ${processor.group} ${processor.stream}`);
     this.queue = new KeyedWorkQueue(settings.concurrency, (work) => this.handle(work));
+    this.held = new HeldMessages(
+      broker,
+      processor.stream,
+      processor.group,
+      consumer,
+      settings.min_idle_ms,
+      this.logger,
+    );
     this.breaker = new CircuitBreaker(
       settings.circuit_breaker_threshold,
       settings.circuit_breaker_reset_seconds * 1000,
@@ -87,6 +100,7 @@ export class StreamSubscription {
     this.logger.debug(`Reading as ${this.consumer} with ${JSON.stringify(this.settings)}`);
     this.running = true;
     this.loopDone = this.loop();
+    this.held.start();
   }
 
   /** Stops reading; the read in progress ends within its block time (or when the broker closes). */
@@ -108,9 +122,11 @@ export class StreamSubscription {
     ]);
     clearTimeout(timer);
     if (!finished) {
+      this.abandon.abort(new Error('shutdown grace over'));
       const dropped = this.queue.clear();
       this.logger.warn(`Shutdown grace over: ${dropped} message(s) left pending for redelivery`);
     }
+    this.held.stop();
     await this.flushAcks();
   }
 
@@ -192,7 +208,7 @@ export class StreamSubscription {
   }
 
   private hold(key: string | undefined, work: Work): void {
-    this.held.add(work.message.id);
+    this.held.delivered(work.message.id);
     this.queue.push(key, work);
   }
 
@@ -201,7 +217,7 @@ export class StreamSubscription {
       this.logger.error(`Unexpected failure handling ${work.message.id}: ${describe(error)}`);
       return { retryAfterMs: READ_ERROR_PAUSE_MS };
     });
-    if (!outcome) this.held.delete(work.message.id);
+    if (!outcome) this.held.release(work.message.id);
     this.wakeReader();
     return outcome;
   }
@@ -217,6 +233,7 @@ export class StreamSubscription {
         ]);
         if (!claimed) return; // acknowledged or taken over elsewhere meanwhile
         work.message = claimed;
+        this.held.delivered(claimed.id);
       }
     }
     work.tried = true;
@@ -224,7 +241,10 @@ export class StreamSubscription {
 
     const started = performance.now();
     try {
-      await work.decoded!.run();
+      await work.decoded!.run({
+        budgetMs: this.settings.max_conflict_retry_seconds * 1000,
+        signal: this.abandon.signal,
+      });
     } catch (error) {
       return this.onFailure(work, error);
     }
@@ -237,13 +257,18 @@ export class StreamSubscription {
     this.ack(work.message.id);
   }
 
-  private onFailure(work: Work, error: unknown): RetryLater | Promise<RetryLater | void> {
+  private onFailure(
+    work: Work,
+    error: unknown,
+  ): RetryLater | Promise<RetryLater | void> | undefined {
+    // Shutdown ended it half-way: it stays pending at the broker for the next consumer.
+    if (this.abandon.signal.aborted) return;
     this.observer.failed(this.group, this.stream, error);
     if (isPermanentFailure(error)) {
       work.deadLetterReason = error;
       return this.deadLetter(work);
     }
-    this.breaker.failure();
+    if (isWorldFailure(error)) this.breaker.failure();
     const retriesDone = work.message.deliveryCount - 1;
     if (retriesDone >= this.settings.max_retries) {
       work.deadLetterReason = error;

@@ -25,11 +25,10 @@ export class SubscriberMessageProcessor implements MessageProcessor {
     const messageId = `${this.stream}/${message.id}`;
     return {
       key: undefined,
-      run: async () => {
+      run: async (conflicts) => {
         const ids = { correlationId: messageId, causationId: messageId };
-        await this.runner.runOnce(this.group, messageId, ids, () =>
-          this.subscriber.invoke(payload),
-        );
+        const handle = () => this.subscriber.invoke(payload);
+        await this.runner.runOnce(this.group, messageId, ids, handle, conflicts);
       },
     };
   }

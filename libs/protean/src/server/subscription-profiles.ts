@@ -28,6 +28,7 @@ export const DEFAULT_SUBSCRIPTION_SETTINGS: ProfileValues = {
   min_idle_ms: 60_000,
   circuit_breaker_threshold: 10,
   circuit_breaker_reset_seconds: 60,
+  max_conflict_retry_seconds: 300,
 };
 
 /** Protean's five subscription profiles, with the same values. */

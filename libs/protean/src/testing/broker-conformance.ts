@@ -277,6 +277,36 @@ export function describeBrokerConformance(label: string, target: ConformanceTarg
       },
     );
 
+    when('acknowledgements')(
+      'keeps an entry it holds from going idle without raising its delivery count, and leaves others alone',
+      async () => {
+        const stream = newStream();
+        await broker.ensureGroup(stream, 'G');
+        await broker.publishBatch([1, 2, 3].map((n) => ({ stream, data: json(n) })));
+        const [held, lost, done] = await broker.read(stream, 'G', 'worker', {
+          count: 10,
+          blockMs: 0,
+        });
+        await broker.ack(stream, 'G', [done.id]);
+        // `lost` is taken over by another consumer (as after a pause past min_idle_ms).
+        await eventually(
+          async () => (await broker.claim(stream, 'G', 'other', [lost.id], 20)).length === 1,
+          { what: 'the take-over' },
+        );
+        await new Promise((resolve) => setTimeout(resolve, 150));
+
+        const touched = await broker.touch(stream, 'G', 'worker', [held.id, lost.id, done.id]);
+        expect(touched).toEqual([held.id]);
+        // Idle for less than 100 ms now: not reclaimable, and not counted as a new delivery.
+        expect(await broker.reclaim(stream, 'G', 'thief', { minIdleMs: 100, count: 10 })).toEqual([
+          expect.objectContaining({ id: lost.id }),
+        ]);
+        expect(await broker.deliveryCount(stream, 'G', held.id)).toBe(1);
+        expect(await broker.touch(stream, 'unknown-group', 'worker', [held.id])).toEqual([]);
+        expect(await broker.touch(stream, 'G', 'worker', [])).toEqual([]);
+      },
+    );
+
     unless('acknowledgements')(
       'treats ack, reclaim and deliveryCount as harmless no-ops',
       async () => {
@@ -287,6 +317,7 @@ export function describeBrokerConformance(label: string, target: ConformanceTarg
         ).resolves.toEqual([]);
         await expect(broker.deliveryCount(stream, 'G', '1-0')).resolves.toBe(0);
         await expect(broker.claim(stream, 'G', 'c', ['1-0'])).resolves.toEqual([]);
+        await expect(broker.touch(stream, 'G', 'c', ['1-0'])).resolves.toEqual([]);
       },
     );
 

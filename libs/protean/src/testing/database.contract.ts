@@ -58,6 +58,17 @@ export function describeDatabaseContract(
       await save('b2', { n: 2 }, 1);
       await expect(save('b2', { n: 3 }, 1)).rejects.toThrow(ConcurrencyError);
       await expect(save('b2', { n: 3 }, 0)).rejects.toThrow(ConcurrencyError);
+      // The conflict names the version it expected and the one it found: whether others moved.
+      await expect(save('b2', { n: 3 }, 1)).rejects.toMatchObject({
+        category: 'book',
+        id: 'b2',
+        expectedVersion: 1,
+        foundVersion: 2,
+      });
+      await expect(save('b2', { n: 3 }, 0)).rejects.toMatchObject({
+        expectedVersion: 0,
+        foundVersion: 2,
+      });
       await expect(db.loadAggregate('book', 'b2')).resolves.toEqual({
         version: 2,
         state: { n: 2 },

@@ -79,6 +79,21 @@ export class InlineGroup {
     return claimed;
   }
 
+  /**
+   * Resets the idle time of the given entries pending for `consumer`, without counting a
+   * delivery, like `XCLAIM … JUSTID` on entries it owns; resolves to the ids touched.
+   */
+  touch(consumer: string, ids: readonly string[], now: number): string[] {
+    const touched: string[] = [];
+    for (const id of ids) {
+      const record = this.pending.get(id);
+      if (record?.consumer !== consumer) continue;
+      record.deliveredAt = now;
+      touched.push(id);
+    }
+    return touched;
+  }
+
   /** Acknowledges entries; resolves to how many were pending. */
   acknowledge(ids: readonly string[]): number {
     let acknowledged = 0;

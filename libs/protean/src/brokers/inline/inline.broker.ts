@@ -147,6 +147,18 @@ export class InlineBroker implements Broker {
   }
 
   /** @inheritdoc */
+  async touch(
+    stream: string,
+    group: string,
+    consumer: string,
+    ids: readonly string[],
+  ): Promise<string[]> {
+    this.assertOpen('touch');
+    const state = this.streams.get(stream)?.groups.get(group);
+    return state ? state.touch(consumer, ids, this.now()) : [];
+  }
+
+  /** @inheritdoc */
   async deliveryCount(stream: string, group: string, id: string): Promise<number> {
     this.assertOpen('deliveryCount');
     return this.streams.get(stream)?.groups.get(group)?.pending.get(id)?.deliveryCount ?? 0;

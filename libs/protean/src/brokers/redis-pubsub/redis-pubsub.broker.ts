@@ -144,6 +144,11 @@ export class RedisPubSubBroker implements Broker {
     return [];
   }
 
+  /** Nothing is ever pending, so nothing can be kept pending; resolves to []. */
+  async touch(): Promise<string[]> {
+    return [];
+  }
+
   /** Nothing is ever pending; resolves to 0. */
   async deliveryCount(): Promise<number> {
     return 0;

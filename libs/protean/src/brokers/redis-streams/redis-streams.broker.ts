@@ -199,6 +199,24 @@ export class RedisStreamsBroker implements Broker {
   }
 
   /** @inheritdoc */
+  async touch(
+    stream: string,
+    group: string,
+    consumer: string,
+    ids: readonly string[],
+  ): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return this.command(`keep entries pending on "${stream}"`, async () => {
+      try {
+        return await this.reclaimer.touch(stream, group, consumer, ids);
+      } catch (error) {
+        if (isNoGroupError(error)) return [];
+        throw error;
+      }
+    });
+  }
+
+  /** @inheritdoc */
   async deliveryCount(stream: string, group: string, id: string): Promise<number> {
     return this.command(`read the delivery count on "${stream}"`, async () => {
       try {

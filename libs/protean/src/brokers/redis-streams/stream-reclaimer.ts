@@ -8,6 +8,7 @@ import {
   parsePendingDeliveryCount,
   type RawEntry,
 } from './stream-reply.parser.js';
+import { TOUCH_PENDING_SCRIPT } from './touch-pending.lua.js';
 import { unwrapPipelineResults } from '../redis-client/pipeline-results.js';
 
 /** XAUTOCLAIM rounds per call: enough to wrap around the pending list once. */
@@ -82,6 +83,24 @@ export class StreamReclaimer {
       ...ids,
     );
     return this.withDeliveryCounts(stream, group, parseEntries(reply));
+  }
+
+  /** Resets the idle time of the given entries pending for `consumer`, counting no delivery. */
+  async touch(
+    stream: string,
+    group: string,
+    consumer: string,
+    ids: readonly string[],
+  ): Promise<string[]> {
+    const touched = await this.client.eval(
+      TOUCH_PENDING_SCRIPT,
+      1,
+      stream,
+      group,
+      consumer,
+      ...ids,
+    );
+    return (touched as unknown[]).map(String);
   }
 
   private async withDeliveryCounts(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AlreadyProcessedError, ConcurrencyError } from '../../domain/domain.errors.js';
 import type {
   Database,
@@ -120,13 +121,15 @@ class MemorySession implements DatabaseSession {
     for (const [staged, { expected }] of this.stagedAggregates) {
       const [category, id] = splitKey(staged);
       const current = this.tables.aggregates.get(category)?.get(id)?.version ?? 0;
-      if (current !== expected) throw new ConcurrencyError(category, id);
+      if (current !== expected) throw new ConcurrencyError(category, id, expected, current);
     }
     for (const [staged, expected] of this.expectedProjections) {
       const [name, id] = splitKey(staged);
       const current = this.tables.projections.get(name)?.get(id);
-      if ((current ? JSON.stringify(current) : null) !== expected) {
-        throw new ConcurrencyError(`projection ${name}`, id);
+      const found = current ? JSON.stringify(current) : null;
+      if (found !== expected) {
+        const digest = found && createHash('md5').update(found).digest('hex');
+        throw new ConcurrencyError(`projection ${name}`, id, 'as read', digest ?? undefined);
       }
     }
     for (const [staged, { value }] of this.stagedAggregates) {

@@ -39,7 +39,14 @@ export class PostgresqlSession extends PostgresqlReader implements DatabaseSessi
              WHERE category = $1 AND id = $2 AND version = $4 RETURNING version`,
             [category, id, JSON.stringify(state), expectedVersion],
           );
-    if (rows.length === 0) throw new ConcurrencyError(category, id);
+    if (rows.length === 0) {
+      // A statement of its own sees what the winner committed: whether others make progress.
+      const [found] = await this.sql.query<{ version: number }>(
+        'SELECT version FROM aggregates WHERE category = $1 AND id = $2',
+        [category, id],
+      );
+      throw new ConcurrencyError(category, id, expectedVersion, found && Number(found.version));
+    }
     return Number(rows[0].version);
   }
 
@@ -71,7 +78,13 @@ export class PostgresqlSession extends PostgresqlReader implements DatabaseSessi
              WHERE name = $1 AND id = $2 AND document = $4::jsonb RETURNING 1 AS written`,
             [...values, JSON.stringify(expected)],
           );
-    if (rows.length === 0) throw new ConcurrencyError(`projection ${name}`, document.id);
+    if (rows.length === 0) {
+      const [found] = await this.sql.query<{ digest: string }>(
+        'SELECT md5(document::text) AS digest FROM projections WHERE name = $1 AND id = $2',
+        [name, document.id],
+      );
+      throw new ConcurrencyError(`projection ${name}`, document.id, 'as read', found?.digest);
+    }
   }
 
   async deleteProjection(name: string, id: string): Promise<void> {

@@ -1,0 +1,77 @@
+import type { HandlerRunner } from '../buses/handler-runner.js';
+import type { Database } from '../database/database.port.js';
+import type { RegisteredHandler } from '../domain/handler-registry.js';
+import { PermanentError } from '../errors/permanent.error.js';
+import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
+import type { MessageEnvelope } from '../messages/message-envelope.js';
+import { EventStoreSubscription } from './event-store-subscription.js';
+import { DEFAULT_SUBSCRIPTION_SETTINGS } from './subscription-profiles.js';
+
+class Shipped {
+  outcome!: string;
+}
+
+const event = (position: number, outcome: string): StoredEvent => ({
+  globalPosition: position,
+  streamPosition: position,
+  envelope: {
+    id: `e${position}`,
+    type: 'shop.Shipped.v1',
+    stream: `shop::parcel-${position}`,
+    kind: 'EVENT',
+    payload: { outcome },
+    metadata: { correlationId: `c${position}`, time: '2026-12-04T00:00:00Z', version: 1 },
+  } as unknown as MessageEnvelope,
+});
+
+describe('EventStoreSubscription failures', () => {
+  it('skips a permanent failure at once, without the retries an ordinary failure gets', async () => {
+    const tries = new Map<string, number>();
+    const handled: string[] = [];
+    const handler = {
+      name: 'ShippingHandler',
+      streams: ['shop::parcel'],
+      routes: new Map([
+        [
+          'shop.Shipped.v1',
+          {
+            messageClass: Shipped,
+            invoke: async (message: object) => {
+              const { outcome } = message as Shipped;
+              tries.set(outcome, (tries.get(outcome) ?? 0) + 1);
+              if (outcome === 'permanent') throw new PermanentError('parcel 1 does not exist');
+              handled.push(outcome);
+            },
+          },
+        ],
+      ]),
+    } as unknown as RegisteredHandler;
+    const events = [event(1, 'permanent'), event(2, 'ok')];
+    const store = {
+      readAll: async (after: number) => events.filter((e) => e.globalPosition > after),
+    } as unknown as EventStore;
+    const database = {
+      getProjection: async () => undefined,
+      transaction: async () => undefined,
+    } as unknown as Database;
+    const runner = {
+      runOnce: (_h: string, _id: string, _ids: unknown, work: () => Promise<unknown>) => work(),
+    } as unknown as HandlerRunner;
+    const subscription = new EventStoreSubscription(handler, store, database, runner, {
+      ...DEFAULT_SUBSCRIPTION_SETTINGS,
+      subscription_profile: null,
+      max_retries: 3,
+      retry_delay_seconds: 10, // one ordinary retry would outlast the test
+    });
+
+    await subscription.start();
+    const deadline = Date.now() + 5_000;
+    while (!handled.includes('ok') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    subscription.stopReading();
+    await subscription.drain();
+
+    expect(handled).toEqual(['ok']);
+    expect(tries.get('permanent')).toBe(1);
+  });
+});
