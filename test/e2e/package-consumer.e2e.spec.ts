@@ -1,176 +1,170 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  APP_MODULE,
+  DOMAIN_TOML,
+  MAIN,
+  NOTES_MODULE,
+  PACKAGE_JSON,
+  SYNC_TOML,
+  TSCONFIG,
+} from '../support/consumer-app.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { freePort, NodeProcess, ROOT, waitFor } from '../support/processes.js';
+import { SpawnedRedis } from '../support/spawned-redis.js';
 
 /**
- * Acceptance 1 (its sync half): a project outside this repository installs the packed tarball
- * and its peers from the registry, compiles a small Nest app that uses it with `tsc`, and runs
- * it. The app's own TypeORM and the async half (PostgreSQL + Redis, `npx protean server`)
- * follow once the application-DataSource work lands.
+ * Issue 13, acceptance 1: a project outside this repository installs the packed tarball and
+ * its peers from the registry, compiles a small Nest app that uses it — its own TypeORM
+ * entity and DataSource, a command, a command handler, an event handler, a projector — with
+ * `tsc`, and runs it: sync in one process; then async on PostgreSQL + Redis with
+ * `npx protean db setup`, the app as producer and `npx protean server` as the worker.
  */
-const ROOT = resolve(import.meta.dirname, '../..');
-const INSTALL_TIMEOUT_MS = 240_000;
+const MINUTE = 60_000;
+const run = promisify(execFile);
 
-const PEERS = [
+const PACKAGES = [
   '@nestjs/common@^12.5.1',
   '@nestjs/core@^12.5.1',
   '@nestjs/microservices@^12.1.1',
   '@nestjs/config@^12.0.1',
   '@nestjs/terminus@^12.1.0',
+  '@nestjs/typeorm@^12.0.2',
   'reflect-metadata@^0.2.2',
   'rxjs@^7.8.2',
   'class-validator@^0.15.1',
   'class-transformer@^0.5.1',
+  'typeorm@^1.1.1',
+  'pg@^8.23.1',
+  'ioredis@^5.11.1',
+  'typescript@~6.0.3',
+  '@types/node@^22',
 ];
-
-const APP = `import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { IsString, IsUUID } from 'class-validator';
-import {
-  Aggregate, AggregateRoot, AggregateRepository, CommandBus, CommandHandler, DomainCommand,
-  DomainEvent, getProjectionRepositoryToken, InjectAggregateRepository,
-  InjectProjectionRepository, On, Projection, ProjectionRepository, Projector, ProteanModule,
-  type ICommandHandler,
-} from 'nestjs-protean';
-
-@DomainEvent({ category: 'note' })
-export class NoteWritten {
-  readonly noteId!: string;
-  readonly text!: string;
-  constructor(props: NoteWritten) { Object.assign(this, props); }
-}
-
-@Aggregate({ category: 'note' })
-export class Note extends AggregateRoot {
-  text!: string;
-  static write(id: string, text: string): Note {
-    const note = Object.assign(new Note(), { id, text });
-    note.raise(new NoteWritten({ noteId: id, text }));
-    return note;
-  }
-}
-
-@DomainCommand({ category: 'note', identifiedBy: 'noteId' })
-export class WriteNote {
-  @IsUUID() readonly noteId!: string;
-  @IsString() readonly text!: string;
-}
-
-@CommandHandler(WriteNote)
-export class WriteNoteHandler implements ICommandHandler<WriteNote> {
-  constructor(@InjectAggregateRepository(Note) private readonly notes: AggregateRepository<Note>) {}
-  async execute(command: WriteNote) { this.notes.add(Note.write(command.noteId, command.text)); }
-}
-
-@Projection({ name: 'note_index' })
-export class NoteIndexEntry { id!: string; text!: string; }
-
-@Projector()
-export class NoteIndexProjector {
-  constructor(
-    @InjectProjectionRepository(NoteIndexEntry)
-    private readonly index: ProjectionRepository<NoteIndexEntry>,
-  ) {}
-  @On(NoteWritten)
-  async onWritten(event: NoteWritten) { await this.index.save({ id: event.noteId, text: event.text }); }
-}
-
-@Module({
-  imports: [ProteanModule.forFeature({ aggregates: [Note], projections: [NoteIndexEntry] })],
-  providers: [WriteNoteHandler, NoteIndexProjector],
-})
-export class NotesModule {}
-
-@Module({ imports: [ProteanModule.forRoot({ domain: 'notes' }), NotesModule] })
-class AppModule {}
-
-const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error'] });
-const noteId = randomUUID();
-await app.get(CommandBus).process(Object.assign(new WriteNote(), { noteId, text: 'hello' }));
-const index = app.get<ProjectionRepository<NoteIndexEntry>>(
-  getProjectionRepositoryToken(NoteIndexEntry),
-);
-const deadline = Date.now() + 5000;
-let entry = await index.find(noteId);
-while (!entry && Date.now() < deadline) {
-  await new Promise((next) => setTimeout(next, 20));
-  entry = await index.find(noteId);
-}
-console.log(JSON.stringify({ projected: entry ?? null }));
-await app.close();
-`;
-
-const TSCONFIG = {
-  compilerOptions: {
-    target: 'ES2023',
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    strict: true,
-    experimentalDecorators: true,
-    emitDecoratorMetadata: true,
-    useDefineForClassFields: false,
-    skipLibCheck: true,
-    outDir: 'dist',
-    rootDir: 'src',
-    types: ['node'],
-  },
-  include: ['src'],
-};
 
 describe('nestjs-protean in a fresh project, installed from its tarball', () => {
   let project: string;
-  beforeAll(() => (project = mkdtempSync(join(tmpdir(), 'protean-consumer-'))));
-  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  let database: TestDatabase;
+  let redis: SpawnedRedis;
+  let worker: NodeProcess | undefined;
+  let env: NodeJS.ProcessEnv;
 
-  const run = (command: string, args: string[], timeout = 60_000) =>
-    execFileSync(command, args, {
-      cwd: project,
-      encoding: 'utf8',
-      timeout,
-      stdio: ['ignore', 'pipe', 'pipe'],
+  /** Runs a command in the project, with its database and Redis. */
+  const inProject = async (command: string, args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    (await run(command, args, { cwd: project, env: { ...env, ...extra }, timeout: 2 * MINUTE }))
+      .stdout;
+  /** The producer: processes one WriteNote and exits, printing what happened. */
+  const writeNote = async (noteId: string, text: string, extra: NodeJS.ProcessEnv = {}) => {
+    const output = await inProject(process.execPath, ['dist/main.js', noteId, text], extra);
+    return JSON.parse(output.trim().split('\n').pop()!) as { written?: string; refused?: string };
+  };
+  const projected = async (noteId: string) =>
+    (
+      await database.query<{ document: unknown }>(
+        `SELECT document FROM protean_projections WHERE name = 'note_index' AND id = $1`,
+        [noteId],
+      )
+    )[0]?.document;
+  const sealed = async (noteId: string) =>
+    (
+      await database.query<{ sealed: boolean }>(
+        `SELECT (state->>'sealed')::boolean AS sealed FROM protean_aggregates WHERE id = $1`,
+        [noteId],
+      )
+    )[0]?.sealed;
+  const rows = async (table: string, where: string, noteId: string) =>
+    (await database.query(`SELECT 1 FROM ${table} WHERE ${where}`, [noteId])).length;
+
+  beforeAll(async () => {
+    project = mkdtempSync(join(tmpdir(), 'protean-consumer-'));
+    [database, redis] = await Promise.all([
+      createTestDatabase('protean_consumer'),
+      SpawnedRedis.start(),
+    ]);
+    env = { ...process.env, DATABASE_URL: database.uri, REDIS_URL: redis.uri };
+    const packed = await run(
+      'npm',
+      ['pack', '-w', 'libs/protean', '--json', '--pack-destination', project],
+      { cwd: ROOT },
+    );
+    const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
+    writeFileSync(join(project, 'package.json'), JSON.stringify(PACKAGE_JSON, null, 2));
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
+    writeFileSync(join(project, 'domain.toml'), DOMAIN_TOML);
+    writeFileSync(join(project, 'sync.toml'), SYNC_TOML);
+    mkdirSync(join(project, 'src'));
+    writeFileSync(join(project, 'src/notes.module.ts'), NOTES_MODULE);
+    writeFileSync(join(project, 'src/app.module.ts'), APP_MODULE);
+    writeFileSync(join(project, 'src/main.ts'), MAIN);
+    await run(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', `./${filename}`, ...PACKAGES],
+      { cwd: project, timeout: 3 * MINUTE },
+    );
+    await inProject(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+    const setup = await inProject('npx', ['protean', 'db', 'setup']);
+    expect(setup).toMatch(/applied/);
+  }, 4 * MINUTE);
+
+  afterAll(async () => {
+    await worker?.stop('SIGTERM', 15_000);
+    await Promise.allSettled([redis?.destroy(), database?.drop()]);
+    rmSync(project, { recursive: true, force: true });
+  });
+
+  it('runs sync in one process: the entity, the aggregate, its event handler and projector', async () => {
+    const noteId = randomUUID();
+    expect(await writeNote(noteId, 'hello', { PROTEAN_CONFIG: 'sync.toml' })).toEqual({
+      written: noteId,
     });
+    expect(await rows('notes', 'id = $1', noteId)).toBe(1);
+    expect(await projected(noteId)).toEqual({ id: noteId, text: 'hello' });
+    expect(await sealed(noteId)).toBe(true);
+  });
 
   it(
-    'compiles a small app against it with tsc and runs it, sync, in one process',
-    () => {
-      const packed = execFileSync(
-        'npm',
-        ['pack', '-w', 'libs/protean', '--json', '--pack-destination', project],
-        { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    'runs async: the app produces through the outbox, `npx protean server` handles and projects',
+    async () => {
+      worker = new NodeProcess(
+        'protean',
+        ['server'],
+        { ...env, PROTEAN_SERVER__HEALTH__PORT: String(await freePort()) },
+        { cwd: project, command: 'npx' },
       );
-      const [{ filename }] = JSON.parse(packed) as [{ filename: string }];
-      writeFileSync(
-        join(project, 'package.json'),
-        JSON.stringify({ name: 'notes-app', private: true, type: 'module' }),
-      );
-      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
-      mkdirSync(join(project, 'src'));
-      writeFileSync(join(project, 'src/main.ts'), APP);
+      const noteId = randomUUID();
+      expect(await writeNote(noteId, 'async hello')).toEqual({ written: noteId });
+      expect(await rows('notes', 'id = $1', noteId)).toBe(1);
 
-      run(
-        'npm',
-        [
-          'install',
-          '--prefer-offline',
-          '--no-audit',
-          '--no-fund',
-          `./${filename}`,
-          ...PEERS,
-          'typescript@~6.0.3',
-          '@types/node@^22',
-        ],
-        INSTALL_TIMEOUT_MS,
+      const what = `note ${noteId} projected and sealed by the worker`;
+      await Promise.race([
+        waitFor(async () => (await projected(noteId)) !== undefined && (await sealed(noteId)), {
+          timeoutMs: MINUTE,
+          what,
+        }),
+        worker.exited.then(({ code }) => {
+          throw new Error(`the worker exited (${code}): ${worker!.stderr}${worker!.stdout}`);
+        }),
+      ]);
+      expect(await projected(noteId)).toEqual({ id: noteId, text: 'async hello' });
+      const outbox = await database.query<{ status: string }>(
+        `SELECT status FROM protean_outbox WHERE data::jsonb->>'noteId' = $1`,
+        [noteId],
       );
-      run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
-      const output = run(process.execPath, ['dist/main.js']);
-      const last = output.trim().split('\n').pop()!;
-      expect(JSON.parse(last)).toEqual({
-        projected: { id: expect.any(String), text: 'hello' },
-      });
+      expect(outbox).toEqual([{ status: 'published' }]);
     },
-    INSTALL_TIMEOUT_MS + 60_000,
+    2 * MINUTE,
   );
+
+  it('shares the transaction: a handler that throws after saving leaves no entity, no outbox row', async () => {
+    const noteId = randomUUID();
+    expect(await writeNote(noteId, 'forbidden words')).toEqual({
+      refused: 'forbidden words: note refused',
+    });
+    expect(await rows('notes', 'id = $1', noteId)).toBe(0);
+    expect(await rows('protean_aggregates', 'id = $1', noteId)).toBe(0);
+    expect(await rows('protean_outbox', `data::jsonb->>'noteId' = $1`, noteId)).toBe(0);
+  });
 });

@@ -42,17 +42,33 @@ export class NodeProcess {
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [script, ...args], {
-      cwd: ROOT,
+  /** Not `node` but a launcher (`npx`): signals go to its process group, its children too. */
+  private readonly launcher: boolean;
+
+  /**
+   * Runs `node script …args` in this repository, or `command script …args` in `cwd` (e.g.
+   * `npx protean server` in a project of its own).
+   */
+  constructor(
+    script: string,
+    args: string[] = [],
+    env: NodeJS.ProcessEnv = {},
+    { cwd = ROOT, command = process.execPath }: { cwd?: string; command?: string } = {},
+  ) {
+    // npx runs the bin through `sh -c` and exits on SIGTERM without passing it on: the
+    // launched process is reached through the group, and has exited once the pipes close.
+    this.launcher = command !== process.execPath;
+    this.child = spawn(command, [script, ...args], {
+      cwd,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: this.launcher,
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     NodeProcess.running.add(this);
     this.exited = new Promise((done) =>
-      this.child.once('exit', (code, signal) => {
+      this.child.once(this.launcher ? 'close' : 'exit', (code, signal) => {
         NodeProcess.running.delete(this);
         done({ code, signal });
       }),
@@ -61,12 +77,24 @@ export class NodeProcess {
 
   /** Sends `signal` and waits for the exit (SIGKILL after `graceMs`). */
   async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000) {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
-    this.child.kill(signal);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    if (!NodeProcess.running.has(this)) return this.exited;
+    this.signal(signal);
+    const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
     const result = await this.exited;
     clearTimeout(timer);
     return result;
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    if (!this.launcher) {
+      this.child.kill(signal);
+      return;
+    }
+    try {
+      process.kill(-this.child.pid!, signal);
+    } catch {
+      // the whole group has exited already
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { Client, ClientConfig } from 'pg';
+import type { Client } from 'pg';
 import type * as Pg from 'pg';
 import { requireOptionalPeer } from '../errors/optional-peer.js';
+import type { clientConfigOf } from './postgres-server.js';
 import { translatePostgresError } from './translate-postgres-error.js';
 
 export interface ListenerCallbacks {
@@ -25,7 +26,7 @@ export class PostgresListener {
 
   constructor(
     /** The server's settings (never logged: they may hold a password). */
-    private readonly clientConfig: ClientConfig,
+    private readonly clientConfig: ReturnType<typeof clientConfigOf>,
     private readonly target: string,
     private readonly channel: string,
     private readonly callbacks: ListenerCallbacks,

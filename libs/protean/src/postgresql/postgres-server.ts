@@ -1,4 +1,3 @@
-import type { ClientConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresConnectionCredentialsOptions } from 'typeorm/driver/postgres/PostgresConnectionCredentialsOptions.js';
 import { describePostgresTarget } from './describe-postgres-target.js';
@@ -34,8 +33,12 @@ export function describeServer(server: PostgresServer): string {
   return `${server.host ?? 'localhost'}:${server.port ?? 5432}/${server.database ?? '(default)'}`;
 }
 
-/** A `pg` client's settings for the server (the `LISTEN` connection). */
-export function clientConfigOf(server: PostgresServer, applicationName: string): ClientConfig {
+/**
+ * A `pg` client's settings for the server (the `LISTEN` connection). Its type is inferred, not
+ * `pg`'s `ClientConfig`: the published declarations must compile in an application without
+ * `pg`'s types (`pg` ships none, and is an optional peer).
+ */
+export function clientConfigOf(server: PostgresServer, applicationName: string) {
   return {
     connectionString: server.url,
     host: server.host,
