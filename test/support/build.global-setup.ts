@@ -8,8 +8,8 @@ import { resolve } from 'node:path';
  */
 export default function buildOnce(): void {
   // Several Jest projects (e2e, faults) name this setup; one build serves them all.
-  if (process.env.PROTEAN_TEST_BUILT) return;
-  process.env.PROTEAN_TEST_BUILT = '1';
+  if (process.env.BOOKSHELF_TEST_DIST_BUILT) return;
+  process.env.BOOKSHELF_TEST_DIST_BUILT = '1';
   const root = resolve(import.meta.dirname, '../..');
   const node = (...args: string[]) =>
     execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });

@@ -102,7 +102,7 @@ const databaseSchema = z.strictObject({
 });
 
 const brokerSchema = z
-  .object({
+  .strictObject({
     provider: z.enum(BROKER_PROVIDERS),
     uri: uri(REDIS_SCHEMES).optional(),
     /** Largest accepted message, in bytes; a larger publish is refused. */
@@ -135,7 +135,7 @@ const brokerSchema = z
   });
 
 /** A `postgresql` event store without `database_uri` shares `databases.default`. */
-const eventStoreSchema = z.object({
+const eventStoreSchema = z.strictObject({
   provider: z.enum(EVENT_STORE_PROVIDERS),
   database_uri: uri(POSTGRES_SCHEMES).optional(),
 });
@@ -208,7 +208,7 @@ const outboxSchema = z.strictObject({
   /** Seconds a claimed batch stays leased to its processor before another may take it over. */
   lease_seconds: number(1).default(30),
   retry: z
-    .object({
+    .strictObject({
       max_attempts: integer(1).default(3),
       base_delay_seconds: number(0).default(60),
       max_delay_seconds: number(0).default(3600),
@@ -217,7 +217,7 @@ const outboxSchema = z.strictObject({
     })
     .prefault({}),
   cleanup: z
-    .object({
+    .strictObject({
       enabled: flag().default(true),
       published_retention_hours: number(0).default(168),
       abandoned_retention_hours: number(0).default(720),
@@ -228,7 +228,7 @@ const outboxSchema = z.strictObject({
 });
 
 export const configurationSchema = z
-  .object({
+  .strictObject({
     debug: flag().default(false),
     event_processing: z.enum(PROCESSING_MODES).default('sync'),
     command_processing: z.enum(PROCESSING_MODES).default('sync'),

@@ -7,6 +7,7 @@ import {
 } from './config-sources.js';
 import { configurationSchema, type ProteanConfig } from './config.schema.js';
 import { ConfigurationError } from './configuration.error.js';
+import { knownKeysAt, nearestKey } from './known-keys.js';
 import { settingsLayer, type ProteanSettings } from './protean-settings.js';
 
 /** Where the configuration comes from; every field is optional. */
@@ -45,16 +46,22 @@ export function loadConfiguration(sources: ConfigurationSources = {}): ProteanCo
 
   const result = configurationSchema.safeParse(merged.values);
   if (result.success) return result.data;
-  throw toConfigurationError(result.error.issues[0], merged);
+  // A misspelt key is usually why a required one looks missing: name the misspelling first.
+  const issues = result.error.issues;
+  throw toConfigurationError(
+    issues.find((issue) => issue.code === 'unrecognized_keys') ?? issues[0],
+    merged,
+  );
 }
 
 function toConfigurationError(issue: z.core.$ZodIssue, merged: ConfigLayer): ConfigurationError {
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     const key = [...path, issue.keys[0]].join('.');
+    const nearest = nearestKey(issue.keys[0], knownKeysAt(configurationSchema, path));
     return new ConfigurationError(
       key,
-      'unknown key',
+      nearest ? `unknown key; did you mean \`${nearest}\`?` : 'unknown key',
       merged.origins.get(key) ?? originBelow(key, merged),
     );
   }

@@ -153,6 +153,54 @@ describe('loadConfiguration', () => {
     expect(errorOf(() => loadConfiguration({ env })).message).toContain(key);
   });
 
+  // Issue 14 §3: every section refuses a key it does not know, suggesting a near miss.
+  it.each([
+    [
+      { PROTEAN_EVNET_PROCESSING: 'async' },
+      'evnet_processing: unknown key; did you mean `event_processing`?',
+    ],
+    [
+      { PROTEAN_DATABASES__DEFAULT__PROVIDER: 'memory', PROTEAN_DATABASES__DEFAULT__POOL_SIZ: '3' },
+      'databases.default.pool_siz: unknown key; did you mean `pool_size`?',
+    ],
+    [
+      { PROTEAN_BROKERS__DEFAULT__URX: 'redis://x' },
+      'brokers.default.urx: unknown key; did you mean `uri`?',
+    ],
+    [
+      { PROTEAN_EVENT_STORE__PROVIDR: 'memory' },
+      'event_store.providr: unknown key; did you mean `provider`?',
+    ],
+    [
+      { PROTEAN_SERVER__MAX_RETRYS: '3' },
+      'server.max_retrys: unknown key; did you mean `max_retries`?',
+    ],
+    [
+      { PROTEAN_SERVER__HEALTH__PROT: '1' },
+      'server.health.prot: unknown key; did you mean `port`?',
+    ],
+    [
+      { PROTEAN_SERVER__SUBSCRIPTIONS__CATALOGPROJECTOR__CONCURENCY: '2' },
+      'server.subscriptions.catalogprojector.concurency: unknown key; did you mean `concurrency`?',
+    ],
+    [
+      { PROTEAN_OUTBOX__TICK_INTERVALL: '1' },
+      'outbox.tick_intervall: unknown key; did you mean `tick_interval`?',
+    ],
+    [
+      { PROTEAN_OUTBOX__RETRY__MAX_ATTEMPT: '3' },
+      'outbox.retry.max_attempt: unknown key; did you mean `max_attempts`?',
+    ],
+    [
+      { PROTEAN_OUTBOX__CLEANUP__ENABLE: 'true' },
+      'outbox.cleanup.enable: unknown key; did you mean `enabled`?',
+    ],
+    [{ PROTEAN_OBSERVATORY__TOKN: 'x' }, 'observatory.tokn: unknown key; did you mean `token`?'],
+    [{ PROTEAN_SOMETHING_ELSE: '1' }, 'something_else: unknown key (from PROTEAN_SOMETHING_ELSE)'],
+  ])('refuses the unknown key in %j: %s', (env, message) => {
+    expect(errorOf(() => loadConfiguration({ env })).message).toContain(message);
+  });
+
   it('never prints a URI, which may hold a password', () => {
     const env = {
       PROTEAN_BROKERS__DEFAULT__PROVIDER: 'redis',

@@ -58,7 +58,7 @@ describe('TypeScript settings (camelCase)', () => {
       loadConfiguration({ embedded: true, settings: { outbox: { tickIntervall: 1 } as object } }),
     );
     expect(unknown.message).toBe(
-      'Invalid configuration: outbox.tick_intervall: unknown key (from ProteanModule settings: outbox.tickIntervall)',
+      'Invalid configuration: outbox.tick_intervall: unknown key; did you mean `tick_interval`? (from ProteanModule settings: outbox.tickIntervall)',
     );
   });
 
