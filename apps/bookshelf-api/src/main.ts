@@ -5,6 +5,7 @@ import {
   closeOnSignals,
   loadConfigurationOrExit,
   logSettingsOrExit,
+  producerOnlyDeliveryProblem,
 } from 'nestjs-protean';
 import { createApiApp } from './create-api-app.js';
 
@@ -26,6 +27,11 @@ const EMBEDDED = {
 async function main(): Promise<void> {
   const embedded = process.argv.includes('--embedded');
   const config = await loadConfigurationOrExit(embedded ? { embedded, overrides: EMBEDDED } : {});
+  const undeliverable = embedded ? undefined : producerOnlyDeliveryProblem(config);
+  if (undeliverable) {
+    process.stderr.write(`${undeliverable}\n`);
+    process.exit(78);
+  }
   const logging = logSettingsOrExit({ name: 'bookshelf-api' });
   await awaitStartupDependenciesOrExit(config);
   const app = await createApiApp(config, {
