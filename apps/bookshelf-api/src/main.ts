@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import {
   awaitStartupDependenciesOrExit,
   closeOnSignals,
+  configurationSummary,
   loadConfigurationOrExit,
   logSettingsOrExit,
   producerOnlyDeliveryProblem,
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     bodyLimit: process.env.HTTP_BODY_LIMIT,
     engine: embedded,
   });
+  Logger.log(configurationSummary(config), 'Main');
   closeOnSignals(app, (config.server.shutdown_grace_seconds + 5) * 1000);
   await app.init();
   if (embedded) await app.startAllMicroservices();
