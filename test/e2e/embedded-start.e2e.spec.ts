@@ -27,6 +27,19 @@ describe('npm start: the embedded default (async, engine in process) as a real p
     }
   });
 
+  it('logs once, at start, what it runs on and which source set each', async () => {
+    const { api } = await startApi(['--embedded'], { LOG_FORMAT: 'json' });
+    await api.stop('SIGTERM');
+    const lines = (api.stdout + api.stderr)
+      .split('\n')
+      .filter((line) => line.includes('Protean configuration:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      'Protean configuration: database memory (default), event store memory (default), ' +
+        'broker default inline (default), commands async (overrides), events async (overrides)',
+    );
+  });
+
   it('places an order asynchronously through the engine in the same process', async () => {
     const { api, url } = await startApi(['--embedded']);
     try {

@@ -138,3 +138,23 @@ describe('CLI and a Redis lacking the URI database', () => {
     }
   });
 });
+
+/**
+ * Issue 14 §4: `npm run start:api` (no engine in the process) with the inline broker and async
+ * processing would accept commands and never process them: it refuses to start instead.
+ */
+describe('API start-up on the inline broker', () => {
+  it('exits 78 naming the keys and the fix when processing is async', async () => {
+    const { code, stderr } = await runToExit(API_MAIN, [], {
+      PORT: String(await freePort()),
+      PROTEAN_COMMAND_PROCESSING: 'async',
+      PROTEAN_EVENT_PROCESSING: 'async',
+    });
+    expect(code).toBe(78);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^Invalid configuration: brokers\.default\.provider = "inline" with command_processing = "async", event_processing = "async": .*`npm start`.*provider = "redis"/,
+      ),
+    ]);
+  });
+});

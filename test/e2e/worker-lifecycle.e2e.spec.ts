@@ -23,6 +23,14 @@ describe('bookshelf worker process', () => {
       });
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       expect(worker.stdout).toContain('CatalogProjector@bookshelf::book');
+      const startLines = worker.stdout
+        .split('\n')
+        .filter((line) => line.includes('Protean configuration:'));
+      expect(startLines).toHaveLength(1);
+      expect(startLines[0]).toContain(
+        'Protean configuration: database memory (default), event store memory (default), ' +
+          'broker default inline (default), commands sync (default), events sync (default)',
+      );
     } finally {
       expect(await worker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     }

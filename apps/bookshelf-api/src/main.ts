@@ -3,8 +3,10 @@ import { Logger } from '@nestjs/common';
 import {
   awaitStartupDependenciesOrExit,
   closeOnSignals,
+  configurationSummary,
   loadConfigurationOrExit,
   logSettingsOrExit,
+  producerOnlyDeliveryProblem,
 } from 'nestjs-protean';
 import { createApiApp } from './create-api-app.js';
 
@@ -26,6 +28,11 @@ const EMBEDDED = {
 async function main(): Promise<void> {
   const embedded = process.argv.includes('--embedded');
   const config = await loadConfigurationOrExit(embedded ? { embedded, overrides: EMBEDDED } : {});
+  const undeliverable = embedded ? undefined : producerOnlyDeliveryProblem(config);
+  if (undeliverable) {
+    process.stderr.write(`${undeliverable}\n`);
+    process.exit(78);
+  }
   const logging = logSettingsOrExit({ name: 'bookshelf-api' });
   await awaitStartupDependenciesOrExit(config);
   const app = await createApiApp(config, {
@@ -33,6 +40,7 @@ async function main(): Promise<void> {
     bodyLimit: process.env.HTTP_BODY_LIMIT,
     engine: embedded,
   });
+  Logger.log(configurationSummary(config), 'Main');
   closeOnSignals(app, (config.server.shutdown_grace_seconds + 5) * 1000);
   await app.init();
   if (embedded) await app.startAllMicroservices();

@@ -94,6 +94,8 @@ export * from './observability/status/subscription-plan.js';
 export * from './observability/observatory/observatory.module.js';
 export * from './lifecycle/shutdown-state.js';
 export * from './config/bootstrap-configuration.js';
+export * from './config/producer-delivery.js';
+export * from './config/configuration-summary.js';
 export * from './lifecycle/close-on-signals.js';
 export * from './lifecycle/await-startup-dependencies.js';
 export * from './lifecycle/exit-codes.js';

@@ -32,6 +32,43 @@ export interface ConfigurationSources {
 
 const SECRET_KEY = /(uri|url|password|token|secret)$/;
 
+/** Which kind of source set a key: built-in default, settings, domain.toml, env, overrides. */
+export type ConfigSourceKind = 'default' | 'settings' | 'file' | 'env' | 'overrides';
+
+const SOURCES = new WeakMap<ProteanConfig, ReadonlyMap<string, ConfigSourceKind>>();
+
+/**
+ * Which kind of source set the dotted `key` (`databases.default.provider`) of a configuration
+ * returned by {@link loadConfiguration}: `default` when no source set it (or the object was not
+ * loaded by it).
+ */
+export function configurationSourceOf(config: ProteanConfig, key: string): ConfigSourceKind {
+  return SOURCES.get(config)?.get(key) ?? 'default';
+}
+
+function sourceKinds(
+  layers: readonly ConfigLayer[],
+  sources: ConfigurationSources,
+): Map<string, ConfigSourceKind> {
+  const kinds: ConfigSourceKind[] = sources.settings ? ['settings'] : [];
+  if (!sources.embedded) kinds.push('file', 'env');
+  const result = new Map<string, ConfigSourceKind>();
+  layers.forEach((layer, index) => {
+    const kind = kinds[index] ?? 'overrides';
+    const keys = kind === 'overrides' ? leafKeys(layer.values) : layer.origins.keys();
+    for (const key of keys) result.set(key, kind);
+  });
+  return result;
+}
+
+function leafKeys(tree: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? leafKeys(value as Record<string, unknown>, `${prefix}${key}.`)
+      : [`${prefix}${key}`],
+  );
+}
+
 /**
  * Builds the one validated configuration object: built-in defaults < `settings` <
  * `domain.toml` < `PROTEAN_*` environment variables < `overrides`. Throws {@link ConfigurationError} naming the
@@ -45,7 +82,10 @@ export function loadConfiguration(sources: ConfigurationSources = {}): ProteanCo
   const merged = mergeLayers(layers);
 
   const result = configurationSchema.safeParse(merged.values);
-  if (result.success) return result.data;
+  if (result.success) {
+    SOURCES.set(result.data, sourceKinds(layers, sources));
+    return result.data;
+  }
   // A misspelt key is usually why a required one looks missing: name the misspelling first.
   const issues = result.error.issues;
   throw toConfigurationError(

@@ -48,9 +48,36 @@ describe('loadConfiguration', () => {
     expect(fromFile.command_processing).toBe('async');
   });
 
-  it('accepts every key of .env.example', () => {
-    const env = parseEnv(readFileSync(resolve('.env.example'), 'utf8'));
-    expect(() => loadConfiguration({ env })).not.toThrow();
+  describe('.env.example', () => {
+    const text = readFileSync(resolve('.env.example'), 'utf8');
+    /** The commented-out `# KEY=value` lines, uncommented (`PROTEAN_CONFIG` names a file). */
+    const commented = (only?: RegExp) =>
+      parseEnv(
+        text
+          .split('\n')
+          .filter((line) => /^# [A-Z][A-Z0-9_]*=/.test(line) && (!only || only.test(line)))
+          .filter((line) => !line.startsWith('# PROTEAN_CONFIG='))
+          .map((line) => line.slice(2))
+          .join('\n'),
+      );
+
+    it('sets nothing when copied verbatim: every override is commented out', () => {
+      expect(parseEnv(text)).toEqual({});
+    });
+
+    it('accepts every key it names, commented or not', () => {
+      const env = commented();
+      expect(Object.keys(env).length).toBeGreaterThan(30);
+      expect(() => loadConfiguration({ env })).not.toThrow();
+    });
+
+    it('shows the true default on every line marked `default:`', () => {
+      const env = commented(/# default: /);
+      expect(env.PROTEAN_DATABASES__DEFAULT__PROVIDER).toBe('memory');
+      expect(env.PROTEAN_DATABASES__DEFAULT__TABLE_PREFIX).toBe('');
+      // Keys the schema leaves unset (resolved where they are used) appear only on the left.
+      expect(loadConfiguration({ env })).toMatchObject(loadConfiguration({ env: {} }));
+    });
   });
 
   it('reads the file named by PROTEAN_CONFIG', () => {

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import type { ProteanConfig } from '../config/config.schema.js';
+import { configurationSummary } from '../config/configuration-summary.js';
 import { awaitStartupDependenciesOrExit } from '../lifecycle/await-startup-dependencies.js';
 import { EXIT_UNAVAILABLE } from '../lifecycle/exit-codes.js';
 import { closeOnSignals } from '../lifecycle/close-on-signals.js';
@@ -32,7 +33,9 @@ export async function runWorker(
     },
     { abortOnError: false, bufferLogs: true, healthPort: config.server.health.port },
   );
-  app.useLogger(app.get(Logger));
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  logger.log(configurationSummary(config), 'ProteanWorker');
   closeOnSignals(app, (config.server.shutdown_grace_seconds + 5) * 1000);
   try {
     await app.listen();
