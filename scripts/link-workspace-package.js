@@ -2,7 +2,7 @@
 // checkout's libs/protean, whatever node_modules holds: npm links the workspace into
 // node_modules, but a node_modules shared between several checkouts (git worktrees) links only
 // one of them. Node looks in dist/node_modules first for anything under dist/.
-import { mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,4 +19,19 @@ if (current !== target) {
   mkdirSync(dirname(link), { recursive: true });
   rmSync(link, { force: true, recursive: true });
   symlinkSync(target, link, 'dir');
+}
+
+// npm links a workspace's bin only when the file exists at install time, and `npm ci` runs
+// before the first build: link `protean` once it is built, so `npx protean` works here too.
+const bin = resolve(root, 'node_modules/.bin/protean');
+try {
+  chmodSync(resolve(root, 'libs/protean/dist/cli/bin.js'), 0o755);
+  try {
+    readlinkSync(bin);
+  } catch {
+    mkdirSync(dirname(bin), { recursive: true });
+    symlinkSync('../../libs/protean/dist/cli/bin.js', bin);
+  }
+} catch (error) {
+  console.warn(`(npx protean not linked: ${error.message}; npm run protean works)`);
 }
