@@ -4,6 +4,7 @@ import {
   awaitStartupDependenciesOrExit,
   closeOnSignals,
   configurationSummary,
+  EXIT_CONFIG,
   loadConfigurationOrExit,
   logSettingsOrExit,
   producerOnlyDeliveryProblem,
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const undeliverable = embedded ? undefined : producerOnlyDeliveryProblem(config);
   if (undeliverable) {
     process.stderr.write(`${undeliverable}\n`);
-    process.exit(78);
+    process.exit(EXIT_CONFIG);
   }
   const logging = logSettingsOrExit({ name: 'bookshelf-api' });
   await awaitStartupDependenciesOrExit(config);

@@ -1,6 +1,7 @@
 import { ConfigModule } from '@nestjs/config';
 import type { ProteanConfig } from './config.schema.js';
 import { ConfigurationError } from './configuration.error.js';
+import { EXIT_CONFIG } from '../lifecycle/exit-codes.js';
 import { loadConfiguration, type ConfigurationSources } from './load-configuration.js';
 
 /**
@@ -20,6 +21,6 @@ export async function loadConfigurationOrExit(
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     process.stderr.write(`${error.message}\n`);
-    process.exit(78);
+    process.exit(EXIT_CONFIG);
   }
 }

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../../config/configuration.error.js';
+import { EXIT_CONFIG } from '../../lifecycle/exit-codes.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -56,7 +57,7 @@ export function logSettingsOrExit(defaults: LogDefaults = {}): LogSettings {
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     process.stderr.write(`${error.message}\n`);
-    process.exit(78);
+    process.exit(EXIT_CONFIG);
   }
 }
 
