@@ -6,13 +6,12 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { BOOKSHELF_DOMAIN, BookshelfModule } from '#bookshelf';
+import { ProteanModule, type ProteanConfig } from 'nestjs-protean';
 import {
   ObservatoryModule,
-  ProteanModule,
   ProteanObservabilityModule,
   type LogSettings,
-  type ProteanConfig,
-} from 'nestjs-protean';
+} from 'nestjs-protean/observability';
 import { BooksController } from './books/books.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { JsonOnlyMiddleware } from './http/json-only.middleware.js';

@@ -3,12 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import {
-  connectProteanEngine,
-  resolveLogSettings,
-  type LogSettings,
-  type ProteanConfig,
-} from 'nestjs-protean';
+import { type ProteanConfig } from 'nestjs-protean';
+import { resolveLogSettings, type LogSettings } from 'nestjs-protean/observability';
+import { connectProteanEngine } from 'nestjs-protean/server';
 import { ApiModule } from './api.module.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { untrustedJsonBody } from './http/untrusted-json-body.js';

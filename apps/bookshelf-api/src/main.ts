@@ -6,9 +6,9 @@ import {
   configurationSummary,
   EXIT_CONFIG,
   loadConfigurationOrExit,
-  logSettingsOrExit,
   producerOnlyDeliveryProblem,
 } from 'nestjs-protean';
+import { logSettingsOrExit } from 'nestjs-protean/observability';
 import { createApiApp } from './create-api-app.js';
 
 /**

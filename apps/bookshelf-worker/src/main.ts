@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { loadConfigurationOrExit, runWorker } from 'nestjs-protean';
+import { loadConfigurationOrExit } from 'nestjs-protean';
+import { runWorker } from 'nestjs-protean/server';
 import { WorkerModule } from './worker.module.js';
 
 /**

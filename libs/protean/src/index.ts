@@ -1,4 +1,11 @@
-/** Protean for Nest: the public API. */
+/**
+ * Protean for Nest: the public API of the domain and the buses — what an application's
+ * modules, handlers and aggregates import. What only some processes need lives in entry
+ * points of its own, so that importing this one never loads them:
+ * `nestjs-protean/server` (the worker: the custom transport and its start-up),
+ * `nestjs-protean/observability` (health, metrics, status, logging, the Observatory),
+ * `nestjs-protean/cli` (the `protean` command) and `nestjs-protean/testing` (contract suites).
+ */
 export * from './protean.module.js';
 export * from './protean.module-definition.js';
 export * from './protean.tokens.js';
@@ -78,20 +85,6 @@ export {
 
 export * from './observability/correlation-context.js';
 export * from './observability/correlation.middleware.js';
-export * from './observability/protean-health.indicator.js';
-export * from './observability/protean-health.module.js';
-export * from './observability/protean-health.js';
-export * from './observability/protean-observability.module.js';
-export * from './observability/logging/log-settings.js';
-export * from './observability/logging/protean-logger.module.js';
-export { pinoParams } from './observability/logging/pino-params.js';
-export * from './observability/metrics/protean-metrics.js';
-export * from './observability/metrics/protean-metrics.module.js';
-export * from './observability/status/protean-status.js';
-export * from './observability/status/protean-status.module.js';
-export type * from './observability/status/status-snapshot.js';
-export * from './observability/status/subscription-plan.js';
-export * from './observability/observatory/observatory.module.js';
 export * from './lifecycle/shutdown-state.js';
 export * from './config/bootstrap-configuration.js';
 export * from './config/producer-delivery.js';
@@ -100,18 +93,9 @@ export * from './lifecycle/close-on-signals.js';
 export * from './lifecycle/await-startup-dependencies.js';
 export * from './lifecycle/exit-codes.js';
 
-export type { CliCommand, CliContext } from './cli/cli-command.js';
-export { createCli, defaultCommands, type CliOptions } from './cli/create-cli.js';
-export { runCli } from './cli/run-cli.js';
 export * from './server/protean-engine.js';
-export * from './server/protean-server.js';
-export * from './server/protean-context.js';
-export * from './server/create-protean-worker.js';
 export * from './server/resolve-subscription-settings.js';
 export * from './server/subscription-profiles.js';
 export type { SubscriptionObserver } from './server/subscription-observer.js';
-export * from './server/run-worker.js';
 export * from './server/worker-endpoints.js';
-export * from './cli/project.errors.js';
-export { locateProject, type ModuleReference, type ProjectLocation } from './cli/locate-project.js';
 export * from './errors/missing-peer-dependency.error.js';

@@ -17,10 +17,10 @@ import { BookAdded } from '../../../libs/bookshelf/src/index.js';
 import {
   EventHandler,
   loadConfigurationOrExit,
-  runWorker,
   type IEventHandler,
   RedisStreamsBroker,
 } from 'nestjs-protean';
+import { runWorker } from 'nestjs-protean/server';
 import { WorkerModule } from '../../../apps/bookshelf-worker/src/worker.module.js';
 
 @EventHandler(BookAdded)

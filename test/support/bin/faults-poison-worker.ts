@@ -8,12 +8,8 @@ import 'reflect-metadata';
 import { appendFileSync } from 'node:fs';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { BookAdded } from '../../../libs/bookshelf/src/index.js';
-import {
-  EventHandler,
-  loadConfigurationOrExit,
-  runWorker,
-  type IEventHandler,
-} from 'nestjs-protean';
+import { EventHandler, loadConfigurationOrExit, type IEventHandler } from 'nestjs-protean';
+import { runWorker } from 'nestjs-protean/server';
 import { WorkerModule } from '../../../apps/bookshelf-worker/src/worker.module.js';
 
 @EventHandler(BookAdded)

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
-import { ProteanHealth } from 'nestjs-protean';
+import { ProteanHealth } from 'nestjs-protean/observability';
 
 @ApiTags('health')
 @Controller('health')

@@ -1,8 +1,9 @@
 import { hasColours } from './colours.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Params } from 'nestjs-pino';
 import pino, { type DestinationStream } from 'pino';
-import PinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import { CorrelationContext } from '../correlation-context.js';
 import { CORRELATION_HEADER } from '../correlation.middleware.js';
 import { correlationLogFields } from './correlation-log-fields.js';
@@ -65,7 +66,9 @@ function destinationOf(settings: LogSettings): DestinationStream {
     return pino.destination({ dest: settings.destination, sync: true });
   }
   const stream = settings.destination === 1 ? process.stdout : process.stderr;
-  return PinoPretty({
+  // Loaded only for the pretty format: JSON processes (production) never pay for it.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return pretty({
     destination: settings.destination,
     sync: true,
     // A terminal only (FORCE_COLOR aside), and never with NO_COLOR.
