@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DATABASE_URL } from '../test/support/postgres.js';
 import { SpawnedRedis } from '../test/support/spawned-redis.js';
+import { cliStartupBenchmark } from './cli/cli-startup.bench.js';
 import { consumeBenchmark, memoryBenchmark } from './consume/consume.bench.js';
 import { endToEndBenchmark } from './e2e/end-to-end.bench.js';
 import { hotAggregateBenchmark } from './e2e/hot-aggregate.bench.js';
@@ -24,6 +25,7 @@ const SCENARIOS: Record<string, Scenario> = {
   fanout: async (plan, redisUri) => [await fanOutBenchmark({ redisUri, ...plan.fanOut })],
   memory: async (plan, redisUri) => [await memoryBenchmark({ redisUri, ...plan.memory })],
   hot: async (plan) => [await hotAggregateBenchmark(plan.hotAggregate)],
+  cli: async (plan, redisUri) => [await cliStartupBenchmark({ redisUri, ...plan.cliStartup })],
 };
 
 /**

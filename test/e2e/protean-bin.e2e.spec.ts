@@ -130,6 +130,21 @@ describe('the protean bin (nestjs-protean/dist/cli/bin.js)', () => {
     );
   });
 
+  it('inspects dead letters without the domain: `dlq list` works when the module cannot load', async () => {
+    const broken = join(scratch, 'broken-domain.mjs');
+    writeFileSync(broken, "throw new Error('the domain does not build today');\n");
+    const list = await runToExit(PROTEAN_BIN, ['dlq', 'list', '--module', broken], EMBEDDED);
+    expect(list).toMatchObject({ code: 0, stdout: 'No dead letters.\n' });
+    // A command that needs the domain still loads it, and says why it could not.
+    const status = await runToExit(
+      PROTEAN_BIN,
+      ['subscriptions', 'status', '--module', broken],
+      EMBEDDED,
+    );
+    expect(status.code).not.toBe(0);
+    expect(status.stderr).toContain('the domain does not build today');
+  });
+
   it('names what to do when it finds no module (a directory that declares none)', () => {
     const lost = spawnSync(process.execPath, [PROTEAN_BIN, 'server', '--domain', 'shop'], {
       cwd: scratch,

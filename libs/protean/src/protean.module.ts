@@ -10,10 +10,6 @@ import { DiscoveryModule } from '@nestjs/core';
 import { CommandBus } from './buses/command-bus.js';
 import { EventBus } from './buses/event-bus.js';
 import { HandlerRunner } from './buses/handler-runner.js';
-import type { ProteanConfig } from './config/config.schema.js';
-import { ConfigurationError } from './config/configuration.error.js';
-import { loadConfiguration } from './config/load-configuration.js';
-import { createDatabase } from './database/create-database.js';
 import type { Database } from './database/database.port.js';
 import { AggregateRepository, getRepositoryToken } from './domain/aggregate-repository.js';
 import type { Type } from './domain/domain-types.js';
@@ -24,10 +20,8 @@ import {
 } from './domain/projection-repository.js';
 import { UnitOfWorkManager } from './domain/unit-of-work-manager.js';
 import { TransactionalEntityManager } from './domain/transactional-entity-manager.js';
-import { createEventStore } from './event-store/create-event-store.js';
 import { EventStoreRecorder } from './event-store/event-store-recorder.js';
 import { EnvelopeFactory } from './messages/envelope-factory.js';
-import { createOutboxStore } from './outbox/create-outbox-store.js';
 import { OutboxProcessor } from './outbox/outbox-processor.js';
 import { OutboxWakeup } from './outbox/outbox-wakeup.js';
 import { OutboxWriter } from './outbox/outbox-writer.js';
@@ -37,6 +31,7 @@ import { DirectPublisher } from './buses/direct-publisher.js';
 import { ProteanEngine } from './server/protean-engine.js';
 import { WorkerEndpoints } from './server/worker-endpoints.js';
 import { CorrelationMiddleware } from './observability/correlation.middleware.js';
+import { infrastructureProviders } from './protean-infrastructure.js';
 import { ProteanLifecycle } from './protean-lifecycle.js';
 import {
   ConfigurableProteanModule,
@@ -53,51 +48,6 @@ import {
   OUTBOX_STORE,
   PROTEAN_CONFIG,
 } from './protean.tokens.js';
-
-const infrastructure: Provider[] = [
-  {
-    provide: PROTEAN_CONFIG,
-    useFactory: (options: ProteanModuleOptions) => {
-      if (options.config && options.settings) {
-        throw new ConfigurationError(
-          'ProteanModule settings',
-          'give either `config` (already loaded) or `settings`, not both',
-        );
-      }
-      return (
-        options.config ??
-        loadConfiguration({ ...options.configSources, settings: options.settings })
-      );
-    },
-    inject: [PROTEAN_MODULE_OPTIONS],
-  },
-  {
-    provide: ENVELOPE_FACTORY,
-    useFactory: (options: ProteanModuleOptions) => new EnvelopeFactory(options.domain),
-    inject: [PROTEAN_MODULE_OPTIONS],
-  },
-  {
-    provide: DATABASE,
-    useFactory: (config: ProteanConfig, options: ProteanModuleOptions) =>
-      createDatabase('default', config.databases.default, options.dataSource),
-    inject: [PROTEAN_CONFIG, PROTEAN_MODULE_OPTIONS],
-  },
-  {
-    provide: EVENT_STORE,
-    useFactory: (config: ProteanConfig, database: Database) => createEventStore(config, database),
-    inject: [PROTEAN_CONFIG, DATABASE],
-  },
-  {
-    provide: OUTBOX_STORE,
-    useFactory: (database: Database) => createOutboxStore(database),
-    inject: [DATABASE],
-  },
-  {
-    provide: BROKER_REGISTRY,
-    useFactory: (config: ProteanConfig) => new BrokerRegistry(config.brokers),
-    inject: [PROTEAN_CONFIG],
-  },
-];
 
 /** One provider per broker name asked for with `@InjectBroker(name)`, and the default. */
 function namedBrokers(): Provider[] {
@@ -132,7 +82,15 @@ const services = [
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [...infrastructure, ...services],
+  providers: [
+    ...infrastructureProviders,
+    {
+      provide: ENVELOPE_FACTORY,
+      useFactory: (options: ProteanModuleOptions) => new EnvelopeFactory(options.domain),
+      inject: [PROTEAN_MODULE_OPTIONS],
+    },
+    ...services,
+  ],
   exports: [
     PROTEAN_CONFIG,
     DATABASE,

@@ -99,6 +99,19 @@ export function createCli(options: CliOptions): Command {
     };
   };
 
+  // Each loaded only when a command runs, and only the one it asks for.
+  const bootDomain = async (boot: {
+    domain: string;
+    config: ProteanConfig;
+    runOutboxProcessor: boolean;
+  }) =>
+    (await import('./cli-application.js')).bootCliApplication({
+      ...boot,
+      modules: await modules(),
+    });
+  const bootOperations = async (boot: { domain: string; config: ProteanConfig }) =>
+    (await import('./operations-application.js')).bootOperationsApplication(boot);
+
   const context: CliContext = {
     stdin: options.stdin ?? process.stdin,
     stdout,
@@ -110,15 +123,11 @@ export function createCli(options: CliOptions): Command {
     modules: () => modules(),
     argv: options.argv ?? process.argv.slice(1),
     config: (overrides) => (overrides ? loadConfig(overrides) : (loaded ??= loadConfig())),
-    async withApplication(work, { runOutboxProcessor = false } = {}) {
+    async withApplication(work, { runOutboxProcessor = false, domain = true } = {}) {
       const config = await context.config();
-      const { bootCliApplication } = await import('./cli-application.js');
-      const app = await bootCliApplication({
-        domain: context.domain,
-        config,
-        modules: await context.modules(),
-        runOutboxProcessor,
-      });
+      const app = domain
+        ? await bootDomain({ domain: context.domain, config, runOutboxProcessor })
+        : await bootOperations({ domain: context.domain, config });
       try {
         return await work(app);
       } finally {

@@ -58,7 +58,9 @@ export const outboxCommand: CliCommand = {
       .description('rows by status and the age of the oldest unpublished row')
       .option('--json', 'print JSON')
       .action(async (options: { json?: boolean }) => {
-        const stats = await context.withApplication((app) => storeOf(app).stats());
+        const stats = await context.withApplication((app) => storeOf(app).stats(), {
+          domain: false,
+        });
         context.stdout.write(
           options.json ? `${JSON.stringify(stats)}\n` : formatOutboxStats(stats),
         );
@@ -67,7 +69,9 @@ export const outboxCommand: CliCommand = {
       .command('retry-abandoned')
       .description('requeue abandoned rows as pending, with no attempts counted')
       .action(async () => {
-        const requeued = await context.withApplication((app) => storeOf(app).retryAbandoned());
+        const requeued = await context.withApplication((app) => storeOf(app).retryAbandoned(), {
+          domain: false,
+        });
         context.stdout.write(`Requeued ${requeued} abandoned outbox row(s) as pending.\n`);
       });
     outbox
@@ -79,7 +83,9 @@ export const outboxCommand: CliCommand = {
       .requiredOption('--since <time>', 'ISO 8601 time, e.g. 2026-01-31T12:00:00Z')
       .action(async (options: { since: string }) => {
         const since = parseSince(options.since);
-        const requeued = await context.withApplication((app) => storeOf(app).republish(since));
+        const requeued = await context.withApplication((app) => storeOf(app).republish(since), {
+          domain: false,
+        });
         context.stdout.write(
           `Requeued ${requeued} outbox row(s) published since ${since.toISOString()}; ` +
             `the relay publishes them again.\n`,
