@@ -87,7 +87,7 @@ export * from './observability/correlation-context.js';
 export * from './observability/correlation.middleware.js';
 export * from './lifecycle/shutdown-state.js';
 export * from './config/bootstrap-configuration.js';
-export * from './config/producer-delivery.js';
+export * from './config/delivery-problems.js';
 export * from './config/configuration-summary.js';
 export * from './lifecycle/close-on-signals.js';
 export * from './lifecycle/await-startup-dependencies.js';

@@ -60,6 +60,11 @@ export const EVENT_STORE_PROVIDERS = ['memory', 'postgresql'] as const;
 export const BROKER_PROVIDERS = ['inline', 'redis', 'redis_pubsub'] as const;
 export const PROCESSING_MODES = ['sync', 'async'] as const;
 export const SUBSCRIPTION_TYPES = ['stream', 'event_store'] as const;
+/**
+ * The built-in subscription type, as the chapter has it: `event_store` ("Default,
+ * development-friendly"); `stream` for production.
+ */
+export const DEFAULT_SUBSCRIPTION_TYPE: (typeof SUBSCRIPTION_TYPES)[number] = 'event_store';
 export { SUBSCRIPTION_PROFILES };
 
 const POSTGRES_SCHEMES = ['postgresql', 'postgres'];
@@ -273,7 +278,10 @@ export const configurationSchema = z
       });
     }
     for (const [handler, settings] of Object.entries(config.server.subscriptions)) {
-      const type = settings.subscription_type ?? config.server.default_subscription_type;
+      const type =
+        settings.subscription_type ??
+        config.server.default_subscription_type ??
+        DEFAULT_SUBSCRIPTION_TYPE;
       if (type === 'event_store' && settings.enable_dlq) {
         ctx.addIssue({
           code: 'custom',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { configurationErrorOf } from '../../../../test/support/configuration-error-of.js';
+import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../server/subscription-profiles.js';
 import { loadConfiguration } from './load-configuration.js';
 
 const CHAPTER_TOML = resolve('test/fixtures/chapter-domain.toml');
@@ -75,6 +76,10 @@ describe('loadConfiguration', () => {
       const env = commented(/# default: /);
       expect(env.PROTEAN_DATABASES__DEFAULT__PROVIDER).toBe('memory');
       expect(env.PROTEAN_DATABASES__DEFAULT__TABLE_PREFIX).toBe('');
+      // Resolved where it is used (the schema leaves it unset): compared with the built-in one.
+      expect(env.PROTEAN_SERVER__DEFAULT_SUBSCRIPTION_TYPE).toBe(
+        DEFAULT_SUBSCRIPTION_SETTINGS.subscription_type,
+      );
       // Keys the schema leaves unset (resolved where they are used) appear only on the left.
       expect(loadConfiguration({ env })).toMatchObject(loadConfiguration({ env: {} }));
     });

@@ -22,3 +22,10 @@ export const eventCategory = (domain: string, category: string): string => `${do
 /** The command stream category of an aggregate category: `bookshelf::book:command`. */
 export const commandCategory = (domain: string, category: string): string =>
   `${domain}::${category}:command`;
+
+/**
+ * A message's kind by its stream: commands travel on `<domain>::<category>:command…` streams,
+ * events on the others (the event store keeps no kind column; this tells its rows apart).
+ */
+export const kindOfStream = (stream: string): 'COMMAND' | 'EVENT' =>
+  categoryOf(stream).endsWith(':command') ? 'COMMAND' : 'EVENT';

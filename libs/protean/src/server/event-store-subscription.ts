@@ -3,6 +3,7 @@ import type { HandlerRunner } from '../buses/handler-runner.js';
 import type { Database } from '../database/database.port.js';
 import type { RegisteredHandler } from '../domain/handler-registry.js';
 import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
+import type { MessageKind } from '../messages/message-envelope.js';
 import { instantiate } from '../messages/message-validation.js';
 import { categoryOf } from '../messages/stream-names.js';
 import { backoffDelay } from '../retry/exponential-backoff.js';
@@ -14,11 +15,15 @@ import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.
 /** Read model holding each event_store subscription's checkpoint. */
 export const POSITIONS_PROJECTION = 'protean_subscription_positions';
 const IDLE_POLL_MS = 100;
+const ALL_KINDS: ReadonlySet<MessageKind> = new Set(['EVENT', 'COMMAND']);
 /** How long a hole in the global positions may be a transaction still committing. */
 const GAP_WAIT_MS = 2000;
 
 /**
- * Feeds a handler from the event store by global position, in order, one event at a time,
+ * Feeds a handler from the event store by global position, in order, one message at a time —
+ * the events, and the async commands the store records beside them (Protean's message store:
+ * Command → Message Store → Server → Handler); only messages of `kinds` are delivered (the
+ * engine leaves out events processed `sync`, which their handlers ran in the raiser's process),
  * checkpointing its position in the database every `position_update_interval` events. A hole
  * in the positions is waited on briefly (a concurrent transaction may still commit into it),
  * then skipped (a rolled-back one). Failures are retried with backoff; an event still failing
@@ -45,6 +50,7 @@ export class EventStoreSubscription {
     private readonly runner: HandlerRunner,
     readonly settings: ResolvedSubscriptionSettings,
     private readonly observer: SubscriptionObserver = NO_OBSERVER,
+    private readonly kinds: ReadonlySet<MessageKind> = ALL_KINDS,
   ) {
     this.logger = new Logger(`Subscription ${handler.name} $event_store`);
     this.categories = new Set(handler.streams);
@@ -124,7 +130,12 @@ export class EventStoreSubscription {
   /** Handles (or skips) one event; false when stopped before it was done. */
   private async deliver({ envelope }: StoredEvent): Promise<boolean> {
     const route = this.handler.routes.get(envelope.type);
-    if (!route || !this.categories.has(categoryOf(envelope.stream))) return true;
+    if (
+      !route ||
+      !this.kinds.has(envelope.kind) ||
+      !this.categories.has(categoryOf(envelope.stream))
+    )
+      return true;
     const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
     for (let attempt = 1; this.running; attempt++) {
       const started = performance.now();

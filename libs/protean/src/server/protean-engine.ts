@@ -5,9 +5,11 @@ import type { MessageHandler } from '@nestjs/microservices';
 import type { BrokerRegistry } from '../brokers/broker-registry.js';
 import { HandlerRunner } from '../buses/handler-runner.js';
 import type { ProteanConfig } from '../config/config.schema.js';
+import type { PlannedSubscription } from '../config/delivery-problems.js';
 import type { Database } from '../database/database.port.js';
 import { HandlerRegistry, type RegisteredHandler } from '../domain/handler-registry.js';
 import type { EventStore } from '../event-store/event-store.port.js';
+import type { MessageKind } from '../messages/message-envelope.js';
 import { BROKER_REGISTRY, DATABASE, EVENT_STORE, PROTEAN_CONFIG } from '../protean.tokens.js';
 import { EventStoreSubscription } from './event-store-subscription.js';
 import { HandlerMessageProcessor } from './handler-message-processor.js';
@@ -137,6 +139,33 @@ export class ProteanEngine {
     }));
   }
 
+  /**
+   * The subscriptions `start()` will open — each handler's type and, for `stream`, its broker
+   * — without opening any: what a worker checks before it starts (`workerDeliveryProblem`).
+   */
+  plan(): PlannedSubscription[] {
+    const domain = this.registry.handlers().map((handler): PlannedSubscription => {
+      const { subscription_type: type } = resolveSubscriptionSettings(
+        handler.name,
+        this.config.server,
+        handler.options,
+      );
+      return {
+        handler: handler.name,
+        type,
+        broker: this.config.outbox.broker,
+        options: handler.options,
+      };
+    });
+    const subscribers = this.registry.subscribers().map((subscriber): PlannedSubscription => ({
+      handler: subscriber.name,
+      type: 'stream',
+      broker: subscriber.options.broker ?? 'default',
+      external: true,
+    }));
+    return [...domain, ...subscribers];
+  }
+
   private domainSubscriptions(): Subscription[] {
     return this.registry.handlers().flatMap((handler): Subscription[] => {
       const settings = resolveSubscriptionSettings(
@@ -158,20 +187,25 @@ export class ProteanEngine {
   }
 
   private externalSubscriptions(patterns: ReadonlyMap<string, MessageHandler>): Subscription[] {
-    const subscribers = this.registry
-      .subscribers()
-      .map((subscriber) =>
-        this.streamSubscription(
-          new SubscriberMessageProcessor(subscriber, this.runner),
-          resolveSubscriptionSettings(subscriber.name, this.config.server, subscriber.options),
-          subscriber.options.broker ?? 'default',
-        ),
-      );
+    const subscribers = this.registry.subscribers().map((subscriber) =>
+      this.streamSubscription(
+        new SubscriberMessageProcessor(subscriber, this.runner),
+        resolveSubscriptionSettings(subscriber.name, this.config.server, subscriber.options, {
+          brokerStream: true,
+        }),
+        subscriber.options.broker ?? 'default',
+      ),
+    );
     const nestHandlers = [...patterns].map(([stream, handler]) => {
       const processor = new PatternMessageProcessor(stream, handler, this.runner);
       return this.streamSubscription(
         processor,
-        resolveSubscriptionSettings(processor.group, this.config.server),
+        resolveSubscriptionSettings(
+          processor.group,
+          this.config.server,
+          {},
+          { brokerStream: true },
+        ),
         'default',
       );
     });
@@ -204,6 +238,15 @@ export class ProteanEngine {
       this.runner,
       settings,
       this.observer,
+      this.asyncKinds(),
     );
+  }
+
+  /** The kinds of message that reach handlers through the engine (`*_processing = "async"`). */
+  private asyncKinds(): ReadonlySet<MessageKind> {
+    const kinds = new Set<MessageKind>();
+    if (this.config.command_processing === 'async') kinds.add('COMMAND');
+    if (this.config.event_processing === 'async') kinds.add('EVENT');
+    return kinds;
   }
 }

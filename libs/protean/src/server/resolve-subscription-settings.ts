@@ -19,11 +19,16 @@ type Level = SubscriptionSettings;
  *
  * (In Protean the built-in defaults can shadow a chosen profile; here a chosen profile always
  * wins over the defaults.) Handler sections are matched by name case-insensitively.
+ *
+ * With `brokerStream` (subscribers and Nest `@EventPattern` handlers, which read messages that
+ * exist only on a broker stream) the type is always `stream`, whatever the levels say; every
+ * other setting resolves as above.
  */
 export function resolveSubscriptionSettings(
   handlerName: string,
   server: ServerConfig,
   decorator: Level = {},
+  options: { readonly brokerStream?: boolean } = {},
 ): ResolvedSubscriptionSettings {
   const serverLevel: Level = {
     ...pickSubscriptionKeys(server),
@@ -44,6 +49,8 @@ export function resolveSubscriptionSettings(
     resolved = { ...resolved, ...withoutUndefined(keys) };
   }
 
+  if (options.brokerStream)
+    return { ...resolved, subscription_type: 'stream', subscription_profile: profile };
   if (resolved.subscription_type === 'event_store') {
     if (levels.slice(1).some((level) => level.enable_dlq)) {
       throw new ConfigurationError(

@@ -88,10 +88,36 @@ describe('subscription profiles', () => {
     });
   });
 
-  it('uses the built-in defaults when no profile is named', () => {
+  it('uses the built-in defaults when no profile is named: event_store, so no DLQ', () => {
+    expect(DEFAULT_SUBSCRIPTION_SETTINGS.subscription_type).toBe('event_store');
     expect(resolveSubscriptionSettings('AnyHandler', server())).toEqual({
       ...DEFAULT_SUBSCRIPTION_SETTINGS,
+      enable_dlq: false,
       subscription_profile: null,
+    });
+  });
+
+  it('keeps stream where a domain.toml sets it, with the DLQ on', () => {
+    expect(
+      resolveSubscriptionSettings('AnyHandler', server({ default_subscription_type: 'stream' })),
+    ).toEqual({
+      ...DEFAULT_SUBSCRIPTION_SETTINGS,
+      subscription_type: 'stream',
+      subscription_profile: null,
+    });
+  });
+
+  it('reads a broker stream for subscribers whatever the type says, other settings resolved', () => {
+    const settings = resolveSubscriptionSettings(
+      'ExternalOrdersSubscriber',
+      server({ default_subscription_type: 'event_store', messages_per_tick: 7 }),
+      {},
+      { brokerStream: true },
+    );
+    expect(settings).toMatchObject({
+      subscription_type: 'stream',
+      enable_dlq: true,
+      messages_per_tick: 7,
     });
   });
 });

@@ -2,12 +2,14 @@ import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/comm
 import { Logger } from 'nestjs-pino';
 import type { ProteanConfig } from '../config/config.schema.js';
 import { configurationSummary } from '../config/configuration-summary.js';
+import { workerDeliveryProblem } from '../config/delivery-problems.js';
 import { awaitStartupDependenciesOrExit } from '../lifecycle/await-startup-dependencies.js';
-import { EXIT_UNAVAILABLE } from '../lifecycle/exit-codes.js';
+import { EXIT_CONFIG, EXIT_UNAVAILABLE } from '../lifecycle/exit-codes.js';
 import { closeOnSignals } from '../lifecycle/close-on-signals.js';
 import { logSettingsOrExit, type LogSettings } from '../observability/logging/log-settings.js';
 import { ProteanObservabilityModule } from '../observability/protean-observability.module.js';
 import { createProteanWorker } from './create-protean-worker.js';
+import { ProteanEngine } from './protean-engine.js';
 
 /**
  * Runs the server engine until SIGTERM / SIGINT: the worker microservice with its probes on
@@ -16,7 +18,9 @@ import { createProteanWorker } from './create-protean-worker.js';
  * worker app both start here. First its databases and brokers are checked
  * ({@link awaitStartupDependenciesOrExit}): a missing database or schema exits 78, a database
  * still unreachable after `databases.default.startup_timeout_seconds` or a broker refusing its
- * URI exits 69. When the engine then cannot start, the reason is logged as one line and the
+ * URI exits 69. A subscription that could never receive a message in a process apart from the
+ * API — `event_store` on a `memory` event store, `stream` on an `inline` broker — exits 78 with
+ * one line naming the keys ({@link workerDeliveryProblem}). When the engine then cannot start, the reason is logged as one line and the
  * process exits 69 (EX_UNAVAILABLE), with no stack trace.
  */
 export async function runWorker(
@@ -33,6 +37,12 @@ export async function runWorker(
     },
     { abortOnError: false, bufferLogs: true, healthPort: config.server.health.port },
   );
+  const undeliverable = workerDeliveryProblem(config, app.get(ProteanEngine).plan());
+  if (undeliverable) {
+    process.stderr.write(`${undeliverable}\n`);
+    await app.close().catch(() => undefined);
+    process.exit(EXIT_CONFIG);
+  }
   const logger = app.get(Logger);
   app.useLogger(logger);
   logger.log(configurationSummary(config), 'ProteanWorker');

@@ -1,4 +1,4 @@
-import type { SubscriptionSettings } from '../config/config.schema.js';
+import { DEFAULT_SUBSCRIPTION_TYPE, type SubscriptionSettings } from '../config/config.schema.js';
 
 /** Every subscription setting, resolved. */
 export type ResolvedSubscriptionSettings = Required<
@@ -11,10 +11,11 @@ type ProfileValues = Omit<ResolvedSubscriptionSettings, 'subscription_profile'>;
 
 /**
  * Built-in defaults, used below any profile. Protean's values, plus this engine's own settings
- * (concurrency, reclaim idle time, backoff cap).
+ * (concurrency, reclaim idle time, backoff cap). The type is `event_store`, the chapter's
+ * "Default, development-friendly" one.
  */
 export const DEFAULT_SUBSCRIPTION_SETTINGS: ProfileValues = {
-  subscription_type: 'stream',
+  subscription_type: DEFAULT_SUBSCRIPTION_TYPE,
   messages_per_tick: 10,
   tick_interval: 0,
   blocking_timeout_ms: 5000,
@@ -31,13 +32,17 @@ export const DEFAULT_SUBSCRIPTION_SETTINGS: ProfileValues = {
   max_conflict_retry_seconds: 300,
 };
 
-/** Protean's five subscription profiles, with the same values. */
+/**
+ * Protean's five subscription profiles, with the same values: `projection` reads the event
+ * store, the others broker streams (whatever the built-in default type is).
+ */
 export const SUBSCRIPTION_PROFILE_VALUES: Record<
   NonNullable<SubscriptionSettings['subscription_profile']>,
   ProfileValues
 > = {
   production: {
     ...DEFAULT_SUBSCRIPTION_SETTINGS,
+    subscription_type: 'stream',
     messages_per_tick: 100,
     blocking_timeout_ms: 5000,
     max_retries: 3,
@@ -48,6 +53,7 @@ export const SUBSCRIPTION_PROFILE_VALUES: Record<
   },
   fast: {
     ...DEFAULT_SUBSCRIPTION_SETTINGS,
+    subscription_type: 'stream',
     messages_per_tick: 10,
     blocking_timeout_ms: 100,
     max_retries: 2,
@@ -58,6 +64,7 @@ export const SUBSCRIPTION_PROFILE_VALUES: Record<
   },
   batch: {
     ...DEFAULT_SUBSCRIPTION_SETTINGS,
+    subscription_type: 'stream',
     messages_per_tick: 500,
     blocking_timeout_ms: 10_000,
     max_retries: 5,
@@ -69,6 +76,7 @@ export const SUBSCRIPTION_PROFILE_VALUES: Record<
   },
   debug: {
     ...DEFAULT_SUBSCRIPTION_SETTINGS,
+    subscription_type: 'stream',
     messages_per_tick: 1,
     tick_interval: 1,
     blocking_timeout_ms: 1000,

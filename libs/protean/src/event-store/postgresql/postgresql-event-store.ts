@@ -1,5 +1,6 @@
 import type { DatabaseSession, SqlDatabase, SqlExecutor } from '../../database/database.port.js';
 import type { MessageEnvelope } from '../../messages/message-envelope.js';
+import { kindOfStream } from '../../messages/stream-names.js';
 import type { PostgresTables } from '../../postgresql/postgres-tables.js';
 import type { EventStore, StoredEvent } from '../event-store.port.js';
 import { EventStoreSessionError } from './event-store-session.error.js';
@@ -125,7 +126,7 @@ function toStoredEvent(row: EventRow): StoredEvent {
       id: row.message_id,
       type: row.type,
       stream: row.stream_name,
-      kind: 'EVENT',
+      kind: kindOfStream(row.stream_name),
       payload: row.data,
       metadata: row.metadata,
     },

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DeadLetter } from '../../../brokers/broker.port.js';
 import type { Database, SqlExecutor } from '../../../database/database.port.js';
 import type { EventStore } from '../../../event-store/event-store.port.js';
+import { kindOfStream } from '../../../messages/stream-names.js';
 import type { PostgresTables } from '../../../postgresql/postgres-tables.js';
 import { DATABASE, EVENT_STORE } from '../../../protean.tokens.js';
 import { ProteanStatus } from '../../status/protean-status.js';
@@ -153,7 +154,7 @@ export class MessageTrail {
     ]);
     return rows.map((row) => ({
       id: row.message_id,
-      kind: 'EVENT',
+      kind: kindOfStream(row.stream_name),
       type: row.type,
       stream: row.stream_name,
       causationId: row.causation_id,
