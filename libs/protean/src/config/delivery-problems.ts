@@ -40,7 +40,7 @@ export function producerOnlyDeliveryProblem(config: ProteanConfig): string | und
 }
 
 /** A subscription a worker's engine would open (`ProteanEngine.plan()`). */
-export interface PlannedSubscription {
+export interface WorkerSubscription {
   readonly handler: string;
   readonly type: 'stream' | 'event_store';
   /** The broker a `stream` subscription reads. */
@@ -65,7 +65,7 @@ export interface PlannedSubscription {
  */
 export function workerDeliveryProblem(
   config: ProteanConfig,
-  subscriptions: readonly PlannedSubscription[],
+  subscriptions: readonly WorkerSubscription[],
 ): string | undefined {
   const onMemoryStore = subscriptions.filter((s) => s.type === 'event_store');
   if (onMemoryStore.length > 0 && config.event_store.provider === 'memory') {
@@ -101,7 +101,7 @@ export function workerDeliveryProblem(
  * naming a type or a profile (decorator, then `[server.subscriptions.<Handler>]`, then
  * `[server]`), or the built-in default.
  */
-function typeSource(subscription: PlannedSubscription, server: ServerConfig): string {
+function typeSource(subscription: WorkerSubscription, server: ServerConfig): string {
   const section = Object.entries(server.subscriptions).find(
     ([name]) => name.toLowerCase() === subscription.handler.toLowerCase(),
   );
@@ -122,9 +122,14 @@ function typeSource(subscription: PlannedSubscription, server: ServerConfig): st
   return `server.default_subscription_type = "${DEFAULT_SUBSCRIPTION_TYPE}" (the default)`;
 }
 
-function names(subscriptions: readonly PlannedSubscription[]): string {
+function names(subscriptions: readonly WorkerSubscription[]): string {
   const all = [...new Set(subscriptions.map((s) => s.handler))];
   return all.length <= 3
     ? all.join(', ')
     : `${all.slice(0, 3).join(', ')} and ${all.length - 3} more`;
+}
+
+/** A worker's subscriptions could never deliver ({@link workerDeliveryProblem}); the message is the one line. */
+export class UndeliverableSubscriptionsError extends Error {
+  override readonly name = 'UndeliverableSubscriptionsError';
 }

@@ -2,7 +2,7 @@ import { loadConfiguration } from './load-configuration.js';
 import {
   producerOnlyDeliveryProblem,
   workerDeliveryProblem,
-  type PlannedSubscription,
+  type WorkerSubscription,
 } from './delivery-problems.js';
 
 const problemWith = (env: Record<string, string>) =>
@@ -62,9 +62,9 @@ describe('producerOnlyDeliveryProblem', () => {
 });
 
 describe('workerDeliveryProblem', () => {
-  const worker = (env: Record<string, string>, plan: PlannedSubscription[]) =>
+  const worker = (env: Record<string, string>, plan: WorkerSubscription[]) =>
     workerDeliveryProblem(loadConfiguration({ env }), plan);
-  const handler = (type: 'stream' | 'event_store'): PlannedSubscription => ({
+  const handler = (type: 'stream' | 'event_store'): WorkerSubscription => ({
     handler: 'PlaceOrderHandler',
     type,
     broker: 'default',

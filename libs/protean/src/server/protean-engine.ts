@@ -5,7 +5,10 @@ import type { MessageHandler } from '@nestjs/microservices';
 import type { BrokerRegistry } from '../brokers/broker-registry.js';
 import { HandlerRunner } from '../buses/handler-runner.js';
 import type { ProteanConfig } from '../config/config.schema.js';
-import type { PlannedSubscription } from '../config/delivery-problems.js';
+import {
+  UndeliverableSubscriptionsError,
+  type WorkerSubscription,
+} from '../config/delivery-problems.js';
 import type { Database } from '../database/database.port.js';
 import { HandlerRegistry, type RegisteredHandler } from '../domain/handler-registry.js';
 import type { EventStore } from '../event-store/event-store.port.js';
@@ -58,6 +61,12 @@ export class ProteanEngine {
   private currentState: EngineState = 'idle';
   /** This process's consumer name in every group; unique, so a restart never inherits a dead one's. */
   readonly consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  /**
+   * Why these subscriptions could never deliver, checked first by `start()`, which then throws
+   * {@link UndeliverableSubscriptionsError}: a worker apart from the API sets it
+   * (`workerDeliveryProblem`); the embedded engine has nothing to check.
+   */
+  deliveryCheck: (plan: readonly WorkerSubscription[]) => string | undefined = () => undefined;
   /** Where subscriptions report; set before `start()` (metrics). */
   observer: SubscriptionObserver = NO_OBSERVER;
 
@@ -88,6 +97,8 @@ export class ProteanEngine {
   async start(patterns: ReadonlyMap<string, MessageHandler> = new Map()): Promise<void> {
     if (this.currentState !== 'idle')
       throw new Error(`The engine is ${this.currentState}; it starts once`);
+    const undeliverable = this.deliveryCheck(this.plan());
+    if (undeliverable) throw new UndeliverableSubscriptionsError(undeliverable);
     this.currentState = 'starting';
     this.subscriptions = [...this.domainSubscriptions(), ...this.externalSubscriptions(patterns)];
     await Promise.all(this.subscriptions.map((subscription) => subscription.start()));
@@ -143,8 +154,8 @@ export class ProteanEngine {
    * The subscriptions `start()` will open — each handler's type and, for `stream`, its broker
    * — without opening any: what a worker checks before it starts (`workerDeliveryProblem`).
    */
-  plan(): PlannedSubscription[] {
-    const domain = this.registry.handlers().map((handler): PlannedSubscription => {
+  plan(): WorkerSubscription[] {
+    const domain = this.registry.handlers().map((handler): WorkerSubscription => {
       const { subscription_type: type } = resolveSubscriptionSettings(
         handler.name,
         this.config.server,
@@ -157,7 +168,7 @@ export class ProteanEngine {
         options: handler.options,
       };
     });
-    const subscribers = this.registry.subscribers().map((subscriber): PlannedSubscription => ({
+    const subscribers = this.registry.subscribers().map((subscriber): WorkerSubscription => ({
       handler: subscriber.name,
       type: 'stream',
       broker: subscriber.options.broker ?? 'default',

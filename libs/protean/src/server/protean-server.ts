@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { ProteanError } from '../errors/protean.error.js';
+import { UndeliverableSubscriptionsError } from '../config/delivery-problems.js';
 import type { ProteanEngine } from './protean-engine.js';
 import type { WorkerEndpoints } from './worker-endpoints.js';
 import { WorkerHealthServer } from './worker-health.server.js';
@@ -60,6 +61,8 @@ export class ProteanServer extends Server implements CustomTransportStrategy {
       await engine.start(this.eventPatternHandlers());
       callback();
     } catch (error) {
+      // The worker prints this one as its single line (exit 78).
+      if (error instanceof UndeliverableSubscriptionsError) return callback(error);
       this.log.error(
         `Engine failed to start: ${error instanceof Error ? error.message : String(error)}`,
       );

@@ -2,7 +2,10 @@ import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/comm
 import { Logger } from 'nestjs-pino';
 import type { ProteanConfig } from '../config/config.schema.js';
 import { configurationSummary } from '../config/configuration-summary.js';
-import { workerDeliveryProblem } from '../config/delivery-problems.js';
+import {
+  UndeliverableSubscriptionsError,
+  workerDeliveryProblem,
+} from '../config/delivery-problems.js';
 import { awaitStartupDependenciesOrExit } from '../lifecycle/await-startup-dependencies.js';
 import { EXIT_CONFIG, EXIT_UNAVAILABLE } from '../lifecycle/exit-codes.js';
 import { closeOnSignals } from '../lifecycle/close-on-signals.js';
@@ -37,21 +40,21 @@ export async function runWorker(
     },
     { abortOnError: false, bufferLogs: true, healthPort: config.server.health.port },
   );
-  const undeliverable = workerDeliveryProblem(config, app.get(ProteanEngine).plan());
-  if (undeliverable) {
-    process.stderr.write(`${undeliverable}\n`);
-    await app.close().catch(() => undefined);
-    process.exit(EXIT_CONFIG);
-  }
   const logger = app.get(Logger);
   app.useLogger(logger);
   logger.log(configurationSummary(config), 'ProteanWorker');
   closeOnSignals(app, (config.server.shutdown_grace_seconds + 5) * 1000);
+  // The handlers are known once the application is initialized: the engine checks them first.
+  app.get(ProteanEngine).deliveryCheck = (plan) => workerDeliveryProblem(config, plan);
   try {
     await app.listen();
-  } catch {
-    // ProteanServer logged why, naming the broker or database; a stack would add nothing.
+  } catch (error) {
     await app.close().catch(() => undefined);
+    if (error instanceof UndeliverableSubscriptionsError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    // ProteanServer logged why, naming the broker or database; a stack would add nothing.
     process.exit(EXIT_UNAVAILABLE);
   }
   return app;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Logger } from '@nestjs/common';
+import { EXIT_CONFIG } from '../lifecycle/exit-codes.js';
 import { backoffDelay } from '../retry/exponential-backoff.js';
 
 export interface SupervisorOptions {
@@ -19,7 +20,8 @@ const STABLE_AFTER_MS = 60_000;
 
 /**
  * `protean server --workers N`: keeps N worker processes running, restarting one that exits
- * unexpectedly after a growing delay (1 s, 2 s, … 30 s), and on SIGTERM / SIGINT stops them all
+ * unexpectedly after a growing delay (1 s, 2 s, … 30 s) — but a worker that refused its
+ * configuration (exit 78) stops them all with that code — and on SIGTERM / SIGINT stops them all
  * gracefully and exits 0 once they have. Workers of one host share the load through their
  * consumer groups, exactly as workers on several hosts do.
  */
@@ -28,18 +30,26 @@ export class WorkerSupervisor {
   private readonly children = new Map<number, ChildProcess>();
   private readonly failures = new Map<number, number>();
   private stopping = false;
+  private finish: (code: number) => void = () => undefined;
 
   constructor(private readonly options: SupervisorOptions) {}
 
-  /** Starts the workers; resolves when they have all stopped after a signal. */
-  run(): Promise<void> {
-    for (let slot = 0; slot < this.options.workers; slot++) this.spawn(slot);
+  /**
+   * Starts the workers; resolves to the exit code once they have all stopped: 0 after a signal,
+   * 78 when a worker refused its configuration (no restart can fix that; it printed why).
+   */
+  run(): Promise<number> {
     return new Promise((done) => {
-      const stop = (signal: NodeJS.Signals) => {
+      this.finish = (code) => {
         if (this.stopping) return;
         this.stopping = true;
+        void this.stopAll().then(() => done(code));
+      };
+      for (let slot = 0; slot < this.options.workers; slot++) this.spawn(slot);
+      const stop = (signal: NodeJS.Signals) => {
+        if (this.stopping) return;
         this.logger.log(`${signal} received: stopping ${this.children.size} worker(s)`);
-        void this.stopAll().then(done);
+        this.finish(0);
       };
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
@@ -59,6 +69,11 @@ export class WorkerSupervisor {
     child.once('exit', (code, signal) => {
       this.children.delete(slot);
       if (this.stopping) return;
+      if (code === EXIT_CONFIG) {
+        this.logger.error(`Worker ${slot + 1} (pid ${child.pid}) refused its configuration`);
+        this.finish(EXIT_CONFIG);
+        return;
+      }
       const failures =
         Date.now() - startedAt > STABLE_AFTER_MS ? 1 : (this.failures.get(slot) ?? 0) + 1;
       this.failures.set(slot, failures);

@@ -25,12 +25,13 @@ export async function runServer(context: CliContext, options: ServerOptions): Pr
         arg !== '--workers' && all[i - 1] !== '--workers' && !arg.startsWith('--workers='),
     );
     await logThroughPino();
-    await new WorkerSupervisor({
+    const code = await new WorkerSupervisor({
       workers: options.workers,
       command,
       healthPort: config.server.health.port,
       graceSeconds: config.server.shutdown_grace_seconds,
     }).run();
+    if (code !== 0) process.exit(code);
     return;
   }
   await runWorker(

@@ -55,6 +55,7 @@ export function planSubscriptions(
       subscriber.name,
       config.server,
       subscriber.options,
+      { brokerStream: true },
     );
     planned.push({
       handler: subscriber.name,
