@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort, NodeProcess, PROTEAN_BIN, runToExit, waitFor } from '../support/processes.js';
+import { SpawnedRedis } from '../support/spawned-redis.js';
 
 const packageVersion = (
   JSON.parse(
@@ -13,15 +14,32 @@ const packageVersion = (
   }
 ).version;
 
-/** The embedded default (memory, inline): what `server` needs to run without services. */
+/** The embedded default (memory, inline): what the CLI needs to run without services. */
 const EMBEDDED: NodeJS.ProcessEnv = { PROTEAN_CONFIG: '/dev/null', LOG_FORMAT: 'json' };
+/**
+ * A worker apart from the API needs a broker others can publish to: the defaults but for
+ * `stream` subscriptions on a Redis of this file's own.
+ */
+const serverEnv = (redis: SpawnedRedis): NodeJS.ProcessEnv => ({
+  ...EMBEDDED,
+  PROTEAN_SERVER__DEFAULT_SUBSCRIPTION_TYPE: 'stream',
+  PROTEAN_BROKERS__DEFAULT__PROVIDER: 'redis',
+  PROTEAN_BROKERS__DEFAULT__URI: redis.uri,
+});
 /** Colours decided by the output alone (a Jest run from a terminal may export FORCE_COLOR). */
 const PLAIN: NodeJS.ProcessEnv = { FORCE_COLOR: '' };
 
 describe('the protean bin (nestjs-protean/dist/cli/bin.js)', () => {
   let scratch: string;
-  beforeAll(() => (scratch = mkdtempSync(join(tmpdir(), 'protean-bin-'))));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  let redis: SpawnedRedis;
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'protean-bin-'));
+    redis = await SpawnedRedis.start();
+  });
+  afterAll(async () => {
+    rmSync(scratch, { recursive: true, force: true });
+    await redis.destroy();
+  });
 
   /** NODE_OPTIONS that make the process fail if it resolves `@nestjs/core` or `@nestjs/common`. */
   function forbidNest(): NodeJS.ProcessEnv {
@@ -67,7 +85,7 @@ describe('the protean bin (nestjs-protean/dist/cli/bin.js)', () => {
   it('runs `server --domain bookshelf` on the module the repository declares, until SIGTERM', async () => {
     const port = await freePort();
     const server = new NodeProcess(PROTEAN_BIN, ['server', '--domain', 'bookshelf'], {
-      ...EMBEDDED,
+      ...serverEnv(redis),
       PROTEAN_SERVER__HEALTH__PORT: String(port),
     });
     try {
@@ -92,7 +110,7 @@ describe('the protean bin (nestjs-protean/dist/cli/bin.js)', () => {
   it('supervises workers (--workers) logging as they do: with LOG_FORMAT=json, JSON lines only', async () => {
     const port = await freePort();
     const supervisor = new NodeProcess(PROTEAN_BIN, ['server', '--workers', '1'], {
-      ...EMBEDDED,
+      ...serverEnv(redis),
       PROTEAN_SERVER__HEALTH__PORT: String(port),
     });
     try {
@@ -119,6 +137,21 @@ describe('the protean bin (nestjs-protean/dist/cli/bin.js)', () => {
         }),
       ]),
     );
+  });
+
+  it('refuses to serve the embedded default apart from the API: one line, exit 78, no restarts', async () => {
+    const env = { ...EMBEDDED, PROTEAN_SERVER__HEALTH__PORT: String(await freePort()) };
+    const single = await runToExit(PROTEAN_BIN, ['server', '--domain', 'bookshelf'], env);
+    expect(single.code).toBe(78);
+    expect(single.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^Invalid configuration: server\.default_subscription_type = "event_store" \(the default\) with event_store\.provider = "memory" in a worker that runs apart from the API: .*`npm start`\)$/,
+      ),
+    ]);
+    const supervised = await runToExit(PROTEAN_BIN, ['server', '--workers', '2'], env);
+    expect(supervised.code).toBe(78);
+    expect(supervised.stdout).not.toContain('restarting');
+    expect(supervised.stdout).toContain('refused its configuration');
   });
 
   it('refuses a --domain other than the configured one, naming both', async () => {

@@ -4,7 +4,14 @@ import { SpawnedRedis } from '../support/spawned-redis.js';
 describe('bookshelf worker process', () => {
   it('serves /healthz and /readyz while running its subscriptions, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
-    const worker = new NodeProcess(WORKER_MAIN, [], { PROTEAN_SERVER__HEALTH__PORT: String(port) });
+    // A worker apart from the API needs a broker others can publish to (or a shared event store).
+    const redis = await SpawnedRedis.start();
+    const worker = new NodeProcess(WORKER_MAIN, [], {
+      PROTEAN_SERVER__HEALTH__PORT: String(port),
+      PROTEAN_SERVER__DEFAULT_SUBSCRIPTION_TYPE: 'stream',
+      PROTEAN_BROKERS__DEFAULT__PROVIDER: 'redis',
+      PROTEAN_BROKERS__DEFAULT__URI: redis.uri,
+    });
     try {
       const ready = await waitFor(
         async () => {
@@ -29,11 +36,35 @@ describe('bookshelf worker process', () => {
       expect(startLines).toHaveLength(1);
       expect(startLines[0]).toContain(
         'Protean configuration: database memory (default), event store memory (default), ' +
-          'broker default inline (default), commands sync (default), events sync (default)',
+          `broker default redis at ${redis.uri} (env), commands sync (default), events sync (default)`,
       );
     } finally {
       expect(await worker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      await redis.stop();
     }
+  });
+
+  it('refuses the embedded defaults (memory event store, inline broker) with one line, exit 78', async () => {
+    const worker = new NodeProcess(WORKER_MAIN, [], {
+      PROTEAN_SERVER__HEALTH__PORT: String(await freePort()),
+    });
+    const { code } = await worker.exited;
+    expect(code).toBe(78);
+    expect(worker.stderr.trim()).toMatch(
+      /^Invalid configuration: server\.default_subscription_type = "event_store" \(the default\) with event_store\.provider = "memory" in a worker that runs apart from the API: [^\n]+`npm start`\)$/,
+    );
+  });
+
+  it('refuses stream subscriptions on the inline broker with one line naming the keys, exit 78', async () => {
+    const worker = new NodeProcess(WORKER_MAIN, [], {
+      PROTEAN_SERVER__HEALTH__PORT: String(await freePort()),
+      PROTEAN_SERVER__DEFAULT_SUBSCRIPTION_TYPE: 'stream',
+    });
+    const { code } = await worker.exited;
+    expect(code).toBe(78);
+    expect(worker.stderr.trim()).toMatch(
+      /^Invalid configuration: server\.default_subscription_type = "stream" with brokers\.default\.provider = "inline" in a worker that runs apart from the API: [^\n]+$/,
+    );
   });
 
   it('stops start-up with one line naming an invalid profile', async () => {

@@ -180,6 +180,9 @@ table_prefix = "protean_"
 [brokers.default]
 provider = "redis"
 URI = "\${REDIS_URL}"
+
+[server]
+default_subscription_type = "stream"
 `;
 
 /** Development: everything in one process, on the same tables. */
