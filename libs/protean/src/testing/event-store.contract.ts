@@ -91,6 +91,23 @@ export function describeEventStoreContract(
       expect(positions).toEqual(Array.from({ length: 12 }, (_, n) => n + 1));
     });
 
+    it('keeps async commands on their own streams: read back as commands, never in an aggregate stream', async () => {
+      const event = eventEnvelope('test::thing-e', { n: 1 });
+      const command: MessageEnvelope = {
+        ...eventEnvelope('test::thing:command-e', { n: 2 }),
+        type: 'test.Do.v1',
+        kind: 'COMMAND',
+      };
+      await store.append([command, event]);
+
+      const aggregate = await store.readStream('test::thing-e');
+      expect(aggregate.map((stored) => [stored.streamPosition, stored.envelope])).toEqual([
+        [1, event],
+      ]);
+      const all = await readAllOnce(store, 0, 10, 2);
+      expect(all.map((stored) => stored.envelope)).toEqual([command, event]);
+    });
+
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });
