@@ -83,6 +83,14 @@ export class ProteanEngine {
     return this.currentState;
   }
 
+  /** Whether this process's engine runs `event_store` subscriptions (started, not stopped). */
+  get readsEventStore(): boolean {
+    return (
+      (this.currentState === 'running' || this.currentState === 'starting') &&
+      this.subscriptions.some((subscription) => subscription instanceof EventStoreSubscription)
+    );
+  }
+
   /** Ready: running and not stopping. */
   get ready(): boolean {
     return this.currentState === 'running';
