@@ -100,7 +100,9 @@ async function exercise(
         '(command handler, event handler, projectors, subscriber)',
     },
   ).catch(async (error: Error) => {
-    throw new Error(`${error.message}; last seen: ${await statuses()}, stock ${await stock()}`);
+    throw new Error(
+      `${error.message}; last seen: ${(await statuses()).join(', ')}, stock ${await stock()}`,
+    );
   });
   return performance.now() - started;
 }
