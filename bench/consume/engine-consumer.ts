@@ -38,6 +38,7 @@ export async function drainWithEngine(
       event_processing: 'async',
       brokers: { default: { provider: 'redis', uri } },
       server: {
+        default_subscription_type: 'stream', // it measures broker streams
         default_subscription_profile: 'production',
         messages_per_tick: batch,
         concurrency,

@@ -42,7 +42,11 @@ async function protean(uri: string, events: number) {
     overrides: {
       event_processing: 'async',
       brokers: { default: { provider: 'redis', uri } },
-      server: { default_subscription_profile: 'production', retention_maxlen: 0 },
+      server: {
+        default_subscription_type: 'stream', // it measures broker streams
+        default_subscription_profile: 'production',
+        retention_maxlen: 0,
+      },
     },
   });
   const app = await NestFactory.createApplicationContext(

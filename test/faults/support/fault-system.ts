@@ -6,6 +6,8 @@ import { BookshelfSystem, type BookshelfSystemOptions } from '../../support/book
  * time, and outbox batches of 100 rows (the chapter's 10 is a safe default, not a fast one).
  */
 export const FAULT_ENV: NodeJS.ProcessEnv = {
+  // The scenarios are about broker streams (reclaim, dead letters): as the chapter's file says.
+  PROTEAN_SERVER__DEFAULT_SUBSCRIPTION_TYPE: 'stream',
   PROTEAN_SERVER__MIN_IDLE_MS: '3000',
   PROTEAN_DATABASES__DEFAULT__IDLE_IN_TRANSACTION_TIMEOUT_MS: '3000',
   PROTEAN_OUTBOX__LEASE_SECONDS: '5',
