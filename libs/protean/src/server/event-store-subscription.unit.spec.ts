@@ -75,3 +75,66 @@ describe('EventStoreSubscription failures', () => {
     expect(tries.get('permanent')).toBe(1);
   });
 });
+
+describe('EventStoreSubscription kinds', () => {
+  it('delivers only the kinds it is given: events processed sync are not handled again', async () => {
+    class Ship {
+      parcel!: string;
+    }
+    const handled: string[] = [];
+    const route = (messageClass: new () => object) => ({
+      messageClass,
+      invoke: async (message: object) => void handled.push(JSON.stringify(message)),
+    });
+    const handler = {
+      name: 'ParcelHandler',
+      streams: ['shop::parcel', 'shop::parcel:command'],
+      routes: new Map([
+        ['shop.Shipped.v1', route(Shipped)],
+        ['shop.Ship.v1', route(Ship)],
+      ]),
+    } as unknown as RegisteredHandler;
+    const command: StoredEvent = {
+      globalPosition: 2,
+      streamPosition: 1,
+      envelope: {
+        ...event(2, 'unused').envelope,
+        id: 'c2',
+        type: 'shop.Ship.v1',
+        stream: 'shop::parcel:command-2',
+        kind: 'COMMAND',
+        payload: { parcel: 'p2' },
+      },
+    };
+    const events = [event(1, 'sync, handled already'), command];
+    const store = {
+      readAll: async (after: number) => events.filter((e) => e.globalPosition > after),
+    } as unknown as EventStore;
+    const database = {
+      getProjection: async () => undefined,
+      transaction: async () => undefined,
+    } as unknown as Database;
+    const runner = {
+      runOnce: (_h: string, _id: string, _ids: unknown, work: () => Promise<unknown>) => work(),
+    } as unknown as HandlerRunner;
+    const subscription = new EventStoreSubscription(
+      handler,
+      store,
+      database,
+      runner,
+      { ...DEFAULT_SUBSCRIPTION_SETTINGS, subscription_profile: null },
+      undefined,
+      new Set(['COMMAND']),
+    );
+
+    await subscription.start();
+    const deadline = Date.now() + 5_000;
+    while (handled.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    // In order: the event at position 1 was passed over before the command at 2 was handled.
+    subscription.stopReading();
+    await subscription.drain();
+
+    expect(handled).toEqual([JSON.stringify({ parcel: 'p2' })]);
+  });
+});

@@ -105,7 +105,15 @@ export class ProteanEngine {
   async start(patterns: ReadonlyMap<string, MessageHandler> = new Map()): Promise<void> {
     if (this.currentState !== 'idle')
       throw new Error(`The engine is ${this.currentState}; it starts once`);
-    const undeliverable = this.deliveryCheck(this.plan());
+    const undeliverable = this.deliveryCheck([
+      ...this.plan(),
+      ...[...patterns.keys()].map((stream): WorkerSubscription => ({
+        handler: `@EventPattern('${stream}')`,
+        type: 'stream',
+        broker: 'default',
+        external: true,
+      })),
+    ]);
     if (undeliverable) throw new UndeliverableSubscriptionsError(undeliverable);
     this.currentState = 'starting';
     this.subscriptions = [...this.domainSubscriptions(), ...this.externalSubscriptions(patterns)];
