@@ -37,6 +37,8 @@ export async function bootCliApplication(
           domain: options.domain,
           config: options.config,
           runOutboxProcessor: options.runOutboxProcessor,
+          // A one-shot command changes no schema: `db setup` and the processes' start do.
+          runMigrations: false,
         }),
         ProteanLoggerModule.forRoot(logging),
         ProteanStatusModule,

@@ -14,7 +14,8 @@ import { createProteanWorker } from './create-protean-worker.js';
  * `server.health.port` (`/healthz`, `/readyz`, `/health`, `/metrics`), logging through pino
  * (`LOG_LEVEL`, `LOG_FORMAT`), closed gracefully on a signal (exit 0). `protean server` and the
  * worker app both start here. First its databases and brokers are checked
- * ({@link awaitStartupDependenciesOrExit}): a missing database or schema exits 78, a database
+ * ({@link awaitStartupDependenciesOrExit}): a missing or outdated schema is migrated (unless
+ * `databases.default.auto_migrate = false`: then it exits 78), a missing database exits 78, a database
  * still unreachable after `databases.default.startup_timeout_seconds` or a broker refusing its
  * URI exits 69. When the engine then cannot start, the reason is logged as one line and the
  * process exits 69 (EX_UNAVAILABLE), with no stack trace.

@@ -20,7 +20,8 @@ export async function serveObservatory(context: CliContext, port: number): Promi
     {
       module: ObservatoryApplicationModule,
       imports: [
-        ProteanModule.forRoot({ domain: context.domain, config }),
+        // A viewer changes no schema: `db setup` and the processes' start do.
+        ProteanModule.forRoot({ domain: context.domain, config, runMigrations: false }),
         ...(await context.modules()),
         ProteanObservabilityModule.forRoot({ logging }),
         ObservatoryModule,
