@@ -5,14 +5,18 @@ import { configurationSummary } from '../config/configuration-summary.js';
 import { awaitStartupDependenciesOrExit } from '../lifecycle/await-startup-dependencies.js';
 import { EXIT_UNAVAILABLE } from '../lifecycle/exit-codes.js';
 import { closeOnSignals } from '../lifecycle/close-on-signals.js';
-import { logSettingsOrExit, type LogSettings } from '../observability/logging/log-settings.js';
+import {
+  debugLogLevel,
+  logSettingsOrExit,
+  type LogSettings,
+} from '../observability/logging/log-settings.js';
 import { ProteanObservabilityModule } from '../observability/protean-observability.module.js';
 import { createProteanWorker } from './create-protean-worker.js';
 
 /**
  * Runs the server engine until SIGTERM / SIGINT: the worker microservice with its probes on
  * `server.health.port` (`/healthz`, `/readyz`, `/health`, `/metrics`), logging through pino
- * (`LOG_LEVEL`, `LOG_FORMAT`), closed gracefully on a signal (exit 0). `protean server` and the
+ * (`LOG_LEVEL`, `LOG_FORMAT`; `debug = true` in the configuration: `debug` unless `LOG_LEVEL` is set), closed gracefully on a signal (exit 0). `protean server` and the
  * worker app both start here. First its databases and brokers are checked
  * ({@link awaitStartupDependenciesOrExit}): a missing or outdated schema is migrated (unless
  * `databases.default.auto_migrate = false`: then it exits 78), a missing database exits 78, a database
@@ -25,7 +29,8 @@ export async function runWorker(
   config: ProteanConfig,
   options: { logging?: LogSettings } = {},
 ): Promise<INestMicroservice> {
-  const logging = options.logging ?? logSettingsOrExit({ name: 'protean-worker' });
+  const logging =
+    options.logging ?? logSettingsOrExit({ name: 'protean-worker', ...debugLogLevel(config) });
   await awaitStartupDependenciesOrExit(config);
   const app = await createProteanWorker(
     {
