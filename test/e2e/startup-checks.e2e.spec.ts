@@ -62,14 +62,17 @@ describe.each([
     expect(output).not.toMatch(/^\s+at /m);
   });
 
-  it('exits 78 naming `db setup` when the schema is missing', async () => {
-    const { code, lines } = await start(postgres(db.uri));
+  it('exits 78 naming `db setup` when the schema is missing and auto_migrate = false', async () => {
+    const { code, lines } = await start(
+      postgres(db.uri, { PROTEAN_DATABASES__DEFAULT__AUTO_MIGRATE: 'false' }),
+    );
     expect(code).toBe(78);
     expect(lines).toEqual([
       expect.stringMatching(
-        /^Invalid configuration: databases\.default\.database_uri: .* lacks the Protean schema .*; run `npx protean db setup`$/,
+        /^Invalid configuration: databases\.default\.database_uri: .* lacks the Protean schema .* and databases\.default\.auto_migrate = false; run `npx protean db setup`$/,
       ),
     ]);
+    expect(await db.query(`SELECT to_regclass('protean_migrations') AS t`)).toEqual([{ t: null }]);
   });
 
   it('waits startup_timeout_seconds for an unreachable PostgreSQL, then exits 69 in one line', async () => {

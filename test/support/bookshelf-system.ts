@@ -19,6 +19,8 @@ export interface BookshelfSystemOptions {
   /** A database to use instead of a new one on the shared server (e.g. on a SpawnedPostgres). */
   readonly database?: TestDatabase;
   readonly redis?: SpawnedRedisOptions;
+  /** Run `protean db setup` before anything starts (default); false: the processes migrate. */
+  readonly dbSetup?: boolean;
 }
 
 /** The chapter's domain.toml (SPEC §3), verbatim but for the two URIs. */
@@ -60,6 +62,7 @@ export class BookshelfSystem {
     const config = join(mkdtempSync(join(tmpdir(), 'bookshelf-')), 'domain.toml');
     writeFileSync(config, chapterToml(db.uri, redis.uri));
     const system = new BookshelfSystem(db, redis, { PROTEAN_CONFIG: config, ...env });
+    if (options.dbSetup === false) return system;
     const setup = await runToExit(CLI_MAIN, ['db', 'setup'], system.env);
     if (setup.code !== 0) throw new Error(`db setup failed: ${setup.stderr}`);
     return system;

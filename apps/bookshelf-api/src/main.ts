@@ -8,7 +8,7 @@ import {
   loadConfigurationOrExit,
   producerOnlyDeliveryProblem,
 } from 'nestjs-protean';
-import { logSettingsOrExit } from 'nestjs-protean/observability';
+import { debugLogLevel, logSettingsOrExit } from 'nestjs-protean/observability';
 import { createApiApp } from './create-api-app.js';
 
 /**
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${undeliverable}\n`);
     process.exit(EXIT_CONFIG);
   }
-  const logging = logSettingsOrExit({ name: 'bookshelf-api' });
+  const logging = logSettingsOrExit({ name: 'bookshelf-api', ...debugLogLevel(config) });
   await awaitStartupDependenciesOrExit(config);
   const app = await createApiApp(config, {
     logging,

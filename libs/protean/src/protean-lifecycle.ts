@@ -9,12 +9,13 @@ import type { ProteanConfig } from './config/config.schema.js';
 import type { Database } from './database/database.port.js';
 import type { EventStore } from './event-store/event-store.port.js';
 import type { OutboxStore } from './outbox/outbox-store.port.js';
-import { setupSchema } from './postgresql/schema-setup.js';
+import { migratedLine, setupSchema } from './postgresql/schema-setup.js';
 import { PROTEAN_MODULE_OPTIONS, type ProteanModuleOptions } from './protean.module-definition.js';
 import { DATABASE, EVENT_STORE, OUTBOX_STORE, PROTEAN_CONFIG } from './protean.tokens.js';
 
 /**
- * Runs the migrations first when asked (`runMigrations`), before anything writes; closes
+ * Runs the migrations first — when `runMigrations` says so, else when
+ * `databases.default.auto_migrate` does (the default) — before anything writes; closes
  * connections last, after every `onModuleDestroy` drained the work that used them.
  */
 @Injectable()
@@ -30,12 +31,11 @@ export class ProteanLifecycle implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (!this.options.runMigrations) return;
+    const migrate = this.options.runMigrations ?? this.config.databases.default.auto_migrate;
+    if (!migrate) return;
     const results = await setupSchema(this.config, { dataSource: this.options.dataSource });
     for (const { roles, target, applied } of results) {
-      if (applied.length > 0) {
-        this.logger.log(`${target} (${roles.join(', ')}): applied ${applied.join(', ')}`);
-      }
+      if (applied.length > 0) this.logger.log(migratedLine(target, roles, applied));
     }
   }
 

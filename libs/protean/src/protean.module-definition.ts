@@ -31,7 +31,10 @@ export interface ProteanModuleOptions {
   dataSource?: DataSource;
   /**
    * Run Protean's migrations (on the DataSource, or on `database_uri`) when the module starts,
-   * instead of `npx protean db setup`. Safe with several processes starting at once.
+   * instead of `npx protean db setup`: the ones not yet applied, under an advisory lock, so
+   * several processes may start at once. Unset: as `databases.default.auto_migrate` says (default
+   * true); set, this option wins over the key (`false`: never, e.g. when your own TypeORM
+   * migrations include `proteanMigrations()`).
    */
   runMigrations?: boolean;
   /**

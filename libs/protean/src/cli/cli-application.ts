@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { ProteanConfig } from '../config/config.schema.js';
 import type { Type } from '../domain/domain-types.js';
-import { logSettingsOrExit } from '../observability/logging/log-settings.js';
+import { debugLogLevel, logSettingsOrExit } from '../observability/logging/log-settings.js';
 import { ProteanLoggerModule } from '../observability/logging/protean-logger.module.js';
 import { ProteanStatusModule } from '../observability/status/protean-status.module.js';
 import { ProteanModule } from '../protean.module.js';
@@ -28,7 +28,12 @@ export async function bootCliApplication(
 ): Promise<INestApplicationContext> {
   // Logs go to stderr (warnings and errors unless LOG_LEVEL says otherwise): stdout is the
   // command's output.
-  const logging = logSettingsOrExit({ destination: 2, level: 'warn', name: 'protean-cli' });
+  const logging = logSettingsOrExit({
+    destination: 2,
+    level: 'warn',
+    name: 'protean-cli',
+    ...debugLogLevel(options.config),
+  });
   const app = await NestFactory.createApplicationContext(
     {
       module: CliApplicationModule,
@@ -37,6 +42,8 @@ export async function bootCliApplication(
           domain: options.domain,
           config: options.config,
           runOutboxProcessor: options.runOutboxProcessor,
+          // A one-shot command changes no schema: `db setup` and the processes' start do.
+          runMigrations: false,
         }),
         ProteanLoggerModule.forRoot(logging),
         ProteanStatusModule,

@@ -2,7 +2,7 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { ProteanConfig } from '../config/config.schema.js';
-import { logSettingsOrExit } from '../observability/logging/log-settings.js';
+import { debugLogLevel, logSettingsOrExit } from '../observability/logging/log-settings.js';
 import { ProteanLoggerModule } from '../observability/logging/protean-logger.module.js';
 import { infrastructureProviders } from '../protean-infrastructure.js';
 import { ProteanLifecycle } from '../protean-lifecycle.js';
@@ -22,7 +22,12 @@ export async function bootOperationsApplication(options: {
   readonly domain: string;
   readonly config: ProteanConfig;
 }): Promise<INestApplicationContext> {
-  const logging = logSettingsOrExit({ destination: 2, level: 'warn', name: 'protean-cli' });
+  const logging = logSettingsOrExit({
+    destination: 2,
+    level: 'warn',
+    name: 'protean-cli',
+    ...debugLogLevel(options.config),
+  });
   const app = await NestFactory.createApplicationContext(
     {
       module: OperationsApplicationModule,
@@ -30,7 +35,8 @@ export async function bootOperationsApplication(options: {
       providers: [
         {
           provide: PROTEAN_MODULE_OPTIONS,
-          useValue: { domain: options.domain, config: options.config },
+          // Inspecting never changes the schema: `db setup` (or a start) migrates.
+          useValue: { domain: options.domain, config: options.config, runMigrations: false },
         },
         ...infrastructureProviders,
         ProteanLifecycle,

@@ -98,6 +98,14 @@ const databaseSchema = z.strictObject({
    * starting up) before it exits 69; 0: no wait. Optional like the key above; default 30.
    */
   startup_timeout_seconds: number(0).optional(),
+  /**
+   * A starting worker or API (and ProteanModule, unless its `runMigrations` option says
+   * otherwise) applies the migrations `db setup` would when the schema is missing or behind,
+   * under the migrations' advisory lock. `false`: it exits 78 naming `npx protean db setup`
+   * instead. Read on `databases.default`; it covers every table Protean owns (the event store's
+   * included).
+   */
+  auto_migrate: flag().default(true),
   /** The PostgreSQL schema of every table Protean owns in this database. */
   schema: identifier(MAX_IDENTIFIER_LENGTH).default('public'),
   /** Prepended to the name of every table (and index) Protean owns: `protean_` → `protean_outbox`. */
@@ -239,7 +247,13 @@ export const configurationSchema = z
     command_processing: z.enum(PROCESSING_MODES).default('sync'),
     enable_outbox: flag().default(false),
     databases: z.record(z.string(), databaseSchema).default({
-      default: { provider: 'memory', pool_size: 10, schema: 'public', table_prefix: '' },
+      default: {
+        provider: 'memory',
+        pool_size: 10,
+        schema: 'public',
+        table_prefix: '',
+        auto_migrate: true,
+      },
     }),
     brokers: z.record(z.string(), brokerSchema).default({
       default: { provider: 'inline', max_payload_bytes: 1024 * 1024, max_stream_length: 0 },

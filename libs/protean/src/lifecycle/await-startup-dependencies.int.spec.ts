@@ -10,7 +10,7 @@ import { loadConfiguration } from '../config/load-configuration.js';
 import { setupSchema } from '../postgresql/schema-setup.js';
 import { awaitStartupDependencies, StartupTimeoutError } from './await-startup-dependencies.js';
 
-const configFor = (databaseUri: string, startupTimeoutSeconds = 30) =>
+const configFor = (databaseUri: string, startupTimeoutSeconds = 30, autoMigrate = true) =>
   loadConfiguration({
     embedded: true,
     overrides: {
@@ -19,6 +19,7 @@ const configFor = (databaseUri: string, startupTimeoutSeconds = 30) =>
           provider: 'postgresql',
           database_uri: databaseUri,
           startup_timeout_seconds: startupTimeoutSeconds,
+          auto_migrate: autoMigrate,
         },
       },
     },
@@ -34,17 +35,41 @@ describe('awaitStartupDependencies on PostgreSQL', () => {
 
   afterAll(() => db.drop());
 
-  it('names databases.default.database_uri and `db setup` when the schema is missing', async () => {
-    const failure = awaitStartupDependencies(configFor(db.uri));
+  it('with auto_migrate = false, names the keys and `db setup` when the schema is missing', async () => {
+    const failure = awaitStartupDependencies(configFor(db.uri, 30, false));
     await expect(failure).rejects.toThrow(ConfigurationError);
     await expect(failure).rejects.toThrow(
-      /^Invalid configuration: databases\.default\.database_uri: PostgreSQL at 127\.0\.0\.1:5432\/startup_check_\w+ lacks the Protean schema \(CreateDomainTables\d+, CreateOutbox\d+ not applied\); run `npx protean db setup`$/,
+      /^Invalid configuration: databases\.default\.database_uri: PostgreSQL at 127\.0\.0\.1:5432\/startup_check_\w+ lacks the Protean schema \(CreateDomainTables\d+, CreateOutbox\d+ not applied\) and databases\.default\.auto_migrate = false; run `npx protean db setup`$/,
     );
   });
 
-  it('resolves once the schema is set up', async () => {
+  it('with auto_migrate = false, resolves once the schema is set up', async () => {
     await setupSchema(configFor(db.uri));
-    await expect(awaitStartupDependencies(configFor(db.uri))).resolves.toBeUndefined();
+    await expect(awaitStartupDependencies(configFor(db.uri, 30, false))).resolves.toBeUndefined();
+  });
+
+  it('applies a missing schema itself by default, in one line naming what it applied', async () => {
+    const fresh = await createTestDatabase('startup_migrate');
+    try {
+      const lines: string[] = [];
+      await awaitStartupDependencies(configFor(fresh.uri), (line) => lines.push(line));
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /^PostgreSQL at 127\.0\.0\.1:5432\/startup_migrate_\w+ \(databases\.default\): applied CreateDomainTables\d+, .*CreateOutbox\d+/,
+        ),
+      ]);
+      // Now up to date: a second start applies nothing and says nothing.
+      const again: string[] = [];
+      await awaitStartupDependencies(configFor(fresh.uri, 30, false), (line) => again.push(line));
+      expect(again).toEqual([]);
+      // Behind (as set up by a version without the outbox): upgraded.
+      await fresh.query('DROP TABLE outbox');
+      await fresh.query(`DELETE FROM protean_migrations WHERE name LIKE 'CreateOutbox%'`);
+      await awaitStartupDependencies(configFor(fresh.uri), (line) => again.push(line));
+      expect(again).toEqual([expect.stringMatching(/: applied CreateOutbox\d+$/)]);
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it('names the key and what to do when the database does not exist, without waiting', async () => {

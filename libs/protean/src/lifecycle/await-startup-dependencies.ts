@@ -6,8 +6,9 @@ import type { ProteanConfig } from '../config/config.schema.js';
 import { ConfigurationError } from '../config/configuration.error.js';
 import { ProteanError } from '../errors/protean.error.js';
 import { DatabaseMissingError } from '../postgresql/database-missing.error.js';
+import { runMigrations } from '../postgresql/migrate-postgres.js';
 import { missingMigrations } from '../postgresql/missing-migrations.js';
-import { schemaTargets, type SchemaTarget } from '../postgresql/schema-setup.js';
+import { migratedLine, schemaTargets, type SchemaTarget } from '../postgresql/schema-setup.js';
 import { isPostgresOutage } from '../postgresql/translate-postgres-error.js';
 import { backoffDelay } from '../retry/exponential-backoff.js';
 import { EXIT_CONFIG, EXIT_UNAVAILABLE } from './exit-codes.js';
@@ -22,8 +23,12 @@ export class StartupTimeoutError extends ProteanError {}
 
 /**
  * What a worker or an API needs before it serves, checked once at start:
- * - every PostgreSQL database of the configuration exists and has the Protean schema
- *   (otherwise a {@link ConfigurationError} naming its `database_uri` key and what to do);
+ * - every PostgreSQL database of the configuration exists (otherwise a
+ *   {@link ConfigurationError} naming its `database_uri` key and what to do) and has the
+ *   Protean schema: a missing or outdated one is migrated under the migrations' advisory lock
+ *   (so processes starting together apply it once), `log` hearing one line naming what was
+ *   applied — or, with `databases.default.auto_migrate = false`, a {@link ConfigurationError}
+ *   naming `npx protean db setup`;
  * - an outage (refused, timed out, starting up) is waited out for
  *   `databases.default.startup_timeout_seconds`, then a {@link StartupTimeoutError};
  * - no Redis broker refuses the configuration (credentials, TLS, database index); one that is
@@ -36,7 +41,10 @@ export async function awaitStartupDependencies(
 ): Promise<void> {
   const timeoutSeconds =
     config.databases.default.startup_timeout_seconds ?? DEFAULT_STARTUP_TIMEOUT_SECONDS;
-  for (const target of schemaTargets(config)) await awaitSchema(target, timeoutSeconds, log);
+  const autoMigrate = config.databases.default.auto_migrate;
+  for (const target of schemaTargets(config)) {
+    await awaitSchema(target, { timeoutSeconds, autoMigrate }, log);
+  }
   await refuseRefusedBrokers(config);
 }
 
@@ -59,7 +67,7 @@ export async function awaitStartupDependenciesOrExit(config: ProteanConfig): Pro
 
 async function awaitSchema(
   target: SchemaTarget,
-  timeoutSeconds: number,
+  { timeoutSeconds, autoMigrate }: { timeoutSeconds: number; autoMigrate: boolean },
   log: (line: string) => void,
 ): Promise<void> {
   const key = `${target.roles[0]}.database_uri`;
@@ -70,11 +78,17 @@ async function awaitSchema(
       try {
         const missing = await missingMigrations(connection, target.migrations);
         if (missing.length === 0) return;
-        throw new ConfigurationError(
-          key,
-          `PostgreSQL at ${connection.target} lacks the Protean schema (${missing.join(', ')} ` +
-            'not applied); run `npx protean db setup`',
-        );
+        if (!autoMigrate) {
+          throw new ConfigurationError(
+            key,
+            `PostgreSQL at ${connection.target} lacks the Protean schema (${missing.join(', ')} ` +
+              'not applied) and databases.default.auto_migrate = false; run `npx protean db setup`',
+          );
+        }
+        const applied = await runMigrations(connection, target.migrations);
+        // Another process starting beside this one may have applied them first.
+        if (applied.length > 0) log(migratedLine(connection.target, target.roles, applied));
+        return;
       } catch (error) {
         if (error instanceof DatabaseMissingError) throw new ConfigurationError(key, error.message);
         if (!isPostgresOutage(error)) throw error;

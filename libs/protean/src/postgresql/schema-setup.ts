@@ -107,3 +107,12 @@ export async function setupSchema(
   }
   return results;
 }
+
+/** The one line a process that migrated at start logs. */
+export function migratedLine(
+  target: string,
+  roles: readonly string[],
+  applied: readonly string[],
+): string {
+  return `PostgreSQL at ${target} (${roles.join(', ')}): applied ${applied.join(', ')}`;
+}

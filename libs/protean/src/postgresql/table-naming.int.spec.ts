@@ -134,3 +134,37 @@ describe('databases.default.schema and table_prefix', () => {
     );
   });
 });
+
+/** Issue 14 §5: an application's own module migrates as the apps do, unless told otherwise. */
+describe('ProteanModule migrations at start: runMigrations and databases.default.auto_migrate', () => {
+  const migrated = async (prefix: string) =>
+    (
+      await db.query<{ t: string | null }>(`SELECT to_regclass($1) AS t`, [
+        `tenant.${prefix}protean_migrations`,
+      ])
+    )[0].t !== null;
+  const withAutoMigrate = (prefix: string, autoMigrate?: boolean): ProteanSettings => {
+    const base = settings(prefix, db.uri);
+    return {
+      ...base,
+      databases: { default: { ...base.databases!.default!, autoMigrate } },
+    };
+  };
+
+  it('migrates by default (auto_migrate true, runMigrations unset)', async () => {
+    await start({ settings: withAutoMigrate('auto_') });
+    expect(await migrated('auto_')).toBe(true);
+  });
+
+  it('leaves the schema alone with auto_migrate = false', async () => {
+    await start({ settings: withAutoMigrate('manual_', false) });
+    expect(await migrated('manual_')).toBe(false);
+  });
+
+  it('runMigrations wins over the key, either way', async () => {
+    await start({ settings: withAutoMigrate('forced_', false), runMigrations: true });
+    expect(await migrated('forced_')).toBe(true);
+    await start({ settings: withAutoMigrate('never_'), runMigrations: false });
+    expect(await migrated('never_')).toBe(false);
+  });
+});

@@ -54,7 +54,14 @@ export class EventStoreSubscription {
   ) {
     this.logger = new Logger(`Subscription ${handler.name} $event_store`);
     this.categories = new Set(handler.streams);
+    this.tracing = settings.subscription_profile === 'debug';
   }
+
+  /**
+   * The `debug` profile: each event's receipt, outcome with its duration, and the checkpoint
+   * that acknowledges it, one `info` line each (see StreamSubscription).
+   */
+  private readonly tracing: boolean;
 
   get group(): string {
     return this.handler.name;
@@ -137,8 +144,12 @@ export class EventStoreSubscription {
     )
       return true;
     const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
+    const label = `${envelope.type} ${envelope.id}`;
+    const trace = (line: string) => this.tracing && this.logger.log(`${this.group} ${line}`);
     for (let attempt = 1; this.running; attempt++) {
       const started = performance.now();
+      const took = () => `in ${(performance.now() - started).toFixed(1)} ms (attempt ${attempt})`;
+      trace(`received ${label} (attempt ${attempt})`);
       try {
         const message = instantiate(route.messageClass, envelope.payload);
         await this.runner.runOnce(
@@ -152,9 +163,11 @@ export class EventStoreSubscription {
           },
         );
         this.observer.processed(this.group, this.stream, performance.now() - started);
+        trace(`handled ${label} ${took()}`);
         return true;
       } catch (error) {
         if (!this.running) return false;
+        trace(`failed ${label} ${took()}: ${String(error)}`);
         this.observer.failed(this.group, this.stream, error);
         if (attempt > this.settings.max_retries || isPermanentFailure(error)) {
           this.logger.error(
@@ -184,5 +197,6 @@ export class EventStoreSubscription {
       session.putProjection(POSITIONS_PROJECTION, { id: this.handler.name, position }),
     );
     this.savedPosition = position;
+    if (this.tracing) this.logger.log(`${this.group} acked through position ${position}`);
   }
 }

@@ -37,6 +37,7 @@ export class HandlerMessageProcessor implements MessageProcessor {
     const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
     return {
       key: envelope.stream,
+      type: envelope.type,
       run: async (conflicts) => {
         await this.runner.runOnce(
           this.group,

@@ -5,6 +5,8 @@ import type { ConflictRetryOptions } from '../buses/retry-on-conflict.js';
 export interface DecodedMessage {
   /** Messages with the same key (one aggregate) are never handled at once, and keep their order. */
   readonly key: string | undefined;
+  /** The message's type (`bookshelf.OrderPlaced.v1`), for the `debug` profile's lines. */
+  readonly type?: string;
   /**
    * Handles the message; resolves once its effects are committed (or were already).
    * Concurrency conflicts are retried in place as `conflicts` allows.

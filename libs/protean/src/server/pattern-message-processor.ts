@@ -29,6 +29,7 @@ export class PatternMessageProcessor implements MessageProcessor {
     const context = new ProteanContext([this.stream, message.id, message.deliveryCount]);
     return {
       key: undefined,
+      type: `${this.stream} message`,
       run: async (conflicts) => {
         const ids = { correlationId: messageId, causationId: messageId };
         const handle = async () => {

@@ -9,7 +9,11 @@ import {
 import { awaitStartupDependenciesOrExit } from '../lifecycle/await-startup-dependencies.js';
 import { EXIT_CONFIG, EXIT_UNAVAILABLE } from '../lifecycle/exit-codes.js';
 import { closeOnSignals } from '../lifecycle/close-on-signals.js';
-import { logSettingsOrExit, type LogSettings } from '../observability/logging/log-settings.js';
+import {
+  debugLogLevel,
+  logSettingsOrExit,
+  type LogSettings,
+} from '../observability/logging/log-settings.js';
 import { ProteanObservabilityModule } from '../observability/protean-observability.module.js';
 import { createProteanWorker } from './create-protean-worker.js';
 import { ProteanEngine } from './protean-engine.js';
@@ -17,9 +21,10 @@ import { ProteanEngine } from './protean-engine.js';
 /**
  * Runs the server engine until SIGTERM / SIGINT: the worker microservice with its probes on
  * `server.health.port` (`/healthz`, `/readyz`, `/health`, `/metrics`), logging through pino
- * (`LOG_LEVEL`, `LOG_FORMAT`), closed gracefully on a signal (exit 0). `protean server` and the
+ * (`LOG_LEVEL`, `LOG_FORMAT`; `debug = true` in the configuration: `debug` unless `LOG_LEVEL` is set), closed gracefully on a signal (exit 0). `protean server` and the
  * worker app both start here. First its databases and brokers are checked
- * ({@link awaitStartupDependenciesOrExit}): a missing database or schema exits 78, a database
+ * ({@link awaitStartupDependenciesOrExit}): a missing or outdated schema is migrated (unless
+ * `databases.default.auto_migrate = false`: then it exits 78), a missing database exits 78, a database
  * still unreachable after `databases.default.startup_timeout_seconds` or a broker refusing its
  * URI exits 69. A subscription that could never receive a message in a process apart from the
  * API — `event_store` on a `memory` event store, `stream` on an `inline` broker — exits 78 with
@@ -31,7 +36,8 @@ export async function runWorker(
   config: ProteanConfig,
   options: { logging?: LogSettings } = {},
 ): Promise<INestMicroservice> {
-  const logging = options.logging ?? logSettingsOrExit({ name: 'protean-worker' });
+  const logging =
+    options.logging ?? logSettingsOrExit({ name: 'protean-worker', ...debugLogLevel(config) });
   await awaitStartupDependenciesOrExit(config);
   const app = await createProteanWorker(
     {

@@ -57,6 +57,13 @@ export class StreamSubscription {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private lastReclaimAt = 0;
+  /**
+   * The `debug` profile (verbose logging for development): each message's receipt, outcome
+   * with its duration, and ack, one `info` line each — whatever the global log level's
+   * `debug` lines do. The messages traced, by entry id, await their ack line.
+   */
+  private readonly tracing: boolean;
+  private readonly traced = new Map<string, string>();
 
   constructor(
     private readonly broker: Broker,
@@ -66,6 +73,7 @@ export class StreamSubscription {
     private readonly observer: SubscriptionObserver = NO_OBSERVER,
   ) {
     this.logger = new Logger(`Subscription ${processor.group} ${processor.stream}`);
+    this.tracing = settings.subscription_profile === 'debug';
     this.queue = new KeyedWorkQueue(settings.concurrency, (work) => this.handle(work));
     this.held = new HeldMessages(
       broker,
@@ -237,6 +245,12 @@ export class StreamSubscription {
       }
     }
     work.tried = true;
+    const attempt = `attempt ${work.message.deliveryCount}`;
+    if (this.tracing) {
+      const label = `${work.decoded?.type ?? 'undecodable message'} ${work.message.id}`;
+      this.traced.set(work.message.id, label);
+      this.logger.log(`${this.group} received ${label} (${attempt})`);
+    }
     if (work.deadLetterReason !== undefined) return this.deadLetter(work);
 
     const started = performance.now();
@@ -246,13 +260,20 @@ export class StreamSubscription {
         signal: this.abandon.signal,
       });
     } catch (error) {
+      if (this.tracing) {
+        this.logger.log(
+          `${this.group} failed ${this.traced.get(work.message.id)} in ` +
+            `${(performance.now() - started).toFixed(1)} ms (${attempt}): ${describe(error)}`,
+        );
+      }
       return this.onFailure(work, error);
     }
     const elapsedMs = performance.now() - started;
     this.observer.processed(this.group, this.stream, elapsedMs);
-    this.logger.debug(
-      `${work.message.id} handled in ${elapsedMs.toFixed(1)} ms (attempt ${work.message.deliveryCount})`,
-    );
+    const took = `in ${elapsedMs.toFixed(1)} ms (${attempt})`;
+    if (this.tracing) {
+      this.logger.log(`${this.group} handled ${this.traced.get(work.message.id)} ${took}`);
+    } else this.logger.debug(`${work.message.id} handled ${took}`);
     this.breaker.success();
     this.ack(work.message.id);
   }
@@ -357,6 +378,7 @@ export class StreamSubscription {
       this.pendingAcks.clear();
       try {
         await this.broker.ack(this.stream, this.group, ids);
+        if (this.tracing) this.traceAcks(ids);
       } catch (error) {
         // Unacknowledged messages are redelivered and deduplicated; keep trying meanwhile.
         for (const id of ids) this.pendingAcks.add(id);
@@ -365,6 +387,16 @@ export class StreamSubscription {
       }
     });
     return this.acking;
+  }
+
+  /** The `debug` profile's ack lines, for the traced messages among `ids`. */
+  private traceAcks(ids: readonly string[]): void {
+    for (const id of ids) {
+      const label = this.traced.get(id);
+      if (label === undefined) continue;
+      this.traced.delete(id);
+      this.logger.log(`${this.group} acked ${label}`);
+    }
   }
 }
 

@@ -25,6 +25,7 @@ export class SubscriberMessageProcessor implements MessageProcessor {
     const messageId = `${this.stream}/${message.id}`;
     return {
       key: undefined,
+      type: `${this.stream} payload`,
       run: async (conflicts) => {
         const ids = { correlationId: messageId, causationId: messageId };
         const handle = () => this.subscriber.invoke(payload);

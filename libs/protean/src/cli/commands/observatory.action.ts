@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { closeOnSignals } from '../../lifecycle/close-on-signals.js';
-import { logSettingsOrExit } from '../../observability/logging/log-settings.js';
+import { debugLogLevel, logSettingsOrExit } from '../../observability/logging/log-settings.js';
 import { ObservatoryModule } from '../../observability/observatory/observatory.module.js';
 import { ProteanObservabilityModule } from '../../observability/protean-observability.module.js';
 import { ProteanModule } from '../../protean.module.js';
@@ -15,12 +15,13 @@ class ObservatoryApplicationModule {}
 /** Serves the Observatory on `port` until a signal closes it. */
 export async function serveObservatory(context: CliContext, port: number): Promise<never> {
   const config = await context.config();
-  const logging = logSettingsOrExit({ name: 'protean-observatory' });
+  const logging = logSettingsOrExit({ name: 'protean-observatory', ...debugLogLevel(config) });
   const app = await NestFactory.create(
     {
       module: ObservatoryApplicationModule,
       imports: [
-        ProteanModule.forRoot({ domain: context.domain, config }),
+        // A viewer changes no schema: `db setup` and the processes' start do.
+        ProteanModule.forRoot({ domain: context.domain, config, runMigrations: false }),
         ...(await context.modules()),
         ProteanObservabilityModule.forRoot({ logging }),
         ObservatoryModule,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { logSettingsOrExit } from '../../observability/logging/log-settings.js';
+import { debugLogLevel, logSettingsOrExit } from '../../observability/logging/log-settings.js';
 import { ProteanLoggerModule } from '../../observability/logging/protean-logger.module.js';
 import { ProteanModule } from '../../protean.module.js';
 import { runWorker } from '../../server/run-worker.js';
@@ -24,7 +24,7 @@ export async function runServer(context: CliContext, options: ServerOptions): Pr
       (arg, i, all) =>
         arg !== '--workers' && all[i - 1] !== '--workers' && !arg.startsWith('--workers='),
     );
-    await logThroughPino();
+    await logThroughPino(config);
     const code = await new WorkerSupervisor({
       workers: options.workers,
       command,
@@ -51,8 +51,8 @@ export async function runServer(context: CliContext, options: ServerOptions): Pr
  * The supervisor logs as its workers do (pino: JSON stays JSON, pretty stays pretty), through
  * Nest's static `Logger`, which `useLogger` points at pino.
  */
-async function logThroughPino(): Promise<void> {
-  const logging = logSettingsOrExit({ name: 'protean-worker' });
+async function logThroughPino(config: { readonly debug: boolean }): Promise<void> {
+  const logging = logSettingsOrExit({ name: 'protean-worker', ...debugLogLevel(config) });
   const logs = await NestFactory.createApplicationContext(ProteanLoggerModule.forRoot(logging), {
     bufferLogs: true,
     abortOnError: false,

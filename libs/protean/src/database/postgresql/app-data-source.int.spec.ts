@@ -122,6 +122,7 @@ async function startApp(): Promise<TestingModule> {
           domain: 'shop',
           config: config.getOrThrow<ProteanConfig>('protean'),
           dataSource,
+          runMigrations: false, // TypeORM runs Protean's migrations (above)
         }),
       }),
       ProteanModule.forFeature({ aggregates: [Account] }),

@@ -45,6 +45,7 @@ describe('postgresql event store', () => {
       pool_size: 4,
       schema: 'public',
       table_prefix: '',
+      auto_migrate: false,
     });
     const early = eventEnvelope('test::slow-1');
     const late = eventEnvelope('test::fast-1');

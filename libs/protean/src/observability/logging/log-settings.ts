@@ -24,6 +24,15 @@ export interface LogDefaults {
 }
 
 /**
+ * The top-level `debug = true` key (`PROTEAN_DEBUG`): debug-level logs, as `LOG_LEVEL=debug`
+ * would give — a default below `LOG_LEVEL`, which wins when set. Spread into the defaults:
+ * `logSettingsOrExit({ name, ...debugLogLevel(config) })`.
+ */
+export function debugLogLevel(config: { readonly debug: boolean }): { level?: LogLevel } {
+  return config.debug ? { level: 'debug' } : {};
+}
+
+/**
  * The log settings of this process from `LOG_LEVEL` (default `info`) and `LOG_FORMAT`
  * (`json` | `pretty`). Without `LOG_FORMAT`: JSON when `NODE_ENV=production`, pretty when
  * `NODE_ENV=development`, otherwise pretty for a terminal and JSON for anything else (a file,
