@@ -15,8 +15,10 @@ describe('npm run bench -- --quick', () => {
       expect(run.code).toBe(0);
 
       const lines = run.stdout.split('\n');
-      expect(lines[0]).toMatch(/^scenario\s+contender\s+median \/s\s+ours ÷ peer\s+note$/);
-      expect(lines[1]).toMatch(/^-+( +-+){4}$/);
+      expect(lines[0]).toMatch(
+        /^scenario\s+contender\s+median \/s\s+ours ÷ peer\s+note\s+median ms$/,
+      );
+      expect(lines[1]).toMatch(/^-+( +-+){5}$/);
       const row = (scenario: string, contender: string, rest: string) =>
         new RegExp(`^${scenario}\\s+${contender}\\s+${rest}`, 'm');
       const figure = '[\\d,]+';
@@ -78,6 +80,8 @@ describe('npm run bench -- --quick', () => {
           `${figure}\\s+${ratio}`,
         ),
       );
+      for (const contender of ['protean --help', 'npx protean --help', 'protean dlq list'])
+        expect(run.stdout).toMatch(row('7 CLI start → exit', contender, `${ratio}\\s+.*\\s\\d+$`));
       expect(run.stdout).toMatch(/^5 memory, drain 5,000 msgs\s+ProteanEngine.*peak RSS \d+ MB/m);
       expect(run.stdout).toMatch(
         row(
@@ -90,6 +94,7 @@ describe('npm run bench -- --quick', () => {
       const results = JSON.parse(readFileSync(file, 'utf8'));
       expect(Object.keys(results)).toEqual([
         'another-benchmark',
+        'cli-startup',
         'consume',
         'end-to-end',
         'fan-out',
@@ -104,6 +109,7 @@ describe('npm run bench -- --quick', () => {
       expect(results['end-to-end'].half_load.orders).toBeGreaterThan(0);
       expect(results.memory.peak_rss_mb).toBeGreaterThan(0);
       expect(results['hot-aggregate'].median_per_s).toBeGreaterThan(0);
+      expect(results['cli-startup'].median_ms.dlq).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
