@@ -79,7 +79,7 @@ describe('awaitStartupDependencies on PostgreSQL', () => {
     const failure = awaitStartupDependencies(configFor(url.toString()));
     await expect(failure).rejects.toThrow(ConfigurationError);
     await expect(failure).rejects.toThrow(
-      /^Invalid configuration: databases\.default\.database_uri: PostgreSQL at 127\.0\.0\.1:5432\/no_such_database_here has no database "no_such_database_here" .*create it \(`createdb no_such_database_here`\), then run `npx protean db setup`$/,
+      /^Invalid configuration: databases\.default\.database_uri: PostgreSQL at 127\.0\.0\.1:5432\/no_such_database_here has no database "no_such_database_here" .*create it \(`createdb no_such_database_here`\); the next start creates the schema \(or `npx protean db setup` with auto_migrate = false\)$/,
     );
     expect(Date.now() - started).toBeLessThan(3000);
   });

@@ -10,6 +10,7 @@ export class DatabaseMissingError extends DatabaseUnavailableError {
     const database = target.slice(target.indexOf('/') + 1);
     this.message =
       `PostgreSQL at ${target} has no database "${database}" (${reason}); create it ` +
-      `(\`createdb ${database}\`), then run \`npx protean db setup\``;
+      `(\`createdb ${database}\`); the next start creates the schema (or \`npx protean db setup\` ` +
+      'with auto_migrate = false)';
   }
 }

@@ -9,7 +9,8 @@ export class SchemaMissingError extends ProteanError {
   ) {
     super(
       `PostgreSQL at ${target} has no Protean schema (${detail}); ` +
-        `create it with \`npm run protean -- db setup\``,
+        'create it with `npx protean db setup` (or restart: a start migrates unless ' +
+        'auto_migrate = false)',
       options,
     );
   }

@@ -32,7 +32,7 @@ describe('postgresql database', () => {
     try {
       const failure = database.loadAggregate('book', 'b1');
       await expect(failure).rejects.toThrow(SchemaMissingError);
-      await expect(failure).rejects.toThrow('npm run protean -- db setup');
+      await expect(failure).rejects.toThrow('create it with `npx protean db setup`');
     } finally {
       await database.close();
       await bare.drop();
