@@ -56,7 +56,7 @@ describe.each([
     expect(code).toBe(78);
     expect(lines).toEqual([
       expect.stringMatching(
-        /^Invalid configuration: databases\.default\.database_uri: PostgreSQL at 127\.0\.0\.1:5432\/startup_missing_database has no database .*`createdb startup_missing_database`; the next start creates the schema .*$/,
+        /^Invalid configuration: databases\.default\.database_uri: PostgreSQL at 127\.0\.0\.1:5432\/startup_missing_database has no database .*`createdb startup_missing_database`\); the next start creates the schema .*$/,
       ),
     ]);
     expect(output).not.toMatch(/^\s+at /m);
