@@ -22,6 +22,9 @@ export async function runMigrations(
 ): Promise<string[]> {
   const table = connection.tables.migrations;
   return connection.withRunner(async (runner) => {
+    // An up-to-date schema is read, never written: a process may run under a role that can
+    // use Protean's tables but not create anything (no CREATE on the schema).
+    if ((await pendingOf(runner, table, migrations)).length === 0) return [];
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       await createSchemaIfMissing(runner, connection.tables);
@@ -52,6 +55,21 @@ export async function runMigrations(
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => []);
     }
   });
+}
+
+/** The migrations not recorded yet (all of them when there is no migrations table). */
+async function pendingOf(
+  runner: QueryRunner,
+  table: string,
+  migrations: readonly MigrationClass[],
+): Promise<MigrationClass[]> {
+  const [{ exists }] = (await runner.query('SELECT to_regclass($1) IS NOT NULL AS exists', [
+    table,
+  ])) as Array<{ exists: boolean }>;
+  if (!exists) return [...migrations];
+  const rows = (await runner.query(`SELECT name FROM ${table}`)) as Array<{ name: string }>;
+  const done = new Set(rows.map((row) => row.name));
+  return migrations.filter((Migration) => !done.has(new Migration().name ?? Migration.name));
 }
 
 /** {@link runMigrations} on a pool of its own to the database at `uri`, closed afterwards. */

@@ -167,4 +167,32 @@ describe('ProteanModule migrations at start: runMigrations and databases.default
     await start({ settings: withAutoMigrate('never_'), runMigrations: false });
     expect(await migrated('never_')).toBe(false);
   });
+
+  it('starts under a role that may use the tables but create nothing, once the schema is up to date', async () => {
+    const base = settings('least_', db.uri);
+    await setupSchema(loadConfiguration({ embedded: true, settings: base }));
+    const role = `protean_runtime_${db.name}`.slice(0, 63);
+    await db.query(`CREATE ROLE ${role} LOGIN`);
+    try {
+      await db.query(`REVOKE CREATE ON SCHEMA tenant, public FROM PUBLIC`);
+      await db.query(`GRANT USAGE ON SCHEMA tenant TO ${role}`);
+      await db.query(
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA tenant TO ${role}`,
+      );
+      await db.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA tenant TO ${role}`);
+      const url = new URL(db.uri);
+      url.username = role;
+      url.password = '';
+      const runtime = {
+        ...base,
+        databases: { default: { ...base.databases!.default!, databaseUri: url.toString() } },
+      };
+      const app = await start({ settings: runtime });
+      await app.close();
+      apps.splice(apps.indexOf(app), 1);
+    } finally {
+      await db.query(`DROP OWNED BY ${role}`);
+      await db.query(`DROP ROLE ${role}`);
+    }
+  });
 });
