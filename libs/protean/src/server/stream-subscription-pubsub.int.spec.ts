@@ -1,5 +1,6 @@
 import { RedisPubSubBroker } from '../brokers/redis-pubsub/redis-pubsub.broker.js';
 import { resolveBrokerSettings } from '../brokers/broker-settings.js';
+import { eventually } from '../testing/eventually.js';
 import type { MessageProcessor } from './message-processor.js';
 import { StreamSubscription } from './stream-subscription.js';
 import { DEFAULT_SUBSCRIPTION_SETTINGS } from './subscription-profiles.js';
@@ -9,14 +10,6 @@ import { DEFAULT_SUBSCRIPTION_SETTINGS } from './subscription-profiles.js';
  * to acknowledge, reclaim or claim, so a retry runs the message again in process.
  */
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within 5 s`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('StreamSubscription on redis_pubsub', () => {
   const stream = `pubsub-subscription-${process.pid}-${Date.now()}`;
@@ -62,7 +55,7 @@ describe('StreamSubscription on redis_pubsub', () => {
     await subscription.start();
     try {
       await broker.publish({ stream, data: '{}' });
-      await until(() => attempts.length === 2, 'the retry');
+      await eventually(async () => attempts.length === 2, { what: 'the retry' });
       expect(new Set(attempts).size).toBe(1);
     } finally {
       subscription.stopReading();
