@@ -1,7 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../apps/bookshelf-api/src/create-api-app.js';
-import { BROKER_REGISTRY, loadConfiguration, type Broker, type BrokerLookup } from 'nestjs-protean';
+import {
+  BROKER_REGISTRY,
+  loadConfiguration,
+  type BrokerLookup,
+  type StreamBroker,
+} from 'nestjs-protean';
 
 /**
  * The Observatory's JSON API on the embedded default (sync, inline broker, memory stores):
@@ -11,7 +16,7 @@ import { BROKER_REGISTRY, loadConfiguration, type Broker, type BrokerLookup } fr
 describe('Observatory API', () => {
   let app: INestApplication;
   let http: ReturnType<typeof request>;
-  let broker: Broker;
+  let broker: StreamBroker;
 
   const provenance = (error: string) => ({
     originalId: '1-0',
@@ -40,7 +45,7 @@ describe('Observatory API', () => {
     app = await createApiApp(loadConfiguration({ embedded: true }), { logger: false });
     await app.init();
     http = request(app.getHttpServer());
-    broker = app.get<BrokerLookup>(BROKER_REGISTRY).get('default');
+    broker = app.get<BrokerLookup<StreamBroker>>(BROKER_REGISTRY).get('default');
   });
 
   afterEach(() => app.close());

@@ -1,4 +1,4 @@
-import { type Broker, AmbiguousDeadLetterIdError } from 'nestjs-protean';
+import { type StreamBroker, AmbiguousDeadLetterIdError } from 'nestjs-protean';
 import { Redis } from 'ioredis';
 import { redisBroker } from '../support/redis-broker.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
@@ -9,7 +9,7 @@ import { SpawnedRedis } from '../support/spawned-redis.js';
  */
 describe('redis: dead letters across streams', () => {
   let server: SpawnedRedis;
-  let broker: Broker;
+  let broker: StreamBroker;
   let raw: Redis;
   const provenance = (originalId: string) => ({
     originalId,

@@ -1,4 +1,4 @@
-import { type Broker, PayloadTooLargeError } from 'nestjs-protean';
+import { type StreamBroker, PayloadTooLargeError } from 'nestjs-protean';
 import { readUntil, uniqueName } from 'nestjs-protean/testing';
 import { redisBroker } from '../support/redis-broker.js';
 import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
@@ -10,7 +10,7 @@ import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
 describe('redis: entries on the wire', () => {
   const raw = rawRedis();
   const streams: string[] = [];
-  let broker: Broker;
+  let broker: StreamBroker;
   const newStream = () => {
     const stream = uniqueName('entries');
     streams.push(stream);

@@ -1,4 +1,4 @@
-import type { Broker } from 'nestjs-protean';
+import type { StreamBroker } from 'nestjs-protean';
 import { eventually, uniqueName } from 'nestjs-protean/testing';
 import { redisBroker } from '../support/redis-broker.js';
 import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
@@ -10,7 +10,7 @@ import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
 describe('redis: reclaiming a dead consumer’s messages', () => {
   const raw = rawRedis();
   const stream = uniqueName('reclaim');
-  const brokers: Broker[] = [];
+  const brokers: StreamBroker[] = [];
   const open = () => {
     const broker = redisBroker(REDIS_URL);
     brokers.push(broker);

@@ -1,4 +1,9 @@
-import { type Broker, type ReceivedMessage, BrokerClosedError, BrokerError } from 'nestjs-protean';
+import {
+  type StreamBroker,
+  type ReceivedMessage,
+  BrokerClosedError,
+  BrokerError,
+} from 'nestjs-protean';
 import { Redis } from 'ioredis';
 import { eventually, within } from 'nestjs-protean/testing';
 import { redisBroker } from '../support/redis-broker.js';
@@ -13,7 +18,7 @@ describe('redis: a restart of Redis under a blocked consumer', () => {
   const stream = 'orders';
   const group = 'OrderHandler';
   let server: SpawnedRedis;
-  let broker: Broker;
+  let broker: StreamBroker;
 
   beforeAll(async () => {
     server = await SpawnedRedis.start();

@@ -1,4 +1,4 @@
-import type { Broker } from 'nestjs-protean';
+import type { StreamBroker } from 'nestjs-protean';
 import { compareStreamIds, uniqueName } from 'nestjs-protean/testing';
 import { redisBroker } from '../support/redis-broker.js';
 import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
@@ -10,7 +10,7 @@ import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
 describe('redis: trimming never drops what a group still needs', () => {
   const raw = rawRedis();
   const streams: string[] = [];
-  let broker: Broker;
+  let broker: StreamBroker;
   const newStream = () => {
     const stream = uniqueName('trim');
     streams.push(stream);

@@ -1,4 +1,4 @@
-import { type Broker, BrokerReadTimeoutError } from 'nestjs-protean';
+import { type StreamBroker, BrokerReadTimeoutError } from 'nestjs-protean';
 import { Redis } from 'ioredis';
 import { eventually, within, readUntil } from 'nestjs-protean/testing';
 import { redisBroker } from '../support/redis-broker.js';
@@ -11,7 +11,7 @@ import { SpawnedRedis } from '../support/spawned-redis.js';
  */
 describe('redis: the blocking-read watchdog', () => {
   let server: SpawnedRedis;
-  let broker: Broker;
+  let broker: StreamBroker;
 
   beforeAll(async () => {
     server = await SpawnedRedis.start();

@@ -1,6 +1,7 @@
 /**
- * The broker port: the one interface the outbox processor, the server engine and the CLI use
- * to move messages. Adapters (`inline`, `redis`, `redis_pubsub`) implement it and nothing else.
+ * The broker port: the interfaces the outbox processor, the server engine and the CLI use to
+ * move messages, one per role. Adapters (`inline`, `redis`, `redis_pubsub`) implement the roles
+ * their capabilities allow, on {@link BaseBroker} (`base-broker.ts`).
  *
  * A message on a stream is one entry whose `data` field holds a JSON text (the envelope, or a
  * bare payload for external streams). Brokers move text; they never parse it, so a reader gets
@@ -23,6 +24,13 @@ export interface BrokerCapabilities {
   readonly replay: boolean;
   /** Messages of one stream are delivered in publish order. */
   readonly ordering: boolean;
+}
+
+/** A consumer of a group on a stream: whom an adapter delivers to. */
+export interface GroupConsumer {
+  readonly stream: string;
+  readonly group: string;
+  readonly consumer: string;
 }
 
 /** One entry to publish. */
@@ -101,22 +109,35 @@ export interface StreamInfo {
   readonly groups: readonly GroupInfo[];
 }
 
-/**
- * A message broker. Every method is safe to call concurrently; blocking reads never block
+/*
+ * The port, split by role. Every broker is a {@link Broker}: it names itself, publishes,
+ * consumes and answers administration. Two roles are extra, and a broker that lacks the
+ * capability does not implement them: {@link PendingEntries} (`acknowledgements`) and
+ * {@link DeadLetters} (`deadLetters`); `broker-roles.ts` finds them, or refuses with
+ * UnsupportedBrokerOperationError. A consumer states the role it uses (as the outbox's
+ * `OutboxBroker` does). Every method is safe to call concurrently; blocking reads never block
  * publishing or acknowledging (adapters use a dedicated connection per blocking reader).
  */
-export interface Broker {
+
+/** Who a broker is: carried by every role. */
+export interface BrokerIdentity {
   /** The configured name (`default`, or the key under `[brokers.*]`). */
   readonly name: string;
   /** The configured provider (`inline`, `redis`, `redis_pubsub`), for messages and health. */
   readonly provider: string;
   readonly capabilities: BrokerCapabilities;
+}
 
+/** The producer role. */
+export interface BrokerProducer {
   /** Publishes one entry; resolves to its entry id. Refuses data over the payload limit. */
   publish(message: OutgoingMessage): Promise<string>;
   /** Publishes several entries in one round trip where possible; ids in input order. */
   publishBatch(messages: readonly OutgoingMessage[]): Promise<string[]>;
+}
 
+/** The consumer role: groups and reading. */
+export interface BrokerConsumer {
   /**
    * Creates the group if absent (with the stream). `from` is `0` (everything, the default, so a
    * handler deployed after its first messages still sees them) or `$` (new only). An existing
@@ -133,6 +154,10 @@ export interface Broker {
     consumer: string,
     options: ReadOptions,
   ): Promise<ReceivedMessage[]>;
+}
+
+/** Pending entries (capability `acknowledgements`): acknowledging, reclaiming, retrying. */
+export interface PendingEntries {
   /** Acknowledges entries of a group; resolves to how many were pending. */
   ack(stream: string, group: string, ids: readonly string[]): Promise<number>;
   /**
@@ -167,7 +192,10 @@ export interface Broker {
   touch(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<string[]>;
   /** Current delivery count of a pending entry of a group (0 when not pending). */
   deliveryCount(stream: string, group: string, id: string): Promise<number>;
+}
 
+/** Dead letters (capability `deadLetters`): `<stream>:dlq` streams. */
+export interface DeadLetters {
   /** Writes a failed message to `<stream>:dlq`. */
   deadLetter(
     stream: string,
@@ -189,15 +217,17 @@ export interface Broker {
   replayDeadLetter(id: string, stream?: string): Promise<boolean>;
   /** Removes dead letters of one stream, or of all when `stream` is omitted; resolves to how many. */
   purgeDeadLetters(stream?: string): Promise<number>;
+}
 
+/** The administration role. */
+export interface BrokerAdmin {
   /**
    * Trims now to `maxLength` (default: the broker's `max_stream_length`; 0 keeps everything):
    * drops the oldest entries beyond it, but never one that a group has not acknowledged or not
-   * yet received. Resolves to how many were dropped. Adapters also trim on their own after
-   * publishing; `<stream>:dlq` streams are never trimmed.
+   * yet received. Resolves to how many were dropped (0 where nothing is stored). Adapters also
+   * trim on their own after publishing; `<stream>:dlq` streams are never trimmed.
    */
   trim(stream: string, maxLength?: number): Promise<number>;
-
   /** Length, groups, pending and lag of a stream. */
   streamInfo(stream: string): Promise<StreamInfo>;
   /** Resolves when the broker answers; rejects with a clear error otherwise. */
@@ -205,6 +235,12 @@ export interface Broker {
   /** Stops blocking reads and closes connections. */
   close(): Promise<void>;
 }
+
+/** What every broker is: the roles every adapter implements. */
+export interface Broker extends BrokerIdentity, BrokerProducer, BrokerConsumer, BrokerAdmin {}
+
+/** A broker with every role (`inline`, `redis`): pending entries and dead letters too. */
+export interface StreamBroker extends Broker, PendingEntries, DeadLetters {}
 
 /** The DLQ stream of a stream. */
 export const deadLetterStream = (stream: string): string => `${stream}:dlq`;

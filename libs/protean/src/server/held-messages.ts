@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Broker } from '../brokers/broker.port.js';
+import { hasPendingEntries } from '../brokers/broker-roles.js';
 
 /**
  * The messages a subscription holds (queued, running or waiting to retry), so a reclaim never
@@ -28,7 +29,7 @@ export class HeldMessages {
 
   /** Starts keeping held messages alive (on brokers with acknowledgements only). */
   start(): void {
-    if (!this.broker.capabilities.acknowledgements) return;
+    if (!hasPendingEntries(this.broker)) return;
     this.timer = setInterval(() => void this.keep(), this.everyMs);
     this.timer.unref();
   }
@@ -53,7 +54,7 @@ export class HeldMessages {
   private async keep(): Promise<void> {
     const now = Date.now();
     const due = [...this.seen].filter(([, at]) => now - at >= this.everyMs).map(([id]) => id);
-    if (due.length === 0) return;
+    if (due.length === 0 || !hasPendingEntries(this.broker)) return;
     try {
       const kept = await this.broker.touch(this.stream, this.group, this.consumer, due);
       for (const id of kept) if (this.seen.has(id)) this.seen.set(id, now);

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Broker, ReceivedMessage } from '../brokers/broker.port.js';
+import { deadLettersOf, hasPendingEntries } from '../brokers/broker-roles.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { backoffDelay } from '../retry/exponential-backoff.js';
 import { HeldMessages } from './held-messages.js';
@@ -191,6 +192,8 @@ export class StreamSubscription {
     const every = Math.max(1000, this.settings.min_idle_ms / 2);
     if (Date.now() - this.lastReclaimAt < every) return;
     this.lastReclaimAt = Date.now();
+    // Nothing is ever pending at a broker without acknowledgements: nothing to take over.
+    if (!hasPendingEntries(this.broker)) return;
     const reclaimed = await this.broker.reclaim(this.stream, this.group, this.consumer, {
       minIdleMs: this.settings.min_idle_ms,
       count: Math.max(1, this.capacity - this.queue.size),
@@ -232,7 +235,7 @@ export class StreamSubscription {
 
   private async attempt(work: Work): Promise<RetryLater | void> {
     if (work.tried) {
-      if (!this.broker.capabilities.acknowledgements) {
+      if (!hasPendingEntries(this.broker)) {
         // Nothing is pending at an at-most-once broker: count the attempt here.
         work.message = { ...work.message, deliveryCount: work.message.deliveryCount + 1 };
       } else {
@@ -324,7 +327,7 @@ export class StreamSubscription {
       return;
     }
     try {
-      await this.broker.deadLetter(this.stream, message.data, {
+      await deadLettersOf(this.broker, 'write dead letters').deadLetter(this.stream, message.data, {
         originalId: message.id,
         group: this.group,
         consumer: this.consumer,
@@ -377,7 +380,8 @@ export class StreamSubscription {
       const ids = [...this.pendingAcks];
       this.pendingAcks.clear();
       try {
-        await this.broker.ack(this.stream, this.group, ids);
+        // At a broker without acknowledgements nothing is pending: there is nothing to send.
+        if (hasPendingEntries(this.broker)) await this.broker.ack(this.stream, this.group, ids);
         if (this.tracing) this.traceAcks(ids);
       } catch (error) {
         // Unacknowledged messages are redelivered and deduplicated; keep trying meanwhile.

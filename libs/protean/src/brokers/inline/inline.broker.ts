@@ -1,20 +1,17 @@
-import { assertPayloadsWithinLimit, assertReadOptions } from '../broker-arguments.js';
+import { BaseStreamBroker } from '../base-stream-broker.js';
 import type { BrokerSettings } from '../broker-settings.js';
 import {
   isDeadLetterStream,
-  type Broker,
   type BrokerCapabilities,
-  type DeadLetter,
-  type DeadLetterProvenance,
+  type GroupConsumer,
   type OutgoingMessage,
   type ReadOptions,
   type ReceivedMessage,
   type ReclaimOptions,
   type StreamInfo,
 } from '../broker.port.js';
-import { BrokerClosedError } from '../errors/broker-closed.error.js';
+import type { DeadLetterStreams } from '../dead-letter-queue.js';
 import { StreamIdGenerator } from '../stream-id.js';
-import { InlineDeadLetters, type InlineStreamStore } from './inline-dead-letters.js';
 import { InlineStream } from './inline-stream.js';
 
 const CAPABILITIES: BrokerCapabilities = Object.freeze({
@@ -32,51 +29,34 @@ const CAPABILITIES: BrokerCapabilities = Object.freeze({
  * embedded default behaves like production: consumer groups, pending entries, delivery
  * counts, reclaiming and dead letters. Nothing survives the process.
  */
-export class InlineBroker implements Broker {
+export class InlineBroker extends BaseStreamBroker {
   readonly provider = 'inline';
   readonly capabilities = CAPABILITIES;
   private readonly streams = new Map<string, InlineStream>();
   private readonly ids: StreamIdGenerator;
-  private readonly deadLetters: InlineDeadLetters;
   private readonly wakeOnClose = new Set<() => void>();
-  private closed = false;
 
   constructor(
-    readonly name: string,
+    name: string,
     private readonly settings: Pick<BrokerSettings, 'maxPayloadBytes' | 'maxStreamLength'>,
     private readonly now: () => number = Date.now,
   ) {
+    super(name, settings.maxPayloadBytes);
     this.ids = new StreamIdGenerator(now);
-    this.deadLetters = new InlineDeadLetters(this.store());
   }
 
-  /** @inheritdoc */
-  async publish(message: OutgoingMessage): Promise<string> {
-    return (await this.publishBatch([message]))[0];
-  }
-
-  /** @inheritdoc */
-  async publishBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
-    this.assertOpen('publish');
-    assertPayloadsWithinLimit(this.name, messages, this.settings.maxPayloadBytes);
+  protected async _publishBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
     return messages.map(({ stream, data }) => this.append(stream, { data }));
   }
 
-  /** @inheritdoc */
-  async ensureGroup(stream: string, group: string, from: '0' | '$' = '0'): Promise<void> {
-    this.assertOpen('ensureGroup');
+  protected async _ensureGroup(stream: string, group: string, from: '0' | '$'): Promise<void> {
     this.stream(stream).ensureGroup(group, from);
   }
 
-  /** @inheritdoc */
-  async read(
-    stream: string,
-    group: string,
-    consumer: string,
+  protected async _read(
+    { stream, group, consumer }: GroupConsumer,
     options: ReadOptions,
   ): Promise<ReceivedMessage[]> {
-    this.assertOpen('read');
-    assertReadOptions(this.name, options);
     const deadline = this.now() + options.blockMs;
     for (;;) {
       const target = this.stream(stream);
@@ -96,119 +76,59 @@ export class InlineBroker implements Broker {
     }
   }
 
-  /** @inheritdoc */
-  async ack(stream: string, group: string, ids: readonly string[]): Promise<number> {
-    this.assertOpen('ack');
+  protected async _ack(stream: string, group: string, ids: readonly string[]): Promise<number> {
     return this.streams.get(stream)?.groups.get(group)?.acknowledge(ids) ?? 0;
   }
 
-  /** @inheritdoc */
-  async reclaim(
-    stream: string,
-    group: string,
-    consumer: string,
+  protected async _reclaim(
+    { stream, group, consumer }: GroupConsumer,
     options: ReclaimOptions,
   ): Promise<ReceivedMessage[]> {
-    this.assertOpen('reclaim');
     const target = this.stream(stream);
     const state = target.ensureGroup(group, '0');
     const claimed = state.claimIdle(consumer, options.minIdleMs, options.count, this.now(), (id) =>
       Boolean(target.find(id)),
     );
-    return claimed.map(({ id, deliveryCount }) => ({
-      id,
-      stream,
-      data: target.find(id)!.fields.data,
-      deliveryCount,
-    }));
+    return this.redelivered(target, claimed);
   }
 
-  /** @inheritdoc */
-  async claim(
-    stream: string,
-    group: string,
-    consumer: string,
+  protected async _claim(
+    { stream, group, consumer }: GroupConsumer,
     ids: readonly string[],
-    minIdleMs = 0,
+    minIdleMs: number,
   ): Promise<ReceivedMessage[]> {
-    this.assertOpen('claim');
     const target = this.streams.get(stream);
     const state = target?.groups.get(group);
     if (!target || !state) return [];
-    return state
-      .claimIds(consumer, ids, minIdleMs, this.now())
-      .filter(({ id }) => Boolean(target.find(id)))
-      .map(({ id, deliveryCount }) => ({
-        id,
-        stream,
-        data: target.find(id)!.fields.data,
-        deliveryCount,
-      }));
+    const claimed = state.claimIds(consumer, ids, minIdleMs, this.now());
+    return this.redelivered(
+      target,
+      claimed.filter(({ id }) => Boolean(target.find(id))),
+    );
   }
 
-  /** @inheritdoc */
-  async touch(
-    stream: string,
-    group: string,
-    consumer: string,
+  protected async _touch(
+    { stream, group, consumer }: GroupConsumer,
     ids: readonly string[],
   ): Promise<string[]> {
-    this.assertOpen('touch');
     const state = this.streams.get(stream)?.groups.get(group);
     return state ? state.touch(consumer, ids, this.now()) : [];
   }
 
-  /** @inheritdoc */
-  async deliveryCount(stream: string, group: string, id: string): Promise<number> {
-    this.assertOpen('deliveryCount');
+  protected async _deliveryCount(stream: string, group: string, id: string): Promise<number> {
     return this.streams.get(stream)?.groups.get(group)?.pending.get(id)?.deliveryCount ?? 0;
   }
 
-  /** @inheritdoc */
-  async deadLetter(
+  protected async _trim(
     stream: string,
-    data: string | undefined,
-    provenance: DeadLetterProvenance,
-  ): Promise<string> {
-    this.assertOpen('deadLetter');
-    return this.deadLetters.write(stream, data, provenance);
-  }
-
-  /** @inheritdoc */
-  async listDeadLetters(stream?: string, limit = 100): Promise<DeadLetter[]> {
-    this.assertOpen('listDeadLetters');
-    return this.deadLetters.list(stream, limit);
-  }
-
-  /** @inheritdoc */
-  async inspectDeadLetter(id: string, stream?: string): Promise<DeadLetter | undefined> {
-    this.assertOpen('inspectDeadLetter');
-    return this.deadLetters.inspect(id, stream);
-  }
-
-  /** @inheritdoc */
-  async replayDeadLetter(id: string, stream?: string): Promise<boolean> {
-    this.assertOpen('replayDeadLetter');
-    return this.deadLetters.replay(id, stream);
-  }
-
-  /** @inheritdoc */
-  async purgeDeadLetters(stream?: string): Promise<number> {
-    this.assertOpen('purgeDeadLetters');
-    return this.deadLetters.purge(stream);
-  }
-
-  /** @inheritdoc */
-  async trim(stream: string, maxLength = this.settings.maxStreamLength): Promise<number> {
-    this.assertOpen('trim');
+    maxLength = this.settings.maxStreamLength,
+  ): Promise<number> {
     const target = this.streams.get(stream);
     if (!target || maxLength === 0 || isDeadLetterStream(stream)) return 0;
     return target.trim(maxLength);
   }
 
-  /** @inheritdoc */
-  async streamInfo(stream: string): Promise<StreamInfo> {
-    this.assertOpen('streamInfo');
+  protected async _streamInfo(stream: string): Promise<StreamInfo> {
     const target = this.streams.get(stream);
     if (!target) return { stream, length: 0, groups: [] };
     const groups = [...target.groups.values()].map((group) => ({
@@ -222,16 +142,52 @@ export class InlineBroker implements Broker {
     return { stream, length: target.length, groups };
   }
 
-  /** @inheritdoc */
-  async ping(): Promise<void> {
-    this.assertOpen('ping');
-  }
+  protected async _ping(): Promise<void> {}
 
-  /** @inheritdoc */
-  async close(): Promise<void> {
-    this.closed = true;
+  protected async _close(): Promise<void> {
     for (const wake of [...this.wakeOnClose]) wake();
     this.streams.clear();
+  }
+
+  /** The in-memory streams as the dead-letter algorithm needs them. */
+  protected deadLetterStreams(): DeadLetterStreams {
+    const existing = (name: string) => this.streams.get(name);
+    return {
+      append: async (stream, fields) => {
+        const id = this.ids.next();
+        this.stream(stream).append(id, fields);
+        return id;
+      },
+      head: async (streams, limit) =>
+        streams.map((name) => [...(existing(name)?.head(limit) ?? [])]),
+      find: async (streams, id) =>
+        streams.map((name) => {
+          const entry = existing(name)?.find(id);
+          return entry ? [entry] : [];
+        }),
+      remove: async (stream, id) => {
+        existing(stream)?.remove(id);
+      },
+      drop: async (stream) => {
+        const length = existing(stream)?.length ?? 0;
+        this.streams.delete(stream);
+        return length;
+      },
+      deadLetterStreams: async () => [...this.streams.keys()].filter(isDeadLetterStream),
+    };
+  }
+
+  /** Claimed entries (still in `stream`) as messages with their raised delivery counts. */
+  private redelivered(
+    stream: InlineStream,
+    claimed: readonly { id: string; deliveryCount: number }[],
+  ): ReceivedMessage[] {
+    return claimed.map(({ id, deliveryCount }) => ({
+      id,
+      stream: stream.name,
+      data: stream.find(id)!.fields.data,
+      deliveryCount,
+    }));
   }
 
   private append(stream: string, fields: Record<string, string>): string {
@@ -265,21 +221,5 @@ export class InlineBroker implements Broker {
       const unsubscribe = stream.onAppend(wake);
       this.wakeOnClose.add(wake);
     });
-  }
-
-  private store(): InlineStreamStore {
-    return {
-      brokerName: this.name,
-      stream: (name) => this.stream(name),
-      existing: (name) => this.streams.get(name),
-      names: () => this.streams.keys(),
-      drop: (name) => this.streams.delete(name),
-      nextId: () => this.ids.next(),
-      publish: (stream, data) => this.publish({ stream, data }),
-    };
-  }
-
-  private assertOpen(operation: string): void {
-    if (this.closed) throw new BrokerClosedError(this.name, operation);
   }
 }

@@ -1,18 +1,15 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { assertPayloadsWithinLimit, assertReadOptions } from '../broker-arguments.js';
+import { BaseBroker, type BrokerOperation } from '../base-broker.js';
 import type { BrokerSettings } from '../broker-settings.js';
 import type {
-  Broker,
   BrokerCapabilities,
-  DeadLetter,
+  GroupConsumer,
   OutgoingMessage,
   ReadOptions,
   ReceivedMessage,
   StreamInfo,
 } from '../broker.port.js';
-import { BrokerClosedError } from '../errors/broker-closed.error.js';
-import { UnsupportedBrokerOperationError } from '../errors/unsupported-broker-operation.error.js';
 import { closeClient } from '../redis-client/close-client.js';
 import { RedisTarget } from '../redis-client/redis-target.js';
 import { unwrapPipelineResults } from '../redis-client/pipeline-results.js';
@@ -29,6 +26,9 @@ const CAPABILITIES: BrokerCapabilities = Object.freeze({
   ordering: true,
 });
 
+/** Answered from this process's subscriptions and buffers: Redis is not asked. */
+const LOCAL_OPERATIONS: ReadonlySet<BrokerOperation> = new Set(['ensureGroup', 'streamInfo']);
+
 /**
  * Redis Pub/Sub (provider `redis_pubsub`): a stream is a channel, PUBLISH sends the `data`
  * text as it is, and only processes subscribed at that moment receive it: at-most-once, no
@@ -37,13 +37,14 @@ const CAPABILITIES: BrokerCapabilities = Object.freeze({
  * another process subscribed to the same channel receives every message too. Ids are minted
  * where a message is published or received and are not shared between processes.
  *
- * Operations that cannot exist here throw {@link UnsupportedBrokerOperationError} (dead
- * letters); those whose answer is naturally empty return it (`ack` → 0, `reclaim` → [],
- * `deliveryCount` → 0, `trim` → 0).
+ * It implements the roles every broker has, not pending entries nor dead letters (see
+ * `broker-roles.ts`: asking for those is refused with UnsupportedBrokerOperationError);
+ * `trim` answers 0, as nothing is stored.
  */
-export class RedisPubSubBroker implements Broker {
+export class RedisPubSubBroker extends BaseBroker {
   readonly provider = 'redis_pubsub';
   readonly capabilities = CAPABILITIES;
+  protected override readonly localOperations = LOCAL_OPERATIONS;
   private readonly target: RedisTarget;
   private readonly client: Redis;
   private readonly subscriber: Redis;
@@ -51,14 +52,15 @@ export class RedisPubSubBroker implements Broker {
   private readonly buffers = new Map<string, Map<string, SubscriptionBuffer>>();
   private readonly subscriptions = new Map<string, Promise<void>>();
   private readonly logger: Logger;
-  private closed = false;
 
   constructor(
-    readonly name: string,
+    name: string,
     private readonly settings: BrokerSettings,
   ) {
+    super(name, settings.maxPayloadBytes);
     this.logger = new Logger(`Broker:${name}`);
     this.target = new RedisTarget(name, this.provider, settings);
+    this.errors = this.target;
     this.client = this.target.createClient('commands');
     this.subscriber = this.target.createClient('subscriber', {
       commandTimeout: settings.commandTimeoutMs,
@@ -66,27 +68,15 @@ export class RedisPubSubBroker implements Broker {
     this.subscriber.on('message', (channel: string, data: string) => this.receive(channel, data));
   }
 
-  /** @inheritdoc */
-  async publish(message: OutgoingMessage): Promise<string> {
-    return (await this.publishBatch([message]))[0];
-  }
-
-  /** @inheritdoc */
-  async publishBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
-    this.assertOpen('publish');
-    assertPayloadsWithinLimit(this.name, messages, this.settings.maxPayloadBytes);
-    if (messages.length === 0) return [];
-    await this.command('publish', async () => {
-      const pipeline = this.client.pipeline();
-      for (const { stream, data } of messages) pipeline.publish(stream, data);
-      unwrapPipelineResults(await pipeline.exec());
-    });
+  protected async _publishBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
+    const pipeline = this.client.pipeline();
+    for (const { stream, data } of messages) pipeline.publish(stream, data);
+    unwrapPipelineResults(await pipeline.exec());
     return messages.map(() => this.ids.next());
   }
 
   /** Subscribes the group to the channel; `from` is ignored: nothing before now can come. */
-  async ensureGroup(stream: string, group: string, _from: '0' | '$' = '0'): Promise<void> {
-    this.assertOpen('ensureGroup');
+  protected async _ensureGroup(stream: string, group: string): Promise<void> {
     let groups = this.buffers.get(stream);
     if (!groups) {
       groups = new Map();
@@ -106,15 +96,10 @@ export class RedisPubSubBroker implements Broker {
     await subscribed;
   }
 
-  /** @inheritdoc */
-  async read(
-    stream: string,
-    group: string,
-    consumer: string,
+  protected async _read(
+    { stream, group, consumer }: GroupConsumer,
     options: ReadOptions,
   ): Promise<ReceivedMessage[]> {
-    this.assertOpen('read');
-    assertReadOptions(this.name, options);
     const deadline = Date.now() + options.blockMs;
     await this.ensureGroup(stream, group);
     const buffer = this.buffers.get(stream)!.get(group)!;
@@ -129,64 +114,13 @@ export class RedisPubSubBroker implements Broker {
     }
   }
 
-  /** No-op: Pub/Sub has nothing pending to acknowledge; resolves to 0. */
-  async ack(): Promise<number> {
-    return 0;
-  }
-
-  /** Nothing is ever pending, so nothing can be reclaimed; resolves to []. */
-  async reclaim(): Promise<ReceivedMessage[]> {
-    return [];
-  }
-
-  /** Nothing is ever pending, so nothing can be claimed; resolves to []. */
-  async claim(): Promise<ReceivedMessage[]> {
-    return [];
-  }
-
-  /** Nothing is ever pending, so nothing can be kept pending; resolves to []. */
-  async touch(): Promise<string[]> {
-    return [];
-  }
-
-  /** Nothing is ever pending; resolves to 0. */
-  async deliveryCount(): Promise<number> {
-    return 0;
-  }
-
-  /** @throws {UnsupportedBrokerOperationError} Pub/Sub keeps no dead letters. */
-  async deadLetter(): Promise<string> {
-    throw this.unsupported('write dead letters');
-  }
-
-  /** @throws {UnsupportedBrokerOperationError} */
-  async listDeadLetters(): Promise<DeadLetter[]> {
-    throw this.unsupported('list dead letters');
-  }
-
-  /** @throws {UnsupportedBrokerOperationError} */
-  async inspectDeadLetter(): Promise<DeadLetter | undefined> {
-    throw this.unsupported('inspect dead letters');
-  }
-
-  /** @throws {UnsupportedBrokerOperationError} */
-  async replayDeadLetter(): Promise<boolean> {
-    throw this.unsupported('replay dead letters');
-  }
-
-  /** @throws {UnsupportedBrokerOperationError} */
-  async purgeDeadLetters(): Promise<number> {
-    throw this.unsupported('purge dead letters');
-  }
-
   /** Nothing is stored, so nothing is trimmed; resolves to 0. */
-  async trim(): Promise<number> {
+  protected async _trim(): Promise<number> {
     return 0;
   }
 
   /** Length 0 (nothing is stored); each local group with its buffered count as lag. */
-  async streamInfo(stream: string): Promise<StreamInfo> {
-    this.assertOpen('streamInfo');
+  protected async _streamInfo(stream: string): Promise<StreamInfo> {
     const groups = [...(this.buffers.get(stream) ?? new Map<string, SubscriptionBuffer>())].map(
       ([name, buffer]) => ({
         name,
@@ -199,18 +133,18 @@ export class RedisPubSubBroker implements Broker {
     return { stream, length: 0, groups };
   }
 
-  /** @inheritdoc */
-  async ping(): Promise<void> {
-    await this.command('answer PING', () => this.client.ping());
+  protected async _ping(): Promise<void> {
+    await this.client.ping();
   }
 
-  /** @inheritdoc */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  protected async _close(): Promise<void> {
     for (const groups of this.buffers.values())
       for (const buffer of groups.values()) buffer.wakeAll();
     await Promise.all([closeClient(this.client), closeClient(this.subscriber)]);
+  }
+
+  protected override actionOf(operation: BrokerOperation): string {
+    return operation === 'ping' ? 'answer PING' : operation;
   }
 
   private receive(channel: string, data: string): void {
@@ -224,23 +158,5 @@ export class RedisPubSubBroker implements Broker {
         `brokers.${this.name}.pubsub_buffer_size)`,
     );
     buffer.dropped = 0;
-  }
-
-  private unsupported(operation: string): UnsupportedBrokerOperationError {
-    return new UnsupportedBrokerOperationError(this.name, this.provider, operation, 'deadLetters');
-  }
-
-  private async command<T>(action: string, run: () => Promise<T>): Promise<T> {
-    this.assertOpen(action);
-    if (this.target.fatalError) throw this.target.fatalError;
-    try {
-      return await run();
-    } catch (error) {
-      throw this.target.toBrokerError(error, action);
-    }
-  }
-
-  private assertOpen(operation: string): void {
-    if (this.closed) throw new BrokerClosedError(this.name, operation);
   }
 }

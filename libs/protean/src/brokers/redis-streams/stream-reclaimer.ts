@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { ReceivedMessage, ReclaimOptions } from '../broker.port.js';
+import type { GroupConsumer, ReceivedMessage, ReclaimOptions } from '../broker.port.js';
 import type { RedisTarget } from '../redis-client/redis-target.js';
 import {
   parseAutoClaimReply,
@@ -32,9 +32,7 @@ export class StreamReclaimer {
 
   /** Entries idle at least `minIdleMs`, now delivered to `consumer`, with their counts. */
   async reclaim(
-    stream: string,
-    group: string,
-    consumer: string,
+    { stream, group, consumer }: GroupConsumer,
     { minIdleMs, count }: ReclaimOptions,
   ): Promise<ReceivedMessage[]> {
     const key = `${stream}\u0000${group}`;
@@ -68,9 +66,7 @@ export class StreamReclaimer {
 
   /** The given entries, if still pending, now delivered to `consumer` (XCLAIM), with their counts. */
   async claim(
-    stream: string,
-    group: string,
-    consumer: string,
+    { stream, group, consumer }: GroupConsumer,
     ids: readonly string[],
     minIdleMs: number,
   ): Promise<ReceivedMessage[]> {
@@ -87,9 +83,7 @@ export class StreamReclaimer {
 
   /** Resets the idle time of the given entries pending for `consumer`, counting no delivery. */
   async touch(
-    stream: string,
-    group: string,
-    consumer: string,
+    { stream, group, consumer }: GroupConsumer,
     ids: readonly string[],
   ): Promise<string[]> {
     const touched = await this.client.eval(

@@ -1,4 +1,9 @@
-import { deadLetterStream, type Broker, type DeadLetter } from '../../brokers/broker.port.js';
+import {
+  deadLetterStream,
+  type Broker,
+  type DeadLetter,
+  type DeadLetters,
+} from '../../brokers/broker.port.js';
 import { ProteanError } from '../../errors/protean.error.js';
 import { Progress, type ProgressStream } from '../output/progress.js';
 
@@ -55,7 +60,7 @@ const keyOf = (letter: DeadLetter) => `${letter.stream}\n${letter.id}`;
  * data is skipped and reported, never a reason to stop: the rest are replayed.
  */
 export async function replayDeadLetters(
-  broker: Broker,
+  broker: Broker & DeadLetters,
   stream: string | undefined,
   knownStreams: readonly string[],
   progressTo: ProgressStream,

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Command } from 'commander';
 import type { BrokerLookup } from '../../brokers/broker-lookup.js';
 import type { Broker, DeadLetter } from '../../brokers/broker.port.js';
+import { deadLettersOf } from '../../brokers/broker-roles.js';
 import {
   deadLetterScope,
   scopedStream,
@@ -101,7 +102,7 @@ export const dlqCommand: CliCommand = {
       .option('--json', 'print JSON')
       .action(async (options: Scope & { limit: number; json?: boolean }) => {
         const letters = await withBroker(options, (broker) =>
-          broker.listDeadLetters(options.stream, options.limit),
+          deadLettersOf(broker, 'list dead letters').listDeadLetters(options.stream, options.limit),
         );
         context.stdout.write(
           options.json ? `${JSON.stringify(letters)}\n` : formatDeadLetters(letters),
@@ -117,7 +118,7 @@ export const dlqCommand: CliCommand = {
       .option('--json', 'print JSON (the only format: the message is JSON)')
       .action(async (id: string, options: Scope) => {
         const letter = await withBroker(options, (broker) =>
-          broker.inspectDeadLetter(id, options.stream),
+          deadLettersOf(broker, 'inspect dead letters').inspectDeadLetter(id, options.stream),
         );
         if (!letter) throw new DeadLetterNotFoundError(id, options.stream);
         context.stdout.write(
@@ -132,7 +133,7 @@ export const dlqCommand: CliCommand = {
         .description('publish a dead letter back to its stream'),
     ).action(async (id: string, options: Scope) => {
       const replayed = await withBroker(options, (broker) =>
-        broker.replayDeadLetter(id, options.stream),
+        deadLettersOf(broker, 'replay dead letters').replayDeadLetter(id, options.stream),
       );
       if (!replayed) throw new DeadLetterNotFoundError(id, options.stream);
       context.stdout.write(`Replayed ${id}.\n`);
@@ -160,7 +161,9 @@ export const dlqCommand: CliCommand = {
             .subscriptions()
             .filter((s) => s.type === 'stream' && s.broker === broker.name)
             .map((s) => s.stream);
-          return replayDeadLetters(broker, scopedStream(scope), known, context.stderr);
+          // Its first question to the broker is a listing: a refusal names that.
+          const letters = deadLettersOf(broker, 'list dead letters');
+          return replayDeadLetters(letters, scopedStream(scope), known, context.stderr);
         },
         { domain: true },
       );
@@ -178,7 +181,7 @@ export const dlqCommand: CliCommand = {
           nothingDone: 'nothing was purged',
         });
         const purged = await withBroker(options, (broker) =>
-          broker.purgeDeadLetters(scopedStream(scope)),
+          deadLettersOf(broker, 'purge dead letters').purgeDeadLetters(scopedStream(scope)),
         );
         context.stdout.write(`Purged ${purged} dead letter(s).\n`);
       },

@@ -17,6 +17,7 @@ import {
 } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import type { Broker } from '../../brokers/broker.port.js';
+import { deadLettersOf, hasDeadLetters } from '../../brokers/broker-roles.js';
 import {
   deadLetterScope,
   scopedStream,
@@ -83,7 +84,7 @@ export class ObservatoryApiController {
     const lists = await Promise.all(
       names.map(async (name) => {
         const broker = this.brokerOf(name);
-        if (!broker.capabilities.deadLetters) return [];
+        if (!hasDeadLetters(broker)) return [];
         const letters = await brokerCall(() =>
           broker.listDeadLetters(query.stream, query.limit ?? 100),
         );
@@ -97,7 +98,9 @@ export class ObservatoryApiController {
   @Get('dead-letters/inspect')
   async inspect(@Query(validated) ref: DeadLetterRef) {
     const broker = this.brokerOf(ref.broker);
-    const letter = await brokerCall(() => broker.inspectDeadLetter(ref.id, ref.stream));
+    const letter = await brokerCall(() =>
+      deadLettersOf(broker, 'inspect dead letters').inspectDeadLetter(ref.id, ref.stream),
+    );
     if (!letter) throw new NotFoundException(`No dead letter ${ref.id} on ${ref.stream}:dlq`);
     return {
       ...deadLetterView(ref.broker, letter),
@@ -111,9 +114,14 @@ export class ObservatoryApiController {
   @HttpCode(200)
   async replay(@Body(validated) ref: DeadLetterRef) {
     const broker = this.brokerOf(ref.broker);
-    const letter = await brokerCall(() => broker.inspectDeadLetter(ref.id, ref.stream));
+    const letter = await brokerCall(() =>
+      deadLettersOf(broker, 'inspect dead letters').inspectDeadLetter(ref.id, ref.stream),
+    );
     const replayed =
-      letter !== undefined && (await brokerCall(() => broker.replayDeadLetter(ref.id, ref.stream)));
+      letter !== undefined &&
+      (await brokerCall(() =>
+        deadLettersOf(broker, 'replay dead letters').replayDeadLetter(ref.id, ref.stream),
+      ));
     if (!letter || !replayed)
       throw new NotFoundException(`No dead letter ${ref.id} on ${ref.stream}:dlq`);
     const facts = envelopeFacts(letter.data);
@@ -130,7 +138,9 @@ export class ObservatoryApiController {
   async purge(@Body(validated) ref: DeadLetterScopeRef) {
     const broker = this.brokerOf(ref.broker);
     const stream = scopedStream(scopeOf(ref));
-    const purged = await brokerCall(() => broker.purgeDeadLetters(stream));
+    const purged = await brokerCall(() =>
+      deadLettersOf(broker, 'purge dead letters').purgeDeadLetters(stream),
+    );
     this.logger.warn(
       `Purged ${purged} dead letter(s) of ${stream ?? 'every stream'} of broker "${ref.broker}" from the Observatory`,
     );

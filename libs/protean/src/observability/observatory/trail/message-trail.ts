@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DeadLetter } from '../../../brokers/broker.port.js';
+import { hasDeadLetters } from '../../../brokers/broker-roles.js';
 import type { Database, SqlExecutor } from '../../../database/database.port.js';
 import type { EventStore } from '../../../event-store/event-store.port.js';
 import { kindOfStream } from '../../../messages/stream-names.js';
@@ -217,7 +218,7 @@ export class MessageTrail {
       let letters: DeadLetter[];
       try {
         const broker = this.status.broker(name);
-        if (!broker.capabilities.deadLetters) continue;
+        if (!hasDeadLetters(broker)) continue;
         letters = await broker.listDeadLetters(undefined, DEAD_LETTER_SCAN_LIMIT);
       } catch (error) {
         notes.push(`Dead letters of broker "${name}" could not be read: ${reasonOf(error)}`);

@@ -1,0 +1,25 @@
+import type { Broker, DeadLetters, PendingEntries } from './broker.port.js';
+import { UnsupportedBrokerOperationError } from './errors/unsupported-broker-operation.error.js';
+
+/*
+ * The optional roles of a broker, found by the capability that promises them: a broker
+ * without the capability does not implement the role, and whoever needs it gets a clear
+ * refusal naming the capability instead of a method that throws.
+ */
+
+/** Whether the broker keeps entries pending until acknowledged (the {@link PendingEntries} role). */
+export const hasPendingEntries = (broker: Broker): broker is Broker & PendingEntries =>
+  broker.capabilities.acknowledgements;
+
+/** Whether the broker keeps dead letters (the {@link DeadLetters} role). */
+export const hasDeadLetters = (broker: Broker): broker is Broker & DeadLetters =>
+  broker.capabilities.deadLetters;
+
+/**
+ * The broker's dead letters, or {@link UnsupportedBrokerOperationError} naming `operation`
+ * (`list dead letters`, …) and the missing capability.
+ */
+export function deadLettersOf(broker: Broker, operation: string): Broker & DeadLetters {
+  if (hasDeadLetters(broker)) return broker;
+  throw new UnsupportedBrokerOperationError(broker.name, broker.provider, operation, 'deadLetters');
+}
