@@ -1,5 +1,4 @@
-import { loadConfiguration, setupSchema } from 'nestjs-protean';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createMigratedTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { NodeProcess, OUTBOX_RELAY_MAIN, waitFor } from '../support/processes.js';
 import { REDIS_URL, StreamReader, uniqueDomain } from '../support/redis.js';
 
@@ -13,13 +12,7 @@ describe('outbox processors in separate processes', () => {
   const domains: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await setupSchema(
-      loadConfiguration({
-        embedded: true,
-        overrides: { databases: { default: { provider: 'postgresql', database_uri: db.uri } } },
-      }),
-    );
+    db = await createMigratedTestDatabase();
     streams = new StreamReader();
   });
 

@@ -6,18 +6,16 @@ import {
   startOutboxApp,
   type OutboxAppOptions,
 } from '../../../../test/support/counter-domain.js';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.js';
+import { createMigratedTestDatabase, type TestDatabase } from '../../../../test/support/postgres.js';
 import { waitFor } from '../../../../test/support/processes.js';
 import { RecordingBroker } from '../../../../test/support/recording-broker.js';
 import { RedisStreamPublisher } from '../../../../test/support/redis-stream-publisher.js';
 import { REDIS_URL, StreamReader, uniqueDomain } from '../../../../test/support/redis.js';
 import { SpawnedRedis } from '../../../../test/support/spawned-redis.js';
 import { CommandBus } from '../buses/command-bus.js';
-import { loadConfiguration } from '../config/load-configuration.js';
 import type { Database } from '../database/database.port.js';
 import { serializeEnvelope } from '../messages/envelope-codec.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
-import { setupSchema } from '../postgresql/schema-setup.js';
 import { DATABASE, OUTBOX_STORE } from '../protean.tokens.js';
 import { OutboxProcessor } from './outbox-processor.js';
 import type { OutboxStore } from './outbox-store.port.js';
@@ -28,13 +26,7 @@ const apps: TestingModule[] = [];
 const domains: string[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await setupSchema(
-    loadConfiguration({
-      embedded: true,
-      overrides: { databases: { default: { provider: 'postgresql', database_uri: db.uri } } },
-    }),
-  );
+  db = await createMigratedTestDatabase();
   streams = new StreamReader();
 });
 
