@@ -6,37 +6,27 @@ export class CaptureLogger implements LoggerService {
   /** Every call as printed, all its arguments included (`<level> <message> <rest…>`). */
   readonly printed: string[] = [];
 
-  log(message: unknown, ...rest: unknown[]) {
-    this.keep('log', message, rest, rest[0]);
-  }
-  error(message: unknown, ...rest: unknown[]) {
-    // Nest passes (message, trace?, context?).
-    this.keep('error', message, rest, rest[1]);
-  }
-  warn(message: unknown, ...rest: unknown[]) {
-    this.keep('warn', message, rest, rest[0]);
-  }
-  debug(message: unknown, ...rest: unknown[]) {
-    this.keep('debug', message, rest, rest[0]);
-  }
-  verbose(message: unknown, ...rest: unknown[]) {
-    this.keep('verbose', message, rest, rest[0]);
-  }
-  fatal(message: unknown, ...rest: unknown[]) {
-    this.keep('fatal', message, rest, rest[0]);
-  }
+  // Nest passes (message, context?) to each level, and (message, trace?, context?) to error.
+  readonly log = this.level('log');
+  readonly error = this.level('error', 1);
+  readonly warn = this.level('warn');
+  readonly debug = this.level('debug');
+  readonly verbose = this.level('verbose');
+  readonly fatal = this.level('fatal');
 
   errors(): string[] {
     return this.lines.filter((line) => line.level === 'error').map((line) => line.message);
   }
 
-  private keep(level: string, message: unknown, rest: unknown[], context: unknown) {
-    this.printed.push(`${level} ${String(message)} ${rest.map(String).join(' ')}`);
-    this.lines.push({
-      level,
-      message: typeof message === 'string' ? message : JSON.stringify(message),
-      context: context as string | undefined,
-    });
+  private level(level: string, contextAt = 0) {
+    return (message: unknown, ...rest: unknown[]): void => {
+      this.printed.push(`${level} ${String(message)} ${rest.map(String).join(' ')}`);
+      this.lines.push({
+        level,
+        message: typeof message === 'string' ? message : JSON.stringify(message),
+        context: rest[contextAt] as string | undefined,
+      });
+    };
   }
 }
 

@@ -20,6 +20,7 @@ export const uniqueDomain = (prefix = 't'): string => `${prefix}${randomBytes(5)
 /** Reads whole streams back, and deletes what a test created (never FLUSHALL: others share it). */
 export class StreamReader {
   readonly client: Redis;
+  private readonly domains = new Set<string>();
 
   constructor(uri = REDIS_URL) {
     this.client = new Redis(uri, { lazyConnect: false });
@@ -38,6 +39,20 @@ export class StreamReader {
 
   async length(stream: string): Promise<number> {
     return this.client.xlen(stream);
+  }
+
+  /** A {@link uniqueDomain} that {@link deleteDomains} cleans up. */
+  newDomain(prefix?: string): string {
+    const domain = uniqueDomain(prefix);
+    this.domains.add(domain);
+    return domain;
+  }
+
+  /** Deletes every key of each domain from {@link newDomain} so far. */
+  async deleteDomains(): Promise<void> {
+    const domains = [...this.domains];
+    this.domains.clear();
+    await Promise.all(domains.map((domain) => this.deleteDomain(domain)));
   }
 
   /** Deletes every key of a test domain. */

@@ -116,7 +116,8 @@ export class SpawnedRedis {
     return new Promise((resolve, reject) => {
       let output = '';
       const timer = setTimeout(
-        () => fail(new Error(`redis-server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)),
+        () =>
+          fail(new Error(`redis-server did not start within ${START_TIMEOUT_MS} ms:\n${output}`)),
         START_TIMEOUT_MS,
       );
       const fail = (error: Error) => {
