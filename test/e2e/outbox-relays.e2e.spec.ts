@@ -33,12 +33,10 @@ describe('outbox processors in separate processes', () => {
       ...env,
     });
     relays.push(relay);
-    await Promise.race([
+    await relay.whileRunning(
       waitFor(() => relay.stdout.includes('relay ready'), { timeoutMs: 20_000, what: 'a relay' }),
-      relay.exited.then(({ code }) => {
-        throw new Error(`relay exited with ${code}:\n${relay.stderr}`);
-      }),
-    ]);
+      'a relay',
+    );
     return relay;
   }
 
