@@ -40,6 +40,8 @@ export function captureLogs(): { logger: CaptureLogger; lines: string[]; restore
   return {
     logger,
     lines: logger.printed,
-    restore: () => Logger.overrideLogger(new ConsoleLogger()),
+    restore: () => {
+      Logger.overrideLogger(new ConsoleLogger());
+    },
   };
 }

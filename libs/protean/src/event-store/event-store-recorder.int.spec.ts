@@ -1,7 +1,10 @@
 import type { TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { Bump, startOutboxApp } from '../../../../test/support/counter-domain.js';
-import { createMigratedTestDatabase, type TestDatabase } from '../../../../test/support/postgres.js';
+import {
+  createMigratedTestDatabase,
+  type TestDatabase,
+} from '../../../../test/support/postgres.js';
 import { RecordingBroker } from '../../../../test/support/recording-broker.js';
 import { uniqueDomain } from '../../../../test/support/redis.js';
 import { CommandBus } from '../buses/command-bus.js';
