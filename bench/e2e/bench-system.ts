@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres.js';
-import { freePort, NodeProcess, runToExit, waitFor } from '../../test/support/processes.js';
+import { freePort, NodeProcess, runToExit } from '../../test/support/processes.js';
 import { SpawnedRedis } from '../../test/support/spawned-redis.js';
 import { API_MAIN, CHAPTER_TOML, CLI_MAIN, WORKER_MAIN } from '../support/paths.js';
 
@@ -41,7 +41,7 @@ export class BenchSystem {
       const api = new NodeProcess(API_MAIN, [], { ...system.env, PORT: String(apiPort) });
       system.processes.push(api);
       system.url = `http://127.0.0.1:${apiPort}`;
-      await system.ready(api, `${system.url}/health`);
+      await api.answering(`${system.url}/health`, 'the API');
       for (let n = 0; n < workers; n++) {
         const healthPort = await freePort();
         const worker = new NodeProcess(WORKER_MAIN, [], {
@@ -49,7 +49,7 @@ export class BenchSystem {
           PROTEAN_SERVER__HEALTH__PORT: String(healthPort),
         });
         system.processes.push(worker);
-        await system.ready(worker, `http://127.0.0.1:${healthPort}/readyz`);
+        await worker.answering(`http://127.0.0.1:${healthPort}/readyz`, 'a worker');
       }
       return system;
     } catch (error) {
@@ -61,14 +61,5 @@ export class BenchSystem {
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((process) => process.stop('SIGTERM')));
     await Promise.all([this.db.drop(), this.redis.stop()]);
-  }
-
-  private async ready(process: NodeProcess, url: string): Promise<void> {
-    await Promise.race([
-      waitFor(async () => (await fetch(url)).ok, { timeoutMs: 30_000, what: url }),
-      process.exited.then(({ code }) => {
-        throw new Error(`exited (${code}) before ${url} answered:\n${process.stderr}`);
-      }),
-    ]);
   }
 }

@@ -8,13 +8,12 @@ import {
   UnitOfWorkManager,
   DATABASE,
   OutboxProcessor,
-  setupSchema,
   createBroker,
   type Broker,
   loadConfiguration,
 } from 'nestjs-protean';
 import { Counters, startOutboxApp } from '../../test/support/counter-domain.js';
-import { createTestDatabase, type TestDatabase } from '../../test/support/postgres.js';
+import { createMigratedTestDatabase, type TestDatabase } from '../../test/support/postgres.js';
 import { REDIS_URL, uniqueDomain } from '../../test/support/redis.js';
 import type { BenchResult, BenchRow } from '../support/bench-result.js';
 import { grouped, median, quantile } from '../support/stats.js';
@@ -40,16 +39,10 @@ export interface OutboxBenchOptions {
  * the product's `redis` broker adapter, as a worker does.
  */
 export async function outboxRelayBenchmark(options: OutboxBenchOptions): Promise<BenchResult[]> {
-  const db = await createTestDatabase('protean_bench');
+  const db = await createMigratedTestDatabase({ prefix: 'protean_bench' });
   const domain = uniqueDomain('bench');
   const redis = new Redis(REDIS_URL);
   try {
-    await setupSchema(
-      loadConfiguration({
-        embedded: true,
-        overrides: { databases: { default: { provider: 'postgresql', database_uri: db.uri } } },
-      }),
-    );
     const relay = await measureRelays(db, redis, domain, options);
     const latency = await measureLatency(db, redis, domain, options.latencySamples);
     return [relay, latency];

@@ -61,15 +61,6 @@ async function deleteBookshelfKeys(): Promise<void> {
   }
 }
 
-async function ready(process: NodeProcess, url: string, what: string): Promise<void> {
-  await Promise.race([
-    waitFor(async () => (await fetch(url)).ok, { timeoutMs: 30_000, what: `${what} to be ready` }),
-    process.exited.then(({ code, signal }) => {
-      throw new Error(`${what} exited (${code ?? signal}):\n${process.stderr}\n${process.stdout}`);
-    }),
-  ]);
-}
-
 describe("the chapter's Start everything, literally", () => {
   let project: string;
   const processes: NodeProcess[] = [];
@@ -102,7 +93,7 @@ describe("the chapter's Start everything, literally", () => {
       PROTEAN_SERVER__HEALTH__PORT: String(probes),
     });
     processes.push(server);
-    await ready(server, `http://127.0.0.1:${probes}/readyz`, 'protean server');
+    await server.answering(`http://127.0.0.1:${probes}/readyz`, 'protean server');
     expect(server.stdout + server.stderr).toMatch(
       /PostgreSQL at localhost:5432\/bookshelf \(databases\.default\): applied CreateDomainTables\d+, CreateOutbox\d+/,
     );
@@ -112,7 +103,7 @@ describe("the chapter's Start everything, literally", () => {
     const api = new NodeProcess(API_MAIN, [], { ...env, PORT: String(port) });
     processes.push(api);
     const url = `http://127.0.0.1:${port}`;
-    await ready(api, `${url}/health`, 'the API');
+    await api.answering(`${url}/health`, 'the API');
 
     const book = await postJson(`${url}/books`, {
       title: 'Async Processing',

@@ -1,7 +1,6 @@
-import { loadConfiguration, setupSchema } from 'nestjs-protean';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createMigratedTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { NodeProcess, OUTBOX_RELAY_MAIN, waitFor } from '../support/processes.js';
-import { REDIS_URL, StreamReader, uniqueDomain } from '../support/redis.js';
+import { REDIS_URL, StreamReader } from '../support/redis.js';
 
 /** Several processes and thousands of rows: well over the default five seconds. */
 const TIMEOUT_MS = 90_000;
@@ -10,22 +9,15 @@ describe('outbox processors in separate processes', () => {
   let db: TestDatabase;
   let streams: StreamReader;
   const relays: NodeProcess[] = [];
-  const domains: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await setupSchema(
-      loadConfiguration({
-        embedded: true,
-        overrides: { databases: { default: { provider: 'postgresql', database_uri: db.uri } } },
-      }),
-    );
+    db = await createMigratedTestDatabase();
     streams = new StreamReader();
   });
 
   afterEach(async () => {
     await Promise.all(relays.splice(0).map((relay) => relay.stop('SIGKILL')));
-    await Promise.all(domains.splice(0).map((domain) => streams.deleteDomain(domain)));
+    await streams.deleteDomains();
     await db.query('TRUNCATE outbox');
   });
 
@@ -41,12 +33,10 @@ describe('outbox processors in separate processes', () => {
       ...env,
     });
     relays.push(relay);
-    await Promise.race([
+    await relay.whileRunning(
       waitFor(() => relay.stdout.includes('relay ready'), { timeoutMs: 20_000, what: 'a relay' }),
-      relay.exited.then(({ code }) => {
-        throw new Error(`relay exited with ${code}:\n${relay.stderr}`);
-      }),
-    ]);
+      'a relay',
+    );
     return relay;
   }
 
@@ -74,8 +64,7 @@ describe('outbox processors in separate processes', () => {
   it(
     'three processors over 5,000 rows publish every row once, each aggregate in order',
     async () => {
-      const domain = uniqueDomain();
-      domains.push(domain);
+      const domain = streams.newDomain();
       const three = await Promise.all(
         [1, 2, 3].map(() => startRelay({ OUTBOX_RELAY_BATCH: '100' })),
       );
@@ -112,8 +101,7 @@ describe('outbox processors in separate processes', () => {
   it(
     'a processor killed between publishing and marking: another publishes its rows again once the lease expires',
     async () => {
-      const domain = uniqueDomain();
-      domains.push(domain);
+      const domain = streams.newDomain();
       const doomed = await startRelay({
         OUTBOX_RELAY_CRASH_AFTER_PUBLISH: '1',
         OUTBOX_RELAY_LEASE_SECONDS: '2',

@@ -139,15 +139,13 @@ describe('nestjs-protean in a fresh project, installed from its tarball', () => 
       expect(await rows('notes', 'id = $1', noteId)).toBe(1);
 
       const what = `note ${noteId} projected and sealed by the worker`;
-      await Promise.race([
+      await worker.whileRunning(
         waitFor(async () => (await projected(noteId)) !== undefined && (await sealed(noteId)), {
           timeoutMs: MINUTE,
           what,
         }),
-        worker.exited.then(({ code }) => {
-          throw new Error(`the worker exited (${code}): ${worker!.stderr}${worker!.stdout}`);
-        }),
-      ]);
+        'the worker',
+      );
       expect(await projected(noteId)).toEqual({ id: noteId, text: 'async hello' });
       const outbox = await database.query<{ status: string }>(
         `SELECT status FROM protean_outbox WHERE data::jsonb->>'noteId' = $1`,

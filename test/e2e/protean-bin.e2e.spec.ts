@@ -89,15 +89,7 @@ describe('the protean bin (nestjs-protean/dist/cli/bin.js)', () => {
       PROTEAN_SERVER__HEALTH__PORT: String(port),
     });
     try {
-      await Promise.race([
-        waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
-          timeoutMs: 30_000,
-          what: 'the engine to be ready',
-        }),
-        server.exited.then(({ code }) => {
-          throw new Error(`server exited with ${code}:\n${server.stderr}${server.stdout}`);
-        }),
-      ]);
+      await server.answering(`http://127.0.0.1:${port}/readyz`, 'the engine');
       // The bookshelf's handlers are subscribed: the module came from package.json "protean".
       const status =
         (await (await fetch(`http://127.0.0.1:${port}/health`)).text()) + server.stdout;

@@ -237,10 +237,7 @@ describe('subscription matrix: type × profile × handler kind × deployment', (
         LOG_LEVEL: 'warn',
         ...env,
       });
-      const exited = await Promise.race([
-        worker.exited,
-        new Promise<undefined>((done) => setTimeout(done, 30_000, undefined)),
-      ]);
+      const exited = await worker.exitedWithin(30_000);
       if (!exited) await worker.stop('SIGKILL');
       return { code: exited?.code, lines: worker.stderr.trim().split('\n') };
     }

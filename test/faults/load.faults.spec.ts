@@ -1,12 +1,10 @@
-import type { BookshelfSystem } from '../support/bookshelf-system.js';
-import { startFaultSystem } from './support/fault-system.js';
+import { systemPerTest } from './support/fault-system.js';
 import {
-  addBooks,
   confirmedOrders,
   counts,
-  Ledger,
   placeOrders,
   settle,
+  startOrderScenario,
 } from './support/order-load.js';
 import { recordScenario } from './support/report.js';
 
@@ -22,21 +20,13 @@ const MINUTE = 60_000;
 let sustainableRate: number | undefined;
 
 describe('faults: load', () => {
-  let system: BookshelfSystem | undefined;
-
-  afterEach(async () => {
-    await system?.stop();
-    system = undefined;
-  });
+  const startSystem = systemPerTest();
 
   it(
     '1. baseline: 5,000 orders at a steady rate, every one confirmed once',
     async () => {
-      system = await startFaultSystem();
-      const { url } = await system.startApi();
-      const worker = await system.startWorker();
-      const books = await addBooks(system, url);
-      const ledger = new Ledger();
+      const system = await startSystem();
+      const { url, worker, books, ledger } = await startOrderScenario(system);
 
       const started = Date.now();
       await placeOrders(url, books, ledger, { rate: BASELINE_RATE, count: 5000 });
@@ -67,14 +57,11 @@ describe('faults: load', () => {
     async () => {
       // Run alone (without the baseline before it), assume what a loaded 2-core machine keeps.
       const rate = Math.round(2 * (sustainableRate ?? 40));
-      system = await startFaultSystem();
-      const { url, process: api } = await system.startApi();
-      const worker = await system.startWorker({
+      const system = await startSystem();
+      const { url, api, worker, books, ledger } = await startOrderScenario(system, [
         // Trimming under a backlog must never drop what a group has not consumed yet.
-        PROTEAN_BROKERS__DEFAULT__MAX_STREAM_LENGTH: '1000',
-      });
-      const books = await addBooks(system, url);
-      const ledger = new Ledger();
+        { PROTEAN_BROKERS__DEFAULT__MAX_STREAM_LENGTH: '1000' },
+      ]);
 
       const started = Date.now();
       let peakBacklog = 0;

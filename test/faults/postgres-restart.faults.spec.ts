@@ -3,13 +3,12 @@ import { waitFor } from '../support/processes.js';
 import { SpawnedPostgres } from '../support/spawned-postgres.js';
 import { startFaultSystem } from './support/fault-system.js';
 import {
-  addBooks,
   confirmedOrders,
   counts,
-  Ledger,
   placeOrders,
   secondsToProgress,
   settle,
+  startOrderScenario,
 } from './support/order-load.js';
 import { recordScenario } from './support/report.js';
 import { deadLetters } from './support/stream-inspection.js';
@@ -39,10 +38,7 @@ describe('faults: PostgreSQL restart', () => {
       cluster = await SpawnedPostgres.start();
       const database = await cluster.createDatabase();
       system = await startFaultSystem({}, { database });
-      const { url, process: api } = await system.startApi();
-      const worker = await system.startWorker();
-      const books = await addBooks(system, url);
-      const ledger = new Ledger();
+      const { url, api, worker, books, ledger } = await startOrderScenario(system);
 
       const load = placeOrders(url, books, ledger, { rate: RATE, count: 15 * RATE });
       await waitFor(async () => (await confirmedOrders(system!)) >= 200, {

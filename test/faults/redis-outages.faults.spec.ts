@@ -1,15 +1,14 @@
 import type { BookshelfSystem } from '../support/bookshelf-system.js';
 import { waitFor } from '../support/processes.js';
-import { startFaultSystem } from './support/fault-system.js';
+import { systemPerTest } from './support/fault-system.js';
 import {
-  addBooks,
   confirmedOrders,
   counts,
-  Ledger,
-  type Outcome,
+  expectClean,
   placeOrders,
   secondsToProgress,
   settle,
+  startOrderScenario,
 } from './support/order-load.js';
 import { recordScenario } from './support/report.js';
 import { deadLetters, DOMAIN_STREAMS } from './support/stream-inspection.js';
@@ -20,13 +19,6 @@ import { deadLetters, DOMAIN_STREAMS } from './support/stream-inspection.js';
  */
 const MINUTE = 60_000;
 const RATE = 60;
-
-function expectClean(outcome: Outcome): void {
-  expect(outcome.problems).toEqual([]);
-  expect(outcome.accepted).toBe(outcome.sent);
-  expect(outcome.unacknowledged).toBe(0);
-  expect(outcome).toMatchObject({ lost: 0, duplicated: 0, completed: outcome.accepted });
-}
 
 /** Answers within `ms`, whatever the status: a read that hangs fails the scenario. */
 async function answersWithin(url: string, ms: number): Promise<number> {
@@ -52,24 +44,16 @@ async function unpublished(system: BookshelfSystem, kind = '%'): Promise<number>
 }
 
 describe('faults: Redis outages', () => {
-  let system: BookshelfSystem | undefined;
-
-  afterEach(async () => {
-    await system?.stop();
-    system = undefined;
-  });
+  const startSystem = systemPerTest();
 
   it(
     '5. Redis stopped for 15 s under load: the API keeps accepting, nothing hangs, throughput back within 10 s',
     async () => {
-      system = await startFaultSystem({}, { redis: { persistent: true } });
-      const { url, process: api } = await system.startApi();
-      const worker = await system.startWorker();
-      const books = await addBooks(system, url);
-      const ledger = new Ledger();
+      const system = await startSystem({}, { redis: { persistent: true } });
+      const { url, api, worker, books, ledger } = await startOrderScenario(system);
 
       const load = placeOrders(url, books, ledger, { rate: RATE, count: 25 * RATE });
-      await waitFor(async () => (await confirmedOrders(system!)) >= 200, {
+      await waitFor(async () => (await confirmedOrders(system)) >= 200, {
         timeoutMs: MINUTE,
         what: '200 orders confirmed',
       });
@@ -122,12 +106,11 @@ describe('faults: Redis outages', () => {
   it(
     '6. Redis restarted empty: groups recreated, what it lost re-published from the outbox',
     async () => {
-      system = await startFaultSystem();
-      const { url } = await system.startApi();
-      let worker = await system.startWorker();
-      const books = await addBooks(system, url);
+      const system = await startSystem();
+      const scenario = await startOrderScenario(system);
+      const { url, books, ledger } = scenario;
+      let worker = scenario.worker;
       const redis = system.redisClient();
-      const ledger = new Ledger();
       const [{ now: started }] = await system.db.query<{ now: Date }>('SELECT now()');
 
       await placeOrders(url, books, ledger, { rate: RATE, count: 5 * RATE });
@@ -137,7 +120,7 @@ describe('faults: Redis outages', () => {
       await worker.stop();
       await placeOrders(url, books, ledger, { rate: 1000, count: 600 });
       worker = await system.startWorker();
-      await waitFor(async () => (await unpublished(system!, 'COMMAND')) === 0, {
+      await waitFor(async () => (await unpublished(system, 'COMMAND')) === 0, {
         timeoutMs: 10_000,
         intervalMs: 20,
         what: "the burst's commands published",
@@ -158,8 +141,8 @@ describe('faults: Redis outages', () => {
       let last = -1;
       const stuck = await waitFor(
         async () => {
-          const confirmed = await confirmedOrders(system!);
-          const settled = confirmed === last && (await unpublished(system!)) === 0;
+          const confirmed = await confirmedOrders(system);
+          const settled = confirmed === last && (await unpublished(system)) === 0;
           last = confirmed;
           return settled && ledger.accepted.size - confirmed;
         },

@@ -178,10 +178,7 @@ describe('scenario 11: secrets', () => {
         PROTEAN_DATABASES__DEFAULT__DATABASE_URI: pgUri(wrongPassword, refusing.port),
         PROTEAN_BROKERS__DEFAULT__URI: redis.uriWith(wrongPassword),
       });
-      const ended = await Promise.race([
-        misconfigured.exited,
-        new Promise<undefined>((done) => setTimeout(() => done(undefined), 20_000)),
-      ]);
+      const ended = await misconfigured.exitedWithin(20_000);
       await misconfigured.stop('SIGKILL');
       // Its start-up check stops at the first refusal: the database's (exit 69, one line).
       expect(ended?.code).toBe(69);

@@ -1,14 +1,13 @@
-import type { BookshelfSystem } from '../support/bookshelf-system.js';
-import { TEST_WORKER_MAIN, waitFor, type NodeProcess } from '../support/processes.js';
-import { startFaultSystem } from './support/fault-system.js';
+import { TEST_WORKER_MAIN, waitFor } from '../support/processes.js';
+import { systemPerTest } from './support/fault-system.js';
 import {
-  addBooks,
   confirmedOrders,
   counts,
+  expectClean,
   Ledger,
-  type Outcome,
   placeOrders,
   settle,
+  startOrderScenario,
 } from './support/order-load.js';
 import { recordScenario } from './support/report.js';
 import {
@@ -27,37 +26,22 @@ const MINUTE = 60_000;
 const RATE = 80;
 const ORDERS = 900;
 
-function expectClean(outcome: Outcome): void {
-  expect(outcome.problems).toEqual([]);
-  expect(outcome.accepted).toBe(outcome.sent);
-  expect(outcome.unacknowledged).toBe(0);
-  expect(outcome).toMatchObject({ lost: 0, duplicated: 0, completed: outcome.accepted });
-}
-
 describe('faults: worker crashes', () => {
-  let system: BookshelfSystem | undefined;
-
-  afterEach(async () => {
-    await system?.stop();
-    system = undefined;
-  });
+  const startSystem = systemPerTest();
 
   it(
     '2. worker SIGKILLed mid-batch three times: its messages are taken over, each effect once',
     async () => {
-      system = await startFaultSystem();
-      const { url } = await system.startApi();
-      const workers: NodeProcess[] = [await system.startWorker(), await system.startWorker()];
-      const books = await addBooks(system, url);
+      const system = await startSystem();
+      const { url, workers, books, ledger } = await startOrderScenario(system, [{}, {}]);
       const redis = system.redisClient();
-      const ledger = new Ledger();
 
       const load = placeOrders(url, books, ledger, { rate: RATE, count: ORDERS });
       const inFlightAtKill: number[] = [];
       let lastKill = 0;
       for (let kill = 0; kill < 3; kill++) {
         const target = (kill + 1) * 200;
-        await waitFor(async () => (await confirmedOrders(system!)) >= target, {
+        await waitFor(async () => (await confirmedOrders(system)) >= target, {
           timeoutMs: MINUTE,
           what: `${target} orders confirmed`,
         });
@@ -91,16 +75,13 @@ describe('faults: worker crashes', () => {
   it(
     '3. worker paused past the reclaim threshold, then resumed: its late acks change nothing',
     async () => {
-      system = await startFaultSystem();
-      const { url } = await system.startApi();
-      const paused = await system.startWorker();
-      const other = await system.startWorker();
-      const books = await addBooks(system, url);
+      const system = await startSystem();
+      const { url, workers, books, ledger } = await startOrderScenario(system, [{}, {}]);
+      const [paused, other] = workers;
       const redis = system.redisClient();
-      const ledger = new Ledger();
 
       const load = placeOrders(url, books, ledger, { rate: RATE, count: ORDERS });
-      await waitFor(async () => (await confirmedOrders(system!)) >= 200, {
+      await waitFor(async () => (await confirmedOrders(system)) >= 200, {
         timeoutMs: MINUTE,
         what: '200 orders confirmed',
       });
@@ -154,10 +135,8 @@ describe('faults: worker crashes', () => {
   it(
     '4. outbox processor SIGKILLed between publish and mark: its rows go out again, effects once',
     async () => {
-      system = await startFaultSystem();
-      const { url } = await system.startApi();
-      const first = await system.startWorker();
-      const books = await addBooks(system, url);
+      const system = await startSystem();
+      const { url, worker: first, books } = await startOrderScenario(system);
       const redis = system.redisClient();
       // Books are made; from here on the only relay is one that dies after its 3rd batch.
       await first.stop();
@@ -168,10 +147,7 @@ describe('faults: worker crashes', () => {
       const ledger = new Ledger();
 
       const load = placeOrders(url, books, ledger, { rate: RATE, count: 600 });
-      const exit = await Promise.race([
-        crashing.exited,
-        new Promise((resolve) => setTimeout(() => resolve('still running'), 60_000)),
-      ]);
+      const exit = await crashing.exitedWithin(60_000);
       expect(exit).toEqual({ code: null, signal: 'SIGKILL' });
       expect(crashing.stdout).toMatch(/crashing after publishing \d+ rows/);
       const crashedAt = Date.now();

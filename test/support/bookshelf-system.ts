@@ -10,7 +10,6 @@ import {
   NodeProcess,
   ROOT,
   runToExit,
-  waitFor,
   WORKER_MAIN,
 } from './processes.js';
 import { SpawnedRedis, type SpawnedRedisOptions } from './spawned-redis.js';
@@ -75,7 +74,7 @@ export class BookshelfSystem {
       new NodeProcess(API_MAIN, [], { ...this.env, PORT: String(port), ...env }),
     );
     const url = `http://127.0.0.1:${port}`;
-    await this.ready(api, `${url}/health`, 'the API');
+    await api.answering(`${url}/health`, 'the API');
     return { process: api, url };
   }
 
@@ -96,7 +95,7 @@ export class BookshelfSystem {
         ...env,
       }),
     );
-    await this.ready(worker, `http://127.0.0.1:${port}/readyz`, 'the worker');
+    await worker.answering(`http://127.0.0.1:${port}/readyz`, 'the worker');
     return worker;
   }
 
@@ -139,20 +138,6 @@ export class BookshelfSystem {
   private track(process: NodeProcess): NodeProcess {
     this.processes.push(process);
     return process;
-  }
-
-  private async ready(process: NodeProcess, url: string, what: string): Promise<void> {
-    await Promise.race([
-      waitFor(async () => (await fetch(url)).ok, {
-        timeoutMs: 30_000,
-        what: `${what} to be ready`,
-      }),
-      process.exited.then(({ code, signal }) => {
-        throw new Error(
-          `${what} exited (${code ?? signal}) before it was ready:\n${process.stderr}\n${process.stdout}`,
-        );
-      }),
-    ]);
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { loadConfiguration, setupSchema } from 'nestjs-protean';
 
 /** The server the integration tests use (SPEC §7). */
 export const DATABASE_URL =
@@ -45,4 +46,31 @@ export async function createTestDatabase(prefix = 'protean_test'): Promise<TestD
         client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
       ).then(() => undefined),
   };
+}
+
+/**
+ * {@link createTestDatabase} with Protean's tables in it (outbox, aggregates, and with
+ * `eventStore` the event store), set up as `npx protean db setup` would; dropped again if the
+ * set-up fails.
+ */
+export async function createMigratedTestDatabase({
+  prefix,
+  eventStore = false,
+}: { prefix?: string; eventStore?: boolean } = {}): Promise<TestDatabase> {
+  const db = await createTestDatabase(prefix);
+  try {
+    await setupSchema(
+      loadConfiguration({
+        embedded: true,
+        overrides: {
+          databases: { default: { provider: 'postgresql', database_uri: db.uri } },
+          ...(eventStore ? { event_store: { provider: 'postgresql' } } : {}),
+        },
+      }),
+    );
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  return db;
 }

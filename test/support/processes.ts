@@ -33,6 +33,12 @@ export function waitFor<T>(
   return eventually(check, { timeoutMs, intervalMs, what });
 }
 
+/** How a process ended: its exit code, or the signal that killed it. */
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 /** A child Node process with its output kept, for tests that need real processes. */
 export class NodeProcess {
   /** Every process started and not yet exited, so a test file can never leave one behind. */
@@ -40,7 +46,7 @@ export class NodeProcess {
   readonly child: ChildProcess;
   stdout = '';
   stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<Exit>;
 
   /** Not `node` but a launcher (`npx`): signals go to its process group, its children too. */
   private readonly launcher: boolean;
@@ -75,6 +81,37 @@ export class NodeProcess {
     );
   }
 
+  /** `work` (a wait on this process), failed at once, with its output, if the process exits first. */
+  whileRunning<T>(work: Promise<T>, what: string): Promise<T> {
+    return Promise.race([
+      work,
+      this.exited.then(({ code, signal }) => {
+        throw new Error(`${what} exited (${code ?? signal}):\n${this.stderr}\n${this.stdout}`);
+      }),
+    ]);
+  }
+
+  /** Resolves once `url` answers 2xx (polled), failing at `timeoutMs` or if the process exits. */
+  async answering(url: string, what: string, timeoutMs = 30_000): Promise<void> {
+    await this.whileRunning(
+      waitFor(async () => (await fetch(url)).ok, { timeoutMs, what: `${what} to be ready` }),
+      what,
+    );
+  }
+
+  /** The exit, or `undefined` if the process still runs after `ms`. */
+  async exitedWithin(ms: number): Promise<Exit | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.exited,
+        new Promise<undefined>((done) => (timer = setTimeout(done, ms, undefined))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Sends `signal` and waits for the exit (SIGKILL after `graceMs`). */
   async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000) {
     if (!NodeProcess.running.has(this)) return this.exited;
@@ -103,15 +140,7 @@ export async function startApi(args: string[], env: NodeJS.ProcessEnv = {}) {
   const port = await freePort();
   const api = new NodeProcess(API_MAIN, args, { PORT: String(port), ...env });
   const url = `http://127.0.0.1:${port}`;
-  await Promise.race([
-    waitFor(async () => (await fetch(`${url}/health`)).ok, {
-      timeoutMs: 20_000,
-      what: 'the API to answer /health',
-    }),
-    api.exited.then(({ code }) => {
-      throw new Error(`API exited with ${code} before answering:\n${api.stderr}`);
-    }),
-  ]);
+  await api.answering(`${url}/health`, 'the API', 20_000);
   return { api, url };
 }
 

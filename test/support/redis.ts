@@ -2,8 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { deserializeEnvelope, type MessageEnvelope } from 'nestjs-protean';
 
-/** The server the integration tests use (SPEC §7). */
+/** The shared Redis every integration test uses (never flushed: others share it). */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A plain client for writing by hand and cleaning up; close it with `disconnect()`. */
+export const rawRedis = (url = REDIS_URL): Redis => new Redis(url, { maxRetriesPerRequest: 1 });
+
+/** Deletes the given streams and their DLQs, and nothing else. */
+export async function deleteStreams(client: Redis, streams: Iterable<string>): Promise<void> {
+  const keys = [...streams].flatMap((stream) => [stream, `${stream}:dlq`]);
+  for (const key of keys) await client.del(key);
+}
 
 /** A domain name no other test uses, so its streams (`<domain>::…`) are this test's alone. */
 export const uniqueDomain = (prefix = 't'): string => `${prefix}${randomBytes(5).toString('hex')}`;
@@ -11,6 +20,7 @@ export const uniqueDomain = (prefix = 't'): string => `${prefix}${randomBytes(5)
 /** Reads whole streams back, and deletes what a test created (never FLUSHALL: others share it). */
 export class StreamReader {
   readonly client: Redis;
+  private readonly domains = new Set<string>();
 
   constructor(uri = REDIS_URL) {
     this.client = new Redis(uri, { lazyConnect: false });
@@ -29,6 +39,20 @@ export class StreamReader {
 
   async length(stream: string): Promise<number> {
     return this.client.xlen(stream);
+  }
+
+  /** A {@link uniqueDomain} that {@link deleteDomains} cleans up. */
+  newDomain(prefix?: string): string {
+    const domain = uniqueDomain(prefix);
+    this.domains.add(domain);
+    return domain;
+  }
+
+  /** Deletes every key of each domain from {@link newDomain} so far. */
+  async deleteDomains(): Promise<void> {
+    const domains = [...this.domains];
+    this.domains.clear();
+    await Promise.all(domains.map((domain) => this.deleteDomain(domain)));
   }
 
   /** Deletes every key of a test domain. */

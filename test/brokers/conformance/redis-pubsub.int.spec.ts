@@ -1,5 +1,5 @@
 import { createBroker } from 'nestjs-protean';
-import { REDIS_URL } from '../support/redis-keys.js';
+import { REDIS_URL } from '../../support/redis.js';
 import { describeBrokerConformance } from 'nestjs-protean/testing';
 
 describeBrokerConformance('redis_pubsub', {

@@ -1,5 +1,5 @@
 import { createBroker } from 'nestjs-protean';
-import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
+import { deleteStreams, rawRedis, REDIS_URL } from '../../support/redis.js';
 import { describeBrokerConformance } from 'nestjs-protean/testing';
 
 const cleaner = rawRedis();

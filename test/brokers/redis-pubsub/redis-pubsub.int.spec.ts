@@ -1,6 +1,6 @@
 import { type Broker, createBroker, type BrokerConfig } from 'nestjs-protean';
 import { eventually, readUntil, uniqueName } from 'nestjs-protean/testing';
-import { rawRedis, REDIS_URL } from '../support/redis-keys.js';
+import { rawRedis, REDIS_URL } from '../../support/redis.js';
 
 /* What redis_pubsub documents beyond the shared suite: at-most-once, local groups, bounds. */
 describe('redis_pubsub: fire-and-forget delivery', () => {

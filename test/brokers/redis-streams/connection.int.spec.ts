@@ -1,9 +1,10 @@
 import { type Broker, createBroker, BrokerConnectionError } from 'nestjs-protean';
 import { Redis } from 'ioredis';
-import { captureLogs } from '../support/captured-logs.js';
+import { captureLogs } from '../../support/capture-logger.js';
 import { within, readUntil } from 'nestjs-protean/testing';
-import { redisBroker } from '../support/redis-broker.js';
-import { freePort, SpawnedRedis } from '../support/spawned-redis.js';
+import { redisBroker } from '../../support/redis-broker.js';
+import { freePort } from '../../support/processes.js';
+import { SpawnedRedis } from '../../support/spawned-redis.js';
 
 /*
  * Acceptance 5 and the URI forms: `redis://:password@`, `redis://user:password@` (ACL), and a
@@ -24,7 +25,7 @@ describe('redis: credentials', () => {
   };
 
   beforeAll(async () => {
-    server = await SpawnedRedis.start(['--requirepass', ADMIN_PASSWORD]);
+    server = await SpawnedRedis.start({ args: ['--requirepass', ADMIN_PASSWORD] });
     const admin = new Redis(server.url(`:${ADMIN_PASSWORD}`));
     await admin.acl('SETUSER', 'app', 'on', `>${APP_PASSWORD}`, '~*', '&*', '+@all');
     admin.disconnect();
@@ -32,7 +33,7 @@ describe('redis: credentials', () => {
 
   afterAll(async () => {
     await Promise.all(brokers.map((broker) => broker.close()));
-    await server.kill();
+    await server.stop();
   }, 15_000);
 
   it('connects with the default user’s password', async () => {

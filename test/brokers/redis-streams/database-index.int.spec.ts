@@ -1,8 +1,8 @@
 import { type Broker, BrokerConnectionError } from 'nestjs-protean';
 import { Redis } from 'ioredis';
 import { within } from 'nestjs-protean/testing';
-import { redisBroker } from '../support/redis-broker.js';
-import { SpawnedRedis } from '../support/spawned-redis.js';
+import { redisBroker } from '../../support/redis-broker.js';
+import { SpawnedRedis } from '../../support/spawned-redis.js';
 
 /*
  * Issue 12 §4: a URI naming a database index the server lacks. ioredis reports the refused
@@ -33,12 +33,12 @@ describe('redis: the database index of the URI', () => {
   };
 
   beforeEach(async () => {
-    server = await SpawnedRedis.start(['--databases', '4', '--requirepass', PASSWORD]);
+    server = await SpawnedRedis.start({ args: ['--databases', '4', '--requirepass', PASSWORD] });
   }, 15_000);
 
   afterEach(async () => {
     await Promise.all(brokers.splice(0).map((broker) => broker.close()));
-    await server.kill();
+    await server.stop();
   }, 15_000);
 
   it('refuses an index the server lacks, naming the broker and the index, and writes nothing', async () => {
@@ -60,8 +60,8 @@ describe('redis: the database index of the URI', () => {
     const broker = open(3);
     await broker.publish({ stream: 'orders', data: '{"n":1}' });
     expect(await keysIn(3)).toBe(1);
-    await server.kill();
-    await server.restart(['--databases', '1', '--requirepass', PASSWORD]);
+    await server.stop();
+    await server.start(['--databases', '1', '--requirepass', PASSWORD]);
     const publish = within(
       broker.publish({ stream: 'orders', data: '{"n":2}' }),
       4000,

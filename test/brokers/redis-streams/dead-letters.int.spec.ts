@@ -1,7 +1,7 @@
 import { type StreamBroker, AmbiguousDeadLetterIdError } from 'nestjs-protean';
 import { Redis } from 'ioredis';
-import { redisBroker } from '../support/redis-broker.js';
-import { SpawnedRedis } from '../support/spawned-redis.js';
+import { redisBroker } from '../../support/redis-broker.js';
+import { SpawnedRedis } from '../../support/spawned-redis.js';
 
 /*
  * Dead letters across every stream (SCAN for `*:dlq`). On a private redis-server, because
@@ -29,7 +29,7 @@ describe('redis: dead letters across streams', () => {
   afterAll(async () => {
     raw.disconnect();
     await broker.close();
-    await server.kill();
+    await server.stop();
   });
 
   it('stores the original data and its provenance as fields of <stream>:dlq', async () => {

@@ -1,7 +1,7 @@
 import { type StreamBroker, PayloadTooLargeError } from 'nestjs-protean';
 import { readUntil, uniqueName } from 'nestjs-protean/testing';
-import { redisBroker } from '../support/redis-broker.js';
-import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
+import { redisBroker } from '../../support/redis-broker.js';
+import { deleteStreams, rawRedis, REDIS_URL } from '../../support/redis.js';
 
 /*
  * Acceptance 4: what goes into a stream and what comes out. Oversized messages never reach

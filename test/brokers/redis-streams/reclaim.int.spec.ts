@@ -1,7 +1,7 @@
 import type { StreamBroker } from 'nestjs-protean';
 import { eventually, uniqueName } from 'nestjs-protean/testing';
-import { redisBroker } from '../support/redis-broker.js';
-import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
+import { redisBroker } from '../../support/redis-broker.js';
+import { deleteStreams, rawRedis, REDIS_URL } from '../../support/redis.js';
 
 /*
  * Acceptance 2: a consumer dies holding ten unacknowledged messages; another consumer of the

@@ -6,8 +6,8 @@ import {
 } from 'nestjs-protean';
 import { Redis } from 'ioredis';
 import { eventually, within } from 'nestjs-protean/testing';
-import { redisBroker } from '../support/redis-broker.js';
-import { SpawnedRedis } from '../support/spawned-redis.js';
+import { redisBroker } from '../../support/redis-broker.js';
+import { SpawnedRedis } from '../../support/spawned-redis.js';
 
 /*
  * Acceptance 3: Redis restarts, losing everything, while a consumer is blocked reading. The
@@ -27,7 +27,7 @@ describe('redis: a restart of Redis under a blocked consumer', () => {
 
   afterAll(async () => {
     await broker.close();
-    await server.kill();
+    await server.stop();
   });
 
   it('resumes within 5 s of Redis coming back and receives the next message', async () => {
@@ -63,7 +63,7 @@ describe('redis: a restart of Redis under a blocked consumer', () => {
       });
 
       await server.shutdown();
-      await server.restart();
+      await server.start();
       const backAt = Date.now();
 
       await broker.publish({ stream, data: '{"n":"after"}' });

@@ -1,8 +1,8 @@
 import { type Broker, BrokerConnectionError } from 'nestjs-protean';
 import { within, readUntil } from 'nestjs-protean/testing';
-import { redisBroker } from '../support/redis-broker.js';
-import { SpawnedRedis } from '../support/spawned-redis.js';
-import { makeTlsCertificates } from '../support/tls-certificates.js';
+import { redisBroker } from '../../support/redis-broker.js';
+import { SpawnedRedis } from '../../support/spawned-redis.js';
+import { makeTlsCertificates } from '../../support/tls-certificates.js';
 
 /* `rediss://`: TLS to a private redis-server whose certificate a throw-away CA signed. */
 describe('redis: TLS (rediss://)', () => {
@@ -16,12 +16,12 @@ describe('redis: TLS (rediss://)', () => {
   };
 
   beforeAll(async () => {
-    server = await SpawnedRedis.start([], certificates);
+    server = await SpawnedRedis.start({ tls: certificates });
   }, 15_000);
 
   afterAll(async () => {
     await Promise.all(brokers.map((broker) => broker.close()));
-    await server.kill();
+    await server.stop();
     certificates.remove();
   }, 15_000);
 
@@ -57,7 +57,7 @@ describe('redis: TLS (rediss://)', () => {
         /^Broker "default" \(redis\) at rediss:\/\/127\.0\.0\.1:\d+ could not answer PING: .*; the URI asks for TLS \(rediss:\/\/\): if the server does not speak TLS on that port, use redis:\/\//,
       );
     } finally {
-      await plain.kill();
+      await plain.stop();
     }
   }, 15_000);
 });

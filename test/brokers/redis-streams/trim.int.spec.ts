@@ -1,7 +1,7 @@
 import type { StreamBroker } from 'nestjs-protean';
 import { compareStreamIds, uniqueName } from 'nestjs-protean/testing';
-import { redisBroker } from '../support/redis-broker.js';
-import { deleteStreams, rawRedis, REDIS_URL } from '../support/redis-keys.js';
+import { redisBroker } from '../../support/redis-broker.js';
+import { deleteStreams, rawRedis, REDIS_URL } from '../../support/redis.js';
 
 /*
  * Trimming (max_stream_length) against what Redis really holds: the slowest group decides

@@ -1,8 +1,8 @@
 import { type StreamBroker, BrokerReadTimeoutError } from 'nestjs-protean';
 import { Redis } from 'ioredis';
 import { eventually, within, readUntil } from 'nestjs-protean/testing';
-import { redisBroker } from '../support/redis-broker.js';
-import { SpawnedRedis } from '../support/spawned-redis.js';
+import { redisBroker } from '../../support/redis-broker.js';
+import { SpawnedRedis } from '../../support/spawned-redis.js';
 
 /*
  * A server that stops answering without closing its sockets (a frozen host, a dead network
@@ -21,7 +21,7 @@ describe('redis: the blocking-read watchdog', () => {
   afterAll(async () => {
     server.resume();
     await broker.close();
-    await server.kill();
+    await server.stop();
   }, 15_000);
 
   it('fails a read that outlives its block time, then reads again once Redis answers', async () => {

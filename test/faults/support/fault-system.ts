@@ -22,3 +22,16 @@ export function startFaultSystem(
 ): Promise<BookshelfSystem> {
   return BookshelfSystem.start({ ...FAULT_ENV, ...env }, options);
 }
+
+/**
+ * For a `describe` block whose tests each start a system: registers an `afterEach` that stops
+ * the one its test started, and returns the function that starts it ({@link startFaultSystem}).
+ */
+export function systemPerTest(): typeof startFaultSystem {
+  let system: BookshelfSystem | undefined;
+  afterEach(async () => {
+    await system?.stop();
+    system = undefined;
+  });
+  return async (env, options) => (system = await startFaultSystem(env, options));
+}

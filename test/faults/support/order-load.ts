@@ -1,5 +1,5 @@
 import { inParallel, postJson, type BookshelfSystem } from '../../support/bookshelf-system.js';
-import { waitFor } from '../../support/processes.js';
+import { type NodeProcess, waitFor } from '../../support/processes.js';
 
 /** Stock of every book: more than any scenario orders, so every order is confirmed. */
 export const BOOK_STOCK = 1_000_000;
@@ -298,4 +298,28 @@ export async function confirmedOrders(system: BookshelfSystem): Promise<number> 
     `SELECT count(*) FROM projections WHERE name = 'order_summaries' AND document->>'status' = 'CONFIRMED'`,
   );
   return Number(count);
+}
+
+/**
+ * The start every order scenario shares, on a started `system`: the API, then one worker per
+ * entry of `workerEnvs` (one with no extra env unless said), then the books in stock; and an
+ * empty ledger.
+ */
+export async function startOrderScenario(
+  system: BookshelfSystem,
+  workerEnvs: NodeJS.ProcessEnv[] = [{}],
+) {
+  const { url, process: api } = await system.startApi();
+  const workers: NodeProcess[] = [];
+  for (const env of workerEnvs) workers.push(await system.startWorker(env));
+  const books = await addBooks(system, url);
+  return { url, api, worker: workers[0], workers, books, ledger: new Ledger() };
+}
+
+/** Every order sent was accepted and completed once, nothing lost, duplicated or left pending. */
+export function expectClean(outcome: Outcome): void {
+  expect(outcome.problems).toEqual([]);
+  expect(outcome.accepted).toBe(outcome.sent);
+  expect(outcome.unacknowledged).toBe(0);
+  expect(outcome).toMatchObject({ lost: 0, duplicated: 0, completed: outcome.accepted });
 }

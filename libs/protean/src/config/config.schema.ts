@@ -67,6 +67,20 @@ export const SUBSCRIPTION_TYPES = ['stream', 'event_store'] as const;
 export const DEFAULT_SUBSCRIPTION_TYPE: (typeof SUBSCRIPTION_TYPES)[number] = 'event_store';
 export { SUBSCRIPTION_PROFILES };
 
+/**
+ * The one rule between a subscription's type and its dead letters: an `event_store`
+ * subscription has no dead-letter stream, so `enable_dlq` is refused there. The problem with
+ * `type` and `enableDlq` as they resolve, if any; the key is `server.subscriptions.<handler>.enable_dlq`.
+ */
+export function deadLetterProblem(
+  type: (typeof SUBSCRIPTION_TYPES)[number],
+  enableDlq: boolean | undefined,
+): string | undefined {
+  return type === 'event_store' && enableDlq
+    ? 'an event_store subscription has no dead-letter stream; remove enable_dlq'
+    : undefined;
+}
+
 const POSTGRES_SCHEMES = ['postgresql', 'postgres'];
 const REDIS_SCHEMES = ['redis', 'rediss'];
 
@@ -77,6 +91,15 @@ const identifier = (maxLength: number) =>
       error: 'expected a PostgreSQL identifier: letters, digits and _, not starting with a digit',
     })
     .max(maxLength, { error: `expected at most ${maxLength} characters` });
+
+/**
+ * Defaults of the database keys the schema leaves optional (so the built-in default database
+ * stays valid as written): the adapters fill them in from here.
+ */
+export const DATABASE_DEFAULTS = {
+  idle_in_transaction_timeout_ms: 30_000,
+  startup_timeout_seconds: 30,
+} as const;
 
 /*
  * `database_uri` is optional for `postgresql`: an application may give ProteanModule its own
@@ -90,12 +113,13 @@ const databaseSchema = z.strictObject({
    * A transaction idle this long is ended by the server (`idle_in_transaction_session_timeout`),
    * so a process paused mid-transaction cannot hold row locks against the workers that took
    * its messages over; 0 disables. Optional so the built-in default database stays valid as
-   * written; the postgresql adapter's default is 30000.
+   * written; default in {@link DATABASE_DEFAULTS} (30000).
    */
   idle_in_transaction_timeout_ms: integer(0).optional(),
   /**
    * Seconds a starting worker or API waits for an unreachable PostgreSQL (refused, timed out,
-   * starting up) before it exits 69; 0: no wait. Optional like the key above; default 30.
+   * starting up) before it exits 69; 0: no wait. Optional like the key above; default 30
+   * ({@link DATABASE_DEFAULTS}).
    */
   startup_timeout_seconds: number(0).optional(),
   /**
@@ -296,11 +320,12 @@ export const configurationSchema = z
         settings.subscription_type ??
         config.server.default_subscription_type ??
         DEFAULT_SUBSCRIPTION_TYPE;
-      if (type === 'event_store' && settings.enable_dlq) {
+      const problem = deadLetterProblem(type, settings.enable_dlq);
+      if (problem) {
         ctx.addIssue({
           code: 'custom',
           path: ['server', 'subscriptions', handler, 'enable_dlq'],
-          message: 'an event_store subscription has no dead-letter stream; remove enable_dlq',
+          message: problem,
         });
       }
     }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { DatabaseConfig } from '../config/config.schema.js';
+import { DATABASE_DEFAULTS, type DatabaseConfig } from '../config/config.schema.js';
 import { ConfigurationError } from '../config/configuration.error.js';
 import { PostgresConnection } from '../postgresql/postgres-connection.js';
 import { tablesOf } from '../postgresql/postgres-tables.js';
@@ -57,7 +57,8 @@ export function postgresConnection(
     uri: config.database_uri,
     poolSize,
     applicationName,
-    idleInTransactionTimeoutMs: config.idle_in_transaction_timeout_ms ?? 30_000,
+    idleInTransactionTimeoutMs:
+      config.idle_in_transaction_timeout_ms ?? DATABASE_DEFAULTS.idle_in_transaction_timeout_ms,
     tables,
   });
 }

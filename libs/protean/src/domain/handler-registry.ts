@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { EnvelopeFactory } from '../messages/envelope-factory.js';
 import { messageMetadataOf, messageTypeName } from '../messages/message-catalog.js';
+import { commandCategory, eventCategory } from '../messages/stream-names.js';
 import { ENVELOPE_FACTORY } from '../protean.tokens.js';
 import { AggregateRepository } from './aggregate-repository.js';
 import type { HandlerOptions, Type } from './domain-types.js';
@@ -202,7 +203,11 @@ export class HandlerRegistry implements OnModuleInit {
       }
       routeMap.set(type, { messageClass, invoke });
       this.classes.set(type, messageClass);
-      streams.add(`${this.domain}::${category}${kind === 'command' ? ':command' : ''}`);
+      streams.add(
+        kind === 'command'
+          ? commandCategory(this.domain, category)
+          : eventCategory(this.domain, category),
+      );
     }
     const handler: RegisteredHandler = {
       name: options.name ?? metatype.name,

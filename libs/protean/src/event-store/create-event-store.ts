@@ -1,8 +1,7 @@
 import type { ProteanConfig } from '../config/config.schema.js';
 import { ConfigurationError } from '../config/configuration.error.js';
 import type { Database } from '../database/database.port.js';
-import { PostgresConnection } from '../postgresql/postgres-connection.js';
-import { tablesOf } from '../postgresql/postgres-tables.js';
+import { postgresConnection } from '../database/create-database.js';
 import { samePostgresDatabase } from '../postgresql/same-postgres-database.js';
 import type { EventStore } from './event-store.port.js';
 import { MemoryEventStore } from './memory/memory-event-store.js';
@@ -16,7 +15,7 @@ const OWN_POOL_SIZE = 5;
  * `database_uri`, or with the one of `databases.default`, shares the default database's pool
  * (Protean's or the application's DataSource) and appends inside the units of work; elsewhere
  * it gets a pool of its own and appends after commit. Its table follows `databases.default`'s
- * `schema` and `table_prefix`.
+ * `schema` and `table_prefix`, and its own pool that section's `idle_in_transaction_timeout_ms`.
  */
 export function createEventStore(config: ProteanConfig, database: Database): EventStore {
   const store = config.event_store;
@@ -35,12 +34,14 @@ export function createEventStore(config: ProteanConfig, database: Database): Eve
         });
       }
       if (!uri) throw eventStoreUriRequired();
-      const pool = new PostgresConnection({
-        uri,
-        poolSize: OWN_POOL_SIZE,
-        applicationName: 'protean:event_store',
-        tables: tablesOf(config.databases.default),
-      });
+      // databases.default's settings (tables, idle-in-transaction timeout) on the store's own URI.
+      const pool = postgresConnection(
+        'default',
+        { ...config.databases.default, database_uri: uri },
+        'protean:event_store',
+        undefined,
+        OWN_POOL_SIZE,
+      );
       return new PostgresqlEventStore(pool, { joinsUnitOfWork: false, ownsConnection: true });
     }
   }

@@ -1,13 +1,14 @@
 import type { TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { Bump, startOutboxApp } from '../../../../test/support/counter-domain.js';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.js';
+import {
+  createMigratedTestDatabase,
+  type TestDatabase,
+} from '../../../../test/support/postgres.js';
 import { RecordingBroker } from '../../../../test/support/recording-broker.js';
 import { uniqueDomain } from '../../../../test/support/redis.js';
 import { CommandBus } from '../buses/command-bus.js';
-import { loadConfiguration } from '../config/load-configuration.js';
 import { UnitOfWorkManager } from '../domain/unit-of-work-manager.js';
-import { setupSchema } from '../postgresql/schema-setup.js';
 import { EVENT_STORE } from '../protean.tokens.js';
 import type { EventStore } from './event-store.port.js';
 
@@ -19,16 +20,7 @@ describe('EventStoreRecorder: async commands', () => {
     nest.get(CommandBus).process(Object.assign(new Bump(), { counterId }));
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await setupSchema(
-      loadConfiguration({
-        embedded: true,
-        overrides: {
-          databases: { default: { provider: 'postgresql', database_uri: db.uri } },
-          event_store: { provider: 'postgresql' },
-        },
-      }),
-    );
+    db = await createMigratedTestDatabase({ eventStore: true });
   });
 
   afterEach(() => Promise.all(apps.splice(0).map((nest) => nest.close())));

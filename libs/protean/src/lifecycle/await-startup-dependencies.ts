@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { createBroker } from '../brokers/create-broker.js';
 import { BrokerRefusedError } from '../brokers/errors/broker-refused.error.js';
-import type { ProteanConfig } from '../config/config.schema.js';
+import { DATABASE_DEFAULTS, type ProteanConfig } from '../config/config.schema.js';
 import { ConfigurationError } from '../config/configuration.error.js';
 import { ProteanError } from '../errors/protean.error.js';
 import { DatabaseMissingError } from '../postgresql/database-missing.error.js';
@@ -12,9 +12,7 @@ import { migratedLine, schemaTargets, type SchemaTarget } from '../postgresql/sc
 import { isPostgresOutage } from '../postgresql/translate-postgres-error.js';
 import { backoffDelay } from '../retry/exponential-backoff.js';
 import { EXIT_CONFIG, EXIT_UNAVAILABLE } from './exit-codes.js';
-
-/** The default of `databases.<name>.startup_timeout_seconds`. */
-export const DEFAULT_STARTUP_TIMEOUT_SECONDS = 30;
+import { messageOf } from '../errors/error-message.js';
 
 const RETRY = { baseMs: 250, maxMs: 5000, jitter: 0 };
 
@@ -40,7 +38,7 @@ export async function awaitStartupDependencies(
   log: (line: string) => void = () => undefined,
 ): Promise<void> {
   const timeoutSeconds =
-    config.databases.default.startup_timeout_seconds ?? DEFAULT_STARTUP_TIMEOUT_SECONDS;
+    config.databases.default.startup_timeout_seconds ?? DATABASE_DEFAULTS.startup_timeout_seconds;
   const autoMigrate = config.databases.default.auto_migrate;
   for (const target of schemaTargets(config)) {
     await awaitSchema(target, { timeoutSeconds, autoMigrate }, log);
@@ -93,7 +91,7 @@ async function awaitSchema(
         if (error instanceof DatabaseMissingError) throw new ConfigurationError(key, error.message);
         if (!isPostgresOutage(error)) throw error;
         const remaining = deadline - Date.now();
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = messageOf(error);
         if (remaining <= 0) {
           throw new StartupTimeoutError(
             `${reason} (still, after waiting ${timeoutSeconds} s: ` +

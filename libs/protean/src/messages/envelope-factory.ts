@@ -4,6 +4,7 @@ import { CorrelationContext } from '../observability/correlation-context.js';
 import { messageMetadataOf, messageTypeName } from './message-catalog.js';
 import type { MessageEnvelope, MessageKind } from './message-envelope.js';
 import { payloadOf } from './message-validation.js';
+import { commandCategory, eventCategory, instanceStream } from './stream-names.js';
 
 /** Wraps commands and events in envelopes carrying the current correlation context. */
 export class EnvelopeFactory {
@@ -22,14 +23,18 @@ export class EnvelopeFactory {
     return this.wrap(
       command,
       'COMMAND',
-      `${this.domain}::${metadata.category}:command-${aggregateId}`,
+      instanceStream(commandCategory(this.domain, metadata.category), aggregateId),
     );
   }
 
   /** The envelope of an event raised by the aggregate `aggregateId` of its category. */
   event(event: object, aggregateId: string): MessageEnvelope {
     const metadata = messageMetadataOf(event.constructor as new () => object);
-    return this.wrap(event, 'EVENT', `${this.domain}::${metadata.category}-${aggregateId}`);
+    return this.wrap(
+      event,
+      'EVENT',
+      instanceStream(eventCategory(this.domain, metadata.category), aggregateId),
+    );
   }
 
   private wrap(message: object, kind: MessageKind, stream: string): MessageEnvelope {

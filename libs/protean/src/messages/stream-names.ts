@@ -23,6 +23,10 @@ export const eventCategory = (domain: string, category: string): string => `${do
 export const commandCategory = (domain: string, category: string): string =>
   `${domain}::${category}:command`;
 
+/** The stream of one aggregate in a category: `bookshelf::book` + `<id>` → `bookshelf::book-<id>`. */
+export const instanceStream = (category: string, aggregateId: string): string =>
+  `${category}-${aggregateId}`;
+
 /**
  * A message's kind by its stream: commands travel on `<domain>::<category>:command…` streams,
  * events on the others (the event store keeps no kind column; this tells its rows apart).

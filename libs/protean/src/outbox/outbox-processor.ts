@@ -17,7 +17,9 @@ import type { FailedAttempt, OutboxStore } from './outbox-store.port.js';
 import { failedAttempts } from './failed-attempts.js';
 import { OutboxWakeup } from './outbox-wakeup.js';
 import { publishInOrder, type PublishOutcome } from './publish-in-order.js';
-import { WakeSignal } from './wake-signal.js';
+import { WakeSignal } from '../async/wake-signal.js';
+import { settlesWithin } from '../async/with-timeout.js';
+import { messageOf } from '../errors/error-message.js';
 
 /** The part of the broker port the processor uses. */
 export type OutboxBroker = Pick<Broker, 'name' | 'publishBatch'>;
@@ -65,8 +67,8 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   /** Names this processor's leases (`locked_by`): host, pid and a random suffix. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger(OutboxProcessor.name);
-  private readonly signal = new WakeSignal();
-  private readonly cleanupSignal = new WakeSignal();
+  private readonly signal = new WakeSignal({ keepUnheard: true });
+  private readonly cleanupSignal = new WakeSignal({ keepUnheard: true });
   private readonly unsubscribers: Array<() => unknown> = [];
   private broker?: OutboxBroker;
   private running = false;
@@ -119,12 +121,12 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.running) return;
     this.broker = this.brokers.get(this.config.outbox.broker);
     this.running = true;
-    this.unsubscribers.push(this.wakeup.onSignal(() => this.signal.notify()));
+    this.unsubscribers.push(this.wakeup.onSignal(() => this.signal.wake()));
     try {
-      this.unsubscribers.push(await this.store.watch(() => this.signal.notify()));
+      this.unsubscribers.push(await this.store.watch(() => this.signal.wake()));
     } catch (error) {
       this.logger.warn(
-        `Not notified of commits by other processes (${describe(error)}); ` +
+        `Not notified of commits by other processes (${messageOf(error)}); ` +
           `polling every ${this.config.outbox.tick_interval} s`,
       );
     }
@@ -144,15 +146,10 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.signal.notify();
-    this.cleanupSignal.notify();
+    this.signal.wake();
+    this.cleanupSignal.wake();
     const graceMs = this.config.server.shutdown_grace_seconds * 1000;
-    let timer: NodeJS.Timeout | undefined;
-    const drained = await Promise.race([
-      Promise.all(this.loops).then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
-    ]);
-    clearTimeout(timer);
+    const drained = await settlesWithin(Promise.all(this.loops), graceMs);
     if (!drained) {
       this.logger.warn(`Outbox batch still in flight after ${graceMs} ms; its lease will expire`);
     }
@@ -161,7 +158,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** Looks for due rows now instead of at the next tick. */
   wake(): void {
-    this.signal.notify();
+    this.signal.wake();
   }
 
   /** One cycle: claim a batch, publish it, record the outcome of every row. */
@@ -261,12 +258,12 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
         if (batch) {
           recording = this.record(batch).catch((error: unknown) => {
             // The rows stay leased and are published again when the lease expires.
-            this.logger.error(`Recording an outbox batch failed (${describe(error)})`);
+            this.logger.error(`Recording an outbox batch failed (${messageOf(error)})`);
           });
           if (batch.outcome.unavailable !== undefined) {
             outage += 1;
             await recording;
-            await this.signal.wait(this.waitOutOutage(outage, batch.outcome.unavailable));
+            await this.signal.sleep(this.waitOutOutage(outage, batch.outcome.unavailable));
             continue;
           }
           if (outage > 0) this.logger.log('Broker reachable again; publishing the outbox');
@@ -281,11 +278,11 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
           { baseMs: idleMs, maxMs: MAX_ERROR_DELAY_MS, jitter: 0 },
           errors + 1,
         );
-        this.logger.error(`Outbox relay failed (${describe(error)}); next try in ${delay} ms`);
-        await this.signal.wait(delay);
+        this.logger.error(`Outbox relay failed (${messageOf(error)}); next try in ${delay} ms`);
+        await this.signal.sleep(delay);
         continue;
       }
-      if (this.running) await this.signal.wait(idleMs);
+      if (this.running) await this.signal.sleep(idleMs);
     }
     await recording;
   }
@@ -313,13 +310,9 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
         const deleted = await this.cleanup();
         if (deleted > 0) this.logger.log(`Outbox cleanup deleted ${deleted} row(s)`);
       } catch (error) {
-        this.logger.warn(`Outbox cleanup failed (${describe(error)}); trying again later`);
+        this.logger.warn(`Outbox cleanup failed (${messageOf(error)}); trying again later`);
       }
-      if (this.running) await this.cleanupSignal.wait(interval_seconds * 1000);
+      if (this.running) await this.cleanupSignal.sleep(interval_seconds * 1000);
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,18 +6,19 @@ import {
   startOutboxApp,
   type OutboxAppOptions,
 } from '../../../../test/support/counter-domain.js';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres.js';
+import {
+  createMigratedTestDatabase,
+  type TestDatabase,
+} from '../../../../test/support/postgres.js';
 import { waitFor } from '../../../../test/support/processes.js';
 import { RecordingBroker } from '../../../../test/support/recording-broker.js';
 import { RedisStreamPublisher } from '../../../../test/support/redis-stream-publisher.js';
-import { REDIS_URL, StreamReader, uniqueDomain } from '../../../../test/support/redis.js';
+import { REDIS_URL, StreamReader } from '../../../../test/support/redis.js';
 import { SpawnedRedis } from '../../../../test/support/spawned-redis.js';
 import { CommandBus } from '../buses/command-bus.js';
-import { loadConfiguration } from '../config/load-configuration.js';
 import type { Database } from '../database/database.port.js';
 import { serializeEnvelope } from '../messages/envelope-codec.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
-import { setupSchema } from '../postgresql/schema-setup.js';
 import { DATABASE, OUTBOX_STORE } from '../protean.tokens.js';
 import { OutboxProcessor } from './outbox-processor.js';
 import type { OutboxStore } from './outbox-store.port.js';
@@ -25,22 +26,15 @@ import type { OutboxStore } from './outbox-store.port.js';
 let db: TestDatabase;
 let streams: StreamReader;
 const apps: TestingModule[] = [];
-const domains: string[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await setupSchema(
-    loadConfiguration({
-      embedded: true,
-      overrides: { databases: { default: { provider: 'postgresql', database_uri: db.uri } } },
-    }),
-  );
+  db = await createMigratedTestDatabase();
   streams = new StreamReader();
 });
 
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
-  await Promise.all(domains.splice(0).map((domain) => streams.deleteDomain(domain)));
+  await streams.deleteDomains();
   await db.query('TRUNCATE outbox, aggregates');
 });
 
@@ -55,11 +49,7 @@ async function app(options: Omit<OutboxAppOptions, 'databaseUri'>): Promise<Test
   return started;
 }
 
-function domain(): string {
-  const name = uniqueDomain();
-  domains.push(name);
-  return name;
-}
+const domain = () => streams.newDomain();
 
 interface OutboxRow {
   message_id: string;

@@ -2,6 +2,7 @@ import type { OutgoingMessage } from '../brokers/broker.port.js';
 import { BrokerConnectionError } from '../brokers/errors/broker-connection.error.js';
 import { categoryOf } from '../messages/stream-names.js';
 import type { ClaimedMessage } from './outbox-store.port.js';
+import { messageOf } from '../errors/error-message.js';
 
 /** Publishes entries in one round trip; rejects when any of them was not published. */
 export type PublishBatch = (messages: readonly OutgoingMessage[]) => Promise<unknown>;
@@ -92,5 +93,5 @@ async function isolateFailures(
 }
 
 function failure(message: ClaimedMessage, error: unknown) {
-  return { message, error: error instanceof Error ? error.message : String(error) };
+  return { message, error: messageOf(error) };
 }

@@ -4,6 +4,7 @@ import type * as Pg from 'pg';
 import { requireOptionalPeer } from '../errors/optional-peer.js';
 import type { clientConfigOf } from './postgres-server.js';
 import { translatePostgresError } from './translate-postgres-error.js';
+import { messageOf } from '../errors/error-message.js';
 
 export interface ListenerCallbacks {
   readonly onNotification: () => void;
@@ -85,7 +86,7 @@ export class PostgresListener {
         },
         (error: unknown) => {
           if (this.stopped) return;
-          const reason = error instanceof Error ? error.message : String(error);
+          const reason = messageOf(error);
           this.logger.warn(`LISTEN ${this.channel} on ${this.target} lost: ${reason}; retrying`);
           this.scheduleReconnect();
         },

@@ -1,5 +1,4 @@
-import { ConsoleLogger, Logger } from '@nestjs/common';
-import { CaptureLogger } from '../../../../test/support/capture-logger.js';
+import { captureLogs } from '../../../../test/support/capture-logger.js';
 import type { HandlerRunner } from '../buses/handler-runner.js';
 import type { Database } from '../database/database.port.js';
 import type { RegisteredHandler } from '../domain/handler-registry.js';
@@ -25,16 +24,14 @@ const event = (position: number): StoredEvent => ({
 
 /** Issue 14 §2: an event_store subscription on the `debug` profile traces each event at info. */
 describe('EventStoreSubscription on the debug profile', () => {
-  const capture = new CaptureLogger();
+  let logs: ReturnType<typeof captureLogs>;
   beforeAll(() => {
-    Logger.overrideLogger(capture);
+    logs = captureLogs();
   });
-  afterAll(() => {
-    Logger.overrideLogger(new ConsoleLogger());
-  });
+  afterAll(() => logs.restore());
 
   async function run(profile: 'debug' | 'production'): Promise<string[]> {
-    capture.lines.length = 0;
+    logs.logger.lines.length = 0;
     let handled = 0;
     const handler = {
       name: 'ShippingHandler',
@@ -63,7 +60,7 @@ describe('EventStoreSubscription on the debug profile', () => {
     subscription.stopReading();
     await subscription.drain();
     expect(handled).toBe(2);
-    return capture.lines.filter((line) => line.level === 'log').map((line) => line.message);
+    return logs.logger.lines.filter((line) => line.level === 'log').map((line) => line.message);
   }
 
   it('logs receipt, outcome with duration and the checkpoint of each event, one info line each', async () => {

@@ -8,7 +8,7 @@ import { instantiate } from '../messages/message-validation.js';
 import { categoryOf } from '../messages/stream-names.js';
 import { backoffDelay } from '../retry/exponential-backoff.js';
 import { isPermanentFailure } from './failure-classification.js';
-import { InterruptibleSleep } from './interruptible-sleep.js';
+import { WakeSignal } from '../async/wake-signal.js';
 import type { ResolvedSubscriptionSettings } from './subscription-profiles.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
 
@@ -33,7 +33,7 @@ const GAP_WAIT_MS = 2000;
  */
 export class EventStoreSubscription {
   private readonly logger: Logger;
-  private readonly sleeper = new InterruptibleSleep();
+  private readonly sleeper = new WakeSignal();
   private readonly categories: Set<string>;
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();

@@ -5,6 +5,7 @@ import { UndeliverableSubscriptionsError } from '../config/delivery-problems.js'
 import type { ProteanEngine } from './protean-engine.js';
 import type { WorkerEndpoints } from './worker-endpoints.js';
 import { WorkerHealthServer } from './worker-health.server.js';
+import { messageOf } from '../errors/error-message.js';
 
 /** `listen()` was called before an engine was bound. */
 export class EngineNotBoundError extends ProteanError {
@@ -63,9 +64,7 @@ export class ProteanServer extends Server implements CustomTransportStrategy {
     } catch (error) {
       // The worker prints this one as its single line (exit 78).
       if (error instanceof UndeliverableSubscriptionsError) return callback(error);
-      this.log.error(
-        `Engine failed to start: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.log.error(`Engine failed to start: ${messageOf(error)}`);
       callback(error);
     }
   }

@@ -1,4 +1,8 @@
-import type { ServerConfig, SubscriptionSettings } from '../config/config.schema.js';
+import {
+  deadLetterProblem,
+  type ServerConfig,
+  type SubscriptionSettings,
+} from '../config/config.schema.js';
 import { ConfigurationError } from '../config/configuration.error.js';
 import {
   DEFAULT_SUBSCRIPTION_SETTINGS,
@@ -52,11 +56,13 @@ export function resolveSubscriptionSettings(
   if (options.brokerStream)
     return { ...resolved, subscription_type: 'stream', subscription_profile: profile };
   if (resolved.subscription_type === 'event_store') {
-    if (levels.slice(1).some((level) => level.enable_dlq)) {
-      throw new ConfigurationError(
-        `server.subscriptions.${handlerName}.enable_dlq`,
-        'an event_store subscription has no dead-letter stream; remove enable_dlq',
-      );
+    // [server]'s own enable_dlq is for stream subscriptions: only a handler's levels are refused.
+    const problem = deadLetterProblem(
+      resolved.subscription_type,
+      levels.slice(1).some((level) => level.enable_dlq),
+    );
+    if (problem) {
+      throw new ConfigurationError(`server.subscriptions.${handlerName}.enable_dlq`, problem);
     }
     resolved = { ...resolved, enable_dlq: false };
   }

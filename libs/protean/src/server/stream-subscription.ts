@@ -4,12 +4,14 @@ import { deadLettersOf, hasPendingEntries } from '../brokers/broker-roles.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { backoffDelay } from '../retry/exponential-backoff.js';
 import { HeldMessages } from './held-messages.js';
-import { InterruptibleSleep } from './interruptible-sleep.js';
+import { WakeSignal } from '../async/wake-signal.js';
+import { settlesWithin } from '../async/with-timeout.js';
 import { KeyedWorkQueue, type RetryLater } from './keyed-work-queue.js';
 import type { DecodedMessage, MessageProcessor } from './message-processor.js';
 import { isPermanentFailure, isWorldFailure } from './failure-classification.js';
 import type { ResolvedSubscriptionSettings } from './subscription-profiles.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
+import { describeError } from '../errors/error-message.js';
 
 /** One message on its way through the subscription. */
 interface Work {
@@ -47,7 +49,7 @@ export class StreamSubscription {
   private readonly logger: Logger;
   private readonly queue: KeyedWorkQueue<Work>;
   private readonly breaker: CircuitBreaker;
-  private readonly sleeper = new InterruptibleSleep();
+  private readonly sleeper = new WakeSignal();
   private readonly held: HeldMessages;
   /** Aborted when the shutdown grace is over: in-place conflict retries stop there. */
   private readonly abandon = new AbortController();
@@ -124,12 +126,7 @@ export class StreamSubscription {
    */
   async drain(deadline: number): Promise<void> {
     const remaining = Math.max(0, deadline - Date.now());
-    let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([
-      this.queue.idle().then(() => true),
-      new Promise<boolean>((done) => (timer = setTimeout(() => done(false), remaining))),
-    ]);
-    clearTimeout(timer);
+    const finished = await settlesWithin(this.queue.idle(), remaining);
     if (!finished) {
       this.abandon.abort(new Error('shutdown grace over'));
       const dropped = this.queue.clear();
@@ -164,7 +161,9 @@ export class StreamSubscription {
           await this.sleeper.sleep(this.settings.tick_interval * 1000);
       } catch (error) {
         if (!this.running) break;
-        this.logger.warn(`Read failed, retrying in ${READ_ERROR_PAUSE_MS} ms: ${describe(error)}`);
+        this.logger.warn(
+          `Read failed, retrying in ${READ_ERROR_PAUSE_MS} ms: ${describeError(error)}`,
+        );
         await this.sleeper.sleep(READ_ERROR_PAUSE_MS);
       }
     }
@@ -225,7 +224,7 @@ export class StreamSubscription {
 
   private async handle(work: Work): Promise<RetryLater | void> {
     const outcome = await this.attempt(work).catch((error: unknown) => {
-      this.logger.error(`Unexpected failure handling ${work.message.id}: ${describe(error)}`);
+      this.logger.error(`Unexpected failure handling ${work.message.id}: ${describeError(error)}`);
       return { retryAfterMs: READ_ERROR_PAUSE_MS };
     });
     if (!outcome) this.held.release(work.message.id);
@@ -266,7 +265,7 @@ export class StreamSubscription {
       if (this.tracing) {
         this.logger.log(
           `${this.group} failed ${this.traced.get(work.message.id)} in ` +
-            `${(performance.now() - started).toFixed(1)} ms (${attempt}): ${describe(error)}`,
+            `${(performance.now() - started).toFixed(1)} ms (${attempt}): ${describeError(error)}`,
         );
       }
       return this.onFailure(work, error);
@@ -308,7 +307,7 @@ export class StreamSubscription {
     );
     this.logger.warn(
       `${work.message.id} failed (attempt ${work.message.deliveryCount} of ${this.settings.max_retries + 1}), ` +
-        `retrying in ${delay} ms: ${describe(error)}`,
+        `retrying in ${delay} ms: ${describeError(error)}`,
     );
     this.observer.retried(this.group, this.stream, delay);
     return { retryAfterMs: delay };
@@ -317,7 +316,7 @@ export class StreamSubscription {
   /** Writes the dead letter, then acknowledges; if the write fails the message is held, never dropped. */
   private async deadLetter(work: Work): Promise<RetryLater | void> {
     const { message } = work;
-    const reason = describe(work.deadLetterReason);
+    const reason = describeError(work.deadLetterReason);
     if (!this.settings.enable_dlq) {
       this.logger.error(
         `${message.id} given up after ${message.deliveryCount} attempt(s) and acknowledged; ` +
@@ -336,7 +335,7 @@ export class StreamSubscription {
         failedAt: new Date().toISOString(),
       });
     } catch (error) {
-      this.logger.error(`Could not dead-letter ${message.id}, holding it: ${describe(error)}`);
+      this.logger.error(`Could not dead-letter ${message.id}, holding it: ${describeError(error)}`);
       return { retryAfterMs: READ_ERROR_PAUSE_MS * 5 };
     }
     this.logger.warn(
@@ -386,7 +385,9 @@ export class StreamSubscription {
       } catch (error) {
         // Unacknowledged messages are redelivered and deduplicated; keep trying meanwhile.
         for (const id of ids) this.pendingAcks.add(id);
-        this.logger.warn(`Ack of ${ids.length} message(s) failed, will retry: ${describe(error)}`);
+        this.logger.warn(
+          `Ack of ${ids.length} message(s) failed, will retry: ${describeError(error)}`,
+        );
         setTimeout(() => void this.flushAcks(), READ_ERROR_PAUSE_MS).unref();
       }
     });
@@ -402,8 +403,4 @@ export class StreamSubscription {
       this.logger.log(`${this.group} acked ${label}`);
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

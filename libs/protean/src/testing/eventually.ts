@@ -1,3 +1,6 @@
+import { withTimeout } from '../async/with-timeout.js';
+import { messageOf } from '../errors/error-message.js';
+
 /**
  * Polls `probe` until it returns a value other than `undefined`/`false`, or fails with the last
  * reason once `timeoutMs` has passed. A deadline-bounded poll, not a sleep: it returns as soon
@@ -17,7 +20,7 @@ export async function eventually<T>(
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
+      const reason = lastError === undefined ? '' : `: ${messageOf(lastError)}`;
       throw new Error(`${what} not reached within ${timeoutMs} ms${reason}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
@@ -25,14 +28,6 @@ export async function eventually<T>(
 }
 
 /** Rejects if `promise` has not settled within `ms`: how a test fails on a hang. */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return withTimeout(promise, ms, () => new Error(`${what} did not settle within ${ms} ms`));
 }

@@ -3,14 +3,9 @@
  * (NOGROUP, WRONGPASS, BUSYGROUP, …); everything else is about the connection.
  */
 
-/**
- * The message of anything thrown. Not `instanceof Error`: errors from Node's core (sockets)
- * belong to another realm under Jest's VM modules, and would print as `Error: …` twice over.
- */
-export const messageOf = (error: unknown): string => {
-  const message = (error as { message?: unknown } | null | undefined)?.message;
-  return typeof message === 'string' ? message : String(error);
-};
+import { messageOf } from '../../errors/error-message.js';
+
+export { messageOf };
 
 /** The group (or its stream) does not exist, e.g. after Redis restarted without its data. */
 export const isNoGroupError = (error: unknown): boolean => messageOf(error).includes('NOGROUP');

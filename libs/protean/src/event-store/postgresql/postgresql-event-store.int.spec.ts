@@ -4,6 +4,7 @@ import { describeEventStoreContract, eventEnvelope } from 'nestjs-protean/testin
 import { loadConfiguration } from '../../config/load-configuration.js';
 import { databaseMigrations } from '../../database/postgresql/database.migrations.js';
 import { createDatabase } from '../../database/create-database.js';
+import type { SqlDatabase } from '../../database/database.port.js';
 import { PostgresTables } from '../../postgresql/postgres-tables.js';
 import { migratePostgres } from '../../postgresql/migrate-postgres.js';
 import { PostgresConnection } from '../../postgresql/postgres-connection.js';
@@ -123,6 +124,35 @@ describe('postgresql event store', () => {
     } finally {
       await sameStore.close();
       await separateStore.close();
+      await database.close();
+      await other.drop();
+    }
+  });
+
+  it("opens a pool of its own with databases.default's idle-in-transaction timeout", async () => {
+    const other = await createTestDatabase();
+    const config = loadConfiguration({
+      embedded: true,
+      overrides: {
+        databases: {
+          default: {
+            provider: 'postgresql',
+            database_uri: testDatabase.uri,
+            idle_in_transaction_timeout_ms: 1234,
+          },
+        },
+        event_store: { provider: 'postgresql', database_uri: other.uri },
+      },
+    });
+    const database = createDatabase('default', config.databases.default);
+    const store = createEventStore(config, database);
+    try {
+      const { pool } = store as unknown as { pool: SqlDatabase };
+      await expect(pool.query('SHOW idle_in_transaction_session_timeout')).resolves.toEqual([
+        { idle_in_transaction_session_timeout: '1234ms' },
+      ]);
+    } finally {
+      await store.close();
       await database.close();
       await other.drop();
     }

@@ -3,7 +3,7 @@ import type { MessageEnvelope } from '../../messages/message-envelope.js';
 import { kindOfStream } from '../../messages/stream-names.js';
 import type { PostgresTables } from '../../postgresql/postgres-tables.js';
 import type { EventStore, StoredEvent } from '../event-store.port.js';
-import { EventStoreSessionError } from './event-store-session.error.js';
+import { ForeignSessionError } from '../../postgresql/foreign-session.error.js';
 
 export interface PostgresqlEventStoreOptions {
   /** The store shares the aggregates' database and appends in their transaction. */
@@ -75,7 +75,12 @@ export class PostgresqlEventStore implements EventStore {
   async append(envelopes: readonly MessageEnvelope[], session?: DatabaseSession): Promise<void> {
     if (envelopes.length === 0) return;
     if (session) {
-      if (!session.sql) throw new EventStoreSessionError();
+      if (!session.sql) {
+        throw new ForeignSessionError(
+          'event store',
+          'configure both on the same database, or let the store append after commit',
+        );
+      }
       await this.write(session.sql, envelopes);
       return;
     }

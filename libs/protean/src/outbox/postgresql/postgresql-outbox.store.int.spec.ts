@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/postgres.js';
 import { waitFor } from '../../../../../test/support/processes.js';
-import { eventEnvelope, describeOutboxStoreContract } from 'nestjs-protean/testing';
+import { eventEnvelope, describeOutboxStoreContract, within } from 'nestjs-protean/testing';
 import { databaseMigrations } from '../../database/postgresql/database.migrations.js';
 import { PostgresqlDatabase } from '../../database/postgresql/postgresql-database.js';
 import { PostgresTables } from '../../postgresql/postgres-tables.js';
@@ -101,14 +101,12 @@ describe('postgresql outbox store', () => {
         await held;
       });
       await isHolding;
-      const timeout = new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error('the relay waited for a pooled connection')), 5_000),
-      );
-      const claimed = await Promise.race([store.claim('p1', 10, 30), timeout]);
+      const what = 'the relay, not waiting for a pooled connection,';
+      const claimed = await within(store.claim('p1', 10, 30), 5_000, what);
       expect(claimed).toHaveLength(1);
-      await expect(
-        Promise.race([store.markPublished('p1', [claimed[0].id]), timeout]),
-      ).resolves.toBe(1);
+      await expect(within(store.markPublished('p1', [claimed[0].id]), 5_000, what)).resolves.toBe(
+        1,
+      );
       finish();
       await busy;
     } finally {

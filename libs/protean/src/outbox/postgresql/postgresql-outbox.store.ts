@@ -1,7 +1,7 @@
 import type { DatabaseSession, SqlDatabase, SqlExecutor } from '../../database/database.port.js';
 import type { MessageEnvelope } from '../../messages/message-envelope.js';
 import { envelopeText } from '../envelope-text.js';
-import { OutboxSessionError } from '../outbox-session.error.js';
+import { ForeignSessionError } from '../../postgresql/foreign-session.error.js';
 import {
   OUTBOX_STATUSES,
   type ClaimedMessage,
@@ -59,7 +59,9 @@ export class PostgresqlOutboxStore implements OutboxStore {
 
   async append(session: DatabaseSession, envelopes: readonly MessageEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
-    if (!session.sql) throw new OutboxSessionError(this.provider);
+    if (!session.sql) {
+      throw new ForeignSessionError('outbox', 'the outbox always lives in databases.default');
+    }
     await session.sql.query(this.statements.append, [
       envelopes.map((envelope) => envelope.id),
       envelopes.map((envelope) => envelope.stream),
