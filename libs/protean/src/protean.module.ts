@@ -28,7 +28,9 @@ import { OutboxWriter } from './outbox/outbox-writer.js';
 import { BrokerRegistry } from './brokers/broker-registry.js';
 import { getBrokerToken, requestedBrokerNames } from './brokers/inject-broker.decorator.js';
 import { DirectPublisher } from './buses/direct-publisher.js';
+import { DependencyProbe } from './server/dependency-probe.js';
 import { ProteanEngine } from './server/protean-engine.js';
+import { SubscriptionPlan } from './server/subscription-plan.js';
 import { WorkerEndpoints } from './server/worker-endpoints.js';
 import { CorrelationMiddleware } from './observability/correlation.middleware.js';
 import { infrastructureProviders } from './protean-infrastructure.js';
@@ -70,6 +72,8 @@ const services = [
   DirectPublisher,
   CommandBus,
   EventBus,
+  SubscriptionPlan,
+  DependencyProbe,
   ProteanEngine,
   WorkerEndpoints,
   ProteanLifecycle,
@@ -104,6 +108,8 @@ const services = [
     TransactionalEntityManager,
     CommandBus,
     EventBus,
+    SubscriptionPlan,
+    DependencyProbe,
     ProteanEngine,
     WorkerEndpoints,
   ],
