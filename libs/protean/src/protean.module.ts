@@ -27,6 +27,7 @@ import { OutboxWakeup } from './outbox/outbox-wakeup.js';
 import { OutboxWriter } from './outbox/outbox-writer.js';
 import { BrokerRegistry } from './brokers/broker-registry.js';
 import { getBrokerToken, requestedBrokerNames } from './brokers/inject-broker.decorator.js';
+import { DeliveryPolicy } from './buses/delivery-policy.js';
 import { DirectPublisher } from './buses/direct-publisher.js';
 import { DependencyProbe } from './server/dependency-probe.js';
 import { ProteanEngine } from './server/protean-engine.js';
@@ -72,6 +73,7 @@ const services = [
   DirectPublisher,
   CommandBus,
   EventBus,
+  DeliveryPolicy,
   SubscriptionPlan,
   DependencyProbe,
   ProteanEngine,

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';
 import type { BrokerLookup } from '../brokers/broker-lookup.js';
+import { asyncKindsOf } from '../buses/async-messages.js';
 import { HandlerRunner } from '../buses/handler-runner.js';
 import type { ProteanConfig } from '../config/config.schema.js';
 import {
@@ -12,7 +13,6 @@ import {
 import type { Database } from '../database/database.port.js';
 import { HandlerRegistry, type RegisteredHandler } from '../domain/handler-registry.js';
 import type { EventStore } from '../event-store/event-store.port.js';
-import type { MessageKind } from '../messages/message-envelope.js';
 import { BROKER_REGISTRY, DATABASE, EVENT_STORE, PROTEAN_CONFIG } from '../protean.tokens.js';
 import { DependencyProbe } from './dependency-probe.js';
 import { EventStoreSubscription } from './event-store-subscription.js';
@@ -190,15 +190,7 @@ export class ProteanEngine {
       this.runner,
       settings,
       this.observer,
-      this.asyncKinds(),
+      asyncKindsOf(this.config),
     );
-  }
-
-  /** The kinds of message that reach handlers through the engine (`*_processing = "async"`). */
-  private asyncKinds(): ReadonlySet<MessageKind> {
-    const kinds = new Set<MessageKind>();
-    if (this.config.command_processing === 'async') kinds.add('COMMAND');
-    if (this.config.event_processing === 'async') kinds.add('EVENT');
-    return kinds;
   }
 }
