@@ -57,43 +57,42 @@ async function commitWith(settings: Record<string, unknown>, joinsUnitOfWork: bo
 }
 
 describe('DeliveryPolicy', () => {
-  it('async with the outbox and a joined event store: both inside the transaction, then a wake-up', async () => {
-    const calls = await commitWith(
-      { command_processing: 'async', event_processing: 'async', enable_outbox: true },
-      true,
-    );
-    expect(calls).toEqual([
-      'event store in transaction: EVENT+COMMAND',
-      'outbox: EVENT+COMMAND',
-      '-- commit --',
-      'wake: EVENT+COMMAND',
-    ]);
-  });
-
-  it('async commands, sync events, no outbox: recorded, published directly, then events handled here', async () => {
-    const calls = await commitWith(
-      { command_processing: 'async', event_processing: 'sync', enable_outbox: false },
-      false,
-    );
-    expect(calls).toEqual([
-      '-- commit --',
-      'event store after transaction: EVENT+COMMAND',
-      'broker: COMMAND',
-      'in process: EVENT',
-    ]);
-  });
-
-  it('all sync: nothing travels asynchronously; events are handled in process', async () => {
-    const calls = await commitWith(
-      { command_processing: 'sync', event_processing: 'sync', enable_outbox: true },
-      false,
-    );
-    expect(calls).toEqual([
-      'outbox: ',
-      '-- commit --',
-      'event store after transaction: EVENT+COMMAND',
-      'wake: ',
-      'in process: EVENT',
-    ]);
+  it.each([
+    {
+      when: 'async with the outbox and a joined event store: both inside the transaction, then a wake-up',
+      settings: { command_processing: 'async', event_processing: 'async', enable_outbox: true },
+      joins: true,
+      calls: [
+        'event store in transaction: EVENT+COMMAND',
+        'outbox: EVENT+COMMAND',
+        '-- commit --',
+        'wake: EVENT+COMMAND',
+      ],
+    },
+    {
+      when: 'async commands, sync events, no outbox: recorded, published directly, then events handled here',
+      settings: { command_processing: 'async', event_processing: 'sync', enable_outbox: false },
+      joins: false,
+      calls: [
+        '-- commit --',
+        'event store after transaction: EVENT+COMMAND',
+        'broker: COMMAND',
+        'in process: EVENT',
+      ],
+    },
+    {
+      when: 'all sync: nothing travels asynchronously; events are handled in process',
+      settings: { command_processing: 'sync', event_processing: 'sync', enable_outbox: true },
+      joins: false,
+      calls: [
+        'outbox: ',
+        '-- commit --',
+        'event store after transaction: EVENT+COMMAND',
+        'wake: ',
+        'in process: EVENT',
+      ],
+    },
+  ])('$when', async ({ settings, joins, calls }) => {
+    expect(await commitWith(settings, joins)).toEqual(calls);
   });
 });
