@@ -94,6 +94,8 @@ export * from './lifecycle/await-startup-dependencies.js';
 export * from './lifecycle/exit-codes.js';
 
 export * from './server/protean-engine.js';
+export * from './server/subscription-plan.js';
+export * from './server/dependency-probe.js';
 export * from './server/resolve-subscription-settings.js';
 export * from './server/subscription-profiles.js';
 export type { SubscriptionObserver } from './server/subscription-observer.js';

@@ -27,8 +27,11 @@ import { OutboxWakeup } from './outbox/outbox-wakeup.js';
 import { OutboxWriter } from './outbox/outbox-writer.js';
 import { BrokerRegistry } from './brokers/broker-registry.js';
 import { getBrokerToken, requestedBrokerNames } from './brokers/inject-broker.decorator.js';
+import { DeliveryPolicy } from './buses/delivery-policy.js';
 import { DirectPublisher } from './buses/direct-publisher.js';
+import { DependencyProbe } from './server/dependency-probe.js';
 import { ProteanEngine } from './server/protean-engine.js';
+import { SubscriptionPlan } from './server/subscription-plan.js';
 import { WorkerEndpoints } from './server/worker-endpoints.js';
 import { CorrelationMiddleware } from './observability/correlation.middleware.js';
 import { infrastructureProviders } from './protean-infrastructure.js';
@@ -70,6 +73,9 @@ const services = [
   DirectPublisher,
   CommandBus,
   EventBus,
+  DeliveryPolicy,
+  SubscriptionPlan,
+  DependencyProbe,
   ProteanEngine,
   WorkerEndpoints,
   ProteanLifecycle,
@@ -104,6 +110,8 @@ const services = [
     TransactionalEntityManager,
     CommandBus,
     EventBus,
+    SubscriptionPlan,
+    DependencyProbe,
     ProteanEngine,
     WorkerEndpoints,
   ],

@@ -1,14 +1,15 @@
 import type { ProteanConfig } from '../config/config.schema.js';
-import type { MessageEnvelope } from '../messages/message-envelope.js';
+import type { MessageKind } from '../messages/message-envelope.js';
 
 /**
- * The outgoing messages of a unit of work that travel through the broker: every queued
- * command (only async commands are queued) and, with `event_processing = "async"`, every event.
+ * The kinds of message that travel asynchronously — through the outbox or the broker to the
+ * server engine — under the processing modes: commands with `command_processing = "async"`,
+ * events with `event_processing = "async"`. The one statement of "what goes async": the
+ * delivery policy routes by it and the engine's `event_store` subscriptions read by it.
  */
-export function asyncMessagesOf(
-  config: ProteanConfig,
-  messages: readonly MessageEnvelope[],
-): MessageEnvelope[] {
-  const asyncEvents = config.event_processing === 'async';
-  return messages.filter((message) => message.kind === 'COMMAND' || asyncEvents);
+export function asyncKindsOf(config: ProteanConfig): ReadonlySet<MessageKind> {
+  const kinds = new Set<MessageKind>();
+  if (config.command_processing === 'async') kinds.add('COMMAND');
+  if (config.event_processing === 'async') kinds.add('EVENT');
+  return kinds;
 }

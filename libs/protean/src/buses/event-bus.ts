@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { ProteanConfig } from '../config/config.schema.js';
 import { HandlerRegistry } from '../domain/handler-registry.js';
@@ -19,12 +19,13 @@ export interface HandlerFailure {
 
 /**
  * Publishes events. In `sync` mode, the events a unit of work raised are handled in process
- * right after it commits: every handler in its own unit of work, a failing handler reported
- * and isolated from the others. In `async` mode they travel through the outbox or the broker
- * to the server engine instead.
+ * right after it commits (the {@link DeliveryPolicy} hands them to {@link dispatchInOrder}):
+ * every handler in its own unit of work, a failing handler reported and isolated from the
+ * others. In `async` mode they travel through the outbox or the broker to the server engine
+ * instead.
  */
 @Injectable()
-export class EventBus implements OnModuleInit {
+export class EventBus {
   private readonly logger = new Logger(EventBus.name);
   private readonly queue = new AsyncLocalStorage<MessageEnvelope[]>();
   /** Failures of in-process handlers, for metrics and tests. */
@@ -43,19 +44,12 @@ export class EventBus implements OnModuleInit {
     return this.config.event_processing === 'async';
   }
 
-  onModuleInit(): void {
-    if (this.isAsync) return;
-    this.units.afterCommit((messages) =>
-      this.dispatchInOrder(messages.filter((message) => message.kind === 'EVENT')),
-    );
-  }
-
   /**
    * Dispatches breadth-first: events raised by handlers join the queue of the dispatch already
    * running, so every handler sees events in the order they were raised (a projector gets
    * `OrderPlaced` before the `OrderConfirmed` that a sibling handler raised in reaction to it).
    */
-  private async dispatchInOrder(events: readonly MessageEnvelope[]): Promise<void> {
+  async dispatchInOrder(events: readonly MessageEnvelope[]): Promise<void> {
     const running = this.queue.getStore();
     if (running) {
       running.push(...events);

@@ -39,7 +39,7 @@ export function producerOnlyDeliveryProblem(config: ProteanConfig): string | und
   );
 }
 
-/** A subscription a worker's engine would open (`ProteanEngine.plan()`). */
+/** A subscription a worker's engine would open (`SubscriptionPlan.workerSubscriptions()`). */
 export interface WorkerSubscription {
   readonly handler: string;
   readonly type: 'stream' | 'event_store';

@@ -35,7 +35,8 @@ const storage = new AsyncLocalStorage<UnitOfWork>();
  * Opens units of work. The messages of one (events raised, commands queued) reach the outside
  * world only through its hooks: `beforeCommit` (the outbox, a database event store) inside the
  * transaction, `afterCommit` (in-process dispatch, direct publishing) once it has committed —
- * never before, never after a rollback.
+ * never before, never after a rollback. Each list runs in the order registered; Protean's own
+ * hooks are registered by `DeliveryPolicy`, which states that order.
  */
 @Injectable()
 export class UnitOfWorkManager {

@@ -1,14 +1,14 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { UnitOfWorkManager } from '../domain/unit-of-work-manager.js';
+import { Inject, Injectable } from '@nestjs/common';
+import type { DatabaseSession } from '../database/database.port.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { EVENT_STORE } from '../protean.tokens.js';
 import { ProteanEngine } from '../server/protean-engine.js';
 import type { EventStore } from './event-store.port.js';
 
 /**
- * Appends every committed event and async command to the event store, in commit order: inside
- * the unit of work's transaction when the store lives in the same database (messages and
- * aggregates commit together), otherwise right after the commit.
+ * Appends committed events and async commands to the event store, in commit order; the
+ * {@link DeliveryPolicy} calls it inside the unit of work's transaction when the store lives in
+ * the same database (messages and aggregates commit together), otherwise right after the commit.
  *
  * Commands (only async commands are queued in a unit of work) are recorded so that handlers on
  * `event_store` subscriptions receive them — Protean's message store: Command → Message Store →
@@ -16,27 +16,25 @@ import type { EventStore } from './event-store.port.js';
  * so an aggregate's event stream holds only its events. A `memory` store is readable only in
  * its own process: there commands are recorded only while this process's engine reads the
  * event store, so a producer-only API on a memory store does not keep every command for life.
+ *
+ * @see DeliveryPolicy (buses/delivery-policy.ts)
  */
 @Injectable()
-export class EventStoreRecorder implements OnModuleInit {
+export class EventStoreRecorder {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
-    private readonly units: UnitOfWorkManager,
     private readonly engine: ProteanEngine,
   ) {}
 
-  onModuleInit(): void {
-    if (this.eventStore.joinsUnitOfWork) {
-      this.units.beforeCommit(async (session, messages) => {
-        const recorded = this.recordedOf(messages);
-        if (recorded.length > 0) await this.eventStore.append(recorded, session);
-      });
-      return;
-    }
-    this.units.afterCommit(async (messages) => {
-      const recorded = this.recordedOf(messages);
-      if (recorded.length > 0) await this.eventStore.append(recorded);
-    });
+  /** Whether the store records inside the unit of work's transaction (same database). */
+  get joinsUnitOfWork(): boolean {
+    return this.eventStore.joinsUnitOfWork;
+  }
+
+  /** Appends what of `messages` the store keeps; with `session`, inside that transaction. */
+  async record(messages: readonly MessageEnvelope[], session?: DatabaseSession): Promise<void> {
+    const recorded = this.recordedOf(messages);
+    if (recorded.length > 0) await this.eventStore.append(recorded, session);
   }
 
   private recordedOf(messages: readonly MessageEnvelope[]): MessageEnvelope[] {

@@ -15,5 +15,5 @@ export * from './metrics/protean-metrics.module.js';
 export * from './status/protean-status.js';
 export * from './status/protean-status.module.js';
 export type * from './status/status-snapshot.js';
-export * from './status/subscription-plan.js';
+export type { PlannedSubscription } from '../server/subscription-plan.js';
 export * from './observatory/observatory.module.js';

@@ -13,12 +13,12 @@ import {
   OUTBOX_STORE,
   PROTEAN_CONFIG,
 } from '../protean.tokens.js';
+import { DependencyProbe } from '../server/dependency-probe.js';
 import { ProteanEngine } from '../server/protean-engine.js';
 
-const PROBE_TIMEOUT_MS = 2000;
-
 /**
- * Terminus health indicators for what Protean connects to. Readiness turns down as soon as
+ * Terminus health indicators for what Protean connects to, asked through the one
+ * {@link DependencyProbe} (its timeout, its list of brokers). Readiness turns down as soon as
  * shutdown begins (the signal, before anything drains), so a load balancer stops sending work
  * before connections close.
  */
@@ -34,6 +34,7 @@ export class ProteanHealthIndicator implements BeforeApplicationShutdown {
     @Inject(BROKER_REGISTRY) private readonly brokers: BrokerLookup,
     @Inject(OUTBOX_STORE) private readonly outbox: OutboxStore,
     private readonly engine: ProteanEngine,
+    private readonly probe: DependencyProbe,
   ) {}
 
   beforeApplicationShutdown(): void {
@@ -49,23 +50,17 @@ export class ProteanHealthIndicator implements BeforeApplicationShutdown {
   }
 
   checkDatabase(): PromiseLike<HealthIndicatorResult<'database'>> {
-    return this.health
-      .check('database')
-      .attempt(async () => {
-        await this.database.ping();
-        return { provider: this.database.provider };
-      })
-      .withTimeout(PROBE_TIMEOUT_MS);
+    return this.health.check('database').attempt(async () => {
+      await this.probe.ping('database');
+      return { provider: this.database.provider };
+    });
   }
 
   checkEventStore(): PromiseLike<HealthIndicatorResult<'event_store'>> {
-    return this.health
-      .check('event_store')
-      .attempt(async () => {
-        await this.eventStore.ping();
-        return { provider: this.eventStore.provider };
-      })
-      .withTimeout(PROBE_TIMEOUT_MS);
+    return this.health.check('event_store').attempt(async () => {
+      await this.probe.ping('event_store');
+      return { provider: this.eventStore.provider };
+    });
   }
 
   /**
@@ -77,14 +72,11 @@ export class ProteanHealthIndicator implements BeforeApplicationShutdown {
     name: string,
     required = true,
   ): Promise<HealthIndicatorResult<`broker:${string}`>> {
-    const result = await this.health
-      .check(`broker:${name}`)
-      .attempt(async () => {
-        const broker = this.brokers.get(name);
-        await broker.ping();
-        return { provider: broker.provider };
-      })
-      .withTimeout(PROBE_TIMEOUT_MS);
+    const result = await this.health.check(`broker:${name}`).attempt(async () => {
+      const broker = this.brokers.get(name);
+      await this.probe.ping(`broker:${name}`);
+      return { provider: broker.provider };
+    });
     const outcome = result[`broker:${name}`];
     if (required || outcome.status !== 'down') return result;
     const { status: _down, ...details } = outcome;

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ProteanHealth } from './protean-health.js';
 import { ProteanHealthIndicator } from './protean-health.indicator.js';
-import { ProteanStatusModule } from './status/protean-status.module.js';
 import { WorkerHealthEndpoint } from './worker-health.endpoint.js';
 
 /**
@@ -10,7 +9,7 @@ import { WorkerHealthEndpoint } from './worker-health.endpoint.js';
  * for an application's health controller, and `/health` on a worker's probe port.
  */
 @Module({
-  imports: [TerminusModule, ProteanStatusModule],
+  imports: [TerminusModule],
   providers: [ProteanHealthIndicator, ProteanHealth, WorkerHealthEndpoint],
   exports: [TerminusModule, ProteanHealthIndicator, ProteanHealth],
 })

@@ -6,9 +6,9 @@ import {
 } from '@nestjs/terminus';
 import type { ProteanConfig } from '../config/config.schema.js';
 import { PROTEAN_CONFIG } from '../protean.tokens.js';
+import { DependencyProbe } from '../server/dependency-probe.js';
 import { ProteanEngine } from '../server/protean-engine.js';
 import { ProteanHealthIndicator } from './protean-health.indicator.js';
-import { ProteanStatus } from './status/protean-status.js';
 
 /** Which checks run: liveness (none), readiness (dependencies), or everything (plus the outbox). */
 export type HealthScope = 'live' | 'ready' | 'full';
@@ -23,7 +23,7 @@ export class ProteanHealth {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: ProteanHealthIndicator,
-    private readonly status: ProteanStatus,
+    private readonly probe: DependencyProbe,
     private readonly engine: ProteanEngine,
     @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
   ) {}
@@ -38,7 +38,7 @@ export class ProteanHealth {
       () => this.indicator.checkAccepting(),
       () => this.indicator.checkDatabase(),
       () => this.indicator.checkEventStore(),
-      ...this.status
+      ...this.probe
         .brokerNames()
         .map((name) => () => this.indicator.checkBroker(name, this.needsBrokers())),
     ];

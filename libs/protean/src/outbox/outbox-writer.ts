@@ -1,22 +1,23 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ProteanConfig } from '../config/config.schema.js';
-import { UnitOfWorkManager } from '../domain/unit-of-work-manager.js';
+import type { DatabaseSession } from '../database/database.port.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { OUTBOX_STORE, PROTEAN_CONFIG } from '../protean.tokens.js';
 import type { OutboxStore } from './outbox-store.port.js';
 import { OutboxWakeup } from './outbox-wakeup.js';
 
 /**
- * With `enable_outbox = true`, writes the outgoing messages of every unit of work to the
- * outbox inside its transaction: events when `event_processing = "async"`, commands when
- * `command_processing = "async"`. A rollback leaves no row; a commit wakes the processor.
+ * With `enable_outbox = true`, writes the async messages of every unit of work (those the
+ * {@link DeliveryPolicy} routes through the outbox) to the outbox inside its transaction, and
+ * wakes the processor once it commits. A rollback leaves no row.
+ *
+ * @see DeliveryPolicy (buses/delivery-policy.ts)
  */
 @Injectable()
-export class OutboxWriter implements OnModuleInit {
+export class OutboxWriter {
   constructor(
     @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
     @Inject(OUTBOX_STORE) private readonly store: OutboxStore,
-    private readonly units: UnitOfWorkManager,
     private readonly wakeup: OutboxWakeup,
   ) {}
 
@@ -25,21 +26,13 @@ export class OutboxWriter implements OnModuleInit {
     return this.config.enable_outbox;
   }
 
-  onModuleInit(): void {
-    if (!this.enabled) return;
-    this.units.beforeCommit(async (session, messages) => {
-      const outgoing = this.outgoing(messages);
-      if (outgoing.length > 0) await this.store.append(session, outgoing);
-    });
-    this.units.afterCommit(async (messages) => {
-      if (this.outgoing(messages).length > 0) this.wakeup.signal();
-    });
+  /** Appends `outgoing` to the outbox in the unit of work's transaction. */
+  async write(session: DatabaseSession, outgoing: readonly MessageEnvelope[]): Promise<void> {
+    if (outgoing.length > 0) await this.store.append(session, outgoing);
   }
 
-  /** The messages that travel through the outbox under the processing modes. */
-  private outgoing(messages: readonly MessageEnvelope[]): MessageEnvelope[] {
-    const events = this.config.event_processing === 'async';
-    const commands = this.config.command_processing === 'async';
-    return messages.filter((message) => (message.kind === 'EVENT' ? events : commands));
+  /** After the commit of a unit of work that wrote `outgoing`: wakes the processor. */
+  committed(outgoing: readonly MessageEnvelope[]): void {
+    if (outgoing.length > 0) this.wakeup.signal();
   }
 }

@@ -19,8 +19,7 @@ export class PatternMessageProcessor implements MessageProcessor {
     private readonly handler: MessageHandler,
     private readonly runner: HandlerRunner,
   ) {
-    const group = (handler.extras as { group?: unknown } | undefined)?.group;
-    this.group = typeof group === 'string' && group !== '' ? group : `EventPattern:${stream}`;
+    this.group = eventPatternGroup(stream, handler);
   }
 
   decode(message: ReceivedMessage): DecodedMessage {
@@ -40,4 +39,10 @@ export class PatternMessageProcessor implements MessageProcessor {
       },
     };
   }
+}
+
+/** The consumer group of an `@EventPattern(stream)` handler: its `group` extra, else `EventPattern:<stream>`. */
+export function eventPatternGroup(stream: string, handler: MessageHandler): string {
+  const group = (handler.extras as { group?: unknown } | undefined)?.group;
+  return typeof group === 'string' && group !== '' ? group : `EventPattern:${stream}`;
 }

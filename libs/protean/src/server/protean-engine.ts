@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';
-import type { BrokerRegistry } from '../brokers/broker-registry.js';
+import type { BrokerLookup } from '../brokers/broker-lookup.js';
+import { asyncKindsOf } from '../buses/async-messages.js';
 import { HandlerRunner } from '../buses/handler-runner.js';
 import type { ProteanConfig } from '../config/config.schema.js';
 import {
@@ -12,20 +13,19 @@ import {
 import type { Database } from '../database/database.port.js';
 import { HandlerRegistry, type RegisteredHandler } from '../domain/handler-registry.js';
 import type { EventStore } from '../event-store/event-store.port.js';
-import type { MessageKind } from '../messages/message-envelope.js';
 import { BROKER_REGISTRY, DATABASE, EVENT_STORE, PROTEAN_CONFIG } from '../protean.tokens.js';
+import { DependencyProbe } from './dependency-probe.js';
 import { EventStoreSubscription } from './event-store-subscription.js';
 import { HandlerMessageProcessor } from './handler-message-processor.js';
 import type { MessageProcessor } from './message-processor.js';
 import { PatternMessageProcessor } from './pattern-message-processor.js';
-import { resolveSubscriptionSettings } from './resolve-subscription-settings.js';
 import { SizeLimitedMessageProcessor } from './size-limited-message-processor.js';
 import { StreamRetention } from './stream-retention.js';
 import { StreamSubscription } from './stream-subscription.js';
 import { SubscriberMessageProcessor } from './subscriber-message-processor.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
 import type { ResolvedSubscriptionSettings } from './subscription-profiles.js';
-import type { ReadinessCheck } from './worker-health.server.js';
+import { SubscriptionPlan, type PlanEntry } from './subscription-plan.js';
 
 export type EngineState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -47,9 +47,9 @@ export interface EngineService {
 }
 
 /**
- * The server engine (`protean server`): one subscription per handler and stream — commands,
- * events, projectors, subscribers and Nest `@EventPattern` handlers — each with the settings
- * its profile and configuration resolve to. It starts them, and at shutdown stops reading,
+ * The server engine (`protean server`): opens the subscriptions of the {@link SubscriptionPlan}
+ * — one per handler and stream: commands, events, projectors, subscribers and Nest
+ * `@EventPattern` handlers — each with the settings its profile and configuration resolve to. It starts them, and at shutdown stops reading,
  * lets in-flight messages finish within the grace period and flushes their acks.
  */
 @Injectable()
@@ -72,11 +72,14 @@ export class ProteanEngine {
 
   constructor(
     @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
-    @Inject(BROKER_REGISTRY) private readonly brokers: BrokerRegistry,
+    @Inject(BROKER_REGISTRY) private readonly brokers: BrokerLookup,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(DATABASE) private readonly database: Database,
     private readonly registry: HandlerRegistry,
     private readonly runner: HandlerRunner,
+    private readonly plan: SubscriptionPlan,
+    /** What readiness depends on: the database, the event store and every broker in use. */
+    readonly probe: DependencyProbe,
   ) {}
 
   get state(): EngineState {
@@ -105,18 +108,11 @@ export class ProteanEngine {
   async start(patterns: ReadonlyMap<string, MessageHandler> = new Map()): Promise<void> {
     if (this.currentState !== 'idle')
       throw new Error(`The engine is ${this.currentState}; it starts once`);
-    const undeliverable = this.deliveryCheck([
-      ...this.plan(),
-      ...[...patterns.keys()].map((stream): WorkerSubscription => ({
-        handler: `@EventPattern('${stream}')`,
-        type: 'stream',
-        broker: 'default',
-        external: true,
-      })),
-    ]);
+    this.plan.addEventPatterns(patterns);
+    const undeliverable = this.deliveryCheck(this.plan.workerSubscriptions());
     if (undeliverable) throw new UndeliverableSubscriptionsError(undeliverable);
     this.currentState = 'starting';
-    this.subscriptions = [...this.domainSubscriptions(), ...this.externalSubscriptions(patterns)];
+    this.subscriptions = this.plan.entries().map((entry) => this.open(entry));
     await Promise.all(this.subscriptions.map((subscription) => subscription.start()));
     for (const service of this.services) await service.start();
     this.retention.start();
@@ -140,22 +136,6 @@ export class ProteanEngine {
     this.logger.log('Stopped');
   }
 
-  /** What readiness depends on: the database, the event store and every broker in use. */
-  readinessChecks(): ReadinessCheck[] {
-    const brokerNames = new Set([
-      this.config.outbox.broker,
-      ...this.registry.subscribers().map((s) => s.options.broker ?? 'default'),
-    ]);
-    return [
-      ['database', () => this.database.ping()],
-      ['event_store', () => this.eventStore.ping()],
-      ...[...brokerNames].map((name): ReadinessCheck => [
-        `broker:${name}`,
-        () => this.brokers.get(name).ping(),
-      ]),
-    ];
-  }
-
   /** The subscriptions and their resolved settings. */
   describe(): SubscriptionStatus[] {
     return this.subscriptions.map((subscription) => ({
@@ -166,77 +146,22 @@ export class ProteanEngine {
     }));
   }
 
-  /**
-   * The subscriptions `start()` will open — each handler's type and, for `stream`, its broker
-   * — without opening any: what a worker checks before it starts (`workerDeliveryProblem`).
-   */
-  plan(): WorkerSubscription[] {
-    const domain = this.registry.handlers().map((handler): WorkerSubscription => {
-      const { subscription_type: type } = resolveSubscriptionSettings(
-        handler.name,
-        this.config.server,
-        handler.options,
-      );
-      return {
-        handler: handler.name,
-        type,
-        broker: this.config.outbox.broker,
-        options: handler.options,
-      };
-    });
-    const subscribers = this.registry.subscribers().map((subscriber): WorkerSubscription => ({
-      handler: subscriber.name,
-      type: 'stream',
-      broker: subscriber.options.broker ?? 'default',
-      external: true,
-    }));
-    return [...domain, ...subscribers];
-  }
-
-  private domainSubscriptions(): Subscription[] {
-    return this.registry.handlers().flatMap((handler): Subscription[] => {
-      const settings = resolveSubscriptionSettings(
-        handler.name,
-        this.config.server,
-        handler.options,
-      );
-      if (settings.subscription_type === 'event_store') {
-        return [this.eventStoreSubscription(handler, settings)];
-      }
-      return handler.streams.map((stream) =>
-        this.streamSubscription(
-          new HandlerMessageProcessor(stream, handler, this.registry, this.runner),
-          settings,
-          this.config.outbox.broker,
-        ),
-      );
-    });
-  }
-
-  private externalSubscriptions(patterns: ReadonlyMap<string, MessageHandler>): Subscription[] {
-    const subscribers = this.registry.subscribers().map((subscriber) =>
-      this.streamSubscription(
-        new SubscriberMessageProcessor(subscriber, this.runner),
-        resolveSubscriptionSettings(subscriber.name, this.config.server, subscriber.options, {
-          brokerStream: true,
-        }),
-        subscriber.options.broker ?? 'default',
-      ),
-    );
-    const nestHandlers = [...patterns].map(([stream, handler]) => {
-      const processor = new PatternMessageProcessor(stream, handler, this.runner);
-      return this.streamSubscription(
-        processor,
-        resolveSubscriptionSettings(
-          processor.group,
-          this.config.server,
-          {},
-          { brokerStream: true },
-        ),
-        'default',
-      );
-    });
-    return [...subscribers, ...nestHandlers];
+  /** Opens the plan's subscription: a stream one through its processor, or one on the event store. */
+  private open({ subscription, settings, reader }: PlanEntry): Subscription {
+    if (reader.kind === 'handler' && settings.subscription_type === 'event_store')
+      return this.eventStoreSubscription(reader.handler, settings);
+    const processor =
+      reader.kind === 'handler'
+        ? new HandlerMessageProcessor(
+            subscription.stream,
+            reader.handler,
+            this.registry,
+            this.runner,
+          )
+        : reader.kind === 'subscriber'
+          ? new SubscriberMessageProcessor(reader.subscriber, this.runner)
+          : new PatternMessageProcessor(subscription.stream, reader.handler, this.runner);
+    return this.streamSubscription(processor, settings, subscription.broker ?? 'default');
   }
 
   private streamSubscription(
@@ -265,15 +190,7 @@ export class ProteanEngine {
       this.runner,
       settings,
       this.observer,
-      this.asyncKinds(),
+      asyncKindsOf(this.config),
     );
-  }
-
-  /** The kinds of message that reach handlers through the engine (`*_processing = "async"`). */
-  private asyncKinds(): ReadonlySet<MessageKind> {
-    const kinds = new Set<MessageKind>();
-    if (this.config.command_processing === 'async') kinds.add('COMMAND');
-    if (this.config.event_processing === 'async') kinds.add('EVENT');
-    return kinds;
   }
 }

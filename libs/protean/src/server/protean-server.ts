@@ -54,7 +54,7 @@ export class ProteanServer extends Server implements CustomTransportStrategy {
         this.health = new WorkerHealthServer(
           this.options.healthPort,
           () => engine.ready,
-          engine.readinessChecks(),
+          engine.probe,
           this.endpoints,
         );
         await this.health.start();

@@ -1,16 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
+import type { DependencyProbe } from './dependency-probe.js';
 import type { WorkerEndpoints } from './worker-endpoints.js';
-
-/** A named readiness check: resolves when healthy, rejects with the reason otherwise. */
-export type ReadinessCheck = readonly [name: string, check: () => Promise<void>];
-
-const CHECK_TIMEOUT_MS = 2000;
 
 /**
  * The worker's probes on `server.health.port`: `/healthz` (liveness: the event loop answers)
- * and `/readyz` (readiness: the engine runs and every dependency answers; 503 otherwise, and
- * from the moment shutdown begins), plus the GET endpoints modules add to `WorkerEndpoints`
+ * and `/readyz` (readiness: the engine runs and every dependency the {@link DependencyProbe} names
+ * answers; 503 otherwise, and from the moment shutdown begins), plus the GET endpoints modules add to `WorkerEndpoints`
  * (`/metrics`, `/health`).
  */
 export class WorkerHealthServer {
@@ -20,7 +16,7 @@ export class WorkerHealthServer {
   constructor(
     private readonly port: number,
     private readonly isReady: () => boolean,
-    private readonly checks: readonly ReadinessCheck[],
+    private readonly dependencies: Pick<DependencyProbe, 'dependencies' | 'probe'>,
     private readonly endpoints?: WorkerEndpoints,
   ) {}
 
@@ -49,11 +45,9 @@ export class WorkerHealthServer {
     if (path === '/readyz') {
       const details: Record<string, string> = { engine: this.isReady() ? 'up' : 'down' };
       await Promise.all(
-        this.checks.map(async ([name, check]) => {
-          details[name] = await withTimeout(check()).then(
-            () => 'up',
-            (error: unknown) => `down: ${error instanceof Error ? error.message : String(error)}`,
-          );
+        this.dependencies.dependencies().map(async (name) => {
+          const probe = await this.dependencies.probe(name);
+          details[name] = probe.up ? 'up' : `down: ${probe.error}`;
         }),
       );
       const ready = Object.values(details).every((state) => state === 'up');
@@ -78,15 +72,4 @@ export class WorkerHealthServer {
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-function withTimeout(check: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<void>((_, fail) => {
-    timer = setTimeout(
-      () => fail(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
-      CHECK_TIMEOUT_MS,
-    );
-  });
-  return Promise.race([check, timeout]).finally(() => clearTimeout(timer));
 }

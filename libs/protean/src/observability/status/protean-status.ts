@@ -6,64 +6,54 @@ import {
   type GroupInfo,
   type StreamInfo,
 } from '../../brokers/broker.port.js';
-import type { ProteanConfig } from '../../config/config.schema.js';
 import type { Database } from '../../database/database.port.js';
-import { HandlerRegistry } from '../../domain/handler-registry.js';
 import type { EventStore } from '../../event-store/event-store.port.js';
 import type { OutboxStore } from '../../outbox/outbox-store.port.js';
-import {
-  BROKER_REGISTRY,
-  DATABASE,
-  EVENT_STORE,
-  OUTBOX_STORE,
-  PROTEAN_CONFIG,
-} from '../../protean.tokens.js';
+import { BROKER_REGISTRY, DATABASE, EVENT_STORE, OUTBOX_STORE } from '../../protean.tokens.js';
+import { DependencyProbe } from '../../server/dependency-probe.js';
 import { ProteanEngine } from '../../server/protean-engine.js';
+import { SubscriptionPlan, type PlannedSubscription } from '../../server/subscription-plan.js';
 import type {
   BrokerStatus,
-  ProbeResult,
   StatusSnapshot,
   StreamStatus,
   SubscriptionState,
 } from './status-snapshot.js';
-import { planSubscriptions, type PlannedSubscription } from './subscription-plan.js';
-import { reasonOf, withTimeout } from './with-timeout.js';
+import { reasonOf } from './with-timeout.js';
 
-/** Longest wait for one probe: a scrape or a page must answer even when Redis does not. */
-const PROBE_TIMEOUT_MS = 2000;
 /** Callers within this many ms share one snapshot (one scrape reads each stream once). */
 const SHARED_FOR_MS = 500;
 
 /**
  * Takes the operational state of the application from the shared truths — the broker (streams,
  * groups, lag, pending, dead letters), the database and the outbox — so every process that has
- * the domain (API, worker, CLI) reports the same numbers for all workers together. Every probe
- * is bounded, and a dependency that is down is reported as down rather than failing the rest.
+ * the domain (API, worker, CLI) reports the same numbers for all workers together. The
+ * subscriptions are the {@link SubscriptionPlan} the engine runs; the dependencies and their
+ * timeout are the {@link DependencyProbe}'s, so a dependency that is down is reported as down
+ * rather than failing the rest.
  */
 @Injectable()
 export class ProteanStatus {
   private shared: { at: number; snapshot: Promise<StatusSnapshot> } | undefined;
 
   constructor(
-    @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
     @Inject(BROKER_REGISTRY) private readonly brokers: BrokerRegistry,
     @Inject(DATABASE) private readonly database: Database,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(OUTBOX_STORE) private readonly outbox: OutboxStore,
-    private readonly registry: HandlerRegistry,
+    private readonly plan: SubscriptionPlan,
+    private readonly probe: DependencyProbe,
     private readonly engine: ProteanEngine,
   ) {}
 
-  /** The subscriptions of this application (see {@link planSubscriptions}). */
+  /** The subscriptions of this application (see {@link SubscriptionPlan}). */
   subscriptions(): PlannedSubscription[] {
-    return planSubscriptions(this.registry, this.config, this.engine.describe());
+    return this.plan.subscriptions();
   }
 
   /** The names of the brokers the subscriptions and the outbox use. */
   brokerNames(): string[] {
-    const names = new Set([this.config.outbox.broker]);
-    for (const s of this.subscriptions()) if (s.broker) names.add(s.broker);
-    return [...names];
+    return this.probe.brokerNames();
   }
 
   /** The broker of that name. */
@@ -85,8 +75,8 @@ export class ProteanStatus {
   private async take(): Promise<StatusSnapshot> {
     const plan = this.subscriptions();
     const [database, eventStore, brokers, outbox] = await Promise.all([
-      this.probe('database', () => this.database.ping()),
-      this.probe('event store', () => this.eventStore.ping()),
+      this.probe.probe('database'),
+      this.probe.probe('event_store'),
       Promise.all(this.brokerNames().map((name) => this.brokerStatus(name))),
       this.outboxStats(),
     ]);
@@ -111,7 +101,7 @@ export class ProteanStatus {
     } catch (error) {
       return { name, provider: 'unknown', deadLetters: false, up: false, error: reasonOf(error) };
     }
-    const probe = await this.probe(`broker "${name}"`, () => broker.ping());
+    const probe = await this.probe.probe(`broker:${name}`);
     return {
       name,
       provider: broker.provider,
@@ -139,11 +129,10 @@ export class ProteanStatus {
     const broker = this.brokers.get(name);
     try {
       const [info, dlq] = await Promise.all([
-        withTimeout(broker.streamInfo(stream), PROBE_TIMEOUT_MS, `stream ${stream}`),
+        this.probe.bounded(broker.streamInfo(stream), `stream ${stream}`),
         broker.capabilities.deadLetters
-          ? withTimeout<StreamInfo | undefined>(
+          ? this.probe.bounded<StreamInfo | undefined>(
               broker.streamInfo(deadLetterStream(stream)),
-              PROBE_TIMEOUT_MS,
               `stream ${deadLetterStream(stream)}`,
             )
           : Promise.resolve(undefined),
@@ -162,18 +151,9 @@ export class ProteanStatus {
 
   private async outboxStats(): Promise<StatusSnapshot['outbox']> {
     try {
-      return { stats: await withTimeout(this.outbox.stats(), PROBE_TIMEOUT_MS, 'outbox stats') };
+      return { stats: await this.probe.bounded(this.outbox.stats(), 'outbox stats') };
     } catch (error) {
       return { stats: null, error: reasonOf(error) };
-    }
-  }
-
-  private async probe(what: string, ping: () => Promise<void>): Promise<ProbeResult> {
-    try {
-      await withTimeout(ping(), PROBE_TIMEOUT_MS, what);
-      return { up: true };
-    } catch (error) {
-      return { up: false, error: reasonOf(error) };
     }
   }
 }

@@ -1,14 +1,10 @@
 import type { GroupInfo } from '../../brokers/broker.port.js';
 import type { OutboxStats } from '../../outbox/outbox-store.port.js';
+import type { ProbeResult } from '../../server/dependency-probe.js';
 import type { EngineState } from '../../server/protean-engine.js';
-import type { PlannedSubscription } from './subscription-plan.js';
+import type { PlannedSubscription } from '../../server/subscription-plan.js';
 
-/** Whether something answered, and if not, why. */
-export interface ProbeResult {
-  readonly up: boolean;
-  /** Why it is down. */
-  readonly error?: string;
-}
+export type { ProbeResult };
 
 export interface ProviderStatus extends ProbeResult {
   readonly provider: string;
