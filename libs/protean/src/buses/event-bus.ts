@@ -9,6 +9,7 @@ import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { instantiate } from '../messages/message-validation.js';
 import { ENVELOPE_FACTORY, PROTEAN_CONFIG } from '../protean.tokens.js';
 import { HandlerRunner } from './handler-runner.js';
+import { messageOf } from '../errors/error-message.js';
 
 /** A handler that threw while handling an event in process. */
 export interface HandlerFailure {
@@ -86,7 +87,7 @@ export class EventBus {
 
   private report(failure: HandlerFailure): void {
     const { handler, envelope, error } = failure;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     this.logger.error(
       `Event handler ${handler} failed on ${envelope.type} ${envelope.id} ` +
         `(correlationId=${envelope.metadata.correlationId}): ${reason}`,

@@ -15,6 +15,7 @@ import {
 } from '../protean.tokens.js';
 import { DependencyProbe } from '../server/dependency-probe.js';
 import { ProteanEngine } from '../server/protean-engine.js';
+import { messageOf } from '../errors/error-message.js';
 
 /**
  * Terminus health indicators for what Protean connects to, asked through the one
@@ -104,7 +105,7 @@ export class ProteanHealthIndicator implements BeforeApplicationShutdown {
     try {
       stats = await this.outbox.stats();
     } catch (error) {
-      return session.down({ message: error instanceof Error ? error.message : String(error) });
+      return session.down({ message: messageOf(error) });
     }
     const backlog = stats.counts.pending + stats.counts.processing + stats.counts.failed;
     const age = stats.oldestPendingAgeSeconds ?? 0;

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { BrokerLookup } from '../brokers/broker-lookup.js';
 import type { Database } from '../database/database.port.js';
 import type { EventStore } from '../event-store/event-store.port.js';
-import { reasonOf, withTimeout } from '../observability/status/with-timeout.js';
+import { withTimeout } from '../async/with-timeout.js';
+import { messageOf } from '../errors/error-message.js';
 import { BROKER_REGISTRY, DATABASE, EVENT_STORE } from '../protean.tokens.js';
 import { SubscriptionPlan } from './subscription-plan.js';
 
@@ -58,13 +59,13 @@ export class DependencyProbe {
   probe(dependency: Dependency): Promise<ProbeResult> {
     return this.ping(dependency).then(
       () => ({ up: true }),
-      (error: unknown) => ({ up: false, error: reasonOf(error) }),
+      (error: unknown) => ({ up: false, error: messageOf(error) }),
     );
   }
 
   /** `work` (a read of a dependency: stream info, outbox stats), bounded by the same timeout. */
   bounded<T>(work: Promise<T>, what: string): Promise<T> {
-    return withTimeout(work, PROBE_TIMEOUT_MS, what);
+    return withTimeout(work, PROBE_TIMEOUT_MS, () => new ProbeTimeoutError(what, PROBE_TIMEOUT_MS));
   }
 
   private pingOf(dependency: Dependency): () => Promise<void> {
@@ -80,4 +81,12 @@ function describe(dependency: Dependency): string {
   if (dependency === 'database') return 'database';
   if (dependency === 'event_store') return 'event store';
   return `broker "${dependency.slice('broker:'.length)}"`;
+}
+
+/** A dependency that did not answer in time. */
+export class ProbeTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what}: no answer within ${ms} ms`);
+    this.name = 'ProbeTimeoutError';
+  }
 }

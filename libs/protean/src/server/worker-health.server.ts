@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Logger } from '@nestjs/common';
 import type { DependencyProbe } from './dependency-probe.js';
 import type { WorkerEndpoints } from './worker-endpoints.js';
+import { messageOf } from '../errors/error-message.js';
 
 /**
  * The worker's probes on `server.health.port`: `/healthz` (liveness: the event loop answers)
@@ -59,9 +60,7 @@ export class WorkerHealthServer {
         const answer = await endpoint();
         response.writeHead(answer.status, { 'content-type': answer.contentType }).end(answer.body);
       } catch (error) {
-        this.logger.error(
-          `${path} failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.logger.error(`${path} failed: ${messageOf(error)}`);
         send(response, 500, { status: 'error' });
       }
       return;

@@ -3,7 +3,7 @@ import { defer, exhaustMap, from, share, timer, type Observable } from 'rxjs';
 import { ProteanMetrics } from '../metrics/protean-metrics.js';
 import { ProteanStatus } from '../status/protean-status.js';
 import type { StatusSnapshot } from '../status/status-snapshot.js';
-import { reasonOf } from '../status/with-timeout.js';
+import { messageOf } from '../../errors/error-message.js';
 
 /** How often the page gets a sample. */
 export const LIVE_INTERVAL_MS = 1000;
@@ -55,7 +55,7 @@ export class LiveThroughput {
               },
               // A failed sample is reported to the page; the stream goes on.
               (error: unknown) =>
-                ({ type: 'problem', data: { message: reasonOf(error) } }) satisfies MessageEvent,
+                ({ type: 'problem', data: { message: messageOf(error) } }) satisfies MessageEvent,
             ),
           ),
         ),

@@ -19,7 +19,7 @@ import type {
   StreamStatus,
   SubscriptionState,
 } from './status-snapshot.js';
-import { reasonOf } from './with-timeout.js';
+import { messageOf } from '../../errors/error-message.js';
 
 /** Callers within this many ms share one snapshot (one scrape reads each stream once). */
 const SHARED_FOR_MS = 500;
@@ -99,7 +99,7 @@ export class ProteanStatus {
     try {
       broker = this.brokers.get(name);
     } catch (error) {
-      return { name, provider: 'unknown', deadLetters: false, up: false, error: reasonOf(error) };
+      return { name, provider: 'unknown', deadLetters: false, up: false, error: messageOf(error) };
     }
     const probe = await this.probe.probe(`broker:${name}`);
     return {
@@ -153,7 +153,7 @@ export class ProteanStatus {
     try {
       return { stats: await this.probe.bounded(this.outbox.stats(), 'outbox stats') };
     } catch (error) {
-      return { stats: null, error: reasonOf(error) };
+      return { stats: null, error: messageOf(error) };
     }
   }
 }

@@ -7,7 +7,7 @@ import { kindOfStream } from '../../../messages/stream-names.js';
 import type { PostgresTables } from '../../../postgresql/postgres-tables.js';
 import { DATABASE, EVENT_STORE } from '../../../protean.tokens.js';
 import { ProteanStatus } from '../../status/protean-status.js';
-import { reasonOf } from '../../status/with-timeout.js';
+import { messageOf } from '../../../errors/error-message.js';
 import { envelopeFacts } from '../dead-letter-view.js';
 import { buildTrail, mergeMessages } from './build-trail.js';
 import type {
@@ -221,7 +221,7 @@ export class MessageTrail {
         if (!hasDeadLetters(broker)) continue;
         letters = await broker.listDeadLetters(undefined, DEAD_LETTER_SCAN_LIMIT);
       } catch (error) {
-        notes.push(`Dead letters of broker "${name}" could not be read: ${reasonOf(error)}`);
+        notes.push(`Dead letters of broker "${name}" could not be read: ${messageOf(error)}`);
         continue;
       }
       for (const letter of letters) {
