@@ -157,11 +157,25 @@ async function apiAndWorkerCell(type: SubscriptionType, profile: Profile): Promi
       (payload) => redis.xadd('external-orders', '*', 'data', JSON.stringify(payload)),
       `API + worker ${type}/${profile}`,
     );
-    const rows = await system.db.query<{ handler: string; count: string }>(
-      'SELECT handler, count(*) FROM processed_messages GROUP BY handler',
-    );
-    const processed = Object.fromEntries(rows.map((row) => [row.handler, Number(row.count)]));
-    return { ms, processed };
+    const counts = async () => {
+      const rows = await system.db.query<{ handler: string; count: string }>(
+        'SELECT handler, count(*) FROM processed_messages GROUP BY handler',
+      );
+      return Object.fromEntries(rows.map((row) => [row.handler, Number(row.count)]));
+    };
+    // The orders above are the API's three; the external order's confirmation may still be on
+    // its way to the summary projector: wait until every handler has had all its messages (a
+    // stalled one fails the comparison below), then compare, so a duplicate shows as too many.
+    await waitFor(
+      async () => {
+        const seen = await counts();
+        return Object.entries(PROCESSED_PER_HANDLER).every(
+          ([handler, expected]) => (seen[handler] ?? 0) >= expected,
+        );
+      },
+      { timeoutMs: DELIVERY_DEADLINE_MS, intervalMs: 100, what: 'every handler processed' },
+    ).catch(() => undefined);
+    return { ms, processed: await counts() };
   } finally {
     await system.stop();
   }
