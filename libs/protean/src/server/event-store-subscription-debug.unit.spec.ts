@@ -1,11 +1,9 @@
 import { captureLogs } from '../../../../test/support/capture-logger.js';
-import type { HandlerRunner } from '../buses/handler-runner.js';
-import type { Database } from '../database/database.port.js';
 import type { RegisteredHandler } from '../domain/handler-registry.js';
-import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
+import type { StoredEvent } from '../event-store/event-store.port.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
-import { EventStoreSubscription } from './event-store-subscription.js';
 import { SUBSCRIPTION_PROFILE_VALUES } from './subscription-profiles.js';
+import { subscriptionOverEvents } from '../../../../test/support/event-store-subscription-stub.js';
 
 class Shipped {}
 
@@ -38,18 +36,7 @@ describe('EventStoreSubscription on the debug profile', () => {
       streams: ['shop::parcel'],
       routes: new Map([['shop.Shipped.v1', { messageClass: Shipped, invoke: () => handled++ }]]),
     } as unknown as RegisteredHandler;
-    const store = {
-      readAll: async (after: number) =>
-        [event(1), event(2)].filter((e) => e.globalPosition > after),
-    } as unknown as EventStore;
-    const database = {
-      getProjection: async () => undefined,
-      transaction: async () => undefined,
-    } as unknown as Database;
-    const runner = {
-      runOnce: (_h: string, _id: string, _ids: unknown, work: () => Promise<unknown>) => work(),
-    } as unknown as HandlerRunner;
-    const subscription = new EventStoreSubscription(handler, store, database, runner, {
+    const subscription = subscriptionOverEvents(handler, [event(1), event(2)], {
       ...SUBSCRIPTION_PROFILE_VALUES[profile],
       subscription_profile: profile,
       tick_interval: 0,

@@ -1,11 +1,9 @@
-import type { HandlerRunner } from '../buses/handler-runner.js';
-import type { Database } from '../database/database.port.js';
 import type { RegisteredHandler } from '../domain/handler-registry.js';
 import { PermanentError } from '../errors/permanent.error.js';
-import type { EventStore, StoredEvent } from '../event-store/event-store.port.js';
+import type { StoredEvent } from '../event-store/event-store.port.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
-import { EventStoreSubscription } from './event-store-subscription.js';
 import { DEFAULT_SUBSCRIPTION_SETTINGS } from './subscription-profiles.js';
+import { subscriptionOverEvents } from '../../../../test/support/event-store-subscription-stub.js';
 
 class Shipped {
   outcome!: string;
@@ -47,17 +45,7 @@ describe('EventStoreSubscription failures', () => {
       ]),
     } as unknown as RegisteredHandler;
     const events = [event(1, 'permanent'), event(2, 'ok')];
-    const store = {
-      readAll: async (after: number) => events.filter((e) => e.globalPosition > after),
-    } as unknown as EventStore;
-    const database = {
-      getProjection: async () => undefined,
-      transaction: async () => undefined,
-    } as unknown as Database;
-    const runner = {
-      runOnce: (_h: string, _id: string, _ids: unknown, work: () => Promise<unknown>) => work(),
-    } as unknown as HandlerRunner;
-    const subscription = new EventStoreSubscription(handler, store, database, runner, {
+    const subscription = subscriptionOverEvents(handler, events, {
       ...DEFAULT_SUBSCRIPTION_SETTINGS,
       subscription_profile: null,
       max_retries: 3,
@@ -107,23 +95,10 @@ describe('EventStoreSubscription kinds', () => {
       },
     };
     const events = [event(1, 'sync, handled already'), command];
-    const store = {
-      readAll: async (after: number) => events.filter((e) => e.globalPosition > after),
-    } as unknown as EventStore;
-    const database = {
-      getProjection: async () => undefined,
-      transaction: async () => undefined,
-    } as unknown as Database;
-    const runner = {
-      runOnce: (_h: string, _id: string, _ids: unknown, work: () => Promise<unknown>) => work(),
-    } as unknown as HandlerRunner;
-    const subscription = new EventStoreSubscription(
+    const subscription = subscriptionOverEvents(
       handler,
-      store,
-      database,
-      runner,
+      events,
       { ...DEFAULT_SUBSCRIPTION_SETTINGS, subscription_profile: null },
-      undefined,
       new Set(['COMMAND']),
     );
 
