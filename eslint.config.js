@@ -12,6 +12,7 @@ export default tseslint.config(
       'coverage/**',
       'eslint.config.js',
       'jest.config.js',
+      '.dependency-cruiser.cjs',
       // build helpers: plain Node scripts, outside the TypeScript project
       'scripts/**',
       'libs/*/scripts/**',
@@ -51,8 +52,13 @@ export default tseslint.config(
     },
   },
   {
-    // The contract suites in libs/protean/src/testing are Jest suites too (shipped for adapter authors).
-    files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts', 'libs/*/src/testing/**/*.ts'],
+    // The contract suites in libs/protean/src/operations/testing are Jest suites too (shipped for adapter authors).
+    files: [
+      '**/*.spec.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'libs/protean/src/operations/testing/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

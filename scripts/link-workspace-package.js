@@ -25,12 +25,12 @@ if (current !== target) {
 // before the first build: link `protean` once it is built, so `npx protean` works here too.
 const bin = resolve(root, 'node_modules/.bin/protean');
 try {
-  chmodSync(resolve(root, 'libs/protean/dist/cli/bin.js'), 0o755);
+  chmodSync(resolve(root, 'libs/protean/dist/operations/cli/bin.js'), 0o755);
   try {
     readlinkSync(bin);
   } catch {
     mkdirSync(dirname(bin), { recursive: true });
-    symlinkSync('../../libs/protean/dist/cli/bin.js', bin);
+    symlinkSync('../../libs/protean/dist/operations/cli/bin.js', bin);
   }
 } catch (error) {
   console.warn(`(npx protean not linked: ${error.message}; npm run protean works)`);

@@ -12,7 +12,7 @@ export interface CliStartupBenchOptions {
   readonly redisUri: string;
 }
 
-const PROTEAN_BIN = resolve(REPO_ROOT, 'libs/protean/dist/cli/bin.js');
+const PROTEAN_BIN = resolve(REPO_ROOT, 'libs/protean/dist/operations/cli/bin.js');
 const NEST_EMPTY = resolve(REPO_ROOT, 'dist/bench/cli/nest-empty.process.js');
 
 /**

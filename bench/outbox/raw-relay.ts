@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Client } from 'pg';
 // Not public API: the baseline runs the very statements of the package's relay.
-import { DEFAULT_OUTBOX_STATEMENTS } from 'nestjs-protean/internal/outbox/postgresql/outbox.sql.js';
+import { DEFAULT_OUTBOX_STATEMENTS } from 'nestjs-protean/internal/adapters/postgresql/outbox/outbox.sql.js';
 
 const { claim: CLAIM_OUTBOX, markPublished: MARK_PUBLISHED } = DEFAULT_OUTBOX_STATEMENTS;
 

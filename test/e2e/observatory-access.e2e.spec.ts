@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createApiApp } from '../../apps/bookshelf-api/src/create-api-app.js';
 import { loadConfiguration } from 'nestjs-protean';
 import { resolveLogSettings } from 'nestjs-protean/observability';
-import { ObservatoryAuth } from 'nestjs-protean/internal/observability/observatory/observatory-auth.js';
+import { ObservatoryAuth } from 'nestjs-protean/internal/operations/observability/observatory/observatory-auth.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { ROOT } from '../support/processes.js';
 

@@ -38,11 +38,11 @@ describe('the nestjs-protean tarball', () => {
       expect.arrayContaining([
         'dist/index.js',
         'dist/index.d.ts',
-        'dist/testing/index.js',
-        'dist/testing/index.d.ts',
-        'dist/cli/bin.js',
-        'dist/observability/observatory/assets/observatory.html',
-        'dist/observability/observatory/assets/observatory.js',
+        'dist/testing.js',
+        'dist/testing.d.ts',
+        'dist/operations/cli/bin.js',
+        'dist/operations/observability/observatory/assets/observatory.html',
+        'dist/operations/observability/observatory/assets/observatory.js',
       ]),
     );
     const unwanted = files.filter((file) =>

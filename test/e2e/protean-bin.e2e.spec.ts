@@ -29,7 +29,7 @@ const serverEnv = (redis: SpawnedRedis): NodeJS.ProcessEnv => ({
 /** Colours decided by the output alone (a Jest run from a terminal may export FORCE_COLOR). */
 const PLAIN: NodeJS.ProcessEnv = { FORCE_COLOR: '' };
 
-describe('the protean bin (nestjs-protean/dist/cli/bin.js)', () => {
+describe('the protean bin (nestjs-protean/dist/operations/cli/bin.js)', () => {
   let scratch: string;
   let redis: SpawnedRedis;
   beforeAll(async () => {

@@ -1,13 +1,13 @@
-import type { HandlerRunner } from '../../libs/protean/src/buses/handler-runner.js';
-import type { Database } from '../../libs/protean/src/database/database.port.js';
-import type { RegisteredHandler } from '../../libs/protean/src/domain/handler-registry.js';
+import type { HandlerRunner } from '../../libs/protean/src/application/handler-runner.js';
+import type { Database } from '../../libs/protean/src/ports/database/database.port.js';
+import type { RegisteredHandler } from '../../libs/protean/src/model/handler-registry.js';
 import type {
   EventStore,
   StoredEvent,
-} from '../../libs/protean/src/event-store/event-store.port.js';
-import type { MessageKind } from '../../libs/protean/src/messages/message-envelope.js';
-import { EventStoreSubscription } from '../../libs/protean/src/server/event-store-subscription.js';
-import type { ResolvedSubscriptionSettings } from '../../libs/protean/src/server/subscription-profiles.js';
+} from '../../libs/protean/src/ports/event-store/event-store.port.js';
+import type { MessageKind } from '../../libs/protean/src/core/messages/message-envelope.js';
+import { EventStoreSubscription } from '../../libs/protean/src/runtime/server/event-store-subscription.js';
+import type { ResolvedSubscriptionSettings } from '../../libs/protean/src/core/config/subscription-profiles.js';
 
 /**
  * An `EventStoreSubscription` for unit tests of its own logic: `handler` fed from `events` in

@@ -8,7 +8,7 @@ export const API_MAIN = resolve(ROOT, 'dist/apps/bookshelf-api/src/main.js');
 export const WORKER_MAIN = resolve(ROOT, 'dist/apps/bookshelf-worker/src/main.js');
 export const CLI_MAIN = resolve(ROOT, 'dist/apps/bookshelf-worker/src/cli.js');
 /** The package's `protean` bin, as `npx protean` runs it. */
-export const PROTEAN_BIN = resolve(ROOT, 'libs/protean/dist/cli/bin.js');
+export const PROTEAN_BIN = resolve(ROOT, 'libs/protean/dist/operations/cli/bin.js');
 
 /** A port nobody listens on right now. */
 export function freePort(): Promise<number> {

@@ -5,5 +5,5 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const assets = 'observability/observatory/assets';
+const assets = 'operations/observability/observatory/assets';
 cpSync(resolve(root, 'src', assets), resolve(root, 'dist', assets), { recursive: true });

@@ -6,21 +6,21 @@
  * `nestjs-protean/observability` (health, metrics, status, logging, the Observatory),
  * `nestjs-protean/cli` (the `protean` command) and `nestjs-protean/testing` (contract suites).
  */
-export * from './protean.module.js';
-export * from './protean.module-definition.js';
-export * from './protean.tokens.js';
-export * from './errors/protean.error.js';
-export { PermanentError } from './errors/permanent.error.js';
+export * from './runtime/protean.module.js';
+export * from './runtime/protean.module-definition.js';
+export * from './core/protean.tokens.js';
+export * from './core/errors/protean.error.js';
+export { PermanentError } from './core/errors/permanent.error.js';
 
-export * from './config/config.schema.js';
-export * from './config/configuration.error.js';
-export * from './config/load-configuration.js';
-export type { ProteanSettings } from './config/protean-settings.js';
-export * from './config/protean-configuration.js';
+export * from './core/config/config.schema.js';
+export * from './core/config/configuration.error.js';
+export * from './core/config/load-configuration.js';
+export type { ProteanSettings } from './core/config/protean-settings.js';
+export * from './core/config/protean-configuration.js';
 
-export * from './messages/message-envelope.js';
-export * from './messages/message.errors.js';
-export * from './messages/envelope-codec.js';
+export * from './core/messages/message-envelope.js';
+export * from './core/messages/message.errors.js';
+export * from './core/messages/envelope-codec.js';
 export {
   assertJsonDepth,
   assertStorableJsonText,
@@ -28,76 +28,79 @@ export {
   parseUntrustedJson,
   rejectForbiddenKeys,
   scanJsonText,
-} from './messages/safe-json.js';
-export { stringProblem, unstorableValueProblems } from './messages/json-fidelity.js';
-export * from './messages/stream-names.js';
-export { describeValidationErrors } from './messages/message-validation.js';
+} from './core/messages/safe-json.js';
+export { stringProblem, unstorableValueProblems } from './core/messages/json-fidelity.js';
+export * from './core/messages/stream-names.js';
+export { describeValidationErrors } from './core/messages/message-validation.js';
 
-export { AggregateRoot } from './domain/aggregate-root.js';
-export { Aggregate } from './domain/aggregate.decorator.js';
-export { DomainCommand, DomainEvent } from './domain/message.decorators.js';
-export * from './domain/handler.decorators.js';
-export * from './domain/projection.decorator.js';
-export * from './domain/domain.errors.js';
-export * from './domain/registry.errors.js';
-export type { HandlerOptions, Type } from './domain/domain-types.js';
+export { AggregateRoot } from './model/aggregate-root.js';
+export { Aggregate } from './model/aggregate.decorator.js';
+export { DomainCommand, DomainEvent } from './core/messages/message.decorators.js';
+export * from './model/handler.decorators.js';
+export * from './model/projection.decorator.js';
+export * from './core/errors/domain.errors.js';
+export * from './model/registry.errors.js';
+export type { HandlerOptions, Type } from './core/messages/domain-types.js';
 export {
   AggregateRepository,
   InjectAggregateRepository,
   getRepositoryToken,
-} from './domain/aggregate-repository.js';
+} from './model/aggregate-repository.js';
 export {
   ProjectionRepository,
   InjectProjectionRepository,
   getProjectionRepositoryToken,
-} from './domain/projection-repository.js';
-export { UnitOfWorkManager, type UnitOfWorkOptions } from './domain/unit-of-work-manager.js';
-export { NoEntityManagerError, NoUnitOfWorkError } from './domain/unit-of-work.js';
-export { TransactionalEntityManager } from './domain/transactional-entity-manager.js';
-export { JoinedTransactionError } from './database/joined-transaction.error.js';
-export { HandlerRegistry } from './domain/handler-registry.js';
+} from './model/projection-repository.js';
+export { UnitOfWorkManager, type UnitOfWorkOptions } from './model/unit-of-work-manager.js';
+export { NoEntityManagerError, NoUnitOfWorkError } from './model/unit-of-work.js';
+export { TransactionalEntityManager } from './model/transactional-entity-manager.js';
+export { JoinedTransactionError } from './ports/database/joined-transaction.error.js';
+export { HandlerRegistry } from './model/handler-registry.js';
 
-export * from './buses/command-bus.js';
-export * from './buses/event-bus.js';
+export * from './application/command-bus.js';
+export * from './application/event-bus.js';
 
-export * from './database/database.port.js';
-export * from './event-store/event-store.port.js';
-export * from './outbox/outbox-store.port.js';
-export * from './outbox/outbox-processor.js';
-export { OutboxWriter } from './outbox/outbox-writer.js';
-export { retryDelaySeconds, type OutboxBackoffPolicy } from './outbox/retry-backoff.js';
-export { backoffDelay, type BackoffPolicy } from './retry/exponential-backoff.js';
-export type { BrokerLookup } from './brokers/broker-lookup.js';
+export * from './ports/database/database.port.js';
+export * from './ports/event-store/event-store.port.js';
+export * from './ports/outbox/outbox-store.port.js';
+export * from './runtime/outbox-relay/outbox-processor.js';
+export { OutboxWriter } from './application/outbox-writer.js';
+export {
+  retryDelaySeconds,
+  type OutboxBackoffPolicy,
+} from './runtime/outbox-relay/retry-backoff.js';
+export { backoffDelay, type BackoffPolicy } from './core/async/exponential-backoff.js';
+export type { BrokerLookup } from './ports/broker/broker-lookup.js';
 
-export * from './brokers/index.js';
-export * from './postgresql/database-unavailable.error.js';
-export * from './postgresql/database-missing.error.js';
-export * from './postgresql/schema-missing.error.js';
+export * from './adapters/brokers/index.js';
+export * from './adapters/postgresql/database-unavailable.error.js';
+export * from './adapters/postgresql/database-missing.error.js';
+export * from './adapters/postgresql/schema-missing.error.js';
 export {
   setupSchema,
   type SchemaSetupOptions,
   type SchemaSetupResult,
-} from './postgresql/schema-setup.js';
+} from './adapters/postgresql/schema-setup.js';
 export {
   proteanMigrations,
   type ProteanMigrationOptions,
-} from './postgresql/protean-migrations.js';
+} from './adapters/postgresql/protean-migrations.js';
 
-export * from './observability/correlation-context.js';
-export * from './observability/correlation.middleware.js';
-export * from './lifecycle/shutdown-state.js';
-export * from './config/bootstrap-configuration.js';
-export * from './config/delivery-problems.js';
-export * from './config/configuration-summary.js';
-export * from './lifecycle/close-on-signals.js';
-export * from './lifecycle/await-startup-dependencies.js';
-export * from './lifecycle/exit-codes.js';
+export * from './core/context/correlation-context.js';
+export * from './runtime/correlation.middleware.js';
+export * from './runtime/lifecycle/shutdown-state.js';
+export * from './core/config/bootstrap-configuration.js';
+export * from './core/config/delivery-problems.js';
+export * from './core/config/configuration-summary.js';
+export * from './runtime/lifecycle/close-on-signals.js';
+export * from './runtime/lifecycle/await-startup-dependencies.js';
+export * from './core/exit-codes.js';
 
-export * from './server/protean-engine.js';
-export * from './server/subscription-plan.js';
-export * from './server/dependency-probe.js';
-export * from './server/resolve-subscription-settings.js';
-export * from './server/subscription-profiles.js';
-export type { SubscriptionObserver } from './server/subscription-observer.js';
-export * from './server/worker-endpoints.js';
-export * from './errors/missing-peer-dependency.error.js';
+export * from './runtime/server/protean-engine.js';
+export * from './runtime/server/subscription-plan.js';
+export * from './runtime/server/dependency-probe.js';
+export * from './runtime/server/resolve-subscription-settings.js';
+export * from './core/config/subscription-profiles.js';
+export type { SubscriptionObserver } from './runtime/server/subscription-observer.js';
+export * from './runtime/server/worker-endpoints.js';
+export * from './core/errors/missing-peer-dependency.error.js';

@@ -6,7 +6,7 @@ import {
   NotFoundError,
   ProteanError,
 } from 'nestjs-protean';
-import { translatePostgresError } from '../../../../libs/protean/src/postgresql/translate-postgres-error.js';
+import { translatePostgresError } from '../../../../libs/protean/src/adapters/postgresql/translate-postgres-error.js';
 import { DomainErrorFilter } from './domain-error.filter.js';
 
 function answer(error: ProteanError): { status: number; body: Record<string, unknown> } {

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ProteanConfig } from '../core/config/config.schema.js';
+import { ValidationError } from '../core/errors/domain.errors.js';
+import { HandlerRegistry } from '../model/handler-registry.js';
+import { UnitOfWorkManager } from '../model/unit-of-work-manager.js';
+import type { EnvelopeFactory } from '../core/messages/envelope-factory.js';
+import { problemsOf } from '../core/messages/message-validation.js';
+import { ENVELOPE_FACTORY, PROTEAN_CONFIG } from '../core/protean.tokens.js';
+import { HandlerRunner } from './handler-runner.js';
+
+/**
+ * Processes commands. In `sync` mode the command's handler runs in the caller's context and
+ * its result is returned; in `async` mode the command is stored for the server engine (through
+ * the outbox when enabled) and `process` resolves once it is safely recorded.
+ */
+@Injectable()
+export class CommandBus {
+  constructor(
+    @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
+    @Inject(ENVELOPE_FACTORY) private readonly envelopes: EnvelopeFactory,
+    private readonly registry: HandlerRegistry,
+    private readonly runner: HandlerRunner,
+    private readonly units: UnitOfWorkManager,
+  ) {}
+
+  /** Whether commands are processed asynchronously (`command_processing = "async"`). */
+  get isAsync(): boolean {
+    return this.config.command_processing === 'async';
+  }
+
+  /**
+   * Validates and processes a command. Sync: resolves to the handler's result after its unit of
+   * work committed and the events it raised were handled. Async: resolves to `undefined` once
+   * the command is recorded. Throws `ValidationError` naming the fields of an invalid command.
+   */
+  async process<R = unknown>(command: object): Promise<R | undefined> {
+    const problems = problemsOf(command);
+    if (problems.length > 0)
+      throw new ValidationError(`Invalid ${command.constructor.name}`, problems);
+    const envelope = this.envelopes.command(command);
+    if (this.isAsync) {
+      await this.units.run(async () => this.units.current()!.enqueue(envelope));
+      return undefined;
+    }
+    const handler = this.registry.commandHandlerFor(envelope.type);
+    return (await this.runner.run(handler, envelope, command)) as R;
+  }
+}

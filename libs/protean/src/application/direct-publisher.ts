@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { BrokerLookup } from '../ports/broker/broker-lookup.js';
+import type { ProteanConfig } from '../core/config/config.schema.js';
+import { serializeEnvelope } from '../core/messages/envelope-codec.js';
+import type { MessageEnvelope } from '../core/messages/message-envelope.js';
+import { categoryOf } from '../core/messages/stream-names.js';
+import { BROKER_REGISTRY, PROTEAN_CONFIG } from '../core/protean.tokens.js';
+
+/**
+ * Async processing without the outbox (`enable_outbox = false`): publishes a unit of work's
+ * async messages to the broker right after it commits (the {@link DeliveryPolicy} calls it).
+ * A broker failure then loses them after the commit — the gap the transactional outbox
+ * closes; use it in production.
+ */
+@Injectable()
+export class DirectPublisher {
+  constructor(
+    @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
+    @Inject(BROKER_REGISTRY) private readonly brokers: BrokerLookup,
+  ) {}
+
+  /** Publishes `outgoing` to the outbox's broker, each on its category's stream. */
+  async publish(outgoing: readonly MessageEnvelope[]): Promise<void> {
+    if (outgoing.length === 0) return;
+    await this.brokers
+      .get(this.config.outbox.broker)
+      .publishBatch(
+        outgoing.map((m) => ({ stream: categoryOf(m.stream), data: serializeEnvelope(m) })),
+      );
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { AggregateLocks } from '../model/aggregate-locks.js';
+import { AlreadyProcessedError } from '../core/errors/domain.errors.js';
+import type { RegisteredHandler } from '../model/handler-registry.js';
+import { UnitOfWorkManager } from '../model/unit-of-work-manager.js';
+import type { MessageEnvelope } from '../core/messages/message-envelope.js';
+import { CorrelationContext, type CorrelationIds } from '../core/context/correlation-context.js';
+import { retryOnConflict, type ConflictRetryOptions } from './retry-on-conflict.js';
+
+/**
+ * Conflict budget of a handler run in the caller (sync processing): a caller is waiting, so
+ * a busy aggregate is given seconds, not the minutes a server-engine subscription allows.
+ */
+export const SYNC_CONFLICT_BUDGET_MS = 5_000;
+
+/**
+ * Runs one handler on one message: in its own unit of work, inside the message's correlation
+ * context (so what it raises is caused by this message), retried on concurrency conflicts for
+ * as long as others make progress (see {@link retryOnConflict}).
+ */
+@Injectable()
+export class HandlerRunner {
+  /** One per process: the retries of one busy aggregate take turns across every handler. */
+  private readonly locks = new AggregateLocks();
+
+  constructor(private readonly units: UnitOfWorkManager) {}
+
+  run(handler: RegisteredHandler, envelope: MessageEnvelope, message: object): Promise<unknown> {
+    const route = handler.routes.get(envelope.type);
+    if (!route) return Promise.resolve(undefined);
+    const ids = {
+      correlationId: envelope.metadata.correlationId,
+      causationId: envelope.id,
+      messageId: envelope.id,
+      handler: handler.name,
+    };
+    return CorrelationContext.run(ids, () =>
+      retryOnConflict(() => this.units.run(() => route.invoke(message)), this.locks, {
+        budgetMs: SYNC_CONFLICT_BUDGET_MS,
+      }),
+    );
+  }
+
+  /**
+   * Runs `work` at most once per (`handler`, `messageId`): the record that it ran commits in
+   * the same transaction as its effects, so a redelivered message changes nothing twice.
+   * Resolves to `false` when the message had already been processed. `conflicts` bounds the
+   * retries of concurrency conflicts (a subscription's `max_conflict_retry_seconds`) and ends
+   * them at shutdown.
+   */
+  runOnce(
+    handler: string,
+    messageId: string,
+    ids: CorrelationIds,
+    work: () => Promise<unknown>,
+    conflicts: ConflictRetryOptions,
+  ): Promise<boolean> {
+    return CorrelationContext.run({ ...ids, messageId, handler }, async () => {
+      try {
+        return await retryOnConflict(
+          () =>
+            this.units.run(async () => {
+              const session = this.units.current()!.session;
+              if (!(await session.markProcessed(handler, messageId))) return false;
+              await work();
+              return true;
+            }),
+          this.locks,
+          conflicts,
+        );
+      } catch (error) {
+        if (error instanceof AlreadyProcessedError) return false;
+        throw error;
+      }
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError as ClassValidatorError } from 'class-validator';
+import type { Type } from './domain-types.js';
+import { unstorableValueProblems } from './json-fidelity.js';
+
+/** Flattens class-validator errors to `field: reason` lines, nested fields dotted. */
+export function describeValidationErrors(
+  errors: readonly ClassValidatorError[],
+  prefix = '',
+): string[] {
+  return errors.flatMap((error) => {
+    const path = `${prefix}${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((reason) => `${path}: ${reason}`);
+    return [...own, ...describeValidationErrors(error.children ?? [], `${path}.`)];
+  });
+}
+
+/**
+ * Checks a message: its class-validator rules, and that every value in it can be stored and
+ * carried as it is (`json-fidelity.ts`: no U+0000, no lone surrogate, no number JSON cannot
+ * keep). Resolves to the problems found, fields named; none when valid.
+ */
+export function problemsOf(message: object): string[] {
+  return [
+    ...unstorableValueProblems(message),
+    ...describeValidationErrors(validateSync(message, { forbidUnknownValues: false })),
+  ];
+}
+
+/** Builds a message instance from a plain payload (no validation). */
+export function instantiate<T extends object>(type: Type<T>, payload: Record<string, unknown>): T {
+  return plainToInstance(type, payload);
+}
+
+/** The plain JSON payload of a message instance. */
+export function payloadOf(message: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(message)) as Record<string, unknown>;
+}

@@ -1,4 +1,0 @@
-import { ProteanError } from '../errors/protean.error.js';
-
-/** A unit of work was asked to join an application's transaction it cannot join. */
-export class JoinedTransactionError extends ProteanError {}

@@ -1,8 +1,0 @@
-import type { MigrationClass } from '../../postgresql/migration-class.js';
-import type { PostgresTables } from '../../postgresql/postgres-tables.js';
-import { createEventStore } from './migrations/1764400000002-create-event-store.migration.js';
-
-/** The migrations of the `postgresql` event store in `tables`, oldest first. */
-export const eventStoreMigrations = (tables: PostgresTables): MigrationClass[] => [
-  createEventStore(tables),
-];

@@ -1,0 +1,127 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ProteanError } from '../core/errors/protean.error.js';
+
+/** Gives a lock back. */
+export type Release = () => void;
+
+/** How long an aggregate counts as hot after its last conflict in this process. */
+export const HOT_FOR_MS = 2_000;
+
+/** Hot aggregates remembered before cooled-down ones are swept out. */
+const PRUNE_AT = 1000;
+
+/** The lock key of an aggregate (or read-model document): its category and id. */
+export const lockKeyOf = (category: string, id: string): string => `${category}\u0000${id}`;
+
+/**
+ * Thrown when an attempt that holds no lock is about to load a hot aggregate: it ends the
+ * attempt early (its transaction has written nothing that matters yet), and the conflict retry
+ * runs it again holding that aggregate's lock. It never leaves the retry.
+ */
+export class HotAggregateError extends ProteanError {
+  constructor(readonly key: string) {
+    super(`${key.replace('\u0000', ' ')} is busy in this process; waiting for its turn`);
+  }
+}
+
+interface Attempt {
+  readonly locks: AggregateLocks;
+  /** The key this attempt holds the lock of, if any. */
+  readonly holding: string | undefined;
+}
+
+const attempts = new AsyncLocalStorage<Attempt>();
+
+/**
+ * In-process locks by aggregate, granted in request order, and the aggregates that are hot
+ * (had a concurrency conflict here in the last {@link HOT_FOR_MS}). Writers of a hot aggregate
+ * in one process take turns on its lock instead of all losing the race to each other: a unit
+ * of work retried after a conflict runs holding the lock of the aggregate it conflicted on, and
+ * a first attempt that is about to load a hot aggregate stops and waits for the lock too.
+ *
+ * Deadlock-free by construction: a lock is taken only between attempts, outside any
+ * transaction, and an attempt holds one lock at most and waits for nothing else in this process
+ * while it holds it — only for the database, where no transaction ever waits for these locks.
+ * An attempt holding a lock never stops for another hot aggregate, so two hot aggregates in
+ * one unit of work cannot send it back and forth.
+ */
+export class AggregateLocks {
+  /** Per key: resolves when the last requester's turn is over. Absent when free. */
+  private readonly tails = new Map<string, Promise<void>>();
+  /** Per hot key: until when it counts as hot. */
+  private readonly hotUntil = new Map<string, number>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Resolves once `key` is held; rejects with the signal's reason if it aborts first. */
+  async acquire(key: string, signal?: AbortSignal): Promise<Release> {
+    signal?.throwIfAborted();
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((done) => (release = done));
+    const tail = previous.then(() => mine);
+    this.tails.set(key, tail);
+    const releaseOnce = () => {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    };
+    try {
+      await abortable(previous, signal);
+    } catch (error) {
+      releaseOnce(); // our turn still comes: pass it on at once
+      throw error;
+    }
+    return releaseOnce;
+  }
+
+  /** Records a conflict on `key`: it is hot for the next {@link HOT_FOR_MS}. */
+  markHot(key: string): void {
+    const now = this.now();
+    // Forget cooled-down aggregates now and then, so the map stays as small as what is hot.
+    if (this.hotUntil.size >= PRUNE_AT) {
+      for (const [hot, until] of this.hotUntil) if (until <= now) this.hotUntil.delete(hot);
+    }
+    this.hotUntil.set(key, now + HOT_FOR_MS);
+  }
+
+  isHot(key: string): boolean {
+    const until = this.hotUntil.get(key);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.hotUntil.delete(key);
+    return false;
+  }
+
+  /** Runs one attempt of a unit of work, holding the lock of `holding` (or none). */
+  runAttempt<T>(holding: string | undefined, work: () => Promise<T>): Promise<T> {
+    return attempts.run({ locks: this, holding }, work);
+  }
+
+  /** Keys held or waited for. */
+  get size(): number {
+    return this.tails.size;
+  }
+}
+
+/**
+ * Called before an aggregate (or document) is loaded in a unit of work: an attempt holding no
+ * lock stops here with {@link HotAggregateError} when the aggregate is hot in this process.
+ */
+export function waitYourTurnIfHot(category: string, id: string): void {
+  const attempt = attempts.getStore();
+  if (!attempt || attempt.holding !== undefined) return;
+  const key = lockKeyOf(category, id);
+  if (attempt.locks.isHot(key)) throw new HotAggregateError(key);
+}
+
+function abortable(turn: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return turn;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void turn.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,94 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Database, DatabaseSession } from '../ports/database/database.port.js';
+import type { EnvelopeFactory } from '../core/messages/envelope-factory.js';
+import type { MessageEnvelope } from '../core/messages/message-envelope.js';
+import { DATABASE, ENVELOPE_FACTORY } from '../core/protean.tokens.js';
+import { UnitOfWork } from './unit-of-work.js';
+
+/**
+ * Runs inside the transaction, after the aggregates are saved, with the outgoing messages (the
+ * events raised, then the commands queued): writes that must commit with them.
+ */
+export type BeforeCommitHook = (
+  session: DatabaseSession,
+  messages: readonly MessageEnvelope[],
+) => Promise<void>;
+/** Runs after the transaction committed, with its outgoing messages. */
+export type AfterCommitHook = (messages: readonly MessageEnvelope[]) => Promise<void>;
+
+/** How {@link UnitOfWorkManager.run} runs a unit of work. */
+export interface UnitOfWorkOptions {
+  /**
+   * Run in the application's own TypeORM transaction (the `EntityManager` its
+   * `dataSource.transaction(…)` gives, on the DataSource ProteanModule uses) instead of one of
+   * the unit of work's own: its entity writes and the outbox rows commit together when the
+   * application commits. The events are dispatched after that commit, never after a rollback.
+   */
+  readonly manager?: EntityManager;
+}
+
+const storage = new AsyncLocalStorage<UnitOfWork>();
+
+/**
+ * Opens units of work. The messages of one (events raised, commands queued) reach the outside
+ * world only through its hooks: `beforeCommit` (the outbox, a database event store) inside the
+ * transaction, `afterCommit` (in-process dispatch, direct publishing) once it has committed —
+ * never before, never after a rollback. Each list runs in the order registered; Protean's own
+ * hooks are registered by `DeliveryPolicy`, which states that order.
+ */
+@Injectable()
+export class UnitOfWorkManager {
+  private readonly beforeCommitHooks: BeforeCommitHook[] = [];
+  private readonly afterCommitHooks: AfterCommitHook[] = [];
+
+  constructor(
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(ENVELOPE_FACTORY) private readonly envelopes: EnvelopeFactory,
+  ) {}
+
+  /** The unit of work of the calling code, if any. */
+  current(): UnitOfWork | undefined {
+    return storage.getStore();
+  }
+
+  beforeCommit(hook: BeforeCommitHook): void {
+    this.beforeCommitHooks.push(hook);
+  }
+
+  afterCommit(hook: AfterCommitHook): void {
+    this.afterCommitHooks.push(hook);
+  }
+
+  /**
+   * Runs `work` in a unit of work and commits it. Called inside another unit of work, `work`
+   * joins it instead (one transaction, events published when the outer one commits). With
+   * `options.manager`, it runs in the application's transaction and resolves before that
+   * commits; see {@link UnitOfWorkOptions}.
+   */
+  async run<T>(work: () => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
+    if (storage.getStore()) return work();
+    let committed: MessageEnvelope[] = [];
+    return this.database.transaction(
+      async (session) => {
+        const unit = new UnitOfWork(session);
+        const value = await storage.run(unit, work);
+        const raised = await unit.flush();
+        committed = [
+          ...raised.map(({ event, aggregateId }) => this.envelopes.event(event, aggregateId)),
+          ...unit.queued(),
+        ];
+        for (const hook of this.beforeCommitHooks) await hook(session, committed);
+        return value;
+      },
+      {
+        join: options.manager,
+        afterCommit: async () => {
+          if (committed.length === 0) return;
+          for (const hook of this.afterCommitHooks) await hook(committed);
+        },
+      },
+    );
+  }
+}

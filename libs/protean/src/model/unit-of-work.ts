@@ -1,0 +1,101 @@
+import type { EntityManager } from 'typeorm';
+import { ProteanError } from '../core/errors/protean.error.js';
+import type { DatabaseSession } from '../ports/database/database.port.js';
+import type { MessageEnvelope } from '../core/messages/message-envelope.js';
+import { pullEventsOf, setVersionOf, versionOf, type AggregateRoot } from './aggregate-root.js';
+
+/** An event raised in a unit of work, with the aggregate that raised it. */
+export interface RaisedEvent {
+  readonly event: object;
+  readonly aggregateId: string;
+}
+
+interface Tracked {
+  readonly aggregate: AggregateRoot;
+  readonly category: string;
+  /** The state as loaded; `undefined` for an aggregate added in this unit of work. */
+  readonly loadedState: string | undefined;
+}
+
+/** A repository write was attempted outside of a unit of work. */
+export class NoUnitOfWorkError extends ProteanError {
+  constructor(operation: string) {
+    super(
+      `${operation} needs a unit of work: call it from a handler or inside UnitOfWorkManager.run()`,
+    );
+  }
+}
+
+/** The unit of work's database has no TypeORM transaction to share (the memory database). */
+export class NoEntityManagerError extends ProteanError {
+  constructor() {
+    super(
+      'this unit of work has no EntityManager: the memory database has no TypeORM transaction; ' +
+        'configure databases.default.provider = "postgresql" (with a database_uri or your DataSource)',
+    );
+  }
+}
+
+/**
+ * One business transaction: the aggregates loaded or added through repositories (an identity
+ * map), saved together at the end when changed, and the events they raised.
+ */
+export class UnitOfWork {
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly enqueued: MessageEnvelope[] = [];
+
+  constructor(readonly session: DatabaseSession) {}
+
+  /**
+   * This unit of work's transaction as a TypeORM `EntityManager`: the application's own
+   * entities saved through it (`entityManager.getRepository(User).save(…)`) commit together
+   * with the aggregates and the outbox, or roll back with them.
+   */
+  get entityManager(): EntityManager {
+    const manager = this.session.entityManager;
+    if (!manager) throw new NoEntityManagerError();
+    return manager;
+  }
+
+  /** The instance already loaded in this unit of work, so one aggregate is one object. */
+  identity(category: string, id: string): AggregateRoot | undefined {
+    return this.tracked.get(`${category}/${id}`)?.aggregate;
+  }
+
+  /** Tracks a loaded (`loadedState` given) or new aggregate. */
+  track(aggregate: AggregateRoot, category: string, loadedState?: string): void {
+    const key = `${category}/${aggregate.id}`;
+    if (!this.tracked.has(key)) this.tracked.set(key, { aggregate, category, loadedState });
+  }
+
+  /** Queues a message (an async command) to be delivered when this unit of work commits. */
+  enqueue(envelope: MessageEnvelope): void {
+    this.enqueued.push(envelope);
+  }
+
+  /** Messages queued with {@link enqueue}, in order. */
+  queued(): readonly MessageEnvelope[] {
+    return this.enqueued;
+  }
+
+  /** Saves every new or changed aggregate and returns the events raised, in raising order. */
+  async flush(): Promise<RaisedEvent[]> {
+    const raised: RaisedEvent[] = [];
+    for (const { aggregate, category, loadedState } of this.tracked.values()) {
+      const events = pullEventsOf(aggregate);
+      const state = JSON.stringify(aggregate);
+      if (loadedState === undefined || state !== loadedState || events.length > 0) {
+        const parsed = JSON.parse(state) as Record<string, unknown>;
+        const version = await this.session.saveAggregate(
+          category,
+          aggregate.id,
+          parsed,
+          versionOf(aggregate),
+        );
+        setVersionOf(aggregate, version);
+      }
+      raised.push(...events.map((event) => ({ event, aggregateId: aggregate.id })));
+    }
+    return raised;
+  }
+}

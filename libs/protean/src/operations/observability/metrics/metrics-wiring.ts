@@ -1,0 +1,27 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ProteanEngine } from '../../../runtime/server/protean-engine.js';
+import { WorkerEndpoints } from '../../../runtime/server/worker-endpoints.js';
+import { ProteanMetrics } from './protean-metrics.js';
+import { combineObservers } from './subscription-observers.js';
+
+/**
+ * Connects the metrics at init, before the engine starts: they observe the engine's
+ * subscriptions, and a worker serves them at `/metrics` on its probe port.
+ */
+@Injectable()
+export class MetricsWiring implements OnModuleInit {
+  constructor(
+    private readonly metrics: ProteanMetrics,
+    private readonly engine: ProteanEngine,
+    private readonly endpoints: WorkerEndpoints,
+  ) {}
+
+  onModuleInit(): void {
+    this.engine.observer = combineObservers(this.engine.observer, this.metrics);
+    this.endpoints.add('/metrics', async () => ({
+      status: 200,
+      contentType: this.metrics.contentType,
+      body: await this.metrics.metrics(),
+    }));
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable, type MessageEvent } from '@nestjs/common';
+import { defer, exhaustMap, from, share, timer, type Observable } from 'rxjs';
+import { ProteanMetrics } from '../metrics/protean-metrics.js';
+import { ProteanStatus } from '../status/protean-status.js';
+import type { StatusSnapshot } from '../status/status-snapshot.js';
+import { messageOf } from '../../../core/errors/error-message.js';
+
+/** How often the page gets a sample. */
+export const LIVE_INTERVAL_MS = 1000;
+
+/** One subscription in a live sample. */
+export interface LiveSubscription {
+  readonly handler: string;
+  readonly stream: string;
+  readonly processed: number | null;
+  /** Messages finished per second since the previous sample; `null` on the first. */
+  readonly rate: number | null;
+  readonly lag: number | null;
+  readonly pending: number | null;
+}
+
+/** What the page receives every second over server-sent events. */
+export interface LiveSample {
+  readonly at: string;
+  readonly subscriptions: readonly LiveSubscription[];
+  readonly deadLetters: Readonly<Record<string, number>>;
+  readonly outbox: StatusSnapshot['outbox']['stats'];
+  readonly brokers: Readonly<Record<string, boolean>>;
+  /** This process's own engine counters (where the engine runs here). */
+  readonly local: Awaited<ReturnType<ProteanMetrics['totals']>>;
+}
+
+/**
+ * Live throughput per handler for every page at once: one sampler runs while at least one page
+ * listens (and stops when the last leaves), reading the shared status once a second and turning
+ * each group's processed count into a rate — the throughput of all workers together.
+ */
+@Injectable()
+export class LiveThroughput {
+  private readonly samples: Observable<MessageEvent>;
+
+  constructor(
+    private readonly status: ProteanStatus,
+    private readonly metrics: ProteanMetrics,
+  ) {
+    this.samples = defer(() => {
+      let previous: { at: number; processed: Map<string, number> } | undefined;
+      return timer(0, LIVE_INTERVAL_MS).pipe(
+        exhaustMap(() =>
+          from(
+            this.sample(previous).then(
+              ({ sample, state }) => {
+                previous = state;
+                return { data: sample } satisfies MessageEvent;
+              },
+              // A failed sample is reported to the page; the stream goes on.
+              (error: unknown) =>
+                ({ type: 'problem', data: { message: messageOf(error) } }) satisfies MessageEvent,
+            ),
+          ),
+        ),
+      );
+    }).pipe(share());
+  }
+
+  /** The samples, for `@Sse()`. */
+  stream(): Observable<MessageEvent> {
+    return this.samples;
+  }
+
+  private async sample(previous: { at: number; processed: Map<string, number> } | undefined) {
+    const [snapshot, local] = await Promise.all([this.status.snapshot(), this.metrics.totals()]);
+    const at = Date.now();
+    const processed = new Map<string, number>();
+    const seconds = previous ? (at - previous.at) / 1000 : 0;
+    const subscriptions = snapshot.subscriptions.map((s): LiveSubscription => {
+      const key = `${s.handler}\n${s.stream}`;
+      if (s.processed !== null) processed.set(key, s.processed);
+      const before = previous?.processed.get(key);
+      const rate =
+        s.processed !== null && before !== undefined && seconds > 0
+          ? Math.max(0, (s.processed - before) / seconds)
+          : null;
+      return {
+        handler: s.handler,
+        stream: s.stream,
+        processed: s.processed,
+        rate,
+        lag: s.lag,
+        pending: s.pending,
+      };
+    });
+    const sample: LiveSample = {
+      at: new Date(at).toISOString(),
+      subscriptions,
+      deadLetters: Object.fromEntries(
+        snapshot.streams
+          .filter((stream) => stream.deadLetters !== null)
+          .map((stream) => [stream.stream, stream.deadLetters!]),
+      ),
+      outbox: snapshot.outbox.stats,
+      brokers: Object.fromEntries(snapshot.brokers.map((b) => [b.name, b.up])),
+      local,
+    };
+    return { sample, state: { at, processed } };
+  }
+}

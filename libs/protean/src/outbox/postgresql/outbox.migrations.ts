@@ -1,8 +1,0 @@
-import type { MigrationClass } from '../../postgresql/migration-class.js';
-import type { PostgresTables } from '../../postgresql/postgres-tables.js';
-import { createOutbox } from './migrations/1764400000001-create-outbox.migration.js';
-
-/** The migrations of the `postgresql` outbox in `tables`, oldest first. */
-export const outboxMigrations = (tables: PostgresTables): MigrationClass[] => [
-  createOutbox(tables),
-];

@@ -1,0 +1,318 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { BrokerLookup } from '../../ports/broker/broker-lookup.js';
+import type { Broker } from '../../ports/broker/broker.port.js';
+import type { ProteanConfig } from '../../core/config/config.schema.js';
+import { backoffDelay } from '../../core/async/exponential-backoff.js';
+import { PROTEAN_MODULE_OPTIONS, type ProteanModuleOptions } from '../protean.module-definition.js';
+import { BROKER_REGISTRY, OUTBOX_STORE, PROTEAN_CONFIG } from '../../core/protean.tokens.js';
+import type { FailedAttempt, OutboxStore } from '../../ports/outbox/outbox-store.port.js';
+import { failedAttempts } from './failed-attempts.js';
+import { OutboxWakeup } from '../../application/outbox-wakeup.js';
+import { publishInOrder, type PublishOutcome } from './publish-in-order.js';
+import { WakeSignal } from '../../core/async/wake-signal.js';
+import { settlesWithin } from '../../core/async/with-timeout.js';
+import { messageOf } from '../../core/errors/error-message.js';
+
+/** The part of the broker port the processor uses. */
+export type OutboxBroker = Pick<Broker, 'name' | 'publishBatch'>;
+
+/** What one claim–publish–mark cycle did. */
+export interface OutboxBatchReport {
+  readonly claimed: number;
+  readonly published: number;
+  /** Failed and scheduled for another attempt. */
+  readonly failed: number;
+  /** Failed for the last time. */
+  readonly abandoned: number;
+  /** Handed back unattempted, behind a failed row of their stream. */
+  readonly held: number;
+}
+
+/** A batch that went to the broker, before its outcome is recorded. */
+interface PublishedBatch {
+  readonly claimed: number;
+  readonly outcome: PublishOutcome;
+  readonly attempts: FailedAttempt[];
+}
+
+const NOTHING: OutboxBatchReport = { claimed: 0, published: 0, failed: 0, abandoned: 0, held: 0 };
+/** A `tick_interval` of 0 still leaves this much between empty polls. */
+const MIN_IDLE_MS = 10;
+const MAX_ERROR_DELAY_MS = 30_000;
+/** While the broker is unreachable, it is tried this often at most: the first tries are sooner. */
+const MAX_UNAVAILABLE_DELAY_MS = 2_000;
+
+/**
+ * The outbox relay. It claims due rows under a lease, publishes each batch to the broker in
+ * one round trip, then marks them published — or schedules a retry with exponential backoff,
+ * and abandons a row after `outbox.retry.max_attempts`. Delivery is at least once: a processor
+ * that dies between publishing and marking leaves its rows to be published again by another
+ * once the lease expires.
+ *
+ * It wakes when a unit of work that wrote rows commits (in this process through
+ * {@link OutboxWakeup}, in others through the store's `watch`), drains while rows are due, and
+ * polls every `outbox.tick_interval` seconds as a fallback. Published and abandoned rows are
+ * deleted after their retention, in batches, beside the relay.
+ */
+@Injectable()
+export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy {
+  /** Names this processor's leases (`locked_by`): host, pid and a random suffix. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly logger = new Logger(OutboxProcessor.name);
+  private readonly signal = new WakeSignal({ keepUnheard: true });
+  private readonly cleanupSignal = new WakeSignal({ keepUnheard: true });
+  private readonly unsubscribers: Array<() => unknown> = [];
+  private broker?: OutboxBroker;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private counters = { published: 0, failed: 0, abandoned: 0 };
+
+  constructor(
+    @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
+    @Inject(OUTBOX_STORE) private readonly store: OutboxStore,
+    @Inject(BROKER_REGISTRY) private readonly brokers: BrokerLookup<OutboxBroker>,
+    private readonly wakeup: OutboxWakeup,
+    @Inject(PROTEAN_MODULE_OPTIONS) private readonly options: ProteanModuleOptions,
+  ) {}
+
+  /**
+   * Whether the application starts the processor at bootstrap: it asked for it
+   * (`runOutboxProcessor`, as the worker does), the outbox is enabled and
+   * `server.run_outbox_processor` is on.
+   */
+  get startsWithApplication(): boolean {
+    return (
+      this.options.runOutboxProcessor === true &&
+      this.config.enable_outbox &&
+      this.config.server.run_outbox_processor
+    );
+  }
+
+  /** Whether the relay loop runs (between `start()` and `stop()`). */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Rows published, failed and abandoned by this processor since it was created. */
+  get totals(): Readonly<{ published: number; failed: number; abandoned: number }> {
+    return { ...this.counters };
+  }
+
+  /** Starts the processor when {@link startsWithApplication}. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.startsWithApplication) await this.start();
+  }
+
+  /** Drains: finishes the batch in flight before connections close at application shutdown. */
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Starts relaying. Throws when the configured broker cannot be had. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.broker = this.brokers.get(this.config.outbox.broker);
+    this.running = true;
+    this.unsubscribers.push(this.wakeup.onSignal(() => this.signal.wake()));
+    try {
+      this.unsubscribers.push(await this.store.watch(() => this.signal.wake()));
+    } catch (error) {
+      this.logger.warn(
+        `Not notified of commits by other processes (${messageOf(error)}); ` +
+          `polling every ${this.config.outbox.tick_interval} s`,
+      );
+    }
+    this.loops = [this.relay(), this.cleanUp()];
+    const { broker, messages_per_tick, tick_interval } = this.config.outbox;
+    this.logger.log(
+      `Outbox processor ${this.owner} publishing to broker "${broker}" ` +
+        `(${messages_per_tick} rows per batch, tick ${tick_interval} s)`,
+    );
+  }
+
+  /**
+   * Stops claiming and waits for the batch in flight to be published and marked, at most
+   * `server.shutdown_grace_seconds`; rows still leased after that are taken over by another
+   * processor when their lease expires.
+   */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.signal.wake();
+    this.cleanupSignal.wake();
+    const graceMs = this.config.server.shutdown_grace_seconds * 1000;
+    const drained = await settlesWithin(Promise.all(this.loops), graceMs);
+    if (!drained) {
+      this.logger.warn(`Outbox batch still in flight after ${graceMs} ms; its lease will expire`);
+    }
+    for (const unsubscribe of this.unsubscribers.splice(0)) await unsubscribe();
+  }
+
+  /** Looks for due rows now instead of at the next tick. */
+  wake(): void {
+    this.signal.wake();
+  }
+
+  /** One cycle: claim a batch, publish it, record the outcome of every row. */
+  async processBatch(): Promise<OutboxBatchReport> {
+    const batch = await this.claimAndPublish();
+    return batch ? this.record(batch) : NOTHING;
+  }
+
+  /** Deletes published and abandoned rows past their retention; resolves to how many. */
+  cleanup(): Promise<number> {
+    const { published_retention_hours, abandoned_retention_hours, batch_size } =
+      this.config.outbox.cleanup;
+    return this.store.cleanup({
+      publishedRetentionSeconds: published_retention_hours * 3600,
+      abandonedRetentionSeconds: abandoned_retention_hours * 3600,
+      batchSize: batch_size,
+    });
+  }
+
+  private report(
+    claimed: number,
+    outcome: PublishOutcome,
+    attempts: readonly FailedAttempt[],
+  ): OutboxBatchReport {
+    const abandoned = attempts.filter((attempt) => attempt.abandon);
+    const failed = attempts.length - abandoned.length;
+    this.counters.published += outcome.published.length;
+    this.counters.failed += failed;
+    this.counters.abandoned += abandoned.length;
+    this.logger.debug(
+      `Outbox batch: ${claimed} claimed, ${outcome.published.length} published, ` +
+        `${outcome.held.length} held back, ${attempts.length} failed`,
+    );
+    if (failed > 0) {
+      this.logger.warn(
+        `Publishing ${failed} outbox row(s) failed (${attempts[0].error}); they will be retried`,
+      );
+    }
+    for (const attempt of abandoned) {
+      this.logger.error(
+        `Outbox row ${attempt.id} abandoned after ${this.config.outbox.retry.max_attempts} ` +
+          `attempts: ${attempt.error}; requeue with \`npm run protean -- outbox retry-abandoned\``,
+      );
+    }
+    return {
+      claimed,
+      published: outcome.published.length,
+      failed,
+      abandoned: abandoned.length,
+      held: outcome.held.length,
+    };
+  }
+
+  /** Claims due rows and publishes them; `undefined` when none is due. */
+  private async claimAndPublish(): Promise<PublishedBatch | undefined> {
+    const broker = (this.broker ??= this.brokers.get(this.config.outbox.broker));
+    const { messages_per_tick, lease_seconds } = this.config.outbox;
+    const claimed = await this.store.claim(this.owner, messages_per_tick, lease_seconds);
+    if (claimed.length === 0) return undefined;
+    const outcome = await publishInOrder(claimed, (messages) => broker.publishBatch(messages));
+    const attempts = failedAttempts(outcome.failed, this.config.outbox.retry);
+    return { claimed: claimed.length, outcome, attempts };
+  }
+
+  /** Marks what was published, schedules retries, hands held rows back. */
+  private async record(batch: PublishedBatch): Promise<OutboxBatchReport> {
+    const { outcome, attempts } = batch;
+    await Promise.all([
+      this.store.markPublished(
+        this.owner,
+        outcome.published.map((message) => message.id),
+      ),
+      this.store.markFailed(this.owner, attempts),
+      this.store.release(
+        this.owner,
+        outcome.held.map((message) => message.id),
+      ),
+    ]);
+    return this.report(batch.claimed, outcome, attempts);
+  }
+
+  /**
+   * The loop. While a backlog drains, batch n is marked while batch n+1 is claimed and
+   * published (one batch recording at a time). That overlap is safe: rows of batch n stay
+   * leased until marked, so the next claim holds back any later row of their streams.
+   */
+  private async relay(): Promise<void> {
+    const idleMs = Math.max(MIN_IDLE_MS, this.config.outbox.tick_interval * 1000);
+    let recording: Promise<unknown> = Promise.resolve();
+    let errors = 0;
+    let outage = 0;
+    while (this.running) {
+      try {
+        const batch = await this.claimAndPublish();
+        await recording;
+        errors = 0;
+        if (batch) {
+          recording = this.record(batch).catch((error: unknown) => {
+            // The rows stay leased and are published again when the lease expires.
+            this.logger.error(`Recording an outbox batch failed (${messageOf(error)})`);
+          });
+          if (batch.outcome.unavailable !== undefined) {
+            outage += 1;
+            await recording;
+            await this.signal.sleep(this.waitOutOutage(outage, batch.outcome.unavailable));
+            continue;
+          }
+          if (outage > 0) this.logger.log('Broker reachable again; publishing the outbox');
+          outage = 0;
+          // A batch that found rows may have left more behind: drain before resting.
+          continue;
+        }
+      } catch (error) {
+        await recording;
+        errors += 1;
+        const delay = backoffDelay(
+          { baseMs: idleMs, maxMs: MAX_ERROR_DELAY_MS, jitter: 0 },
+          errors + 1,
+        );
+        this.logger.error(`Outbox relay failed (${messageOf(error)}); next try in ${delay} ms`);
+        await this.signal.sleep(delay);
+        continue;
+      }
+      if (this.running) await this.signal.sleep(idleMs);
+    }
+    await recording;
+  }
+
+  /** Says once per outage that rows wait in the outbox; returns the pause before the next try. */
+  private waitOutOutage(tries: number, reason: string): number {
+    const delay = backoffDelay(
+      { baseMs: 100, maxMs: MAX_UNAVAILABLE_DELAY_MS, jitter: 0 },
+      tries + 1,
+    );
+    if (tries === 1) {
+      this.logger.warn(
+        `Broker unreachable (${reason}); outbox rows wait, no attempt counted, ` +
+          `trying again every ${MAX_UNAVAILABLE_DELAY_MS / 1000} s at most`,
+      );
+    }
+    return delay;
+  }
+
+  private async cleanUp(): Promise<void> {
+    const { enabled, interval_seconds } = this.config.outbox.cleanup;
+    if (!enabled) return;
+    while (this.running) {
+      try {
+        const deleted = await this.cleanup();
+        if (deleted > 0) this.logger.log(`Outbox cleanup deleted ${deleted} row(s)`);
+      } catch (error) {
+        this.logger.warn(`Outbox cleanup failed (${messageOf(error)}); trying again later`);
+      }
+      if (this.running) await this.cleanupSignal.sleep(interval_seconds * 1000);
+    }
+  }
+}

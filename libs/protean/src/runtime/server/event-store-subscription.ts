@@ -1,0 +1,202 @@
+import { Logger } from '@nestjs/common';
+import type { HandlerRunner } from '../../application/handler-runner.js';
+import type { Database } from '../../ports/database/database.port.js';
+import type { RegisteredHandler } from '../../model/handler-registry.js';
+import type { EventStore, StoredEvent } from '../../ports/event-store/event-store.port.js';
+import type { MessageKind } from '../../core/messages/message-envelope.js';
+import { instantiate } from '../../core/messages/message-validation.js';
+import { categoryOf } from '../../core/messages/stream-names.js';
+import { backoffDelay } from '../../core/async/exponential-backoff.js';
+import { isPermanentFailure } from './failure-classification.js';
+import { WakeSignal } from '../../core/async/wake-signal.js';
+import type { ResolvedSubscriptionSettings } from '../../core/config/subscription-profiles.js';
+import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
+
+/** Read model holding each event_store subscription's checkpoint. */
+export const POSITIONS_PROJECTION = 'protean_subscription_positions';
+const IDLE_POLL_MS = 100;
+const ALL_KINDS: ReadonlySet<MessageKind> = new Set(['EVENT', 'COMMAND']);
+/** How long a hole in the global positions may be a transaction still committing. */
+const GAP_WAIT_MS = 2000;
+
+/**
+ * Feeds a handler from the event store by global position, in order, one message at a time —
+ * the events, and the async commands the store records beside them (Protean's message store:
+ * Command → Message Store → Server → Handler); only messages of `kinds` are delivered (the
+ * engine leaves out events processed `sync`, which their handlers ran in the raiser's process),
+ * checkpointing its position in the database every `position_update_interval` events. A hole
+ * in the positions is waited on briefly (a concurrent transaction may still commit into it),
+ * then skipped (a rolled-back one). Failures are retried with backoff; an event still failing
+ * after `max_retries` is logged and skipped — there is no dead-letter stream here — and a
+ * permanent failure is skipped at once. Concurrency conflicts are retried in place without
+ * spending an attempt, as on stream subscriptions.
+ */
+export class EventStoreSubscription {
+  private readonly logger: Logger;
+  private readonly sleeper = new WakeSignal();
+  private readonly categories: Set<string>;
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private position = 0;
+  private savedPosition = 0;
+  private gapSeenAt: { position: number; at: number } | undefined;
+  /** Aborted on stop: a conflict retry in progress ends, and its event is delivered again later. */
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly handler: RegisteredHandler,
+    private readonly eventStore: EventStore,
+    private readonly database: Database,
+    private readonly runner: HandlerRunner,
+    readonly settings: ResolvedSubscriptionSettings,
+    private readonly observer: SubscriptionObserver = NO_OBSERVER,
+    private readonly kinds: ReadonlySet<MessageKind> = ALL_KINDS,
+  ) {
+    this.logger = new Logger(`Subscription ${handler.name} $event_store`);
+    this.categories = new Set(handler.streams);
+    this.tracing = settings.subscription_profile === 'debug';
+  }
+
+  /**
+   * The `debug` profile: each event's receipt, outcome with its duration, and the checkpoint
+   * that acknowledges it, one `info` line each (see StreamSubscription).
+   */
+  private readonly tracing: boolean;
+
+  get group(): string {
+    return this.handler.name;
+  }
+
+  get stream(): string {
+    return '$event_store';
+  }
+
+  async start(): Promise<void> {
+    const saved = await this.database.getProjection(POSITIONS_PROJECTION, this.handler.name);
+    this.position = this.savedPosition = typeof saved?.position === 'number' ? saved.position : 0;
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  stopReading(): void {
+    this.running = false;
+    this.stopping.abort(new Error('subscription stopped'));
+    this.sleeper.wake();
+  }
+
+  /** Finishes the event in progress (it is never abandoned half-way) and saves the position. */
+  async drain(): Promise<void> {
+    await this.loopDone;
+    await this.savePosition();
+  }
+
+  stopped(): Promise<void> {
+    return this.loopDone;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        const events = this.contiguous(
+          await this.eventStore.readAll(this.position, this.settings.messages_per_tick),
+        );
+        for (const event of events) {
+          if (!this.running || !(await this.deliver(event))) break;
+          this.position = event.globalPosition;
+          if (this.position - this.savedPosition >= this.settings.position_update_interval)
+            await this.savePosition();
+        }
+        if (events.length === 0) {
+          await this.savePosition();
+          await this.sleeper.sleep(Math.max(IDLE_POLL_MS, this.settings.tick_interval * 1000));
+        }
+      } catch (error) {
+        this.logger.warn(`Reading the event store failed, retrying: ${String(error)}`);
+        await this.sleeper.sleep(1000);
+      }
+    }
+  }
+
+  /** The events up to the first hole that may still fill. */
+  private contiguous(events: readonly StoredEvent[]): StoredEvent[] {
+    const accepted: StoredEvent[] = [];
+    let expected = this.position + 1;
+    for (const event of events) {
+      if (event.globalPosition !== expected && !this.gapExpired(expected)) break;
+      accepted.push(event);
+      expected = event.globalPosition + 1;
+    }
+    return accepted;
+  }
+
+  private gapExpired(position: number): boolean {
+    if (this.gapSeenAt?.position !== position) this.gapSeenAt = { position, at: Date.now() };
+    return Date.now() - this.gapSeenAt.at >= GAP_WAIT_MS;
+  }
+
+  /** Handles (or skips) one event; false when stopped before it was done. */
+  private async deliver({ envelope }: StoredEvent): Promise<boolean> {
+    const route = this.handler.routes.get(envelope.type);
+    if (
+      !route ||
+      !this.kinds.has(envelope.kind) ||
+      !this.categories.has(categoryOf(envelope.stream))
+    )
+      return true;
+    const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
+    const label = `${envelope.type} ${envelope.id}`;
+    const trace = (line: string) => this.tracing && this.logger.log(`${this.group} ${line}`);
+    for (let attempt = 1; this.running; attempt++) {
+      const started = performance.now();
+      const took = () => `in ${(performance.now() - started).toFixed(1)} ms (attempt ${attempt})`;
+      trace(`received ${label} (attempt ${attempt})`);
+      try {
+        const message = instantiate(route.messageClass, envelope.payload);
+        await this.runner.runOnce(
+          this.handler.name,
+          envelope.id,
+          ids,
+          () => route.invoke(message),
+          {
+            budgetMs: this.settings.max_conflict_retry_seconds * 1000,
+            signal: this.stopping.signal,
+          },
+        );
+        this.observer.processed(this.group, this.stream, performance.now() - started);
+        trace(`handled ${label} ${took()}`);
+        return true;
+      } catch (error) {
+        if (!this.running) return false;
+        trace(`failed ${label} ${took()}: ${String(error)}`);
+        this.observer.failed(this.group, this.stream, error);
+        if (attempt > this.settings.max_retries || isPermanentFailure(error)) {
+          this.logger.error(
+            `Skipping ${envelope.type} ${envelope.id} after ${attempt} attempt(s): ${String(error)}`,
+          );
+          return true;
+        }
+        const delay = backoffDelay(
+          {
+            baseMs: this.settings.retry_delay_seconds * 1000,
+            maxMs: this.settings.max_retry_delay_seconds * 1000,
+            jitter: 0.2,
+          },
+          attempt,
+        );
+        this.observer.retried(this.group, this.stream, delay);
+        await this.sleeper.sleep(delay);
+      }
+    }
+    return false;
+  }
+
+  private async savePosition(): Promise<void> {
+    if (this.position === this.savedPosition) return;
+    const position = this.position;
+    await this.database.transaction((session) =>
+      session.putProjection(POSITIONS_PROJECTION, { id: this.handler.name, position }),
+    );
+    this.savedPosition = position;
+    if (this.tracing) this.logger.log(`${this.group} acked through position ${position}`);
+  }
+}

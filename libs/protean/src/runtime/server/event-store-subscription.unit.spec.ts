@@ -1,0 +1,115 @@
+import type { RegisteredHandler } from '../../model/handler-registry.js';
+import { PermanentError } from '../../core/errors/permanent.error.js';
+import type { StoredEvent } from '../../ports/event-store/event-store.port.js';
+import type { MessageEnvelope } from '../../core/messages/message-envelope.js';
+import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../../core/config/subscription-profiles.js';
+import { subscriptionOverEvents } from '../../../../../test/support/event-store-subscription-stub.js';
+
+class Shipped {
+  outcome!: string;
+}
+
+const event = (position: number, outcome: string): StoredEvent => ({
+  globalPosition: position,
+  streamPosition: position,
+  envelope: {
+    id: `e${position}`,
+    type: 'shop.Shipped.v1',
+    stream: `shop::parcel-${position}`,
+    kind: 'EVENT',
+    payload: { outcome },
+    metadata: { correlationId: `c${position}`, time: '2026-12-04T00:00:00Z', version: 1 },
+  } as unknown as MessageEnvelope,
+});
+
+describe('EventStoreSubscription failures', () => {
+  it('skips a permanent failure at once, without the retries an ordinary failure gets', async () => {
+    const tries = new Map<string, number>();
+    const handled: string[] = [];
+    const handler = {
+      name: 'ShippingHandler',
+      streams: ['shop::parcel'],
+      routes: new Map([
+        [
+          'shop.Shipped.v1',
+          {
+            messageClass: Shipped,
+            invoke: async (message: object) => {
+              const { outcome } = message as Shipped;
+              tries.set(outcome, (tries.get(outcome) ?? 0) + 1);
+              if (outcome === 'permanent') throw new PermanentError('parcel 1 does not exist');
+              handled.push(outcome);
+            },
+          },
+        ],
+      ]),
+    } as unknown as RegisteredHandler;
+    const events = [event(1, 'permanent'), event(2, 'ok')];
+    const subscription = subscriptionOverEvents(handler, events, {
+      ...DEFAULT_SUBSCRIPTION_SETTINGS,
+      subscription_profile: null,
+      max_retries: 3,
+      retry_delay_seconds: 10, // one ordinary retry would outlast the test
+    });
+
+    await subscription.start();
+    const deadline = Date.now() + 5_000;
+    while (!handled.includes('ok') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    subscription.stopReading();
+    await subscription.drain();
+
+    expect(handled).toEqual(['ok']);
+    expect(tries.get('permanent')).toBe(1);
+  });
+});
+
+describe('EventStoreSubscription kinds', () => {
+  it('delivers only the kinds it is given: events processed sync are not handled again', async () => {
+    class Ship {
+      parcel!: string;
+    }
+    const handled: string[] = [];
+    const route = (messageClass: new () => object) => ({
+      messageClass,
+      invoke: async (message: object) => void handled.push(JSON.stringify(message)),
+    });
+    const handler = {
+      name: 'ParcelHandler',
+      streams: ['shop::parcel', 'shop::parcel:command'],
+      routes: new Map([
+        ['shop.Shipped.v1', route(Shipped)],
+        ['shop.Ship.v1', route(Ship)],
+      ]),
+    } as unknown as RegisteredHandler;
+    const command: StoredEvent = {
+      globalPosition: 2,
+      streamPosition: 1,
+      envelope: {
+        ...event(2, 'unused').envelope,
+        id: 'c2',
+        type: 'shop.Ship.v1',
+        stream: 'shop::parcel:command-2',
+        kind: 'COMMAND',
+        payload: { parcel: 'p2' },
+      },
+    };
+    const events = [event(1, 'sync, handled already'), command];
+    const subscription = subscriptionOverEvents(
+      handler,
+      events,
+      { ...DEFAULT_SUBSCRIPTION_SETTINGS, subscription_profile: null },
+      new Set(['COMMAND']),
+    );
+
+    await subscription.start();
+    const deadline = Date.now() + 5_000;
+    while (handled.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    // In order: the event at position 1 was passed over before the command at 2 was handled.
+    subscription.stopReading();
+    await subscription.drain();
+
+    expect(handled).toEqual([JSON.stringify({ parcel: 'p2' })]);
+  });
+});

@@ -1,0 +1,55 @@
+import type { ReceivedMessage } from '../../ports/broker/broker.port.js';
+import type { HandlerRunner } from '../../application/handler-runner.js';
+import type { HandlerRegistry, RegisteredHandler } from '../../model/handler-registry.js';
+import { deserializeEnvelope } from '../../core/messages/envelope-codec.js';
+import {
+  InvalidMessageError,
+  UnknownMessageTypeError,
+} from '../../core/messages/message.errors.js';
+import { instantiate, problemsOf } from '../../core/messages/message-validation.js';
+import type { DecodedMessage, MessageProcessor } from './message-processor.js';
+
+/**
+ * Delivers the envelopes of a domain stream (`bookshelf::order`, `bookshelf::order:command`) to
+ * one command handler, event handler or projector, exactly once in effect, ordered per aggregate.
+ */
+export class HandlerMessageProcessor implements MessageProcessor {
+  readonly group: string;
+
+  constructor(
+    readonly stream: string,
+    private readonly handler: RegisteredHandler,
+    private readonly registry: HandlerRegistry,
+    private readonly runner: HandlerRunner,
+  ) {
+    this.group = handler.name;
+  }
+
+  decode(message: ReceivedMessage): DecodedMessage | undefined {
+    const envelope = deserializeEnvelope(message.data);
+    const route = this.handler.routes.get(envelope.type);
+    if (!route) {
+      if (!this.registry.messageClass(envelope.type))
+        throw new UnknownMessageTypeError(envelope.type);
+      return undefined;
+    }
+    const instance = instantiate(route.messageClass, envelope.payload);
+    const problems = problemsOf(instance);
+    if (problems.length > 0)
+      throw new InvalidMessageError(`Invalid ${envelope.type} payload`, problems);
+    const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
+    return {
+      key: envelope.stream,
+      type: envelope.type,
+      run: async (conflicts) => {
+        await this.runner.runOnce(
+          this.group,
+          envelope.id,
+          ids,
+          () => route.invoke(instance),
+          conflicts,
+        );
+      },
+    };
+  }
+}

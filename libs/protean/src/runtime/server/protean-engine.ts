@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { MessageHandler } from '@nestjs/microservices';
+import type { BrokerLookup } from '../../ports/broker/broker-lookup.js';
+import { asyncKindsOf } from '../../application/async-messages.js';
+import { HandlerRunner } from '../../application/handler-runner.js';
+import type { ProteanConfig } from '../../core/config/config.schema.js';
+import {
+  UndeliverableSubscriptionsError,
+  type WorkerSubscription,
+} from '../../core/config/delivery-problems.js';
+import type { Database } from '../../ports/database/database.port.js';
+import { HandlerRegistry, type RegisteredHandler } from '../../model/handler-registry.js';
+import type { EventStore } from '../../ports/event-store/event-store.port.js';
+import {
+  BROKER_REGISTRY,
+  DATABASE,
+  EVENT_STORE,
+  PROTEAN_CONFIG,
+} from '../../core/protean.tokens.js';
+import { DependencyProbe } from './dependency-probe.js';
+import { EventStoreSubscription } from './event-store-subscription.js';
+import { HandlerMessageProcessor } from './handler-message-processor.js';
+import type { MessageProcessor } from './message-processor.js';
+import { PatternMessageProcessor } from './pattern-message-processor.js';
+import { SizeLimitedMessageProcessor } from './size-limited-message-processor.js';
+import { StreamRetention } from './stream-retention.js';
+import { StreamSubscription } from './stream-subscription.js';
+import { SubscriberMessageProcessor } from './subscriber-message-processor.js';
+import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
+import type { ResolvedSubscriptionSettings } from '../../core/config/subscription-profiles.js';
+import { SubscriptionPlan, type PlanEntry } from './subscription-plan.js';
+import { EventStoreReaders } from '../../application/event-store-readers.js';
+
+export type EngineState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+type Subscription = StreamSubscription | EventStoreSubscription;
+
+/** One subscription, as the health endpoint and the CLI show it. */
+export interface SubscriptionStatus {
+  readonly handler: string;
+  readonly stream: string;
+  readonly type: ResolvedSubscriptionSettings['subscription_type'];
+  readonly profile: string | null;
+}
+
+/** Work the engine runs beside its subscriptions (the outbox processor). */
+export interface EngineService {
+  readonly name: string;
+  start(): Promise<void> | void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The server engine (`protean server`): opens the subscriptions of the {@link SubscriptionPlan}
+ * — one per handler and stream: commands, events, projectors, subscribers and Nest
+ * `@EventPattern` handlers — each with the settings its profile and configuration resolve to. It starts them, and at shutdown stops reading,
+ * lets in-flight messages finish within the grace period and flushes their acks.
+ */
+@Injectable()
+export class ProteanEngine {
+  private readonly logger = new Logger('ProteanEngine');
+  private subscriptions: Subscription[] = [];
+  private readonly services: EngineService[] = [];
+  private readonly retention = new StreamRetention();
+  private currentState: EngineState = 'idle';
+  /** This process's consumer name in every group; unique, so a restart never inherits a dead one's. */
+  readonly consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  /**
+   * Why these subscriptions could never deliver, checked first by `start()`, which then throws
+   * {@link UndeliverableSubscriptionsError}: a worker apart from the API sets it
+   * (`workerDeliveryProblem`); the embedded engine has nothing to check.
+   */
+  deliveryCheck: (plan: readonly WorkerSubscription[]) => string | undefined = () => undefined;
+  /** Where subscriptions report; set before `start()` (metrics). */
+  observer: SubscriptionObserver = NO_OBSERVER;
+
+  constructor(
+    @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
+    @Inject(BROKER_REGISTRY) private readonly brokers: BrokerLookup,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(DATABASE) private readonly database: Database,
+    private readonly registry: HandlerRegistry,
+    private readonly runner: HandlerRunner,
+    private readonly plan: SubscriptionPlan,
+    /** What readiness depends on: the database, the event store and every broker in use. */
+    readonly probe: DependencyProbe,
+    readers: EventStoreReaders,
+  ) {
+    readers.add(() => this.readsEventStore);
+  }
+
+  get state(): EngineState {
+    return this.currentState;
+  }
+
+  /** Whether this process's engine runs `event_store` subscriptions (started, not stopped). */
+  get readsEventStore(): boolean {
+    return (
+      (this.currentState === 'running' || this.currentState === 'starting') &&
+      this.subscriptions.some((subscription) => subscription instanceof EventStoreSubscription)
+    );
+  }
+
+  /** Ready: running and not stopping. */
+  get ready(): boolean {
+    return this.currentState === 'running';
+  }
+
+  /** Runs `service` with the engine: started after the subscriptions, stopped after them. */
+  addService(service: EngineService): void {
+    this.services.push(service);
+  }
+
+  /** Starts every subscription; `patterns` are Nest `@EventPattern` handlers, by stream. */
+  async start(patterns: ReadonlyMap<string, MessageHandler> = new Map()): Promise<void> {
+    if (this.currentState !== 'idle')
+      throw new Error(`The engine is ${this.currentState}; it starts once`);
+    this.plan.addEventPatterns(patterns);
+    const undeliverable = this.deliveryCheck(this.plan.workerSubscriptions());
+    if (undeliverable) throw new UndeliverableSubscriptionsError(undeliverable);
+    this.currentState = 'starting';
+    this.subscriptions = this.plan.entries().map((entry) => this.open(entry));
+    await Promise.all(this.subscriptions.map((subscription) => subscription.start()));
+    for (const service of this.services) await service.start();
+    this.retention.start();
+    this.currentState = 'running';
+    this.logger.log(
+      `Consumer ${this.consumer} running ${this.subscriptions.length} subscription(s): ` +
+        this.subscriptions.map((s) => `${s.group}@${s.stream}`).join(', '),
+    );
+  }
+
+  /** Stops reading, drains in-flight messages within the grace period, flushes acks. */
+  async stop(): Promise<void> {
+    if (this.currentState === 'stopped' || this.currentState === 'stopping') return;
+    this.currentState = 'stopping';
+    this.retention.stop();
+    const deadline = Date.now() + this.config.server.shutdown_grace_seconds * 1000;
+    for (const subscription of this.subscriptions) subscription.stopReading();
+    await Promise.all(this.subscriptions.map((subscription) => subscription.drain(deadline)));
+    for (const service of [...this.services].reverse()) await service.stop();
+    this.currentState = 'stopped';
+    this.logger.log('Stopped');
+  }
+
+  /** The subscriptions and their resolved settings. */
+  describe(): SubscriptionStatus[] {
+    return this.subscriptions.map((subscription) => ({
+      handler: subscription.group,
+      stream: subscription.stream,
+      type: subscription.settings.subscription_type,
+      profile: subscription.settings.subscription_profile ?? null,
+    }));
+  }
+
+  /** Opens the plan's subscription: a stream one through its processor, or one on the event store. */
+  private open({ subscription, settings, reader }: PlanEntry): Subscription {
+    if (reader.kind === 'handler' && settings.subscription_type === 'event_store')
+      return this.eventStoreSubscription(reader.handler, settings);
+    const processor =
+      reader.kind === 'handler'
+        ? new HandlerMessageProcessor(
+            subscription.stream,
+            reader.handler,
+            this.registry,
+            this.runner,
+          )
+        : reader.kind === 'subscriber'
+          ? new SubscriberMessageProcessor(reader.subscriber, this.runner)
+          : new PatternMessageProcessor(subscription.stream, reader.handler, this.runner);
+    return this.streamSubscription(processor, settings, subscription.broker ?? 'default');
+  }
+
+  private streamSubscription(
+    processor: MessageProcessor,
+    settings: ResolvedSubscriptionSettings,
+    brokerName: string,
+  ): StreamSubscription {
+    const broker = this.brokers.get(brokerName);
+    this.retention.add(broker, processor.stream, settings.retention_maxlen);
+    const limited = new SizeLimitedMessageProcessor(
+      processor,
+      this.config.brokers[brokerName].max_payload_bytes,
+      brokerName,
+    );
+    return new StreamSubscription(broker, limited, settings, this.consumer, this.observer);
+  }
+
+  private eventStoreSubscription(
+    handler: RegisteredHandler,
+    settings: ResolvedSubscriptionSettings,
+  ): EventStoreSubscription {
+    return new EventStoreSubscription(
+      handler,
+      this.eventStore,
+      this.database,
+      this.runner,
+      settings,
+      this.observer,
+      asyncKindsOf(this.config),
+    );
+  }
+}

@@ -1,0 +1,406 @@
+import { Logger } from '@nestjs/common';
+import type { Broker, ReceivedMessage } from '../../ports/broker/broker.port.js';
+import { deadLettersOf, hasPendingEntries } from '../../ports/broker/broker-roles.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { backoffDelay } from '../../core/async/exponential-backoff.js';
+import { HeldMessages } from './held-messages.js';
+import { WakeSignal } from '../../core/async/wake-signal.js';
+import { settlesWithin } from '../../core/async/with-timeout.js';
+import { KeyedWorkQueue, type RetryLater } from './keyed-work-queue.js';
+import type { DecodedMessage, MessageProcessor } from './message-processor.js';
+import { isPermanentFailure, isWorldFailure } from './failure-classification.js';
+import type { ResolvedSubscriptionSettings } from '../../core/config/subscription-profiles.js';
+import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
+import { describeError } from '../../core/errors/error-message.js';
+
+/** One message on its way through the subscription. */
+interface Work {
+  message: ReceivedMessage;
+  readonly decoded?: DecodedMessage;
+  /** Set when the message must go to the dead-letter stream (decode failure, exhausted retries). */
+  deadLetterReason?: unknown;
+  /** Set once it has been tried: the next run first claims it again, raising its delivery count. */
+  tried?: boolean;
+}
+
+const READ_ERROR_PAUSE_MS = 1000;
+/**
+ * How long a finished message's ack waits for company. Handlers that finish one per turn of
+ * the event loop (each in its own database transaction) would otherwise cost an XACK round
+ * trip each; a short linger sends the acks of several turns in one. A crash inside the window
+ * only means a redelivery, which the processed-message record makes harmless.
+ */
+export const ACK_LINGER_MS = 5;
+const RETRY_JITTER = 0.2;
+
+/**
+ * Consumes one stream for one handler (one consumer group): reads in batches with a bounded
+ * blocking read, runs messages with bounded concurrency but never two of one aggregate at
+ * once, acknowledges in pipelined batches after success, retries failures after exponential
+ * backoff with jitter — counting attempts by the broker's delivery count, so the count
+ * survives a restart — and dead-letters what keeps failing, acknowledging it only once the
+ * dead letter is written. It takes over messages left pending by stopped consumers, and keeps
+ * the messages it holds from being taken over while they wait or run (their idle time is reset
+ * without counting a delivery). Concurrency conflicts are retried in place, spending no
+ * attempt. A permanent failure is dead-lettered at once; a circuit breaker pauses reading after
+ * consecutive failures of the world (database or broker unavailable), never for a message's own.
+ */
+export class StreamSubscription {
+  private readonly logger: Logger;
+  private readonly queue: KeyedWorkQueue<Work>;
+  private readonly breaker: CircuitBreaker;
+  private readonly sleeper = new WakeSignal();
+  private readonly held: HeldMessages;
+  /** Aborted when the shutdown grace is over: in-place conflict retries stop there. */
+  private readonly abandon = new AbortController();
+  private readonly pendingAcks = new Set<string>();
+  private ackTimer?: NodeJS.Timeout;
+  private wakeScheduled = false;
+  private acking: Promise<void> = Promise.resolve();
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private lastReclaimAt = 0;
+  /**
+   * The `debug` profile (verbose logging for development): each message's receipt, outcome
+   * with its duration, and ack, one `info` line each — whatever the global log level's
+   * `debug` lines do. The messages traced, by entry id, await their ack line.
+   */
+  private readonly tracing: boolean;
+  private readonly traced = new Map<string, string>();
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly processor: MessageProcessor,
+    readonly settings: ResolvedSubscriptionSettings,
+    readonly consumer: string,
+    private readonly observer: SubscriptionObserver = NO_OBSERVER,
+  ) {
+    this.logger = new Logger(`Subscription ${processor.group} ${processor.stream}`);
+    this.tracing = settings.subscription_profile === 'debug';
+    this.queue = new KeyedWorkQueue(settings.concurrency, (work) => this.handle(work));
+    this.held = new HeldMessages(
+      broker,
+      processor.stream,
+      processor.group,
+      consumer,
+      settings.min_idle_ms,
+      this.logger,
+    );
+    this.breaker = new CircuitBreaker(
+      settings.circuit_breaker_threshold,
+      settings.circuit_breaker_reset_seconds * 1000,
+    );
+  }
+
+  get group(): string {
+    return this.processor.group;
+  }
+
+  get stream(): string {
+    return this.processor.stream;
+  }
+
+  /** Messages held in memory at most: a bound on what a crash leaves for reclaiming. */
+  private get capacity(): number {
+    return Math.max(this.settings.messages_per_tick, this.settings.concurrency) * 2;
+  }
+
+  /** Creates the group (from the start of the stream) and starts reading. */
+  async start(): Promise<void> {
+    await this.broker.ensureGroup(this.stream, this.group, '0');
+    this.logger.debug(`Reading as ${this.consumer} with ${JSON.stringify(this.settings)}`);
+    this.running = true;
+    this.loopDone = this.loop();
+    this.held.start();
+  }
+
+  /** Stops reading; the read in progress ends within its block time (or when the broker closes). */
+  stopReading(): void {
+    this.running = false;
+    this.sleeper.wake();
+  }
+
+  /**
+   * Waits until the messages held are handled, at most until `deadline` (epoch ms); what is
+   * left stays unacknowledged at the broker for another consumer. Then flushes acks.
+   */
+  async drain(deadline: number): Promise<void> {
+    const remaining = Math.max(0, deadline - Date.now());
+    const finished = await settlesWithin(this.queue.idle(), remaining);
+    if (!finished) {
+      this.abandon.abort(new Error('shutdown grace over'));
+      const dropped = this.queue.clear();
+      this.logger.warn(`Shutdown grace over: ${dropped} message(s) left pending for redelivery`);
+    }
+    this.held.stop();
+    await this.flushAcks();
+  }
+
+  /** Resolves when the read loop has ended. */
+  stopped(): Promise<void> {
+    return this.loopDone;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        if (await this.waitIfPaused()) continue;
+        await this.reclaimIfDue();
+        const count =
+          this.breaker.state === 'half-open'
+            ? 1
+            : Math.min(this.settings.messages_per_tick, this.capacity - this.queue.size);
+        // A take-over may just have filled the buffer: wait for room rather than read nothing.
+        if (count < 1) continue;
+        const messages = await this.broker.read(this.stream, this.group, this.consumer, {
+          count,
+          blockMs: this.settings.blocking_timeout_ms,
+        });
+        this.accept(messages);
+        if (this.settings.tick_interval > 0)
+          await this.sleeper.sleep(this.settings.tick_interval * 1000);
+      } catch (error) {
+        if (!this.running) break;
+        this.logger.warn(
+          `Read failed, retrying in ${READ_ERROR_PAUSE_MS} ms: ${describeError(error)}`,
+        );
+        await this.sleeper.sleep(READ_ERROR_PAUSE_MS);
+      }
+    }
+  }
+
+  /** Pauses for an open breaker, a probe in flight, or a full buffer; true when it paused. */
+  private async waitIfPaused(): Promise<boolean> {
+    const breakerPause = this.breaker.pauseMs();
+    if (breakerPause > 0) {
+      await this.sleeper.sleep(breakerPause);
+      return true;
+    }
+    const probing = this.breaker.state === 'half-open' && this.queue.size > 0;
+    // Read again once a whole batch fits: reading the one free slot after each message would
+    // cost a round trip per message.
+    const room = this.capacity - this.queue.size;
+    if (probing || room < Math.min(this.settings.messages_per_tick, this.capacity)) {
+      await this.sleeper.sleep(1000);
+      return true;
+    }
+    return false;
+  }
+
+  private async reclaimIfDue(): Promise<void> {
+    const every = Math.max(1000, this.settings.min_idle_ms / 2);
+    if (Date.now() - this.lastReclaimAt < every) return;
+    this.lastReclaimAt = Date.now();
+    // Nothing is ever pending at a broker without acknowledgements: nothing to take over.
+    if (!hasPendingEntries(this.broker)) return;
+    const reclaimed = await this.broker.reclaim(this.stream, this.group, this.consumer, {
+      minIdleMs: this.settings.min_idle_ms,
+      count: Math.max(1, this.capacity - this.queue.size),
+    });
+    const fresh = reclaimed.filter((message) => !this.held.has(message.id));
+    if (fresh.length > 0) this.logger.log(`Took over ${fresh.length} message(s) left pending`);
+    this.accept(fresh);
+  }
+
+  private accept(messages: readonly ReceivedMessage[]): void {
+    for (const message of messages) {
+      if (this.held.has(message.id)) continue;
+      let decoded: DecodedMessage | undefined;
+      try {
+        decoded = this.processor.decode(message);
+      } catch (error) {
+        this.hold(undefined, { message, deadLetterReason: error });
+        continue;
+      }
+      if (decoded) this.hold(decoded.key, { message, decoded });
+      else this.ack(message.id);
+    }
+  }
+
+  private hold(key: string | undefined, work: Work): void {
+    this.held.delivered(work.message.id);
+    this.queue.push(key, work);
+  }
+
+  private async handle(work: Work): Promise<RetryLater | void> {
+    const outcome = await this.attempt(work).catch((error: unknown) => {
+      this.logger.error(`Unexpected failure handling ${work.message.id}: ${describeError(error)}`);
+      return { retryAfterMs: READ_ERROR_PAUSE_MS };
+    });
+    if (!outcome) this.held.release(work.message.id);
+    this.wakeReader();
+    return outcome;
+  }
+
+  private async attempt(work: Work): Promise<RetryLater | void> {
+    if (work.tried) {
+      if (!hasPendingEntries(this.broker)) {
+        // Nothing is pending at an at-most-once broker: count the attempt here.
+        work.message = { ...work.message, deliveryCount: work.message.deliveryCount + 1 };
+      } else {
+        const [claimed] = await this.broker.claim(this.stream, this.group, this.consumer, [
+          work.message.id,
+        ]);
+        if (!claimed) return; // acknowledged or taken over elsewhere meanwhile
+        work.message = claimed;
+        this.held.delivered(claimed.id);
+      }
+    }
+    work.tried = true;
+    const attempt = `attempt ${work.message.deliveryCount}`;
+    if (this.tracing) {
+      const label = `${work.decoded?.type ?? 'undecodable message'} ${work.message.id}`;
+      this.traced.set(work.message.id, label);
+      this.logger.log(`${this.group} received ${label} (${attempt})`);
+    }
+    if (work.deadLetterReason !== undefined) return this.deadLetter(work);
+
+    const started = performance.now();
+    try {
+      await work.decoded!.run({
+        budgetMs: this.settings.max_conflict_retry_seconds * 1000,
+        signal: this.abandon.signal,
+      });
+    } catch (error) {
+      if (this.tracing) {
+        this.logger.log(
+          `${this.group} failed ${this.traced.get(work.message.id)} in ` +
+            `${(performance.now() - started).toFixed(1)} ms (${attempt}): ${describeError(error)}`,
+        );
+      }
+      return this.onFailure(work, error);
+    }
+    const elapsedMs = performance.now() - started;
+    this.observer.processed(this.group, this.stream, elapsedMs);
+    const took = `in ${elapsedMs.toFixed(1)} ms (${attempt})`;
+    if (this.tracing) {
+      this.logger.log(`${this.group} handled ${this.traced.get(work.message.id)} ${took}`);
+    } else this.logger.debug(`${work.message.id} handled ${took}`);
+    this.breaker.success();
+    this.ack(work.message.id);
+  }
+
+  private onFailure(
+    work: Work,
+    error: unknown,
+  ): RetryLater | Promise<RetryLater | void> | undefined {
+    // Shutdown ended it half-way: it stays pending at the broker for the next consumer.
+    if (this.abandon.signal.aborted) return;
+    this.observer.failed(this.group, this.stream, error);
+    if (isPermanentFailure(error)) {
+      work.deadLetterReason = error;
+      return this.deadLetter(work);
+    }
+    if (isWorldFailure(error)) this.breaker.failure();
+    const retriesDone = work.message.deliveryCount - 1;
+    if (retriesDone >= this.settings.max_retries) {
+      work.deadLetterReason = error;
+      return this.deadLetter(work);
+    }
+    const delay = backoffDelay(
+      {
+        baseMs: this.settings.retry_delay_seconds * 1000,
+        maxMs: this.settings.max_retry_delay_seconds * 1000,
+        jitter: RETRY_JITTER,
+      },
+      retriesDone + 1,
+    );
+    this.logger.warn(
+      `${work.message.id} failed (attempt ${work.message.deliveryCount} of ${this.settings.max_retries + 1}), ` +
+        `retrying in ${delay} ms: ${describeError(error)}`,
+    );
+    this.observer.retried(this.group, this.stream, delay);
+    return { retryAfterMs: delay };
+  }
+
+  /** Writes the dead letter, then acknowledges; if the write fails the message is held, never dropped. */
+  private async deadLetter(work: Work): Promise<RetryLater | void> {
+    const { message } = work;
+    const reason = describeError(work.deadLetterReason);
+    if (!this.settings.enable_dlq) {
+      this.logger.error(
+        `${message.id} given up after ${message.deliveryCount} attempt(s) and acknowledged; ` +
+          `dead-lettering is disabled for this subscription: ${reason}`,
+      );
+      this.ack(message.id);
+      return;
+    }
+    try {
+      await deadLettersOf(this.broker, 'write dead letters').deadLetter(this.stream, message.data, {
+        originalId: message.id,
+        group: this.group,
+        consumer: this.consumer,
+        error: reason,
+        attempts: message.deliveryCount,
+        failedAt: new Date().toISOString(),
+      });
+    } catch (error) {
+      this.logger.error(`Could not dead-letter ${message.id}, holding it: ${describeError(error)}`);
+      return { retryAfterMs: READ_ERROR_PAUSE_MS * 5 };
+    }
+    this.logger.warn(
+      `${message.id} dead-lettered to ${this.stream}:dlq after ${message.deliveryCount} attempt(s): ${reason}`,
+    );
+    this.observer.deadLettered(this.group, this.stream, reason);
+    this.ack(message.id);
+  }
+
+  /**
+   * Wakes a reader paused for room (or a tick) once the queue has counted the finished
+   * messages of this turn of the event loop: one wake per turn, not one per message.
+   */
+  private wakeReader(): void {
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.sleeper.wake();
+    });
+  }
+
+  /**
+   * Queues an ack: acks go out together {@link ACK_LINGER_MS} after the first of them, or at
+   * once when a whole batch of them is waiting.
+   */
+  private ack(id: string): void {
+    this.pendingAcks.add(id);
+    if (this.pendingAcks.size >= this.settings.messages_per_tick) {
+      void this.flushAcks();
+      return;
+    }
+    this.ackTimer ??= setTimeout(() => void this.flushAcks(), ACK_LINGER_MS);
+  }
+
+  private flushAcks(): Promise<void> {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    this.acking = this.acking.then(async () => {
+      if (this.pendingAcks.size === 0) return;
+      const ids = [...this.pendingAcks];
+      this.pendingAcks.clear();
+      try {
+        // At a broker without acknowledgements nothing is pending: there is nothing to send.
+        if (hasPendingEntries(this.broker)) await this.broker.ack(this.stream, this.group, ids);
+        if (this.tracing) this.traceAcks(ids);
+      } catch (error) {
+        // Unacknowledged messages are redelivered and deduplicated; keep trying meanwhile.
+        for (const id of ids) this.pendingAcks.add(id);
+        this.logger.warn(
+          `Ack of ${ids.length} message(s) failed, will retry: ${describeError(error)}`,
+        );
+        setTimeout(() => void this.flushAcks(), READ_ERROR_PAUSE_MS).unref();
+      }
+    });
+    return this.acking;
+  }
+
+  /** The `debug` profile's ack lines, for the traced messages among `ids`. */
+  private traceAcks(ids: readonly string[]): void {
+    for (const id of ids) {
+      const label = this.traced.get(id);
+      if (label === undefined) continue;
+      this.traced.delete(id);
+      this.logger.log(`${this.group} acked ${label}`);
+    }
+  }
+}
