@@ -7,7 +7,7 @@ import { createCli, type CliOptions } from './create-cli.js';
 import { USAGE_EXIT_CODE } from './options/usage-error.js';
 
 /**
- * Runs the `protean` CLI on `argv` and sets the exit code (SPEC §7): 0 on success, 1 with one
+ * Runs the `protean` CLI on `argv` and sets the exit code: 0 on success, 1 with one
  * line on stderr for an error Protean names (database down, schema missing, …), 2 for a usage
  * error (unknown option, a value out of range, a missing `--yes`), 78 for an invalid
  * configuration. Unexpected errors keep their stack.
