@@ -1,5 +1,5 @@
 import { CommanderError, type Command } from 'commander';
-import { BrokerRefusedError } from '../../ports/broker/errors/broker-refused.error.js';
+import { BrokerRefusedError } from '../../ports/broker/broker-refused.error.js';
 import { ProteanError } from '../../core/errors/protean.error.js';
 import { EXIT_UNAVAILABLE } from '../../core/exit-codes.js';
 import { hasColours } from '../observability/logging/colours.js';
