@@ -1,6 +1,7 @@
 import { CommanderError, type Command } from 'commander';
 import { BrokerRefusedError } from '../../ports/broker/broker-refused.error.js';
 import { ProteanError } from '../../core/errors/protean.error.js';
+import { stackOf } from '../../core/errors/error-message.js';
 import { EXIT_UNAVAILABLE } from '../../core/exit-codes.js';
 import { hasColours } from '../observability/logging/colours.js';
 import { createCli, type CliOptions } from './create-cli.js';
@@ -33,7 +34,7 @@ export async function runCli(
       // A broker refusing its URI (password, certificate, database index) cannot be used at all.
       code = error instanceof BrokerRefusedError ? EXIT_UNAVAILABLE : 1;
     } else {
-      stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      stderr.write(`${stackOf(error)}\n`);
       code = 1;
     }
   }
