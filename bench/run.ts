@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { stackOf } from 'nestjs-protean/internal/core/errors/error-message.js';
 import { DATABASE_URL } from '../test/support/postgres.js';
 import { SpawnedRedis } from '../test/support/spawned-redis.js';
 import { cliStartupBenchmark } from './cli/cli-startup.bench.js';
@@ -83,8 +84,6 @@ async function postgresVersion(): Promise<string> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`${stackOf(error)}\n`);
   process.exitCode = 1;
 });

@@ -6,7 +6,7 @@ import { freePort, NodeProcess, runToExit } from '../../test/support/processes.j
 import { SpawnedRedis } from '../../test/support/spawned-redis.js';
 import { API_MAIN, CHAPTER_TOML, CLI_MAIN, WORKER_MAIN } from '../support/paths.js';
 
-/** The chapter's domain.toml (SPEC §3), verbatim but for the two URIs. */
+/** The chapter's domain.toml (test/fixtures/chapter-domain.toml), verbatim but for the two URIs. */
 function chapterToml(databaseUri: string, redisUri: string): string {
   return readFileSync(CHAPTER_TOML, 'utf8')
     .replace('postgresql://localhost:5432/bookshelf', databaseUri)

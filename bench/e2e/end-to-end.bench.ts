@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { waitFor } from '../../test/support/processes.js';
+import { PROCESS_POLL } from '../../test/support/processes.js';
 import type { BenchResult, BenchRow } from '../support/bench-result.js';
 import { alternate, medianOf, ratio } from '../support/contest.js';
 import { grouped, quantile } from '../support/stats.js';
 import { BenchSystem } from './bench-system.js';
 import { runRawTransactions } from './raw-transactions.js';
+import { eventually } from 'nestjs-protean/testing';
 
 export interface EndToEndBenchOptions {
   /** Seconds of load per saturation run, and of the half-load run. */
@@ -120,7 +121,7 @@ async function addBooks(system: BenchSystem, count: number): Promise<string[]> {
     if (response.status !== 202) throw new Error(`POST /books answered ${response.status}`);
     ids.push(((await response.json()) as { id: string }).id);
   }
-  await waitFor(
+  await eventually(
     async () => {
       const [{ n }] = await system.db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM projections WHERE name = 'catalog' AND id = ANY($1)`,
@@ -128,7 +129,7 @@ async function addBooks(system: BenchSystem, count: number): Promise<string[]> {
       );
       return n === count;
     },
-    { timeoutMs: 30_000, what: 'the books in the catalog' },
+    { ...PROCESS_POLL, timeoutMs: 30_000, what: 'the books in the catalog' },
   );
   return ids;
 }
@@ -179,7 +180,7 @@ async function confirmedAmong(system: BenchSystem, ids: readonly string[]): Prom
 }
 
 async function allConfirmed(system: BenchSystem, ids: readonly string[]): Promise<void> {
-  await waitFor(async () => (await confirmedAmong(system, ids)) === ids.length, {
+  await eventually(async () => (await confirmedAmong(system, ids)) === ids.length, {
     timeoutMs: 180_000,
     intervalMs: 20,
     what: `${ids.length} orders CONFIRMED`,

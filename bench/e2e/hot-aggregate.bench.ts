@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { waitFor } from '../../test/support/processes.js';
+import { PROCESS_POLL } from '../../test/support/processes.js';
 import type { BenchResult } from '../support/bench-result.js';
 import { grouped, median } from '../support/stats.js';
 import { BenchSystem } from './bench-system.js';
+import { eventually } from 'nestjs-protean/testing';
 
 export interface HotAggregateBenchOptions {
   /** Orders per round, each for one copy of the one book. */
@@ -68,7 +69,8 @@ async function oneRound(system: BenchSystem, options: HotAggregateBenchOptions):
     price: 10,
     stock: options.stock,
   }).then((body) => body.id);
-  await waitFor(async () => (await fetch(`${system.url}/books/${bookId}`)).ok, {
+  await eventually(async () => (await fetch(`${system.url}/books/${bookId}`)).ok, {
+    ...PROCESS_POLL,
     timeoutMs: 30_000,
     what: 'the book in the catalog',
   });
@@ -86,7 +88,7 @@ async function oneRound(system: BenchSystem, options: HotAggregateBenchOptions):
       }
     }),
   );
-  await waitFor(async () => (await decided(system, ids)) === ids.length, {
+  await eventually(async () => (await decided(system, ids)) === ids.length, {
     timeoutMs: 600_000,
     intervalMs: 50,
     what: `${ids.length} orders decided`,

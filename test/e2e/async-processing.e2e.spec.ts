@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BookshelfSystem, inParallel, postJson } from '../support/bookshelf-system.js';
-import { TEST_WORKER_MAIN, waitFor } from '../support/processes.js';
+import { TEST_WORKER_MAIN, PROCESS_POLL } from '../support/processes.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 5: the chapter's production setup as real processes — the API and workers, PostgreSQL,
@@ -50,16 +51,17 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
       );
       expect(answers.every((answer) => answer.status === 202)).toBe(true);
 
-      await waitFor(async () => (await catalogSize(url)) === 500, {
+      await eventually(async () => (await catalogSize(url)) === 500, {
+        ...PROCESS_POLL,
         timeoutMs: 10_000 - (Date.now() - started),
         what: '500 books in GET /books',
       });
-      await waitFor(
+      await eventually(
         async () => {
           const outbox = await system.outboxByStatus();
           return Object.keys(outbox).length === 1 && outbox.published === 1000;
         },
-        { what: 'every outbox row (500 commands, 500 events) published' },
+        { ...PROCESS_POLL, what: 'every outbox row (500 commands, 500 events) published' },
       );
     },
     2 * MINUTE,
@@ -77,7 +79,10 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
         10,
         async (body) => (await postJson(`${url}/books`, body)).body.id as string,
       );
-      await waitFor(async () => (await catalogSize(url)) === 20, { what: 'the 20 books' });
+      await eventually(async () => (await catalogSize(url)) === 20, {
+        ...PROCESS_POLL,
+        what: 'the 20 books',
+      });
 
       const orders = Array.from({ length: 2000 }, (_, i) => ({
         customer: `Customer ${i}`,
@@ -87,18 +92,18 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
         const answer = await postJson(`${url}/orders`, order);
         expect(answer.status).toBe(202);
       });
-      await waitFor(
+      await eventually(
         async () => {
           const totals = await system.orderTotals();
           return totals.confirmed + totals.rejected >= 200;
         },
-        { timeoutMs: MINUTE, what: '200 orders decided' },
+        { ...PROCESS_POLL, timeoutMs: MINUTE, what: '200 orders decided' },
       );
       expect(await first.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
       await system.startWorker();
       await placing;
 
-      await waitFor(
+      await eventually(
         async () => {
           const totals = await system.orderTotals();
           return totals.confirmed + totals.rejected === 2000;
@@ -126,7 +131,7 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
         return reserved.map((row) => catalog.find((entry) => entry.id === row.id)?.stock);
       };
       const aggregateStock = reserved.map((row) => Number(row.stock));
-      await waitFor(
+      await eventually(
         async () => JSON.stringify(await catalogStock()) === JSON.stringify(aggregateStock),
         { timeoutMs: MINUTE, intervalMs: 500, what: "the catalog's stock to match the books'" },
       ).catch(() => undefined);
@@ -150,7 +155,7 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
 
       for (const title of ['Good A', 'Poison', 'Good B'])
         await postJson(`${url}/books`, book(title));
-      const poisoned = await waitFor(
+      const poisoned = await eventually(
         async () => {
           const listed = await system.cli('dlq', 'list', '--json');
           const letters = JSON.parse(listed.stdout) as any[];
@@ -191,11 +196,9 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
         'bookshelf::book',
       );
       expect(replay).toMatchObject({ code: 0 });
-      await waitFor(
+      await eventually(
         () => lines(fault.FAULT_LOG).filter((line) => line.startsWith('processed')).length === 3,
-        {
-          what: 'the replayed event processed',
-        },
+        { ...PROCESS_POLL, what: 'the replayed event processed' },
       );
       expect(JSON.parse((await system.cli('dlq', 'list', '--json')).stdout)).toEqual([]);
     },
@@ -209,7 +212,10 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
       const { url } = await system.startApi();
       await system.startWorker();
       const bookId = (await postJson(`${url}/books`, book('External stock'))).body.id as string;
-      await waitFor(async () => (await catalogSize(url)) === 1, { what: 'the book' });
+      await eventually(async () => (await catalogSize(url)) === 1, {
+        ...PROCESS_POLL,
+        what: 'the book',
+      });
 
       const redis = system.redisClient();
       await redis.xadd('external-orders', '*', 'data', 'this is not json');
@@ -222,7 +228,8 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
         JSON.stringify({ __proto__: { admin: true }, customer: 'x' }),
       );
 
-      await waitFor(async () => (await redis.xlen('external-orders:dlq')) === 4, {
+      await eventually(async () => (await redis.xlen('external-orders:dlq')) === 4, {
+        ...PROCESS_POLL,
         timeoutMs: 20_000,
         what: 'four dead letters on external-orders:dlq',
       });
@@ -233,7 +240,7 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
         'data',
         JSON.stringify({ customer, items: [{ bookId, quantity: 1 }] }),
       );
-      await waitFor(
+      await eventually(
         async () => {
           const rows = await system.db.query<{ status: string }>(
             `SELECT document->>'status' AS status FROM projections WHERE name = 'order_summaries' AND document->>'customer' = $1`,
@@ -241,7 +248,7 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
           );
           return rows[0]?.status === 'CONFIRMED';
         },
-        { timeoutMs: 20_000, what: 'the valid external order confirmed' },
+        { ...PROCESS_POLL, timeoutMs: 20_000, what: 'the valid external order confirmed' },
       );
       const letters = JSON.parse(
         (await system.cli('dlq', 'list', '--stream', 'external-orders', '--json')).stdout,
@@ -272,7 +279,7 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
           posted++;
         },
       );
-      await waitFor(() => posted >= 100, { what: '100 books posted' });
+      await eventually(() => posted >= 100, { ...PROCESS_POLL, what: '100 books posted' });
       const signalled = Date.now();
       const exit = await worker.stop('SIGTERM', 20_000);
       expect(exit).toEqual({ code: 0, signal: null });
@@ -280,11 +287,13 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
       await posting;
 
       await system.startWorker();
-      await waitFor(async () => (await catalogSize(url)) === 300, {
+      await eventually(async () => (await catalogSize(url)) === 300, {
+        ...PROCESS_POLL,
         timeoutMs: 30_000,
         what: 'all 300 books after the restart',
       });
-      await waitFor(async () => (await system.outboxByStatus()).published === 600, {
+      await eventually(async () => (await system.outboxByStatus()).published === 600, {
+        ...PROCESS_POLL,
         what: 'every outbox row published',
       });
     },
@@ -307,11 +316,15 @@ describe('async processing: API and worker processes on PostgreSQL and Redis', (
         20,
         async (body) => (await postJson(`${url}/books`, body)).body.id as string,
       );
-      await waitFor(() => lines(record.RECORD_FILE).length >= 200, {
+      await eventually(() => lines(record.RECORD_FILE).length >= 200, {
+        ...PROCESS_POLL,
         timeoutMs: 30_000,
         what: '200 records',
       });
-      await waitFor(async () => (await catalogSize(url)) === 200, { what: 'the catalog' });
+      await eventually(async () => (await catalogSize(url)) === 200, {
+        ...PROCESS_POLL,
+        what: 'the catalog',
+      });
 
       const records = lines(record.RECORD_FILE).map((line) => line.split(' '));
       expect(records.map(([, bookId]) => bookId).sort()).toEqual([...ids].sort());

@@ -1,5 +1,6 @@
 import { BookshelfSystem, postJson } from '../support/bookshelf-system.js';
-import { waitFor } from '../support/processes.js';
+import { PROCESS_POLL } from '../support/processes.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 14 §5: the chapter has no setup step. The API and the workers, started together on a
@@ -50,7 +51,8 @@ describe('auto-migration at start', () => {
       price: 10,
     });
     expect(created.status).toBe(202);
-    await waitFor(async () => (await fetch(`${url}/books/${created.body.id}`)).status === 200, {
+    await eventually(async () => (await fetch(`${url}/books/${created.body.id}`)).status === 200, {
+      ...PROCESS_POLL,
       timeoutMs: 20_000,
       what: 'the book in the catalog',
     });

@@ -11,8 +11,9 @@ import {
   NodeProcess,
   PROTEAN_BIN,
   ROOT,
-  waitFor,
+  PROCESS_POLL,
 } from '../support/processes.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 14, acceptance 1: the chapter's "Start everything", literally, on the chapter's
@@ -112,7 +113,8 @@ describe("the chapter's Start everything, literally", () => {
       stock: 3,
     });
     expect(book.status).toBe(202);
-    await waitFor(async () => (await fetch(`${url}/books/${book.body.id}`)).status === 200, {
+    await eventually(async () => (await fetch(`${url}/books/${book.body.id}`)).status === 200, {
+      ...PROCESS_POLL,
       timeoutMs: 20_000,
       what: 'the book in the catalog',
     });
@@ -122,14 +124,14 @@ describe("the chapter's Start everything, literally", () => {
       items: [{ bookId: book.body.id, quantity: 2 }],
     });
     expect(order.status).toBe(202);
-    const status = await waitFor(
+    const status = await eventually(
       async () => {
         const response = await fetch(`${url}/orders/${order.body.id}`);
         if (response.status !== 200) return undefined;
         const { status } = (await response.json()) as { status: string };
         return status === 'PLACED' ? undefined : status;
       },
-      { timeoutMs: 20_000, what: 'the order to be decided' },
+      { ...PROCESS_POLL, timeoutMs: 20_000, what: 'the order to be decided' },
     );
     expect(status).toBe('CONFIRMED');
 

@@ -1,6 +1,7 @@
 import { BookshelfSystem, postJson } from '../support/bookshelf-system.js';
 import type { NodeProcess } from '../support/processes.js';
-import { waitFor } from '../support/processes.js';
+import { PROCESS_POLL } from '../support/processes.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 14 §2: the `debug` profile is "verbose logging for development" — its handlers log
@@ -28,7 +29,8 @@ describe('debug logging', () => {
     const created = await postJson(`${url}/books`, { title, author: 'A. Author', price: 10 });
     expect(created.status).toBe(202);
     const id = created.body.id as string;
-    await waitFor(async () => (await fetch(`${url}/books/${id}`)).status === 200, {
+    await eventually(async () => (await fetch(`${url}/books/${id}`)).status === 200, {
+      ...PROCESS_POLL,
       timeoutMs: 20_000,
       what: `${title} in the catalog`,
     });
@@ -41,7 +43,8 @@ describe('debug logging', () => {
       PROTEAN_SERVER__SUBSCRIPTIONS__CATALOGPROJECTOR__SUBSCRIPTION_PROFILE: 'debug',
     });
     await addBook('Traced');
-    await waitFor(() => / CatalogProjector acked /.test(worker.stdout), {
+    await eventually(() => / CatalogProjector acked /.test(worker.stdout), {
+      ...PROCESS_POLL,
       what: "the projector's ack line",
     });
     await worker.stop();

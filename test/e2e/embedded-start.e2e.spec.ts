@@ -1,4 +1,5 @@
-import { API_MAIN, NodeProcess, startApi, waitFor } from '../support/processes.js';
+import { API_MAIN, NodeProcess, startApi, PROCESS_POLL } from '../support/processes.js';
+import { eventually } from 'nestjs-protean/testing';
 
 describe('npm start: the embedded default (async, engine in process) as a real process', () => {
   it('answers POST /books with 202 {id}, and the book is in GET /books within a second', async () => {
@@ -12,7 +13,7 @@ describe('npm start: the embedded default (async, engine in process) as a real p
       expect(created.status).toBe(202);
       const { id } = (await created.json()) as { id: string };
 
-      const book = await waitFor(
+      const book = await eventually(
         async () => {
           const response = await fetch(`${url}/books/${id}`);
           return response.ok ? ((await response.json()) as object) : undefined;
@@ -52,17 +53,20 @@ describe('npm start: the embedded default (async, engine in process) as a real p
       const { id: bookId } = (await (
         await post('/books', { title: 'Dune', author: 'F. H.', price: 5, stock: 5 })
       ).json()) as { id: string };
-      await waitFor(async () => (await fetch(`${url}/books/${bookId}`)).ok, { what: 'the book' });
+      await eventually(async () => (await fetch(`${url}/books/${bookId}`)).ok, {
+        ...PROCESS_POLL,
+        what: 'the book',
+      });
       const placed = await post('/orders', { customer: 'Ada', items: [{ bookId, quantity: 2 }] });
       expect(placed.status).toBe(202);
       const { id } = (await placed.json()) as { id: string };
-      const order = await waitFor(
+      const order = await eventually(
         async () => {
           const response = await fetch(`${url}/orders/${id}`);
           const body = response.ok ? ((await response.json()) as { status: string }) : undefined;
           return body?.status === 'CONFIRMED' ? body : undefined;
         },
-        { timeoutMs: 2000, what: 'the order confirmed' },
+        { ...PROCESS_POLL, timeoutMs: 2000, what: 'the order confirmed' },
       );
       expect(order).toMatchObject({ total: 10 });
       expect(

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { BookshelfSystem } from '../support/bookshelf-system.js';
-import { ROOT, TEST_WORKER_MAIN, waitFor } from '../support/processes.js';
+import { ROOT, TEST_WORKER_MAIN, PROCESS_POLL } from '../support/processes.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 8, acceptance 1: the Observatory in a real browser (Debian's chromium, headless) on the
@@ -75,7 +76,7 @@ describe('the Observatory in a browser', () => {
         });
         expect(response.status).toBe(202);
       }
-      const [letter] = await waitFor(
+      const [letter] = await eventually(
         async () => {
           const response = await fetch(`${url}/observatory/api/dead-letters`, {
             headers: { authorization: `Bearer ${TOKEN}` },
@@ -100,7 +101,8 @@ describe('the Observatory in a browser', () => {
           '#handlers tr[data-key="FlakyBookHandler@bookshelf::book"] td.processed',
         );
         // Three BookAdded read by the group and finished (two handled, one dead-lettered).
-        await waitFor(async () => (await processed.textContent()) === '3', {
+        await eventually(async () => (await processed.textContent()) === '3', {
+          ...PROCESS_POLL,
           what: 'FlakyBookHandler processed 3',
         });
 
@@ -113,24 +115,28 @@ describe('the Observatory in a browser', () => {
         rmSync(fault.FAULT_FILE); // the handler is fixed
         await row.getByRole('button', { name: 'Replay' }).click();
         await row.waitFor({ state: 'detached', timeout: 10_000 });
-        await waitFor(async () => (await processed.textContent()) === '4', {
+        await eventually(async () => (await processed.textContent()) === '4', {
+          ...PROCESS_POLL,
           timeoutMs: 20_000,
           what: "FlakyBookHandler's processed count to go up",
         });
         await page.locator('#dlq-empty').waitFor({ state: 'visible' });
-        await waitFor(
+        await eventually(
           () => lines(fault.FAULT_LOG).filter((l) => l.startsWith('processed')).length === 3,
-          { what: 'the handler to have processed the replayed event' },
+          { ...PROCESS_POLL, what: 'the handler to have processed the replayed event' },
         );
 
         await page.fill('#trail-id', correlationId);
         await page.click('#trail-form button[type="submit"]');
-        await waitFor(
+        await eventually(
           async () => {
             const trail = (await page.locator('#trail').textContent()) ?? '';
             return trail.includes('✓ FlakyBookHandler') && trail.includes('✓ AddBookHandler');
           },
-          { what: 'the trail: command, event and the handlers that processed them' },
+          {
+            ...PROCESS_POLL,
+            what: 'the trail: command, event and the handlers that processed them',
+          },
         );
         expect(await page.locator('#trail').textContent()).toContain('bookshelf.BookAdded.v1');
 

@@ -8,9 +8,10 @@ import {
   freePort,
   NodeProcess,
   TEST_WORKER_MAIN,
-  waitFor,
+  PROCESS_POLL,
 } from '../support/processes.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus-text.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 8: operating the production setup — real API and worker processes on PostgreSQL and
@@ -105,7 +106,8 @@ describe('operating the bookshelf: metrics, logs, health and the CLI', () => {
     const bookId = await post(`${api.url}/books`, book('Good A'), `book-${randomUUID()}`);
     await post(`${api.url}/books`, book('Poison'), `book-${randomUUID()}`);
     await post(`${api.url}/books`, book('Good B'), `book-${randomUUID()}`);
-    await waitFor(async () => (await fetch(`${api.url}/books/${bookId}`)).ok, {
+    await eventually(async () => (await fetch(`${api.url}/books/${bookId}`)).ok, {
+      ...PROCESS_POLL,
       what: 'the first book',
     });
     await post(
@@ -113,21 +115,22 @@ describe('operating the bookshelf: metrics, logs, health and the CLI', () => {
       { customer, items: [{ bookId, quantity: 1 }] },
       orderCorrelation,
     );
-    await waitFor(async () => (await system.orderTotals()).confirmed === 1, {
+    await eventually(async () => (await system.orderTotals()).confirmed === 1, {
+      ...PROCESS_POLL,
       timeoutMs: 20_000,
       what: 'the order confirmed',
     });
-    await waitFor(async () => (await system.redisClient().xlen('bookshelf::book:dlq')) === 1, {
+    await eventually(async () => (await system.redisClient().xlen('bookshelf::book:dlq')) === 1, {
       timeoutMs: 30_000,
       intervalMs: 200,
       what: 'the poisoned event dead-lettered',
     });
-    await waitFor(
+    await eventually(
       async () => {
         const outbox = await system.outboxByStatus();
         return Object.keys(outbox).length === 1 && outbox.published > 0;
       },
-      { what: 'every outbox row published' },
+      { ...PROCESS_POLL, what: 'every outbox row published' },
     );
   }, 2 * MINUTE);
 
@@ -226,12 +229,12 @@ describe('operating the bookshelf: metrics, logs, health and the CLI', () => {
         ...system.env,
       });
       try {
-        const overview = await waitFor(
+        const overview = await eventually(
           async (): Promise<{ subscriptions: unknown[]; streams: unknown[] } | undefined> => {
             const response = await fetch(`http://127.0.0.1:${port}/observatory/api/overview`);
             return response.ok ? ((await response.json()) as never) : undefined;
           },
-          { timeoutMs: 30_000, what: 'the standalone Observatory' },
+          { ...PROCESS_POLL, timeoutMs: 30_000, what: 'the standalone Observatory' },
         );
         expect(overview.subscriptions).toContainEqual(
           expect.objectContaining({
@@ -314,9 +317,9 @@ describe('operating the bookshelf: metrics, logs, health and the CLI', () => {
       const replay = await system.cli('dlq', 'replay-all', '--all', '--yes');
       expect(replay).toMatchObject({ code: 0, stdout: 'Replayed 1 dead letter(s).\n' });
       expect(replay.stderr).toBe('replaying: 1/1\n'); // not a terminal: plain lines, no bar
-      await waitFor(
+      await eventually(
         () => lines(fault.FAULT_LOG).filter((line) => line.startsWith('processed')).length === 3,
-        { what: 'the replayed event processed' },
+        { ...PROCESS_POLL, what: 'the replayed event processed' },
       );
       const { samples } = await scrape(`${workerUrl}/metrics`);
       expect(

@@ -1,6 +1,7 @@
 import { createMigratedTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { NodeProcess, OUTBOX_RELAY_MAIN, waitFor } from '../support/processes.js';
+import { NodeProcess, OUTBOX_RELAY_MAIN, PROCESS_POLL } from '../support/processes.js';
 import { REDIS_URL, StreamReader } from '../support/redis.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /** Several processes and thousands of rows: well over the default five seconds. */
 const TIMEOUT_MS = 90_000;
@@ -34,7 +35,11 @@ describe('outbox processors in separate processes', () => {
     });
     relays.push(relay);
     await relay.whileRunning(
-      waitFor(() => relay.stdout.includes('relay ready'), { timeoutMs: 20_000, what: 'a relay' }),
+      eventually(() => relay.stdout.includes('relay ready'), {
+        ...PROCESS_POLL,
+        timeoutMs: 20_000,
+        what: 'a relay',
+      }),
       'a relay',
     );
     return relay;
@@ -70,7 +75,7 @@ describe('outbox processors in separate processes', () => {
       );
 
       await writeRows(domain, 5000, 50);
-      await waitFor(async () => (await unpublished()) === 0, {
+      await eventually(async () => (await unpublished()) === 0, {
         timeoutMs: 60_000,
         intervalMs: 200,
         what: 'every row to be published',
@@ -119,7 +124,8 @@ describe('outbox processors in separate processes', () => {
       expect(new Set(leased.map((row) => row.status))).toEqual(new Set(['processing']));
 
       await startRelay();
-      await waitFor(async () => (await unpublished()) === 0, {
+      await eventually(async () => (await unpublished()) === 0, {
+        ...PROCESS_POLL,
         timeoutMs: 20_000,
         what: 'the rows to be taken over and published',
       });

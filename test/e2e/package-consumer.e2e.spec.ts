@@ -14,8 +14,9 @@ import {
   TSCONFIG,
 } from '../support/consumer-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { freePort, NodeProcess, ROOT, waitFor } from '../support/processes.js';
+import { freePort, NodeProcess, ROOT, PROCESS_POLL } from '../support/processes.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 13, acceptance 1: a project outside this repository installs the packed tarball and
@@ -140,7 +141,8 @@ describe('nestjs-protean in a fresh project, installed from its tarball', () => 
 
       const what = `note ${noteId} projected and sealed by the worker`;
       await worker.whileRunning(
-        waitFor(async () => (await projected(noteId)) !== undefined && (await sealed(noteId)), {
+        eventually(async () => (await projected(noteId)) !== undefined && (await sealed(noteId)), {
+          ...PROCESS_POLL,
           timeoutMs: MINUTE,
           what,
         }),

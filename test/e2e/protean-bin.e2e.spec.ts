@@ -3,8 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { freePort, NodeProcess, PROTEAN_BIN, runToExit, waitFor } from '../support/processes.js';
+import {
+  freePort,
+  NodeProcess,
+  PROTEAN_BIN,
+  runToExit,
+  PROCESS_POLL,
+} from '../support/processes.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
+import { eventually } from 'nestjs-protean/testing';
 
 const packageVersion = (
   JSON.parse(
@@ -106,7 +113,8 @@ describe('the protean bin (nestjs-protean/dist/operations/cli/bin.js)', () => {
       PROTEAN_SERVER__HEALTH__PORT: String(port),
     });
     try {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
+      await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, {
+        ...PROCESS_POLL,
         timeoutMs: 30_000,
         what: "the supervised worker's engine to be ready",
       });

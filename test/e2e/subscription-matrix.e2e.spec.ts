@@ -2,8 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { BROKER_REGISTRY, loadConfiguration, type BrokerRegistry } from 'nestjs-protean';
 import { createApiApp } from '../../apps/bookshelf-api/src/create-api-app.js';
 import { BookshelfSystem, postJson } from '../support/bookshelf-system.js';
-import { freePort, NodeProcess, waitFor, WORKER_MAIN } from '../support/processes.js';
+import { freePort, NodeProcess, WORKER_MAIN, PROCESS_POLL } from '../support/processes.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /*
  * Issue 14 §1: subscription type × profile × handler kind × deployment. Every cell either
@@ -62,7 +63,8 @@ async function exercise(
   });
   expect(book.status).toBe(202);
   const bookId = book.body.id as string;
-  await waitFor(async () => (await fetch(`${url}/books/${bookId}`)).ok, {
+  await eventually(async () => (await fetch(`${url}/books/${bookId}`)).ok, {
+    ...PROCESS_POLL,
     timeoutMs: DELIVERY_DEADLINE_MS,
     what: `${cell}: the book in the catalog (command handler, projector)`,
   });
@@ -88,7 +90,7 @@ async function exercise(
     );
   const stock = async () =>
     ((await (await fetch(`${url}/books/${bookId}`)).json()) as { stock: number }).stock;
-  await waitFor(
+  await eventually(
     async () =>
       (await statuses()).every((status) => status === 'CONFIRMED') &&
       (await stock()) === expectedStock,
@@ -166,7 +168,7 @@ async function apiAndWorkerCell(type: SubscriptionType, profile: Profile): Promi
     // The orders above are the API's three; the external order's confirmation may still be on
     // its way to the summary projector: wait until every handler has had all its messages (a
     // stalled one fails the comparison below), then compare, so a duplicate shows as too many.
-    await waitFor(
+    await eventually(
       async () => {
         const seen = await counts();
         return Object.entries(PROCESSED_PER_HANDLER).every(

@@ -1,5 +1,6 @@
-import { freePort, NodeProcess, waitFor, WORKER_MAIN } from '../support/processes.js';
+import { freePort, NodeProcess, WORKER_MAIN, PROCESS_POLL } from '../support/processes.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
+import { eventually } from 'nestjs-protean/testing';
 
 describe('bookshelf worker process', () => {
   it('serves /healthz and /readyz while running its subscriptions, and exits 0 on SIGTERM', async () => {
@@ -13,14 +14,14 @@ describe('bookshelf worker process', () => {
       PROTEAN_BROKERS__DEFAULT__URI: redis.uri,
     });
     try {
-      const ready = await waitFor(
+      const ready = await eventually(
         async () => {
           const response = await fetch(`http://127.0.0.1:${port}/readyz`);
           return response.ok
             ? ((await response.json()) as { details: Record<string, string> })
             : undefined;
         },
-        { timeoutMs: 20_000, what: 'the worker to be ready' },
+        { ...PROCESS_POLL, timeoutMs: 20_000, what: 'the worker to be ready' },
       );
       expect(ready.details).toEqual({
         engine: 'up',

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BookshelfSystem, postJson } from '../support/bookshelf-system.js';
-import { waitFor, type NodeProcess } from '../support/processes.js';
+import { type NodeProcess, PROCESS_POLL } from '../support/processes.js';
 import { deadLetterEntries } from './support/dead-letter-entries.js';
 import { PROTOTYPE_PROBE } from './support/fault-processes.js';
 import { recordScenario } from './support/report.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 6, scenario 10: hostile HTTP bodies and hand-written stream entries. Every one is
@@ -383,7 +384,7 @@ describe('scenario 10: hostile input', () => {
     const file = join(workdir, `${process.child.pid}.json`);
     const asked = Date.now();
     process.child.kill('SIGUSR2');
-    return waitFor(
+    return eventually(
       () => {
         if (!existsSync(file)) return undefined;
         const report = JSON.parse(readFileSync(file, 'utf8')) as {
@@ -393,7 +394,7 @@ describe('scenario 10: hostile input', () => {
         };
         return report.at >= asked ? report : undefined;
       },
-      { what: `the prototype probe of pid ${process.child.pid}` },
+      { ...PROCESS_POLL, what: `the prototype probe of pid ${process.child.pid}` },
     );
   }
 
@@ -458,7 +459,7 @@ describe('scenario 10: hostile input', () => {
       ...(await deadLetterEntries(redis, 'bookshelf::order')),
     ];
     // On a timeout, go on: the row is recorded, and the assertions below say which entry failed.
-    await waitFor(async () => (await letters()).length >= expectedLetters, {
+    await eventually(async () => (await letters()).length >= expectedLetters, {
       timeoutMs: 20_000,
       intervalMs: 200,
       what: `${expectedLetters} dead letters`,
@@ -505,7 +506,8 @@ describe('scenario 10: hostile input', () => {
     });
     expect(book.status).toBe(202);
     const bookId = book.body.id as string;
-    await waitFor(async () => (await fetch(`${url}/books/${bookId}`)).ok, {
+    await eventually(async () => (await fetch(`${url}/books/${bookId}`)).ok, {
+      ...PROCESS_POLL,
       timeoutMs: 20_000,
       what: 'the valid book in the catalog',
     });
@@ -521,14 +523,18 @@ describe('scenario 10: hostile input', () => {
       'data',
       JSON.stringify({ customer: external, items: [{ bookId, quantity: 1 }] }),
     );
-    await waitFor(
+    await eventually(
       async () => {
         const rows = await system!.db.query<{ customer: string; status: string }>(
           `SELECT document->>'customer' AS customer, document->>'status' AS status FROM projections WHERE name = 'order_summaries'`,
         );
         return rows.filter((row) => row.status === 'CONFIRMED').length === 2;
       },
-      { timeoutMs: 20_000, what: 'the valid order and the valid external order confirmed' },
+      {
+        ...PROCESS_POLL,
+        timeoutMs: 20_000,
+        what: 'the valid order and the valid external order confirmed',
+      },
     );
 
     const sent = HTTP_CASES.length + STREAM_CASES.length;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
 import type { BookshelfSystem } from '../support/bookshelf-system.js';
-import { waitFor } from '../support/processes.js';
+import { PROCESS_POLL } from '../support/processes.js';
 import { deadLetterEntries, type DeadLetterEntry } from './support/dead-letter-entries.js';
 import { startFaultSystem } from './support/fault-system.js';
 import {
@@ -13,6 +13,7 @@ import {
 } from './support/hostile-json.js';
 import { recordScenario } from './support/report.js';
 import { deadLetters, DOMAIN_STREAMS } from './support/stream-inspection.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 12, scenario 13: arbitrary JSON strings, numbers and shapes (fast-check) thrown at
@@ -130,13 +131,10 @@ describe('scenario 13: hostile values (property-based)', () => {
       );
       books.push(String(answer.id));
     }
-    await waitFor(
+    await eventually(
       async () =>
         (await Promise.all(books.map((id) => fetch(`${url}/books/${id}`)))).every((r) => r.ok),
-      {
-        timeoutMs: 30_000,
-        what: 'the two books in the catalog',
-      },
+      { ...PROCESS_POLL, timeoutMs: 30_000, what: 'the two books in the catalog' },
     );
 
     process.stdout.write(
@@ -256,7 +254,7 @@ describe('scenario 13: hostile values (property-based)', () => {
       ),
       domainDeadLetters: await deadLetters(redis),
     });
-    await waitFor(
+    await eventually(
       async () => {
         settled = await outcomes();
         const stuck = await stuckEverywhere();

@@ -1,10 +1,11 @@
 import type { BookshelfSystem } from '../support/bookshelf-system.js';
 import { postJson } from '../support/bookshelf-system.js';
-import { waitFor } from '../support/processes.js';
+import { PROCESS_POLL } from '../support/processes.js';
 import { startFaultSystem } from './support/fault-system.js';
 import { decisionsOf, deadLetterCount, waitForDecisions } from './support/hot-aggregate.js';
 import { Ledger, placeOrders } from './support/order-load.js';
 import { recordScenario } from './support/report.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 12, scenario 12: many customers order one popular book at once. Three workers run
@@ -40,7 +41,8 @@ describe('scenario 12: hot aggregate', () => {
       });
       expect(added.status).toBe(202);
       const bookId = added.body.id as string;
-      await waitFor(async () => (await fetch(`${url}/books/${bookId}`)).ok, {
+      await eventually(async () => (await fetch(`${url}/books/${bookId}`)).ok, {
+        ...PROCESS_POLL,
         timeoutMs: 30_000,
         what: 'the book in the catalog',
       });

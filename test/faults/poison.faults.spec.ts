@@ -2,10 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BookshelfSystem, inParallel, postJson } from '../support/bookshelf-system.js';
-import { waitFor } from '../support/processes.js';
+import { PROCESS_POLL } from '../support/processes.js';
 import { deadLetterEntries, groupBacklog } from './support/dead-letter-entries.js';
 import { POISON_WORKER_MAIN } from './support/fault-processes.js';
 import { recordScenario } from './support/report.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 6, scenario 8: 100 poison messages — a handler that always throws for them — amid
@@ -78,7 +79,8 @@ describe('scenario 8: poison messages', () => {
     const started = Date.now();
     // The burst alone first, until each of its books failed: nothing healthy between them.
     const burst = await send(titles.slice(0, POISON_BURST));
-    await waitFor(async () => countBy(lines(), 'attempt').size >= POISON_BURST, {
+    await eventually(async () => countBy(lines(), 'attempt').size >= POISON_BURST, {
+      ...PROCESS_POLL,
       timeoutMs: 30_000,
       what: `the ${POISON_BURST} poison books of the burst tried`,
     });
@@ -92,7 +94,7 @@ describe('scenario 8: poison messages', () => {
     const healthyIds = idsOf('Healthy');
     expect([poisonIds.length, healthyIds.length]).toEqual([POISON, HEALTHY]);
 
-    await waitFor(
+    await eventually(
       async () =>
         (await deadLetterEntries(redis, 'bookshelf::book')).length >= POISON &&
         countBy(lines(), 'processed').size >= HEALTHY,
@@ -105,7 +107,7 @@ describe('scenario 8: poison messages', () => {
     const settledSeconds = (Date.now() - started) / 1000;
     // Settled: everything published, the group has read the whole stream and holds nothing,
     // so no further dead letter can appear.
-    await waitFor(
+    await eventually(
       async () => {
         const outbox = await system!.outboxByStatus();
         const backlog = await groupBacklog(redis, 'bookshelf::book', GROUP);
@@ -180,7 +182,8 @@ describe('permanent failures', () => {
       'data',
       JSON.stringify({ customer: 'Ada', items: [{ bookId: unknownBook, quantity: 1 }] }),
     );
-    await waitFor(async () => (await deadLetterEntries(redis, 'external-orders')).length === 1, {
+    await eventually(async () => (await deadLetterEntries(redis, 'external-orders')).length === 1, {
+      ...PROCESS_POLL,
       timeoutMs: 20_000,
       what: 'the external order on external-orders:dlq',
     });
@@ -197,7 +200,8 @@ describe('permanent failures', () => {
     // The worker goes on: a valid external order is placed and confirmed.
     const added = await postJson(`${url}/books`, book('Known'));
     const bookId = (added.body as { id: string }).id;
-    await waitFor(async () => (await fetch(`${url}/books/${bookId}`)).ok, {
+    await eventually(async () => (await fetch(`${url}/books/${bookId}`)).ok, {
+      ...PROCESS_POLL,
       timeoutMs: 20_000,
       what: 'the book in the catalog',
     });
@@ -207,7 +211,8 @@ describe('permanent failures', () => {
       'data',
       JSON.stringify({ customer: 'Grace', items: [{ bookId, quantity: 1 }] }),
     );
-    await waitFor(async () => (await system!.orderTotals()).confirmed === 1, {
+    await eventually(async () => (await system!.orderTotals()).confirmed === 1, {
+      ...PROCESS_POLL,
       timeoutMs: 20_000,
       what: 'the valid external order confirmed',
     });

@@ -1,5 +1,5 @@
 import type { BookshelfSystem } from '../support/bookshelf-system.js';
-import { waitFor } from '../support/processes.js';
+import { PROCESS_POLL } from '../support/processes.js';
 import { SpawnedPostgres } from '../support/spawned-postgres.js';
 import { startFaultSystem } from './support/fault-system.js';
 import {
@@ -12,6 +12,7 @@ import {
 } from './support/order-load.js';
 import { recordScenario } from './support/report.js';
 import { deadLetters } from './support/stream-inspection.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 6, scenario 7: PostgreSQL crashes (`pg_ctl stop -m immediate`: no checkpoint, crash
@@ -41,7 +42,8 @@ describe('faults: PostgreSQL restart', () => {
       const { url, api, worker, books, ledger } = await startOrderScenario(system);
 
       const load = placeOrders(url, books, ledger, { rate: RATE, count: 15 * RATE });
-      await waitFor(async () => (await confirmedOrders(system!)) >= 200, {
+      await eventually(async () => (await confirmedOrders(system!)) >= 200, {
+        ...PROCESS_POLL,
         timeoutMs: MINUTE,
         what: '200 orders confirmed',
       });

@@ -1,5 +1,5 @@
 import type { BookshelfSystem } from '../support/bookshelf-system.js';
-import { waitFor } from '../support/processes.js';
+import { PROCESS_POLL } from '../support/processes.js';
 import { systemPerTest } from './support/fault-system.js';
 import {
   confirmedOrders,
@@ -12,6 +12,7 @@ import {
 } from './support/order-load.js';
 import { recordScenario } from './support/report.js';
 import { deadLetters, DOMAIN_STREAMS } from './support/stream-inspection.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 6, scenarios 5 and 6: the Redis of the test stopped for 15 s under load (its data
@@ -53,7 +54,8 @@ describe('faults: Redis outages', () => {
       const { url, api, worker, books, ledger } = await startOrderScenario(system);
 
       const load = placeOrders(url, books, ledger, { rate: RATE, count: 25 * RATE });
-      await waitFor(async () => (await confirmedOrders(system)) >= 200, {
+      await eventually(async () => (await confirmedOrders(system)) >= 200, {
+        ...PROCESS_POLL,
         timeoutMs: MINUTE,
         what: '200 orders confirmed',
       });
@@ -120,7 +122,7 @@ describe('faults: Redis outages', () => {
       await worker.stop();
       await placeOrders(url, books, ledger, { rate: 1000, count: 600 });
       worker = await system.startWorker();
-      await waitFor(async () => (await unpublished(system, 'COMMAND')) === 0, {
+      await eventually(async () => (await unpublished(system, 'COMMAND')) === 0, {
         timeoutMs: 10_000,
         intervalMs: 20,
         what: "the burst's commands published",
@@ -139,7 +141,7 @@ describe('faults: Redis outages', () => {
       // New traffic flows: the groups are created again on the first read after the restart.
       await placeOrders(url, books, ledger, { rate: RATE, count: 3 * RATE });
       let last = -1;
-      const stuck = await waitFor(
+      const stuck = await eventually(
         async () => {
           const confirmed = await confirmedOrders(system);
           const settled = confirmed === last && (await unpublished(system)) === 0;

@@ -11,12 +11,13 @@ import {
   NodeProcess,
   TEST_WORKER_MAIN,
   WORKER_MAIN,
-  waitFor,
+  PROCESS_POLL,
 } from '../support/processes.js';
 import { deadLetterEntries } from './support/dead-letter-entries.js';
 import { SpawnedRedis } from '../support/spawned-redis.js';
 import { PasswordRefusingPostgres } from './support/password-refusing-postgres.js';
 import { recordScenario } from './support/report.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 6, scenario 11: with a Redis password and a PostgreSQL password set, the API, the
@@ -110,10 +111,10 @@ describe('scenario 11: secrets', () => {
         expect((await postJson(`${url}/books`, { title, author: 'A', price: 1 })).status).toBe(202);
       }
       const probe = redis.client();
-      await waitFor(async () => (await deadLetterEntries(probe, 'bookshelf::book')).length === 1, {
-        timeoutMs: 30_000,
-        what: 'the poisoned book dead-lettered',
-      });
+      await eventually(
+        async () => (await deadLetterEntries(probe, 'bookshelf::book')).length === 1,
+        { ...PROCESS_POLL, timeoutMs: 30_000, what: 'the poisoned book dead-lettered' },
+      );
       probe.disconnect();
 
       // The CLI with the right passwords (Redis restarts empty below: list the dead letter now).
@@ -134,13 +135,15 @@ describe('scenario 11: secrets', () => {
         (await postJson(`${url}/books`, { title: 'During', author: 'A', price: 1 })).status,
       ).toBe(202);
       const brokerError = /BrokerConnectionError|connection error|could not connect|ECONNREFUSED/;
-      await waitFor(() => brokerError.test(worker.stdout + worker.stderr), {
+      await eventually(() => brokerError.test(worker.stdout + worker.stderr), {
+        ...PROCESS_POLL,
         timeoutMs: 20_000,
         what: 'the worker to log the broker connection error',
       });
       await redis.start();
       const back = Date.now();
-      await waitFor(async () => (await catalogSize()) === 4, {
+      await eventually(async () => (await catalogSize()) === 4, {
+        ...PROCESS_POLL,
         timeoutMs: 30_000,
         what: 'the 4th book after Redis returned',
       });

@@ -1,4 +1,4 @@
-import { TEST_WORKER_MAIN, waitFor } from '../support/processes.js';
+import { TEST_WORKER_MAIN, PROCESS_POLL } from '../support/processes.js';
 import { systemPerTest } from './support/fault-system.js';
 import {
   confirmedOrders,
@@ -16,6 +16,7 @@ import {
   pendingOfProcess,
   republishedEntries,
 } from './support/stream-inspection.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 6, scenarios 2–4: workers killed, paused past the reclaim threshold, and an outbox
@@ -41,7 +42,8 @@ describe('faults: worker crashes', () => {
       let lastKill = 0;
       for (let kill = 0; kill < 3; kill++) {
         const target = (kill + 1) * 200;
-        await waitFor(async () => (await confirmedOrders(system)) >= target, {
+        await eventually(async () => (await confirmedOrders(system)) >= target, {
+          ...PROCESS_POLL,
           timeoutMs: MINUTE,
           what: `${target} orders confirmed`,
         });
@@ -81,20 +83,21 @@ describe('faults: worker crashes', () => {
       const redis = system.redisClient();
 
       const load = placeOrders(url, books, ledger, { rate: RATE, count: ORDERS });
-      await waitFor(async () => (await confirmedOrders(system)) >= 200, {
+      await eventually(async () => (await confirmedOrders(system)) >= 200, {
+        ...PROCESS_POLL,
         timeoutMs: MINUTE,
         what: '200 orders confirmed',
       });
       paused.child.kill('SIGSTOP');
-      const held = await waitFor(
+      const held = await eventually(
         async () => {
           const pending = await pendingOfProcess(redis, paused.child.pid!);
           return pending > 0 && pending;
         },
-        { timeoutMs: 10_000, what: 'the paused worker to hold messages' },
+        { ...PROCESS_POLL, timeoutMs: 10_000, what: 'the paused worker to hold messages' },
       );
       // The other worker takes the paused one's messages over once they idled min_idle_ms.
-      await waitFor(async () => (await pendingOfProcess(redis, paused.child.pid!)) === 0, {
+      await eventually(async () => (await pendingOfProcess(redis, paused.child.pid!)) === 0, {
         timeoutMs: 30_000,
         intervalMs: 200,
         what: "the paused worker's messages taken over",

@@ -22,7 +22,7 @@ export interface BookshelfSystemOptions {
   readonly dbSetup?: boolean;
 }
 
-/** The chapter's domain.toml (SPEC §3), verbatim but for the two URIs. */
+/** The chapter's domain.toml (test/fixtures/chapter-domain.toml), verbatim but for the two URIs. */
 export function chapterToml(databaseUri: string, redisUri: string): string {
   return readFileSync(join(ROOT, 'test/fixtures/chapter-domain.toml'), 'utf8')
     .replace('postgresql://localhost:5432/bookshelf', databaseUri)

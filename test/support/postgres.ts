@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { loadConfiguration, setupSchema } from 'nestjs-protean';
 
-/** The server the integration tests use (SPEC §7). */
+/** The server the integration tests use: DATABASE_URL, or the local one `.ci/run` starts. */
 export const DATABASE_URL =
   process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 

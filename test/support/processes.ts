@@ -23,15 +23,10 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Polls `check` until it returns a value other than `undefined`/`false`, or fails at the
- * deadline: `eventually` with the longer defaults that real processes need.
+ * The deadline and cadence for conditions that real processes, servers and databases reach:
+ * `eventually(check, { ...PROCESS_POLL, what })`, longer than `eventually`'s own defaults.
  */
-export function waitFor<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 10_000, intervalMs = 50, what = 'condition' } = {},
-): Promise<T> {
-  return eventually(check, { timeoutMs, intervalMs, what });
-}
+export const PROCESS_POLL = { timeoutMs: 10_000, intervalMs: 50 } as const;
 
 /** How a process ended: its exit code, or the signal that killed it. */
 export interface Exit {
@@ -94,7 +89,11 @@ export class NodeProcess {
   /** Resolves once `url` answers 2xx (polled), failing at `timeoutMs` or if the process exits. */
   async answering(url: string, what: string, timeoutMs = 30_000): Promise<void> {
     await this.whileRunning(
-      waitFor(async () => (await fetch(url)).ok, { timeoutMs, what: `${what} to be ready` }),
+      eventually(async () => (await fetch(url)).ok, {
+        ...PROCESS_POLL,
+        timeoutMs,
+        what: `${what} to be ready`,
+      }),
       what,
     );
   }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { TestDatabase } from './postgres.js';
-import { freePort, waitFor } from './processes.js';
+import { freePort, PROCESS_POLL } from './processes.js';
+import { eventually } from 'nestjs-protean/testing';
 
 const POSTGRES_ROOT = '/usr/lib/postgresql';
 
@@ -57,7 +58,8 @@ export class SpawnedPostgres {
       '-w',
       'start',
     ]);
-    await waitFor(() => this.query(this.uri, 'SELECT 1').then(() => true), {
+    await eventually(() => this.query(this.uri, 'SELECT 1').then(() => true), {
+      ...PROCESS_POLL,
       what: `PostgreSQL on port ${this.port}`,
     });
   }

@@ -6,7 +6,10 @@ export { main } from './operations/cli/main.js';
 export type { CliCommand, CliContext } from './operations/cli/cli-command.js';
 export { createCli, defaultCommands, type CliOptions } from './operations/cli/create-cli.js';
 export { runCli } from './operations/cli/run-cli.js';
-export * from './operations/cli/project.errors.js';
+export * from './operations/cli/project-module-not-found.error.js';
+export * from './operations/cli/project-module-invalid.error.js';
+export * from './operations/cli/domain-not-configured.error.js';
+export * from './operations/cli/domain-mismatch.error.js';
 export {
   locateProject,
   type ModuleReference,

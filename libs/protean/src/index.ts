@@ -19,7 +19,11 @@ export type { ProteanSettings } from './core/config/protean-settings.js';
 export * from './core/config/protean-configuration.js';
 
 export * from './core/messages/message-envelope.js';
-export * from './core/messages/message.errors.js';
+export * from './core/messages/undeserializable-message.error.js';
+export * from './core/messages/invalid-message.error.js';
+export * from './core/messages/unknown-message-type.error.js';
+export * from './core/messages/oversized-message.error.js';
+export * from './core/messages/unstorable-value.error.js';
 export * from './core/messages/envelope-codec.js';
 export {
   assertJsonDepth,
@@ -38,8 +42,13 @@ export { Aggregate } from './model/aggregate.decorator.js';
 export { DomainCommand, DomainEvent } from './core/messages/message.decorators.js';
 export * from './model/handler.decorators.js';
 export * from './model/projection.decorator.js';
-export * from './core/errors/domain.errors.js';
-export * from './model/registry.errors.js';
+export * from './core/errors/domain-rule.error.js';
+export * from './core/errors/validation.error.js';
+export * from './core/errors/not-found.error.js';
+export * from './core/errors/concurrency.error.js';
+export * from './core/errors/already-processed.error.js';
+export * from './model/handler-registration.error.js';
+export * from './model/command-handler-not-found.error.js';
 export type { HandlerOptions, Type } from './core/messages/domain-types.js';
 export {
   AggregateRepository,
@@ -52,7 +61,8 @@ export {
   getProjectionRepositoryToken,
 } from './model/projection-repository.js';
 export { UnitOfWorkManager, type UnitOfWorkOptions } from './model/unit-of-work-manager.js';
-export { NoEntityManagerError, NoUnitOfWorkError } from './model/unit-of-work.js';
+export { NoEntityManagerError } from './model/no-entity-manager.error.js';
+export { NoUnitOfWorkError } from './model/no-unit-of-work.error.js';
 export { TransactionalEntityManager } from './model/transactional-entity-manager.js';
 export { JoinedTransactionError } from './ports/database/joined-transaction.error.js';
 export { HandlerRegistry } from './model/handler-registry.js';
@@ -91,14 +101,17 @@ export * from './runtime/correlation.middleware.js';
 export * from './runtime/lifecycle/shutdown-state.js';
 export * from './core/config/bootstrap-configuration.js';
 export * from './core/config/delivery-problems.js';
+export * from './core/config/undeliverable-subscriptions.error.js';
 export * from './core/config/configuration-summary.js';
 export * from './runtime/lifecycle/close-on-signals.js';
 export * from './runtime/lifecycle/await-startup-dependencies.js';
+export * from './runtime/lifecycle/startup-timeout.error.js';
 export * from './core/exit-codes.js';
 
 export * from './runtime/server/protean-engine.js';
 export * from './runtime/server/subscription-plan.js';
 export * from './runtime/server/dependency-probe.js';
+export * from './runtime/server/probe-timeout.error.js';
 export * from './runtime/server/resolve-subscription-settings.js';
 export * from './core/config/subscription-profiles.js';
 export type { SubscriptionObserver } from './runtime/server/subscription-observer.js';

@@ -1,5 +1,6 @@
 import { inParallel, postJson, type BookshelfSystem } from '../../support/bookshelf-system.js';
-import { type NodeProcess, waitFor } from '../../support/processes.js';
+import { type NodeProcess, PROCESS_POLL } from '../../support/processes.js';
+import { eventually } from 'nestjs-protean/testing';
 
 /** Stock of every book: more than any scenario orders, so every order is confirmed. */
 export const BOOK_STOCK = 1_000_000;
@@ -38,14 +39,14 @@ export async function addBooks(system: BookshelfSystem, url: string, count = 20)
     if (answer.status !== 202) throw new Error(`POST /books answered ${answer.status}`);
     return answer.body.id as string;
   });
-  await waitFor(
+  await eventually(
     async () => {
       const [{ count: made }] = await system.db.query<{ count: string }>(
         `SELECT count(*) FROM aggregates WHERE category = 'book'`,
       );
       return Number(made) === count;
     },
-    { timeoutMs: 30_000, what: `${count} books` },
+    { ...PROCESS_POLL, timeoutMs: 30_000, what: `${count} books` },
   );
   return ids;
 }
@@ -158,7 +159,7 @@ export async function settle(
   timeoutMs = 60_000,
 ): Promise<Outcome> {
   const ids = [...ledger.accepted.keys()];
-  await waitFor(
+  await eventually(
     async () =>
       (await confirmedSummaries(system, ids)) === ids.length && (await catalogBehind(system)) === 0,
     { timeoutMs, intervalMs: 500, what: `${ids.length} accepted orders confirmed` },
@@ -285,7 +286,7 @@ export async function secondsToProgress(
   timeoutMs: number,
 ): Promise<number> {
   const before = await confirmedOrders(system);
-  await waitFor(async () => (await confirmedOrders(system)) >= before + count, {
+  await eventually(async () => (await confirmedOrders(system)) >= before + count, {
     timeoutMs,
     intervalMs: 100,
     what: `${count} more orders confirmed`,

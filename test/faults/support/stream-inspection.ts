@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 
-/** The domain's broker streams (SPEC §6) the bookshelf worker consumes. */
+/** The domain's broker streams the bookshelf worker consumes. */
 export const DOMAIN_STREAMS = [
   'bookshelf::book:command',
   'bookshelf::order:command',

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ProteanConfig } from '../core/config/config.schema.js';
-import { ValidationError } from '../core/errors/domain.errors.js';
+import { ValidationError } from '../core/errors/validation.error.js';
 import { HandlerRegistry } from '../model/handler-registry.js';
 import { UnitOfWorkManager } from '../model/unit-of-work-manager.js';
 import type { EnvelopeFactory } from '../core/messages/envelope-factory.js';

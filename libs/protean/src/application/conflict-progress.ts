@@ -1,4 +1,4 @@
-import type { ConcurrencyError } from '../core/errors/domain.errors.js';
+import type { ConcurrencyError } from '../core/errors/concurrency.error.js';
 import { backoffDelay, type BackoffPolicy } from '../core/async/exponential-backoff.js';
 
 /** Pauses between tries after a conflict: short, doubling, spread widely so racers fall apart. */

@@ -1,4 +1,4 @@
-import { ConcurrencyError } from '../core/errors/domain.errors.js';
+import { ConcurrencyError } from '../core/errors/concurrency.error.js';
 import { CONFLICT_BACKOFF, ConflictProgress, STALLED_CONFLICTS } from './conflict-progress.js';
 
 const conflict = (found: number | string | undefined, id = 'b1') =>

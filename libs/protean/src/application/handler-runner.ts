@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AggregateLocks } from '../model/aggregate-locks.js';
-import { AlreadyProcessedError } from '../core/errors/domain.errors.js';
+import { AlreadyProcessedError } from '../core/errors/already-processed.error.js';
 import type { RegisteredHandler } from '../model/handler-registry.js';
 import { UnitOfWorkManager } from '../model/unit-of-work-manager.js';
 import type { MessageEnvelope } from '../core/messages/message-envelope.js';

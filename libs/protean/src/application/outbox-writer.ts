@@ -11,7 +11,7 @@ import { OutboxWakeup } from './outbox-wakeup.js';
  * {@link DeliveryPolicy} routes through the outbox) to the outbox inside its transaction, and
  * wakes the processor once it commits. A rollback leaves no row.
  *
- * @see DeliveryPolicy (buses/delivery-policy.ts)
+ * @see DeliveryPolicy (application/delivery-policy.ts)
  */
 @Injectable()
 export class OutboxWriter {

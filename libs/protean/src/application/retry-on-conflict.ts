@@ -1,10 +1,6 @@
-import {
-  HotAggregateError,
-  lockKeyOf,
-  type AggregateLocks,
-  type Release,
-} from '../model/aggregate-locks.js';
-import { ConcurrencyError } from '../core/errors/domain.errors.js';
+import { lockKeyOf, type AggregateLocks, type Release } from '../model/aggregate-locks.js';
+import { HotAggregateError } from '../model/hot-aggregate.error.js';
+import { ConcurrencyError } from '../core/errors/concurrency.error.js';
 import { ConflictProgress } from './conflict-progress.js';
 
 /** How one piece of work retries its optimistic-concurrency conflicts. */

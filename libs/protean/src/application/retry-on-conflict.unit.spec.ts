@@ -1,11 +1,11 @@
-import { ConcurrencyError } from '../core/errors/domain.errors.js';
+import { ConcurrencyError } from '../core/errors/concurrency.error.js';
 import {
   AggregateLocks,
   HOT_FOR_MS,
-  HotAggregateError,
   lockKeyOf,
   waitYourTurnIfHot,
 } from '../model/aggregate-locks.js';
+import { HotAggregateError } from '../model/hot-aggregate.error.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
 /**

@@ -11,7 +11,7 @@ import {
   InjectProjectionRepository,
   ProjectionRepository,
 } from '../model/projection-repository.js';
-import { HandlerRegistrationError } from '../model/registry.errors.js';
+import { HandlerRegistrationError } from '../model/handler-registration.error.js';
 import type { EventStore } from '../ports/event-store/event-store.port.js';
 import { CorrelationContext } from '../core/context/correlation-context.js';
 import { ProteanModule } from '../runtime/protean.module.js';

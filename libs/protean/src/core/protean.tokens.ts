@@ -6,7 +6,7 @@ export const ENVELOPE_FACTORY = Symbol('PROTEAN_ENVELOPE_FACTORY');
 /** The outbox store (`OutboxStore`): memory or postgresql, following `databases.default`. */
 export const OUTBOX_STORE = Symbol('PROTEAN_OUTBOX_STORE');
 /**
- * The configured brokers by name (`BrokerLookup`: `get(name): Broker`). ProteanModule provides
- * a placeholder until the broker adapters are wired in; see `brokers/unavailable-broker-registry.ts`.
+ * The configured brokers by name (`BrokerLookup`: `get(name): Broker`): the `BrokerRegistry` of
+ * `adapters/brokers/broker-registry.ts`, which refuses a name that is not configured.
  */
 export const BROKER_REGISTRY = Symbol('PROTEAN_BROKER_REGISTRY');

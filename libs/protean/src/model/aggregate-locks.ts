@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ProteanError } from '../core/errors/protean.error.js';
+import { HotAggregateError } from './hot-aggregate.error.js';
 
 /** Gives a lock back. */
 export type Release = () => void;
@@ -12,17 +12,6 @@ const PRUNE_AT = 1000;
 
 /** The lock key of an aggregate (or read-model document): its category and id. */
 export const lockKeyOf = (category: string, id: string): string => `${category}\u0000${id}`;
-
-/**
- * Thrown when an attempt that holds no lock is about to load a hot aggregate: it ends the
- * attempt early (its transaction has written nothing that matters yet), and the conflict retry
- * runs it again holding that aggregate's lock. It never leaves the retry.
- */
-export class HotAggregateError extends ProteanError {
-  constructor(readonly key: string) {
-    super(`${key.replace('\u0000', ' ')} is busy in this process; waiting for its turn`);
-  }
-}
 
 interface Attempt {
   readonly locks: AggregateLocks;

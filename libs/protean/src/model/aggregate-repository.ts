@@ -1,20 +1,13 @@
 import { Inject } from '@nestjs/common';
 import type { Database, DatabaseReader } from '../ports/database/database.port.js';
-import { ProteanError } from '../core/errors/protean.error.js';
 import { AGGREGATE_METADATA } from '../core/messages/protean.constants.js';
 import { rehydrate, type AggregateRoot } from './aggregate-root.js';
 import { waitYourTurnIfHot } from './aggregate-locks.js';
-import { NotFoundError } from '../core/errors/domain.errors.js';
+import { NotFoundError } from '../core/errors/not-found.error.js';
 import type { AggregateMetadata, Type } from '../core/messages/domain-types.js';
-import { NoUnitOfWorkError } from './unit-of-work.js';
+import { NoUnitOfWorkError } from './no-unit-of-work.error.js';
 import type { UnitOfWorkManager } from './unit-of-work-manager.js';
-
-/** A class was used as an aggregate without `@Aggregate()`. */
-export class NotAnAggregateError extends ProteanError {
-  constructor(type: Type) {
-    super(`${type.name} is not an aggregate: decorate it with @Aggregate()`);
-  }
-}
+import { NotAnAggregateError } from './not-an-aggregate.error.js';
 
 /** The `@Aggregate` category of an aggregate class. */
 export function aggregateCategoryOf(type: Type): string {

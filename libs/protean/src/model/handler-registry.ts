@@ -20,7 +20,8 @@ import {
   PROJECTOR_METADATA,
   SUBSCRIBER_METADATA,
 } from '../core/messages/protean.constants.js';
-import { CommandHandlerNotFoundError, HandlerRegistrationError } from './registry.errors.js';
+import { CommandHandlerNotFoundError } from './command-handler-not-found.error.js';
+import { HandlerRegistrationError } from './handler-registration.error.js';
 
 export type HandlerKind = 'command' | 'event' | 'projector' | 'subscriber';
 

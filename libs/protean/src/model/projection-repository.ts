@@ -5,20 +5,13 @@ import type {
   ProjectionDocument,
   ProjectionQuery,
 } from '../ports/database/database.port.js';
-import { ProteanError } from '../core/errors/protean.error.js';
 import { PROJECTION_METADATA } from '../core/messages/protean.constants.js';
 import { waitYourTurnIfHot } from './aggregate-locks.js';
-import { NotFoundError } from '../core/errors/domain.errors.js';
+import { NotFoundError } from '../core/errors/not-found.error.js';
 import type { Type } from '../core/messages/domain-types.js';
 import type { ProjectionMetadata } from './projection.decorator.js';
 import type { UnitOfWorkManager } from './unit-of-work-manager.js';
-
-/** A class was used as a read model without `@Projection()`. */
-export class NotAProjectionError extends ProteanError {
-  constructor(type: Type) {
-    super(`${type.name} is not a projection: decorate it with @Projection()`);
-  }
-}
+import { NotAProjectionError } from './not-a-projection.error.js';
 
 export function projectionNameOf(type: Type): string {
   const metadata = Reflect.getMetadata(PROJECTION_METADATA, type) as ProjectionMetadata | undefined;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
-import { NoUnitOfWorkError } from './unit-of-work.js';
+import { NoUnitOfWorkError } from './no-unit-of-work.error.js';
 import { UnitOfWorkManager } from './unit-of-work-manager.js';
 
 /**

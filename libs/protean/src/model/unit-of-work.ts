@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { ProteanError } from '../core/errors/protean.error.js';
 import type { DatabaseSession } from '../ports/database/database.port.js';
 import type { MessageEnvelope } from '../core/messages/message-envelope.js';
 import { pullEventsOf, setVersionOf, versionOf, type AggregateRoot } from './aggregate-root.js';
+import { NoEntityManagerError } from './no-entity-manager.error.js';
 
 /** An event raised in a unit of work, with the aggregate that raised it. */
 export interface RaisedEvent {
@@ -15,25 +15,6 @@ interface Tracked {
   readonly category: string;
   /** The state as loaded; `undefined` for an aggregate added in this unit of work. */
   readonly loadedState: string | undefined;
-}
-
-/** A repository write was attempted outside of a unit of work. */
-export class NoUnitOfWorkError extends ProteanError {
-  constructor(operation: string) {
-    super(
-      `${operation} needs a unit of work: call it from a handler or inside UnitOfWorkManager.run()`,
-    );
-  }
-}
-
-/** The unit of work's database has no TypeORM transaction to share (the memory database). */
-export class NoEntityManagerError extends ProteanError {
-  constructor() {
-    super(
-      'this unit of work has no EntityManager: the memory database has no TypeORM transaction; ' +
-        'configure databases.default.provider = "postgresql" (with a database_uri or your DataSource)',
-    );
-  }
 }
 
 /**

@@ -8,7 +8,7 @@ import type {
   ReceivedMessage,
   StreamInfo,
 } from '../../ports/broker/broker.port.js';
-import { BrokerClosedError } from '../../ports/broker/errors/broker-closed.error.js';
+import { BrokerClosedError } from '../../ports/broker/broker-closed.error.js';
 
 /** The operations whose failures {@link BaseBroker.command} names (see `actionOf`). */
 export type BrokerOperation =

@@ -1,6 +1,6 @@
 import type { OutgoingMessage, ReadOptions } from '../../ports/broker/broker.port.js';
-import { BrokerError } from '../../ports/broker/errors/broker.error.js';
-import { PayloadTooLargeError } from '../../ports/broker/errors/payload-too-large.error.js';
+import { BrokerError } from '../../ports/broker/broker.error.js';
+import { PayloadTooLargeError } from '../../ports/broker/payload-too-large.error.js';
 
 /*
  * Argument checks every adapter shares, so that a caller gets the same error from the embedded

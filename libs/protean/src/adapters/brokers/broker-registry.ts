@@ -2,7 +2,7 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ProteanConfig } from '../../core/config/config.schema.js';
 import type { Broker } from '../../ports/broker/broker.port.js';
 import { createBroker } from './create-broker.js';
-import { UnknownBrokerError } from '../../ports/broker/errors/unknown-broker.error.js';
+import { UnknownBrokerError } from '../../ports/broker/unknown-broker.error.js';
 
 /**
  * The configured brokers by name, each created on first use and then shared. Built with

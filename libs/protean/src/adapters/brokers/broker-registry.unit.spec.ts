@@ -2,7 +2,7 @@ import type { ProteanConfig } from '../../core/config/config.schema.js';
 import { BrokerRegistry } from './broker-registry.js';
 import type { Broker } from '../../ports/broker/broker.port.js';
 import { createBroker } from './create-broker.js';
-import { UnknownBrokerError } from '../../ports/broker/errors/unknown-broker.error.js';
+import { UnknownBrokerError } from '../../ports/broker/unknown-broker.error.js';
 
 const inline = {
   provider: 'inline',

@@ -1,4 +1,4 @@
-import type { BrokerConfig } from '../../core/config/config.schema.js';
+import { BROKER_DEFAULTS, type BrokerConfig } from '../../core/config/config.schema.js';
 
 /** A broker's configuration with every optional key resolved to its default. */
 export interface BrokerSettings {
@@ -13,17 +13,17 @@ export interface BrokerSettings {
   readonly pubsubBufferSize: number;
 }
 
-/** Fills in the defaults documented on the optional `brokers.*` keys. */
+/** Fills in the optional `brokers.*` keys from {@link BROKER_DEFAULTS}. */
 export function resolveBrokerSettings(config: BrokerConfig): BrokerSettings {
   return {
     provider: config.provider,
     uri: config.uri,
     maxPayloadBytes: config.max_payload_bytes,
     maxStreamLength: config.max_stream_length,
-    connectTimeoutMs: config.connect_timeout_ms ?? 5000,
-    commandTimeoutMs: config.command_timeout_ms ?? 5000,
-    readTimeoutGraceMs: config.read_timeout_grace_ms ?? 2000,
+    connectTimeoutMs: config.connect_timeout_ms ?? BROKER_DEFAULTS.connect_timeout_ms,
+    commandTimeoutMs: config.command_timeout_ms ?? BROKER_DEFAULTS.command_timeout_ms,
+    readTimeoutGraceMs: config.read_timeout_grace_ms ?? BROKER_DEFAULTS.read_timeout_grace_ms,
     tlsCaFile: config.tls_ca_file,
-    pubsubBufferSize: config.pubsub_buffer_size ?? 10_000,
+    pubsubBufferSize: config.pubsub_buffer_size ?? BROKER_DEFAULTS.pubsub_buffer_size,
   };
 }

@@ -1,7 +1,7 @@
 import type { BrokerConfig } from '../../core/config/config.schema.js';
 import { resolveBrokerSettings } from './broker-settings.js';
 import type { Broker } from '../../ports/broker/broker.port.js';
-import { BrokerError } from '../../ports/broker/errors/broker.error.js';
+import { BrokerError } from '../../ports/broker/broker.error.js';
 import { InlineBroker } from '../memory/inline-broker/inline.broker.js';
 import { RedisPubSubBroker } from '../redis/pubsub/redis-pubsub.broker.js';
 import { RedisStreamsBroker } from '../redis/streams/redis-streams.broker.js';

@@ -5,8 +5,8 @@ import {
   type DeadLetterProvenance,
 } from '../../ports/broker/broker.port.js';
 import { fromDeadLetterFields, toDeadLetterFields } from '../../ports/broker/dead-letter-fields.js';
-import { AmbiguousDeadLetterIdError } from '../../ports/broker/errors/ambiguous-dead-letter-id.error.js';
-import { DeadLetterNotReplayableError } from '../../ports/broker/errors/dead-letter-not-replayable.error.js';
+import { AmbiguousDeadLetterIdError } from '../../ports/broker/ambiguous-dead-letter-id.error.js';
+import { DeadLetterNotReplayableError } from '../../ports/broker/dead-letter-not-replayable.error.js';
 import { compareStreamIds, isStreamId } from '../../ports/broker/stream-id.js';
 
 /** One stored entry: its id and fields. */

@@ -1,5 +1,5 @@
 import { deadLetterScope, scopedStream } from '../../ports/broker/dead-letter-scope.js';
-import { InvalidDeadLetterScopeError } from '../../ports/broker/errors/invalid-dead-letter-scope.error.js';
+import { InvalidDeadLetterScopeError } from '../../ports/broker/invalid-dead-letter-scope.error.js';
 
 describe('dead-letter scope', () => {
   const cli = { stream: '--stream', all: '--all' };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { AlreadyProcessedError, ConcurrencyError } from '../../core/errors/domain.errors.js';
+import { AlreadyProcessedError } from '../../core/errors/already-processed.error.js';
+import { ConcurrencyError } from '../../core/errors/concurrency.error.js';
 import type {
   Database,
   DatabaseSession,

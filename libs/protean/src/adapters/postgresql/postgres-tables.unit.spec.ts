@@ -2,7 +2,7 @@ import { outboxStatements } from './outbox/outbox.sql.js';
 import { PostgresTables, quoteIdentifier } from '../../core/config/postgres-tables.js';
 
 describe('PostgresTables', () => {
-  it('names the tables of SPEC §6 by default: public, no prefix', () => {
+  it('names the default tables: public, no prefix', () => {
     const tables = new PostgresTables();
     expect(tables.outbox).toBe('"public"."outbox"');
     expect(tables.migrations).toBe('"public"."protean_migrations"');

@@ -97,6 +97,19 @@ export const DATABASE_DEFAULTS = {
   startup_timeout_seconds: 30,
 } as const;
 
+/**
+ * Defaults of the broker keys: the two the schema fills in itself, and those it leaves optional
+ * (so the built-in default broker stays valid as written), which `resolveBrokerSettings` fills in.
+ */
+export const BROKER_DEFAULTS = {
+  max_payload_bytes: 1024 * 1024,
+  max_stream_length: 0,
+  connect_timeout_ms: 5000,
+  command_timeout_ms: 5000,
+  read_timeout_grace_ms: 2000,
+  pubsub_buffer_size: 10_000,
+} as const;
+
 /*
  * `database_uri` is optional for `postgresql`: an application may give ProteanModule its own
  * TypeORM DataSource instead. Without either, opening the database names the key.
@@ -139,12 +152,13 @@ const brokerSchema = z
     provider: z.enum(BROKER_PROVIDERS),
     uri: uri(REDIS_SCHEMES).optional(),
     /** Largest accepted message, in bytes; a larger publish is refused. */
-    max_payload_bytes: integer(1024).default(1024 * 1024),
+    max_payload_bytes: integer(1024).default(BROKER_DEFAULTS.max_payload_bytes),
     /** Approximate stream length kept by trimming; 0 keeps everything. */
-    max_stream_length: integer(0).default(0),
+    max_stream_length: integer(0).default(BROKER_DEFAULTS.max_stream_length),
     /*
      * The keys below are optional rather than defaulted so that the built-in default broker
-     * stays valid as written; the adapters apply the defaults named in each comment.
+     * stays valid as written; the adapters apply the defaults named in each comment
+     * ({@link BROKER_DEFAULTS}).
      */
     /** Longest wait for a connection (TCP, TLS, AUTH) before a command fails; default 5000. */
     connect_timeout_ms: integer(100).optional(),
@@ -276,7 +290,11 @@ export const configurationSchema = z
       },
     }),
     brokers: z.record(z.string(), brokerSchema).default({
-      default: { provider: 'inline', max_payload_bytes: 1024 * 1024, max_stream_length: 0 },
+      default: {
+        provider: 'inline',
+        max_payload_bytes: BROKER_DEFAULTS.max_payload_bytes,
+        max_stream_length: BROKER_DEFAULTS.max_stream_length,
+      },
     }),
     event_store: eventStoreSchema.default({ provider: 'memory' }),
     server: serverSchema.prefault({}),

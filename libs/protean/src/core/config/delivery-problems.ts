@@ -128,8 +128,3 @@ function names(subscriptions: readonly WorkerSubscription[]): string {
     ? all.join(', ')
     : `${all.slice(0, 3).join(', ')} and ${all.length - 3} more`;
 }
-
-/** A worker's subscriptions could never deliver ({@link workerDeliveryProblem}); the message is the one line. */
-export class UndeliverableSubscriptionsError extends Error {
-  override readonly name = 'UndeliverableSubscriptionsError';
-}

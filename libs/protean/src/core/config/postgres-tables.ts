@@ -13,7 +13,7 @@ export const LONGEST_OWN_NAME = 'event_store_stream_position_key'.length;
 export interface TableNaming {
   /** Default `public`. */
   readonly schema: string;
-  /** Default empty: the tables are `aggregates`, `outbox`, … (SPEC §6). */
+  /** Default empty: the tables are `aggregates`, `outbox`, … (docs/database.md). */
   readonly prefix: string;
 }
 

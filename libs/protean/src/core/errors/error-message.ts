@@ -11,3 +11,7 @@ export const messageOf = (error: unknown): string => {
 /** `<name>: <message>` of an error (its class said, as dead-letter reasons keep it), else the value as a string. */
 export const describeError = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/** An error's stack (its message when it has none), else the value as a string: what a process prints as it dies of something unexpected. */
+export const stackOf = (error: unknown): string =>
+  error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidMessageError } from './message.errors.js';
+import { InvalidMessageError } from './invalid-message.error.js';
 import type { MessageEnvelope } from './message-envelope.js';
 import { parseUntrustedJson } from './safe-json.js';
 

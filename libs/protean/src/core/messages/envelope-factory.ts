@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ValidationError } from '../errors/domain.errors.js';
+import { ValidationError } from '../errors/validation.error.js';
 import { CorrelationContext } from '../context/correlation-context.js';
 import { messageMetadataOf, messageTypeName } from './message-catalog.js';
 import type { MessageEnvelope, MessageKind } from './message-envelope.js';

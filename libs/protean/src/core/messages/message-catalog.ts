@@ -1,13 +1,6 @@
 import { MESSAGE_METADATA } from './protean.constants.js';
 import type { MessageTypeMetadata, Type } from './domain-types.js';
-import { ProteanError } from '../errors/protean.error.js';
-
-/** A class was used as a command or event without `@DomainCommand` / `@DomainEvent`. */
-export class NotAMessageError extends ProteanError {
-  constructor(type: Type) {
-    super(`${type.name} is not a message: decorate it with @DomainCommand or @DomainEvent`);
-  }
-}
+import { NotAMessageError } from './not-a-message.error.js';
 
 /** The `@DomainCommand` / `@DomainEvent` metadata of a message class. */
 export function messageMetadataOf(type: Type): MessageTypeMetadata {

@@ -15,7 +15,7 @@ export interface MessageMetadata {
 }
 
 /**
- * The wire form of every command and event (SPEC §6). `stream` is the aggregate instance's
+ * The wire form of every command and event. `stream` is the aggregate instance's
  * stream, `<domain>::<category>-<aggregateId>` for events and
  * `<domain>::<category>:command-<aggregateId>` for commands; the broker stream is its category.
  */

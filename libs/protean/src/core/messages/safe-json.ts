@@ -1,6 +1,7 @@
 import { isWellFormedUnicode } from './json-fidelity.js';
 import { unstorableTextProblems } from './json-text-fidelity.js';
-import { UndeserializableMessageError, UnstorableValueError } from './message.errors.js';
+import { UndeserializableMessageError } from './undeserializable-message.error.js';
+import { UnstorableValueError } from './unstorable-value.error.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /**

@@ -1,4 +1,5 @@
-import { UndeserializableMessageError, UnstorableValueError } from './message.errors.js';
+import { UndeserializableMessageError } from './undeserializable-message.error.js';
+import { UnstorableValueError } from './unstorable-value.error.js';
 import { assertJsonDepth, MAX_JSON_DEPTH, parseUntrustedJson } from './safe-json.js';
 
 const nested = (levels: number, open = '{"a":', close = '}') =>

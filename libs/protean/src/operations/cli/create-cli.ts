@@ -12,11 +12,9 @@ import { serverCommand } from './commands/server.command.js';
 import { subscriptionsCommand } from './commands/subscriptions.command.js';
 import { helpStyles } from './output/help-styles.js';
 import { locateProject } from './locate-project.js';
-import {
-  DomainMismatchError,
-  DomainNotConfiguredError,
-  ProjectModuleNotFoundError,
-} from './project.errors.js';
+import { DomainMismatchError } from './domain-mismatch.error.js';
+import { DomainNotConfiguredError } from './domain-not-configured.error.js';
+import { ProjectModuleNotFoundError } from './project-module-not-found.error.js';
 
 /** The commands every project gets. */
 export const defaultCommands: readonly CliCommand[] = [

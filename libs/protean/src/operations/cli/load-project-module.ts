@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { DynamicModule } from '@nestjs/common';
 import type { Type } from '../../core/messages/domain-types.js';
 import type { ModuleReference } from './locate-project.js';
-import { ProjectModuleInvalidError } from './project.errors.js';
+import { ProjectModuleInvalidError } from './project-module-invalid.error.js';
 
 /** Nest's module metadata keys: a class decorated with `@Module()` carries at least one. */
 const MODULE_KEYS = ['imports', 'providers', 'controllers', 'exports'];

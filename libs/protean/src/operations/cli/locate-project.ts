@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { ProjectModuleInvalidError } from './project.errors.js';
+import { ProjectModuleInvalidError } from './project-module-invalid.error.js';
 
 /** A module to import: a compiled JavaScript file and the export that holds the Nest module. */
 export interface ModuleReference {

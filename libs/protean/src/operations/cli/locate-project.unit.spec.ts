@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { locateProject } from './locate-project.js';
-import { ProjectModuleInvalidError } from './project.errors.js';
+import { ProjectModuleInvalidError } from './project-module-invalid.error.js';
 
 describe('locateProject: where the protean CLI finds the module and the domain', () => {
   let root: string;

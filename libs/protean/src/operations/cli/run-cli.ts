@@ -1,13 +1,14 @@
 import { CommanderError, type Command } from 'commander';
-import { BrokerRefusedError } from '../../ports/broker/errors/broker-refused.error.js';
+import { BrokerRefusedError } from '../../ports/broker/broker-refused.error.js';
 import { ProteanError } from '../../core/errors/protean.error.js';
+import { stackOf } from '../../core/errors/error-message.js';
 import { EXIT_UNAVAILABLE } from '../../core/exit-codes.js';
 import { hasColours } from '../observability/logging/colours.js';
 import { createCli, type CliOptions } from './create-cli.js';
 import { USAGE_EXIT_CODE } from './options/usage-error.js';
 
 /**
- * Runs the `protean` CLI on `argv` and sets the exit code (SPEC §7): 0 on success, 1 with one
+ * Runs the `protean` CLI on `argv` and sets the exit code: 0 on success, 1 with one
  * line on stderr for an error Protean names (database down, schema missing, …), 2 for a usage
  * error (unknown option, a value out of range, a missing `--yes`), 78 for an invalid
  * configuration. Unexpected errors keep their stack.
@@ -33,7 +34,7 @@ export async function runCli(
       // A broker refusing its URI (password, certificate, database index) cannot be used at all.
       code = error instanceof BrokerRefusedError ? EXIT_UNAVAILABLE : 1;
     } else {
-      stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      stderr.write(`${stackOf(error)}\n`);
       code = 1;
     }
   }

@@ -10,10 +10,10 @@ import type {
   PendingEntries,
   StreamBroker,
 } from '../../ports/broker/broker.port.js';
-import { BrokerClosedError } from '../../ports/broker/errors/broker-closed.error.js';
-import { DeadLetterNotReplayableError } from '../../ports/broker/errors/dead-letter-not-replayable.error.js';
-import { PayloadTooLargeError } from '../../ports/broker/errors/payload-too-large.error.js';
-import { UnsupportedBrokerOperationError } from '../../ports/broker/errors/unsupported-broker-operation.error.js';
+import { BrokerClosedError } from '../../ports/broker/broker-closed.error.js';
+import { DeadLetterNotReplayableError } from '../../ports/broker/dead-letter-not-replayable.error.js';
+import { PayloadTooLargeError } from '../../ports/broker/payload-too-large.error.js';
+import { UnsupportedBrokerOperationError } from '../../ports/broker/unsupported-broker-operation.error.js';
 import { compareStreamIds } from '../../ports/broker/stream-id.js';
 import type { BrokerConfig } from '../../core/config/config.schema.js';
 import { eventually, within } from './eventually.js';

@@ -1,4 +1,5 @@
-import { ConcurrencyError, AlreadyProcessedError } from '../../core/errors/domain.errors.js';
+import { ConcurrencyError } from '../../core/errors/concurrency.error.js';
+import { AlreadyProcessedError } from '../../core/errors/already-processed.error.js';
 import type { Database, DatabaseSession } from '../../ports/database/database.port.js';
 
 /** What a contract run needs: a fresh, empty database, and how to let go of it. */

@@ -2,10 +2,8 @@ import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/comm
 import { Logger } from 'nestjs-pino';
 import type { ProteanConfig } from '../../core/config/config.schema.js';
 import { configurationSummary } from '../../core/config/configuration-summary.js';
-import {
-  UndeliverableSubscriptionsError,
-  workerDeliveryProblem,
-} from '../../core/config/delivery-problems.js';
+import { workerDeliveryProblem } from '../../core/config/delivery-problems.js';
+import { UndeliverableSubscriptionsError } from '../../core/config/undeliverable-subscriptions.error.js';
 import { awaitStartupDependenciesOrExit } from '../../runtime/lifecycle/await-startup-dependencies.js';
 import { EXIT_CONFIG, EXIT_UNAVAILABLE } from '../../core/exit-codes.js';
 import { closeOnSignals } from '../../runtime/lifecycle/close-on-signals.js';

@@ -1,5 +1,5 @@
 import type { Broker, DeadLetters, PendingEntries } from './broker.port.js';
-import { UnsupportedBrokerOperationError } from './errors/unsupported-broker-operation.error.js';
+import { UnsupportedBrokerOperationError } from './unsupported-broker-operation.error.js';
 
 /*
  * The optional roles of a broker, found by the capability that promises them: a broker

@@ -1,4 +1,4 @@
-import { InvalidDeadLetterScopeError } from './errors/invalid-dead-letter-scope.error.js';
+import { InvalidDeadLetterScopeError } from './invalid-dead-letter-scope.error.js';
 
 /*
  * Which dead letters an operator's action touches. The broker port reads an omitted stream as

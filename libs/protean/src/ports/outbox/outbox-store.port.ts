@@ -1,7 +1,7 @@
 /**
  * The outbox store port: messages written in the aggregates' transaction, then claimed,
  * published and marked by the outbox processor. Adapters: `memory` (with the memory database)
- * and `postgresql` (the `outbox` table, SPEC §6).
+ * and `postgresql` (the `outbox` table, docs/outbox.md).
  *
  * Claiming follows one rule in every adapter: a row is claimed only when it is due and every
  * earlier unpublished row of its aggregate stream is claimed with it, so the rows of one

@@ -8,7 +8,8 @@ import { SpawnedPostgres } from '../../../../../test/support/spawned-postgres.js
 import { ConfigurationError } from '../../core/config/configuration.error.js';
 import { loadConfiguration } from '../../core/config/load-configuration.js';
 import { setupSchema } from '../../adapters/postgresql/schema-setup.js';
-import { awaitStartupDependencies, StartupTimeoutError } from './await-startup-dependencies.js';
+import { awaitStartupDependencies } from './await-startup-dependencies.js';
+import { StartupTimeoutError } from './startup-timeout.error.js';
 
 const configFor = (databaseUri: string, startupTimeoutSeconds = 30, autoMigrate = true) =>
   loadConfiguration({

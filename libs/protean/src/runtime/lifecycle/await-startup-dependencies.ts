@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { createBroker } from '../../adapters/brokers/create-broker.js';
-import { BrokerRefusedError } from '../../ports/broker/errors/broker-refused.error.js';
+import { BrokerRefusedError } from '../../ports/broker/broker-refused.error.js';
 import { DATABASE_DEFAULTS, type ProteanConfig } from '../../core/config/config.schema.js';
 import { ConfigurationError } from '../../core/config/configuration.error.js';
 import { ProteanError } from '../../core/errors/protean.error.js';
@@ -17,11 +17,9 @@ import { isPostgresOutage } from '../../adapters/postgresql/translate-postgres-e
 import { backoffDelay } from '../../core/async/exponential-backoff.js';
 import { EXIT_CONFIG, EXIT_UNAVAILABLE } from '../../core/exit-codes.js';
 import { messageOf } from '../../core/errors/error-message.js';
+import { StartupTimeoutError } from './startup-timeout.error.js';
 
 const RETRY = { baseMs: 250, maxMs: 5000, jitter: 0 };
-
-/** A dependency stayed unreachable for the whole startup timeout. */
-export class StartupTimeoutError extends ProteanError {}
 
 /**
  * What a worker or an API needs before it serves, checked once at start:

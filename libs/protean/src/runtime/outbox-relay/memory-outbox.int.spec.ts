@@ -1,11 +1,12 @@
 import type { TestingModule } from '@nestjs/testing';
 import { Bump, Counters, startOutboxApp } from '../../../../../test/support/counter-domain.js';
-import { waitFor } from '../../../../../test/support/processes.js';
+import { PROCESS_POLL } from '../../../../../test/support/processes.js';
 import { RecordingBroker } from '../../../../../test/support/recording-broker.js';
 import { CommandBus } from '../../application/command-bus.js';
 import { OUTBOX_STORE } from '../../core/protean.tokens.js';
 import { OutboxProcessor } from './outbox-processor.js';
 import type { OutboxStore } from '../../ports/outbox/outbox-store.port.js';
+import { eventually } from '../../operations/testing/eventually.js';
 
 describe('outbox on the memory database', () => {
   let app: TestingModule;
@@ -32,7 +33,10 @@ describe('outbox on the memory database', () => {
     await app.get(Counters).bump('c2', 2);
     await app.get(CommandBus).process(Object.assign(new Bump(), { counterId: 'c2' }));
 
-    await waitFor(() => broker.published.length >= 3, { what: 'three published messages' });
+    await eventually(() => broker.published.length >= 3, {
+      ...PROCESS_POLL,
+      what: 'three published messages',
+    });
     expect(broker.published.map((message) => message.stream)).toEqual([
       'mem::counter',
       'mem::counter',
@@ -43,7 +47,8 @@ describe('outbox on the memory database', () => {
     ).toEqual([{ counterId: 'c2', value: 1 }, { counterId: 'c2', value: 2 }, { counterId: 'c2' }]);
     // A row is marked published once the broker accepted it, a moment after.
     const store = app.get<OutboxStore>(OUTBOX_STORE);
-    await waitFor(async () => (await store.stats()).counts.published === 3, {
+    await eventually(async () => (await store.stats()).counts.published === 3, {
+      ...PROCESS_POLL,
       what: 'three rows marked published',
     });
     await expect(store.stats()).resolves.toMatchObject({ counts: { published: 3, pending: 0 } });
@@ -56,7 +61,11 @@ describe('outbox on the memory database', () => {
     for (let n = 1; n <= 5; n++) {
       const committed = Date.now();
       await app.get(Counters).bump(`c${n}`);
-      await waitFor(() => broker.published.length >= n, { intervalMs: 2, what: `message ${n}` });
+      await eventually(() => broker.published.length >= n, {
+        ...PROCESS_POLL,
+        intervalMs: 2,
+        what: `message ${n}`,
+      });
       latencies.push(Date.now() - committed);
     }
     expect(Math.max(...latencies)).toBeLessThan(300);

@@ -10,7 +10,7 @@ import {
   createMigratedTestDatabase,
   type TestDatabase,
 } from '../../../../../test/support/postgres.js';
-import { waitFor } from '../../../../../test/support/processes.js';
+import { PROCESS_POLL } from '../../../../../test/support/processes.js';
 import { RecordingBroker } from '../../../../../test/support/recording-broker.js';
 import { RedisStreamPublisher } from '../../../../../test/support/redis-stream-publisher.js';
 import { REDIS_URL, StreamReader } from '../../../../../test/support/redis.js';
@@ -22,6 +22,7 @@ import type { MessageEnvelope } from '../../core/messages/message-envelope.js';
 import { DATABASE, OUTBOX_STORE } from '../../core/protean.tokens.js';
 import { OutboxProcessor } from './outbox-processor.js';
 import type { OutboxStore } from '../../ports/outbox/outbox-store.port.js';
+import { eventually } from '../../operations/testing/eventually.js';
 
 let db: TestDatabase;
 let streams: StreamReader;
@@ -176,7 +177,8 @@ describe('outbox processor', () => {
     });
     const processor = nest.get(OutboxProcessor);
     const attempt = () =>
-      waitFor(async () => (await processor.processBatch()).claimed > 0, {
+      eventually(async () => (await processor.processBatch()).claimed > 0, {
+        ...PROCESS_POLL,
         intervalMs: 20,
         what: 'a due outbox row',
       });
@@ -200,7 +202,8 @@ describe('outbox processor', () => {
       await attempt();
       expect((await outboxRows())[1]).toMatchObject({ status: 'failed', retry_count: 1 });
       await redis.start();
-      await waitFor(async () => (await processor.processBatch()).published > 0, {
+      await eventually(async () => (await processor.processBatch()).published > 0, {
+        ...PROCESS_POLL,
         intervalMs: 50,
         what: 'the row to be published once Redis is back',
       });
@@ -281,7 +284,8 @@ describe('outbox processor', () => {
       ),
     );
     try {
-      await waitFor(async () => (await streams.length(`${name}::counter`)) >= total, {
+      await eventually(async () => (await streams.length(`${name}::counter`)) >= total, {
+        ...PROCESS_POLL,
         what: `${total} entries`,
       });
       const events = await streams.envelopes(`${name}::counter`);

@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from '../../ports/broker/broker.port.js';
-import { BrokerConnectionError } from '../../ports/broker/errors/broker-connection.error.js';
+import { BrokerConnectionError } from '../../ports/broker/broker-connection.error.js';
 import { categoryOf } from '../../core/messages/stream-names.js';
 import type { ClaimedMessage } from '../../ports/outbox/outbox-store.port.js';
 import { messageOf } from '../../core/errors/error-message.js';

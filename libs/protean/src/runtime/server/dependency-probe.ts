@@ -6,6 +6,7 @@ import { withTimeout } from '../../core/async/with-timeout.js';
 import { messageOf } from '../../core/errors/error-message.js';
 import { BROKER_REGISTRY, DATABASE, EVENT_STORE } from '../../core/protean.tokens.js';
 import { SubscriptionPlan } from './subscription-plan.js';
+import { ProbeTimeoutError } from './probe-timeout.error.js';
 
 /** Longest wait for one probe: a scrape, a page or `/readyz` must answer even when Redis does not. */
 export const PROBE_TIMEOUT_MS = 2000;
@@ -81,12 +82,4 @@ function describe(dependency: Dependency): string {
   if (dependency === 'database') return 'database';
   if (dependency === 'event_store') return 'event store';
   return `broker "${dependency.slice('broker:'.length)}"`;
-}
-
-/** A dependency that did not answer in time. */
-export class ProbeTimeoutError extends Error {
-  constructor(what: string, ms: number) {
-    super(`${what}: no answer within ${ms} ms`);
-    this.name = 'ProbeTimeoutError';
-  }
 }

@@ -1,5 +1,5 @@
-import { BrokerClosedError } from '../../ports/broker/errors/broker-closed.error.js';
-import { BrokerConnectionError } from '../../ports/broker/errors/broker-connection.error.js';
+import { BrokerClosedError } from '../../ports/broker/broker-closed.error.js';
+import { BrokerConnectionError } from '../../ports/broker/broker-connection.error.js';
 import { isPermanentError } from '../../core/errors/permanent.error.js';
 import { DatabaseUnavailableError } from '../../adapters/postgresql/database-unavailable.error.js';
 

@@ -1,19 +1,15 @@
-import { BrokerConnectionError } from '../../ports/broker/errors/broker-connection.error.js';
-import { BrokerOperationError } from '../../ports/broker/errors/broker-operation.error.js';
-import { BrokerReadTimeoutError } from '../../ports/broker/errors/broker-read-timeout.error.js';
-import {
-  ConcurrencyError,
-  DomainRuleError,
-  NotFoundError,
-  ValidationError,
-} from '../../core/errors/domain.errors.js';
+import { BrokerConnectionError } from '../../ports/broker/broker-connection.error.js';
+import { BrokerOperationError } from '../../ports/broker/broker-operation.error.js';
+import { BrokerReadTimeoutError } from '../../ports/broker/broker-read-timeout.error.js';
+import { ConcurrencyError } from '../../core/errors/concurrency.error.js';
+import { DomainRuleError } from '../../core/errors/domain-rule.error.js';
+import { NotFoundError } from '../../core/errors/not-found.error.js';
+import { ValidationError } from '../../core/errors/validation.error.js';
 import { PermanentError } from '../../core/errors/permanent.error.js';
-import {
-  InvalidMessageError,
-  OversizedMessageError,
-  UndeserializableMessageError,
-  UnknownMessageTypeError,
-} from '../../core/messages/message.errors.js';
+import { InvalidMessageError } from '../../core/messages/invalid-message.error.js';
+import { OversizedMessageError } from '../../core/messages/oversized-message.error.js';
+import { UndeserializableMessageError } from '../../core/messages/undeserializable-message.error.js';
+import { UnknownMessageTypeError } from '../../core/messages/unknown-message-type.error.js';
 import { DatabaseUnavailableError } from '../../adapters/postgresql/database-unavailable.error.js';
 import { isPermanentFailure, isWorldFailure } from './failure-classification.js';
 

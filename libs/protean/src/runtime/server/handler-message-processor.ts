@@ -2,10 +2,8 @@ import type { ReceivedMessage } from '../../ports/broker/broker.port.js';
 import type { HandlerRunner } from '../../application/handler-runner.js';
 import type { HandlerRegistry, RegisteredHandler } from '../../model/handler-registry.js';
 import { deserializeEnvelope } from '../../core/messages/envelope-codec.js';
-import {
-  InvalidMessageError,
-  UnknownMessageTypeError,
-} from '../../core/messages/message.errors.js';
+import { InvalidMessageError } from '../../core/messages/invalid-message.error.js';
+import { UnknownMessageTypeError } from '../../core/messages/unknown-message-type.error.js';
 import { instantiate, problemsOf } from '../../core/messages/message-validation.js';
 import type { DecodedMessage, MessageProcessor } from './message-processor.js';
 

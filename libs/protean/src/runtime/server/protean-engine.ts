@@ -6,10 +6,8 @@ import type { BrokerLookup } from '../../ports/broker/broker-lookup.js';
 import { asyncKindsOf } from '../../application/async-messages.js';
 import { HandlerRunner } from '../../application/handler-runner.js';
 import type { ProteanConfig } from '../../core/config/config.schema.js';
-import {
-  UndeliverableSubscriptionsError,
-  type WorkerSubscription,
-} from '../../core/config/delivery-problems.js';
+import { type WorkerSubscription } from '../../core/config/delivery-problems.js';
+import { UndeliverableSubscriptionsError } from '../../core/config/undeliverable-subscriptions.error.js';
 import type { Database } from '../../ports/database/database.port.js';
 import { HandlerRegistry, type RegisteredHandler } from '../../model/handler-registry.js';
 import type { EventStore } from '../../ports/event-store/event-store.port.js';

@@ -1,20 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import { ProteanError } from '../../core/errors/protean.error.js';
-import { UndeliverableSubscriptionsError } from '../../core/config/delivery-problems.js';
+import { UndeliverableSubscriptionsError } from '../../core/config/undeliverable-subscriptions.error.js';
 import type { ProteanEngine } from './protean-engine.js';
 import type { WorkerEndpoints } from './worker-endpoints.js';
 import { WorkerHealthServer } from './worker-health.server.js';
 import { messageOf } from '../../core/errors/error-message.js';
-
-/** `listen()` was called before an engine was bound. */
-export class EngineNotBoundError extends ProteanError {
-  constructor() {
-    super(
-      'ProteanServer has no engine: create it with createProteanWorker() or call bind(app.get(ProteanEngine))',
-    );
-  }
-}
+import { EngineNotBoundError } from './engine-not-bound.error.js';
 
 /**
  * The server engine as a Nest microservice custom transport. `listen()` starts the engine's

@@ -1,5 +1,5 @@
 import type { ReceivedMessage } from '../../ports/broker/broker.port.js';
-import { OversizedMessageError } from '../../core/messages/message.errors.js';
+import { OversizedMessageError } from '../../core/messages/oversized-message.error.js';
 import type { DecodedMessage, MessageProcessor } from './message-processor.js';
 
 /**

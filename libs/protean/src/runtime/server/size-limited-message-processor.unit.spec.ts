@@ -1,5 +1,5 @@
 import type { ReceivedMessage } from '../../ports/broker/broker.port.js';
-import { OversizedMessageError } from '../../core/messages/message.errors.js';
+import { OversizedMessageError } from '../../core/messages/oversized-message.error.js';
 import type { MessageProcessor } from './message-processor.js';
 import { isPermanentFailure } from './failure-classification.js';
 import { SizeLimitedMessageProcessor } from './size-limited-message-processor.js';

@@ -1,4 +1,4 @@
-import { ConcurrencyError } from '../../../core/errors/domain.errors.js';
+import { ConcurrencyError } from '../../../core/errors/concurrency.error.js';
 import type { PostgresTables } from '../../../core/config/postgres-tables.js';
 import type {
   DatabaseSession,

@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../../../../../../test/support/postgres.js';
-import { waitFor } from '../../../../../../test/support/processes.js';
+import { PROCESS_POLL } from '../../../../../../test/support/processes.js';
 import { describeEventStoreContract, eventEnvelope } from 'nestjs-protean/testing';
 import { loadConfiguration } from '../../../core/config/load-configuration.js';
 import { databaseMigrations } from '../database/database.migrations.js';
@@ -11,6 +11,7 @@ import { PostgresConnection } from '../postgres-connection.js';
 import { createEventStore } from '../../create-event-store.js';
 import { eventStoreMigrations } from './event-store.migrations.js';
 import { PostgresqlEventStore } from './postgresql-event-store.js';
+import { eventually } from '../../../operations/testing/eventually.js';
 
 let testDatabase: TestDatabase;
 
@@ -68,12 +69,12 @@ describe('postgresql event store', () => {
       release();
       await slow;
       // Visible once no older transaction of the (shared) cluster is in flight.
-      const all = await waitFor(
+      const all = await eventually(
         async () => {
           const events = await store.readAll(0, 10);
           return events.length === 2 ? events : undefined;
         },
-        { what: 'both events visible to readAll' },
+        { ...PROCESS_POLL, what: 'both events visible to readAll' },
       );
       expect(all.map((event) => event.envelope.id)).toEqual([early.id, late.id]);
     } finally {

@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../../../../../../test/support/postgres.js';
-import { waitFor } from '../../../../../../test/support/processes.js';
+import { PROCESS_POLL } from '../../../../../../test/support/processes.js';
 import { eventEnvelope, describeOutboxStoreContract, within } from 'nestjs-protean/testing';
 import { databaseMigrations } from '../database/database.migrations.js';
 import { PostgresqlDatabase } from '../database/postgresql-database.js';
@@ -8,6 +8,7 @@ import { migratePostgres } from '../migrate-postgres.js';
 import { PostgresConnection } from '../postgres-connection.js';
 import { outboxMigrations } from './outbox.migrations.js';
 import { PostgresqlOutboxStore } from './postgresql-outbox.store.js';
+import { eventually } from '../../../operations/testing/eventually.js';
 
 let testDatabase: TestDatabase;
 
@@ -180,9 +181,15 @@ describe('postgresql outbox store', () => {
       );
       expect(killed).toBe(1);
       // Reconnected: the watcher is woken once, as notifications may have been missed.
-      await waitFor(() => notified === 1, { what: 'the listener to reconnect' });
+      await eventually(() => notified === 1, {
+        ...PROCESS_POLL,
+        what: 'the listener to reconnect',
+      });
       await database.transaction((session) => store.append(session, [eventEnvelope('t::b-9')]));
-      await waitFor(() => notified === 2, { what: 'a notification after reconnecting' });
+      await eventually(() => notified === 2, {
+        ...PROCESS_POLL,
+        what: 'a notification after reconnecting',
+      });
     } finally {
       await stop();
       await database.close();

@@ -4,10 +4,10 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type * as IORedis from 'ioredis';
 import { requireOptionalPeer } from '../../../core/errors/optional-peer.js';
 import type { BrokerSettings } from '../../brokers/broker-settings.js';
-import { BrokerConnectionError } from '../../../ports/broker/errors/broker-connection.error.js';
-import { BrokerError } from '../../../ports/broker/errors/broker.error.js';
-import { BrokerOperationError } from '../../../ports/broker/errors/broker-operation.error.js';
-import { BrokerRefusedError } from '../../../ports/broker/errors/broker-refused.error.js';
+import { BrokerConnectionError } from '../../../ports/broker/broker-connection.error.js';
+import { BrokerError } from '../../../ports/broker/broker.error.js';
+import { BrokerOperationError } from '../../../ports/broker/broker-operation.error.js';
+import { BrokerRefusedError } from '../../../ports/broker/broker-refused.error.js';
 import { redactSecrets, redactUri, secretsOf } from '../../../core/config/redact-uri.js';
 import {
   isAuthenticationError,

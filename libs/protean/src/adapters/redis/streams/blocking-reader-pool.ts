@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { BrokerReadTimeoutError } from '../../../ports/broker/errors/broker-read-timeout.error.js';
+import { BrokerReadTimeoutError } from '../../../ports/broker/broker-read-timeout.error.js';
 import type { RedisTarget } from '../client/redis-target.js';
 
 /**

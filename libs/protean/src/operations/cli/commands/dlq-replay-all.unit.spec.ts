@@ -1,5 +1,6 @@
 import { InlineBroker } from '../../../adapters/memory/inline-broker/inline.broker.js';
-import { DeadLettersNotReplayedError, replayDeadLetters } from './dlq-replay-all.js';
+import { replayDeadLetters } from './dlq-replay-all.js';
+import { DeadLettersNotReplayedError } from './dead-letters-not-replayed.error.js';
 
 describe('replay-all', () => {
   const broker = new InlineBroker('default', { maxPayloadBytes: 1024 * 1024, maxStreamLength: 0 });

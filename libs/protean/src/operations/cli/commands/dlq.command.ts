@@ -8,22 +8,16 @@ import {
   scopedStream,
   type DeadLetterScope,
 } from '../../../ports/broker/dead-letter-scope.js';
-import { InvalidDeadLetterScopeError } from '../../../ports/broker/errors/invalid-dead-letter-scope.error.js';
-import { ProteanError } from '../../../core/errors/protean.error.js';
+import { InvalidDeadLetterScopeError } from '../../../ports/broker/invalid-dead-letter-scope.error.js';
 import { BROKER_REGISTRY } from '../../../core/protean.tokens.js';
 import type { CliCommand, CliContext } from '../cli-command.js';
 import { deadLetterId, streamName, wholeNumber } from '../options/cli-parsers.js';
 import { confirmOrStop } from '../options/confirmation.js';
 import { usageError } from '../options/usage-error.js';
 import { formatTable, shorten } from '../output/format-table.js';
-import { DeadLettersNotReplayedError, replayDeadLetters } from './dlq-replay-all.js';
-
-/** A dead letter id that no DLQ holds. */
-class DeadLetterNotFoundError extends ProteanError {
-  constructor(id: string, stream?: string) {
-    super(`No dead letter ${id}${stream ? ` on ${stream}:dlq` : ''}; see \`dlq list\``);
-  }
-}
+import { replayDeadLetters } from './dlq-replay-all.js';
+import { DeadLettersNotReplayedError } from './dead-letters-not-replayed.error.js';
+import { DeadLetterNotFoundError } from './dead-letter-not-found.error.js';
 
 interface Scope {
   stream?: string;

@@ -1,33 +1,17 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Command } from 'commander';
-import { ProteanError } from '../../../core/errors/protean.error.js';
 import type { OutboxStats, OutboxStore } from '../../../ports/outbox/outbox-store.port.js';
 import { OUTBOX_STATUSES } from '../../../ports/outbox/outbox-store.port.js';
 import { OUTBOX_STORE } from '../../../core/protean.tokens.js';
 import type { CliCommand, CliContext } from '../cli-command.js';
 import { formatTable } from '../output/format-table.js';
-
-/** The outbox of the memory database lives inside the process that writes it. */
-class InProcessOutboxError extends ProteanError {
-  constructor() {
-    super(
-      'The memory outbox exists only inside the running application; ' +
-        'outbox commands need databases.default.provider = "postgresql"',
-    );
-  }
-}
+import { InProcessOutboxError } from './in-process-outbox.error.js';
+import { InvalidSinceError } from './invalid-since.error.js';
 
 function storeOf(app: INestApplicationContext): OutboxStore {
   const store = app.get<OutboxStore>(OUTBOX_STORE);
   if (store.provider === 'memory') throw new InProcessOutboxError();
   return store;
-}
-
-/** `--since` was not a time. */
-class InvalidSinceError extends ProteanError {
-  constructor(value: string) {
-    super(`--since "${value}" is not a time: give ISO 8601, e.g. 2026-01-31T12:00:00Z`);
-  }
 }
 
 function parseSince(value: string): Date {

@@ -1,19 +1,12 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { ProteanError } from '../../../core/errors/protean.error.js';
 import { usageError } from './usage-error.js';
+import { NotConfirmedError } from './not-confirmed.error.js';
 
 /** Where a question is asked and answered. */
 export interface Conversation {
   readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean };
-}
-
-/** The operator answered no (or nothing): the action did not run. */
-export class NotConfirmedError extends ProteanError {
-  constructor(nothingDone: string) {
-    super(`Not confirmed: ${nothingDone}`);
-  }
 }
 
 /** Whether a person can answer: stdin and stdout are both a terminal. */

@@ -1,11 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { Command, CommanderError } from 'commander';
-import {
-  confirmOrStop,
-  isInteractive,
-  NotConfirmedError,
-  type Conversation,
-} from './confirmation.js';
+import { confirmOrStop, isInteractive, type Conversation } from './confirmation.js';
+import { NotConfirmedError } from './not-confirmed.error.js';
 
 /** A conversation on in-memory streams, a terminal or not. */
 function conversation(tty: boolean) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-/** The exit code of a usage error (SPEC §7): the command line itself was wrong. */
+/** The exit code of a usage error: the command line itself was wrong. */
 export const USAGE_EXIT_CODE = 2;
 
 /** Ends `command` as a usage error: the message on stderr (with its help), exit 2. */

@@ -23,8 +23,8 @@ import {
   scopedStream,
   type DeadLetterScope,
 } from '../../../ports/broker/dead-letter-scope.js';
-import { DeadLetterNotReplayableError } from '../../../ports/broker/errors/dead-letter-not-replayable.error.js';
-import { InvalidDeadLetterScopeError } from '../../../ports/broker/errors/invalid-dead-letter-scope.error.js';
+import { DeadLetterNotReplayableError } from '../../../ports/broker/dead-letter-not-replayable.error.js';
+import { InvalidDeadLetterScopeError } from '../../../ports/broker/invalid-dead-letter-scope.error.js';
 import { ProteanError } from '../../../core/errors/protean.error.js';
 import { ProteanMetrics } from '../metrics/protean-metrics.js';
 import { ProteanStatus } from '../status/protean-status.js';

@@ -2,7 +2,7 @@ import type { QueryRunner } from 'typeorm';
 import { postgresMigration, type MigrationClass } from '../../migration-class.js';
 import type { PostgresTables } from '../../../../core/config/postgres-tables.js';
 
-/** The transactional outbox (SPEC §6), written in the aggregates' database. */
+/** The transactional outbox (docs/outbox.md), written in the aggregates' database. */
 export function createOutbox(tables: PostgresTables): MigrationClass {
   return postgresMigration('CreateOutbox1764400000001', tables, {
     async up(runner: QueryRunner): Promise<void> {

@@ -1,4 +1,4 @@
-import type { BrokerCapabilities } from '../broker.port.js';
+import type { BrokerCapabilities } from './broker.port.js';
 import { BrokerError } from './broker.error.js';
 
 /** The broker lacks the capability an operation needs (e.g. dead letters on Redis Pub/Sub). */

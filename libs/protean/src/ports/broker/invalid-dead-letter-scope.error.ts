@@ -1,4 +1,4 @@
-import { ProteanError } from '../../../core/errors/protean.error.js';
+import { ProteanError } from '../../core/errors/protean.error.js';
 
 /**
  * A dead-letter action named no stream, an empty one, or both a stream and "all": refused

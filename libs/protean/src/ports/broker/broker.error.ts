@@ -1,4 +1,4 @@
-import { ProteanError } from '../../../core/errors/protean.error.js';
+import { ProteanError } from '../../core/errors/protean.error.js';
 
 /** The base of every error a broker raises on purpose; `brokerName` is the configured name. */
 export class BrokerError extends ProteanError {
