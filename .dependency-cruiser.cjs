@@ -1,4 +1,4 @@
-// The floors of nestjs-protean (README.md, "What is here"): imports point down, never up or into an
+// The floors of nestjs-protean (docs/architecture.md): imports point down, never up or into an
 // entry point. `npm run lint` runs this; a wrong import fails it with the rule's name.
 const SRC = '^libs/protean/src/';
 const FLOORS = ['core', 'ports', 'model', 'application', 'adapters', 'runtime', 'operations'];
