@@ -8,26 +8,49 @@ import type {
 import type { MessageKind } from '../../libs/protean/src/core/messages/message-envelope.js';
 import { EventStoreSubscription } from '../../libs/protean/src/runtime/server/event-store-subscription.js';
 import type { ResolvedSubscriptionSettings } from '../../libs/protean/src/core/config/subscription-profiles.js';
+import type { Clock } from '../../libs/protean/src/core/async/clock.js';
+
+/** What a test may set besides the events: the kinds delivered, the clock, a checkpoint log. */
+export interface StubOptions {
+  readonly kinds?: ReadonlySet<MessageKind>;
+  readonly clock?: Clock;
+  /** Receives each checkpoint saved, in order. */
+  readonly checkpoints?: number[];
+}
 
 /**
  * An `EventStoreSubscription` for unit tests of its own logic: `handler` fed from `events` in
- * memory, no checkpoint stored (a fresh start each time), each handler run directly.
+ * memory, no checkpoint kept (a fresh start each time; the saves go to `checkpoints`), each
+ * handler run directly.
  */
 export function subscriptionOverEvents(
   handler: RegisteredHandler,
   events: readonly StoredEvent[],
   settings: ResolvedSubscriptionSettings,
-  kinds?: ReadonlySet<MessageKind>,
+  { kinds, clock, checkpoints = [] }: StubOptions = {},
 ): EventStoreSubscription {
   const store = {
     readAll: async (after: number) => events.filter((event) => event.globalPosition > after),
   } as unknown as EventStore;
   const database = {
     getProjection: async () => undefined,
-    transaction: async () => undefined,
+    transaction: async (work: (session: unknown) => Promise<unknown>) =>
+      work({
+        putProjection: async (_name: string, row: { position: number }) =>
+          void checkpoints.push(row.position),
+      }),
   } as unknown as Database;
   const runner = {
     runOnce: (_h: string, _id: string, _ids: unknown, work: () => Promise<unknown>) => work(),
   } as unknown as HandlerRunner;
-  return new EventStoreSubscription(handler, store, database, runner, settings, undefined, kinds);
+  return new EventStoreSubscription(
+    handler,
+    store,
+    database,
+    runner,
+    settings,
+    undefined,
+    kinds,
+    clock,
+  );
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Scope, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { EnvelopeFactory } from '../core/messages/envelope-factory.js';
 import { messageMetadataOf, messageTypeName } from '../core/messages/message-catalog.js';
@@ -51,10 +51,18 @@ export interface RegisteredSubscriber {
   readonly invoke: (payload: unknown) => Promise<unknown>;
 }
 
+const HANDLER_METADATA_KEYS = [
+  COMMAND_HANDLER_METADATA,
+  EVENT_HANDLER_METADATA,
+  PROJECTOR_METADATA,
+  SUBSCRIBER_METADATA,
+];
+
 /**
  * Finds every handler provider through Nest's `DiscoveryService` and checks the wiring at
  * start-up: each command of the application's aggregates has exactly one handler, every
- * handler has the method it needs, and handler names (consumer groups) are unique.
+ * handler has the method it needs, no handler is request-scoped, and handler names (consumer
+ * groups) are unique.
  */
 @Injectable()
 export class HandlerRegistry implements OnModuleInit {
@@ -76,9 +84,10 @@ export class HandlerRegistry implements OnModuleInit {
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       const metatype: unknown = wrapper.metatype;
-      if (!instance || typeof metatype !== 'function' || !wrapper.isDependencyTreeStatic())
-        continue;
-      this.register(metatype as Type, instance);
+      if (typeof metatype !== 'function' || !isHandlerClass(metatype as Type)) continue;
+      if (!wrapper.isDependencyTreeStatic())
+        throw requestScopedHandler(metatype as Type, wrapper.scope === Scope.REQUEST);
+      if (instance) this.register(metatype as Type, instance);
     }
     this.checkCommandsHaveHandlers();
     this.checkNamesAreUnique();
@@ -275,4 +284,19 @@ export class HandlerRegistry implements OnModuleInit {
       seen.add(name);
     }
   }
+}
+
+function isHandlerClass(metatype: Type): boolean {
+  return HANDLER_METADATA_KEYS.some((key) => Reflect.hasMetadata(key, metatype));
+}
+
+/** A handler Nest would create per request: the engine runs handlers outside any request. */
+function requestScopedHandler(metatype: Type, itself: boolean): HandlerRegistrationError {
+  const why = itself
+    ? 'is request-scoped'
+    : 'depends on a request-scoped provider (such as REQUEST)';
+  return new HandlerRegistrationError(
+    `Handler ${metatype.name} ${why}: handlers are run by the engine, outside any request, so ` +
+      'there is no request to create it for; make it and its dependencies singletons (the default scope)',
+  );
 }

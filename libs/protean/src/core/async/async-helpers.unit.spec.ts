@@ -1,6 +1,7 @@
 import { messageOf } from '../errors/error-message.js';
 import { WakeSignal } from './wake-signal.js';
 import { settlesWithin, withTimeout } from './with-timeout.js';
+import { ManualClock } from '../../../../../test/support/manual-clock.js';
 
 const LONG = 60_000;
 
@@ -13,15 +14,23 @@ describe('WakeSignal', () => {
   });
 
   it('forgets a wake nobody heard, unless told to keep it', async () => {
-    const forgetting = new WakeSignal();
+    const clock = new ManualClock();
+    const forgetting = new WakeSignal({}, clock);
     forgetting.wake();
-    await expect(settlesWithin(forgetting.sleep(200), 50)).resolves.toBe(false);
+    let slept = false;
+    void forgetting.sleep(200).then(() => (slept = true));
+    await clock.advance(199);
+    expect(slept).toBe(false);
+    await clock.advance(1);
+    expect(slept).toBe(true);
 
-    const keeping = new WakeSignal({ keepUnheard: true });
+    const keeping = new WakeSignal({ keepUnheard: true }, clock);
     keeping.wake();
     await expect(settlesWithin(keeping.sleep(LONG), 1000)).resolves.toBe(true);
     // Kept once: the next sleep runs its course.
-    await expect(settlesWithin(keeping.sleep(200), 50)).resolves.toBe(false);
+    const within = settlesWithin(keeping.sleep(200), 50, clock);
+    await clock.advance(50);
+    await expect(within).resolves.toBe(false);
   });
 });
 

@@ -1,14 +1,20 @@
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
+
 /**
  * A sleep that `wake()` ends early, for loops that must react to stop, to new capacity or to a
- * commit. Every sleep in progress ends on a wake. With `keepUnheard`, a wake that arrives while
- * nobody sleeps is kept, so the next sleep returns at once (a commit that lands during a batch
- * is not missed); without it, such a wake is forgotten.
+ * commit, and for readers blocked until a message arrives. Every sleep in progress ends on a
+ * wake. With `keepUnheard`, a wake that arrives while nobody sleeps is kept, so the next sleep
+ * returns at once (a commit that lands during a batch is not missed); without it, such a wake
+ * is forgotten.
  */
 export class WakeSignal {
   private readonly sleepers = new Set<() => void>();
   private pending = false;
 
-  constructor(private readonly options: { readonly keepUnheard?: boolean } = {}) {}
+  constructor(
+    private readonly options: { readonly keepUnheard?: boolean } = {},
+    private readonly clock: Clock = SYSTEM_CLOCK,
+  ) {}
 
   /** Resolves after `ms`, or sooner on a wake (or at once if a kept one is pending). */
   sleep(ms: number): Promise<void> {
@@ -18,11 +24,11 @@ export class WakeSignal {
     }
     return new Promise((done) => {
       const finish = () => {
-        clearTimeout(timer);
+        cancel();
         this.sleepers.delete(finish);
         done();
       };
-      const timer = setTimeout(finish, ms);
+      const cancel = this.clock.schedule(ms, finish);
       this.sleepers.add(finish);
     });
   }

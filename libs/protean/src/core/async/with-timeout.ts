@@ -1,3 +1,5 @@
+import { SYSTEM_CLOCK, type Clock } from './clock.js';
+
 /**
  * `work`, rejected with `timeoutError()` if it has not settled within `ms`. The timer is cleared
  * as soon as `work` settles and never keeps the process alive on its own.
@@ -19,14 +21,18 @@ export function withTimeout<T>(
  * Whether `work` settles within `ms` (`true`) or not (`false`): a wait bounded by a deadline,
  * such as a drain at shutdown. A rejection of `work` is passed on.
  */
-export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
+export async function settlesWithin(
+  work: Promise<unknown>,
+  ms: number,
+  clock: Clock = SYSTEM_CLOCK,
+): Promise<boolean> {
+  let cancel: (() => void) | undefined;
   try {
     return await Promise.race([
       work.then(() => true),
-      new Promise<boolean>((done) => (timer = setTimeout(() => done(false), ms))),
+      new Promise<boolean>((done) => (cancel = clock.schedule(ms, () => done(false)))),
     ]);
   } finally {
-    clearTimeout(timer);
+    cancel?.();
   }
 }

@@ -45,7 +45,7 @@ describe('EventStoreSubscription on the debug profile', () => {
     const deadline = Date.now() + 5_000;
     while (handled < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     subscription.stopReading();
-    await subscription.drain();
+    await subscription.drain(Date.now() + 1000);
     expect(handled).toBe(2);
     return logs.logger.lines.filter((line) => line.level === 'log').map((line) => line.message);
   }

@@ -9,8 +9,11 @@ import { categoryOf } from '../../core/messages/stream-names.js';
 import { backoffDelay } from '../../core/async/exponential-backoff.js';
 import { isPermanentFailure } from './failure-classification.js';
 import { WakeSignal } from '../../core/async/wake-signal.js';
+import { SYSTEM_CLOCK, type Clock } from '../../core/async/clock.js';
+import { settlesWithin } from '../../core/async/with-timeout.js';
 import type { ResolvedSubscriptionSettings } from '../../core/config/subscription-profiles.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
+import type { Subscription } from './subscription.js';
 
 /** Read model holding each event_store subscription's checkpoint. */
 export const POSITIONS_PROJECTION = 'protean_subscription_positions';
@@ -29,11 +32,12 @@ const GAP_WAIT_MS = 2000;
  * then skipped (a rolled-back one). Failures are retried with backoff; an event still failing
  * after `max_retries` is logged and skipped — there is no dead-letter stream here — and a
  * permanent failure is skipped at once. Concurrency conflicts are retried in place without
- * spending an attempt, as on stream subscriptions.
+ * spending an attempt, as on stream subscriptions. At shutdown an event still in its handler
+ * when the grace period ends is left to be delivered again (the checkpoint stays before it).
  */
-export class EventStoreSubscription {
+export class EventStoreSubscription implements Subscription {
   private readonly logger: Logger;
-  private readonly sleeper = new WakeSignal();
+  private readonly sleeper: WakeSignal;
   private readonly categories: Set<string>;
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
@@ -42,6 +46,8 @@ export class EventStoreSubscription {
   private gapSeenAt: { position: number; at: number } | undefined;
   /** Aborted on stop: a conflict retry in progress ends, and its event is delivered again later. */
   private readonly stopping = new AbortController();
+  /** Set when the shutdown grace is over: a handler finishing after it moves no checkpoint. */
+  private abandoned = false;
 
   constructor(
     private readonly handler: RegisteredHandler,
@@ -51,7 +57,9 @@ export class EventStoreSubscription {
     readonly settings: ResolvedSubscriptionSettings,
     private readonly observer: SubscriptionObserver = NO_OBSERVER,
     private readonly kinds: ReadonlySet<MessageKind> = ALL_KINDS,
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {
+    this.sleeper = new WakeSignal({}, clock);
     this.logger = new Logger(`Subscription ${handler.name} $event_store`);
     this.categories = new Set(handler.streams);
     this.tracing = settings.subscription_profile === 'debug';
@@ -84,9 +92,18 @@ export class EventStoreSubscription {
     this.sleeper.wake();
   }
 
-  /** Finishes the event in progress (it is never abandoned half-way) and saves the position. */
-  async drain(): Promise<void> {
-    await this.loopDone;
+  /**
+   * Lets the event in progress finish, at most until `deadline` (epoch ms), and saves the
+   * position of what was handled; an event still running then is delivered again later.
+   */
+  async drain(deadline: number): Promise<void> {
+    const remaining = Math.max(0, deadline - this.clock.now());
+    if (!(await settlesWithin(this.loopDone, remaining, this.clock))) {
+      this.abandoned = true;
+      this.logger.warn(
+        `Shutdown grace over: the event after position ${this.position} is left for redelivery`,
+      );
+    }
     await this.savePosition();
   }
 
@@ -101,7 +118,7 @@ export class EventStoreSubscription {
           await this.eventStore.readAll(this.position, this.settings.messages_per_tick),
         );
         for (const event of events) {
-          if (!this.running || !(await this.deliver(event))) break;
+          if (!this.running || !(await this.deliver(event)) || this.abandoned) break;
           this.position = event.globalPosition;
           if (this.position - this.savedPosition >= this.settings.position_update_interval)
             await this.savePosition();
@@ -130,8 +147,9 @@ export class EventStoreSubscription {
   }
 
   private gapExpired(position: number): boolean {
-    if (this.gapSeenAt?.position !== position) this.gapSeenAt = { position, at: Date.now() };
-    return Date.now() - this.gapSeenAt.at >= GAP_WAIT_MS;
+    const now = this.clock.now();
+    if (this.gapSeenAt?.position !== position) this.gapSeenAt = { position, at: now };
+    return now - this.gapSeenAt.at >= GAP_WAIT_MS;
   }
 
   /** Handles (or skips) one event; false when stopped before it was done. */

@@ -4,6 +4,7 @@ import type { StoredEvent } from '../../ports/event-store/event-store.port.js';
 import type { MessageEnvelope } from '../../core/messages/message-envelope.js';
 import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../../core/config/subscription-profiles.js';
 import { subscriptionOverEvents } from '../../../../../test/support/event-store-subscription-stub.js';
+import { ManualClock } from '../../../../../test/support/manual-clock.js';
 
 class Shipped {
   outcome!: string;
@@ -57,7 +58,7 @@ describe('EventStoreSubscription failures', () => {
     while (!handled.includes('ok') && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 5));
     subscription.stopReading();
-    await subscription.drain();
+    await subscription.drain(Date.now() + 1000);
 
     expect(handled).toEqual(['ok']);
     expect(tries.get('permanent')).toBe(1);
@@ -99,7 +100,7 @@ describe('EventStoreSubscription kinds', () => {
       handler,
       events,
       { ...DEFAULT_SUBSCRIPTION_SETTINGS, subscription_profile: null },
-      new Set(['COMMAND']),
+      { kinds: new Set(['COMMAND']) },
     );
 
     await subscription.start();
@@ -108,8 +109,55 @@ describe('EventStoreSubscription kinds', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     // In order: the event at position 1 was passed over before the command at 2 was handled.
     subscription.stopReading();
-    await subscription.drain();
+    await subscription.drain(Date.now() + 1000);
 
     expect(handled).toEqual([JSON.stringify({ parcel: 'p2' })]);
+  });
+});
+
+describe('EventStoreSubscription drain', () => {
+  it('returns by the deadline though a handler never settles, keeping the checkpoint of what was handled', async () => {
+    const handled: string[] = [];
+    let hanging = false;
+    const handler = {
+      name: 'ShippingHandler',
+      streams: ['shop::parcel'],
+      routes: new Map([
+        [
+          'shop.Shipped.v1',
+          {
+            messageClass: Shipped,
+            invoke: async (message: object) => {
+              const { outcome } = message as Shipped;
+              if (outcome === 'hangs') return ((hanging = true), new Promise(() => undefined));
+              handled.push(outcome);
+            },
+          },
+        ],
+      ]),
+    } as unknown as RegisteredHandler;
+    const clock = new ManualClock();
+    const checkpoints: number[] = [];
+    const subscription = subscriptionOverEvents(
+      handler,
+      [event(1, 'ok'), event(2, 'hangs'), event(3, 'ok')],
+      { ...DEFAULT_SUBSCRIPTION_SETTINGS, subscription_profile: null },
+      { clock, checkpoints },
+    );
+
+    await subscription.start();
+    const started = Date.now();
+    while (!hanging && Date.now() < started + 5_000)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    subscription.stopReading();
+    let drained = false;
+    const draining = subscription.drain(clock.now() + 30_000).then(() => (drained = true));
+    await clock.advance(29_999);
+    expect(drained).toBe(false);
+    await clock.advance(1);
+    await draining;
+
+    expect(handled).toEqual(['ok']);
+    expect(checkpoints).toEqual([1]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { Broker } from '../../ports/broker/broker.port.js';
 import { hasPendingEntries } from '../../ports/broker/broker-roles.js';
+import { SYSTEM_CLOCK, type Clock } from '../../core/async/clock.js';
 
 /**
  * The messages a subscription holds (queued, running or waiting to retry), so a reclaim never
@@ -13,7 +14,7 @@ import { hasPendingEntries } from '../../ports/broker/broker-roles.js';
 export class HeldMessages {
   /** Held ids, with when the broker last saw each delivered to this consumer. */
   private readonly seen = new Map<string, number>();
-  private timer?: NodeJS.Timeout;
+  private cancelTimer?: () => void;
   private readonly everyMs: number;
 
   constructor(
@@ -23,6 +24,7 @@ export class HeldMessages {
     private readonly consumer: string,
     minIdleMs: number,
     private readonly logger: Logger,
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {
     this.everyMs = Math.max(100, Math.floor(minIdleMs / 3));
   }
@@ -30,12 +32,22 @@ export class HeldMessages {
   /** Starts keeping held messages alive (on brokers with acknowledgements only). */
   start(): void {
     if (!hasPendingEntries(this.broker)) return;
-    this.timer = setInterval(() => void this.keep(), this.everyMs);
-    this.timer.unref();
+    const every = () => {
+      this.cancelTimer = this.clock.schedule(
+        this.everyMs,
+        () => {
+          void this.keep();
+          every();
+        },
+        { unref: true },
+      );
+    };
+    every();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 
   has(id: string): boolean {
@@ -44,7 +56,7 @@ export class HeldMessages {
 
   /** Holds `id`, just delivered (or claimed again) to this consumer. */
   delivered(id: string): void {
-    this.seen.set(id, Date.now());
+    this.seen.set(id, this.clock.now());
   }
 
   release(id: string): void {
@@ -52,7 +64,7 @@ export class HeldMessages {
   }
 
   private async keep(): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now();
     const due = [...this.seen].filter(([, at]) => now - at >= this.everyMs).map(([id]) => id);
     if (due.length === 0 || !hasPendingEntries(this.broker)) return;
     try {

@@ -1,3 +1,5 @@
+import { SYSTEM_CLOCK, type Clock } from '../../core/async/clock.js';
+
 /** What a task may ask for instead of finishing: to run again after a pause. */
 export interface RetryLater {
   readonly retryAfterMs: number;
@@ -17,7 +19,8 @@ export class KeyedWorkQueue<T> {
   private readonly running = new Set<string>();
   /** Keys with queued items and not busy, in the order they became runnable. */
   private ready: string[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Cancels the pending retries' timers. */
+  private readonly timers = new Set<() => void>();
   private items = 0;
   private anonymous = 0;
   private idleWaiters: Array<() => void> = [];
@@ -25,6 +28,7 @@ export class KeyedWorkQueue<T> {
   constructor(
     private readonly concurrency: number,
     private readonly task: Task<T>,
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {}
 
   /** Items queued, running or waiting to retry. */
@@ -52,7 +56,7 @@ export class KeyedWorkQueue<T> {
   /** Drops queued items and pending retries; running items finish. Resolves to how many dropped. */
   clear(): number {
     const dropped = this.items - this.running.size;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const cancel of this.timers) cancel();
     this.timers.clear();
     this.queues.clear();
     this.ready = [];
@@ -88,16 +92,16 @@ export class KeyedWorkQueue<T> {
   }
 
   private retryLater(key: string, item: T, delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    const cancel = this.clock.schedule(delayMs, () => {
+      this.timers.delete(cancel);
       const queue = this.queues.get(key);
       if (queue) queue.unshift(item);
       else this.queues.set(key, [item]);
       this.busy.delete(key);
       this.ready.unshift(key);
       this.pump();
-    }, delayMs);
-    this.timers.add(timer);
+    });
+    this.timers.add(cancel);
   }
 
   private settleIdle(): void {

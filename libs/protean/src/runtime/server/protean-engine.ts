@@ -26,14 +26,13 @@ import { SizeLimitedMessageProcessor } from './size-limited-message-processor.js
 import { StreamRetention } from './stream-retention.js';
 import { StreamSubscription } from './stream-subscription.js';
 import { SubscriberMessageProcessor } from './subscriber-message-processor.js';
+import type { Subscription } from './subscription.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
 import type { ResolvedSubscriptionSettings } from '../../core/config/subscription-profiles.js';
 import { SubscriptionPlan, type PlanEntry } from './subscription-plan.js';
 import { EventStoreReaders } from '../../application/event-store-readers.js';
 
 export type EngineState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
-
-type Subscription = StreamSubscription | EventStoreSubscription;
 
 /** One subscription, as the health endpoint and the CLI show it. */
 export interface SubscriptionStatus {
@@ -97,7 +96,9 @@ export class ProteanEngine {
   get readsEventStore(): boolean {
     return (
       (this.currentState === 'running' || this.currentState === 'starting') &&
-      this.subscriptions.some((subscription) => subscription instanceof EventStoreSubscription)
+      this.subscriptions.some(
+        (subscription) => subscription.settings.subscription_type === 'event_store',
+      )
     );
   }
 

@@ -4,6 +4,7 @@ import { DatabaseUnavailableError } from '../../adapters/postgresql/database-una
 import type { MessageProcessor } from './message-processor.js';
 import { StreamSubscription } from './stream-subscription.js';
 import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../../core/config/subscription-profiles.js';
+import { ManualClock } from '../../../../../test/support/manual-clock.js';
 
 /**
  * The failure rules of a stream subscription, on the in-memory broker: a permanent failure is
@@ -18,18 +19,20 @@ const failures: Record<string, () => Error> = {
   outage: () => new DatabaseUnavailableError('127.0.0.1:5432/shop', 'connection refused'),
 };
 
-async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within 5 s`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 describe('StreamSubscription failures', () => {
   let broker: InlineBroker;
   let subscription: StreamSubscription;
   let handled: string[];
+  let clock: ManualClock;
+
+  /** Moves the subscription's clock on in small steps until `condition` holds (5 s real at most). */
+  const until = async (condition: () => Promise<boolean> | boolean, what: string) => {
+    const deadline = Date.now() + 5_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error(`${what}: not within 5 s`);
+      await clock.advance(5);
+    }
+  };
 
   const start = async (settings: Partial<typeof DEFAULT_SUBSCRIPTION_SETTINGS>) => {
     const processor: MessageProcessor = {
@@ -59,6 +62,8 @@ describe('StreamSubscription failures', () => {
         ...settings,
       },
       'consumer-1',
+      undefined,
+      clock,
     );
     await subscription.start();
   };
@@ -67,14 +72,20 @@ describe('StreamSubscription failures', () => {
   const letters = () => broker.listDeadLetters(STREAM, 1000);
 
   beforeEach(() => {
-    broker = new InlineBroker('default', { maxPayloadBytes: 1024 * 1024, maxStreamLength: 0 });
+    clock = new ManualClock();
+    broker = new InlineBroker(
+      'default',
+      { maxPayloadBytes: 1024 * 1024, maxStreamLength: 0 },
+      clock,
+    );
     handled = [];
   });
 
   afterEach(async () => {
     subscription.stopReading();
-    await subscription.drain(Date.now() + 1000);
-    await subscription.stopped();
+    const stopped = Promise.all([subscription.drain(clock.now() + 1000), subscription.stopped()]);
+    await clock.advance(1000);
+    await stopped;
     await broker.close();
   });
 
@@ -98,14 +109,16 @@ describe('StreamSubscription failures', () => {
     expect(attempts.sort()).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
   });
 
-  it('opens the breaker on failures of the world, and pauses reading', async () => {
+  it('opens the breaker on failures of the world, and pauses reading for its reset time', async () => {
     await start({ max_retries: 0, enable_dlq: true });
     await publish('outage', 'outage', 'outage');
     await until(async () => (await letters()).length === 3, 'three failures');
     // Past the read that was in flight when the breaker opened (blocking_timeout_ms 10).
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await clock.advance(10);
     const [healthy] = await publish('ok');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await clock.advance(59_000); // circuit_breaker_reset_seconds 60
     expect(handled).not.toContain(healthy);
+    await clock.advance(1_000);
+    await until(() => handled.includes(healthy), 'the healthy message handled once it half-opens');
   });
 });

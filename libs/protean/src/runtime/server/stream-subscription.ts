@@ -5,6 +5,7 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { backoffDelay } from '../../core/async/exponential-backoff.js';
 import { HeldMessages } from './held-messages.js';
 import { WakeSignal } from '../../core/async/wake-signal.js';
+import { SYSTEM_CLOCK, type Clock } from '../../core/async/clock.js';
 import { settlesWithin } from '../../core/async/with-timeout.js';
 import { KeyedWorkQueue, type RetryLater } from './keyed-work-queue.js';
 import type { DecodedMessage, MessageProcessor } from './message-processor.js';
@@ -12,6 +13,7 @@ import { isPermanentFailure, isWorldFailure } from './failure-classification.js'
 import type { ResolvedSubscriptionSettings } from '../../core/config/subscription-profiles.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
 import { describeError } from '../../core/errors/error-message.js';
+import type { Subscription } from './subscription.js';
 
 /** One message on its way through the subscription. */
 interface Work {
@@ -45,16 +47,16 @@ const RETRY_JITTER = 0.2;
  * attempt. A permanent failure is dead-lettered at once; a circuit breaker pauses reading after
  * consecutive failures of the world (database or broker unavailable), never for a message's own.
  */
-export class StreamSubscription {
+export class StreamSubscription implements Subscription {
   private readonly logger: Logger;
   private readonly queue: KeyedWorkQueue<Work>;
   private readonly breaker: CircuitBreaker;
-  private readonly sleeper = new WakeSignal();
+  private readonly sleeper: WakeSignal;
   private readonly held: HeldMessages;
   /** Aborted when the shutdown grace is over: in-place conflict retries stop there. */
   private readonly abandon = new AbortController();
   private readonly pendingAcks = new Set<string>();
-  private ackTimer?: NodeJS.Timeout;
+  private cancelAckTimer?: () => void;
   private wakeScheduled = false;
   private acking: Promise<void> = Promise.resolve();
   private running = false;
@@ -74,10 +76,12 @@ export class StreamSubscription {
     readonly settings: ResolvedSubscriptionSettings,
     readonly consumer: string,
     private readonly observer: SubscriptionObserver = NO_OBSERVER,
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {
     this.logger = new Logger(`Subscription ${processor.group} ${processor.stream}`);
     this.tracing = settings.subscription_profile === 'debug';
-    this.queue = new KeyedWorkQueue(settings.concurrency, (work) => this.handle(work));
+    this.sleeper = new WakeSignal({}, clock);
+    this.queue = new KeyedWorkQueue(settings.concurrency, (work) => this.handle(work), clock);
     this.held = new HeldMessages(
       broker,
       processor.stream,
@@ -85,10 +89,12 @@ export class StreamSubscription {
       consumer,
       settings.min_idle_ms,
       this.logger,
+      clock,
     );
     this.breaker = new CircuitBreaker(
       settings.circuit_breaker_threshold,
       settings.circuit_breaker_reset_seconds * 1000,
+      () => clock.now(),
     );
   }
 
@@ -125,8 +131,8 @@ export class StreamSubscription {
    * left stays unacknowledged at the broker for another consumer. Then flushes acks.
    */
   async drain(deadline: number): Promise<void> {
-    const remaining = Math.max(0, deadline - Date.now());
-    const finished = await settlesWithin(this.queue.idle(), remaining);
+    const remaining = Math.max(0, deadline - this.clock.now());
+    const finished = await settlesWithin(this.queue.idle(), remaining, this.clock);
     if (!finished) {
       this.abandon.abort(new Error('shutdown grace over'));
       const dropped = this.queue.clear();
@@ -189,8 +195,8 @@ export class StreamSubscription {
 
   private async reclaimIfDue(): Promise<void> {
     const every = Math.max(1000, this.settings.min_idle_ms / 2);
-    if (Date.now() - this.lastReclaimAt < every) return;
-    this.lastReclaimAt = Date.now();
+    if (this.clock.now() - this.lastReclaimAt < every) return;
+    this.lastReclaimAt = this.clock.now();
     // Nothing is ever pending at a broker without acknowledgements: nothing to take over.
     if (!hasPendingEntries(this.broker)) return;
     const reclaimed = await this.broker.reclaim(this.stream, this.group, this.consumer, {
@@ -368,12 +374,12 @@ export class StreamSubscription {
       void this.flushAcks();
       return;
     }
-    this.ackTimer ??= setTimeout(() => void this.flushAcks(), ACK_LINGER_MS);
+    this.cancelAckTimer ??= this.clock.schedule(ACK_LINGER_MS, () => void this.flushAcks());
   }
 
   private flushAcks(): Promise<void> {
-    clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
+    this.cancelAckTimer?.();
+    this.cancelAckTimer = undefined;
     this.acking = this.acking.then(async () => {
       if (this.pendingAcks.size === 0) return;
       const ids = [...this.pendingAcks];
@@ -388,7 +394,7 @@ export class StreamSubscription {
         this.logger.warn(
           `Ack of ${ids.length} message(s) failed, will retry: ${describeError(error)}`,
         );
-        setTimeout(() => void this.flushAcks(), READ_ERROR_PAUSE_MS).unref();
+        this.clock.schedule(READ_ERROR_PAUSE_MS, () => void this.flushAcks(), { unref: true });
       }
     });
     return this.acking;

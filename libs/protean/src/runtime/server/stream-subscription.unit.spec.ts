@@ -2,6 +2,7 @@ import type { Broker, ReceivedMessage } from '../../ports/broker/broker.port.js'
 import type { MessageProcessor } from './message-processor.js';
 import { StreamSubscription } from './stream-subscription.js';
 import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../../core/config/subscription-profiles.js';
+import { ManualClock } from '../../../../../test/support/manual-clock.js';
 
 /** A broker double: hands out the messages given to `deliver`, records every XACK call. */
 class AckRecordingBroker {
@@ -148,6 +149,7 @@ describe('StreamSubscription after a take-over', () => {
       stream: 's',
       decode: (message) => ({ key: message.id, run: () => gate }),
     };
+    const clock = new ManualClock();
     const subscription = new StreamSubscription(
       broker,
       processor,
@@ -159,18 +161,20 @@ describe('StreamSubscription after a take-over', () => {
         blocking_timeout_ms: 10,
       },
       'consumer-1',
+      undefined,
+      clock,
     );
 
     await subscription.start();
     try {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await clock.advance(10_000); // ten pauses for room
       expect(readCounts).toEqual([]); // the buffer is full: no read, and above all no read of 0
       release();
       await readAfterRoom;
     } finally {
       release();
       subscription.stopReading();
-      await subscription.drain(Date.now() + 1000);
+      await subscription.drain(clock.now() + 1000);
       await subscription.stopped();
     }
     expect(readCounts.length).toBeGreaterThan(0);

@@ -1,5 +1,7 @@
 import { compareStreamIds, ZERO_STREAM_ID } from '../../../ports/broker/stream-id.js';
 import { InlineGroup } from './inline-group.js';
+import type { Clock } from '../../../core/async/clock.js';
+import { WakeSignal } from '../../../core/async/wake-signal.js';
 
 /** One entry of an in-memory stream: an id and its fields (`data`, or DLQ provenance). */
 export interface InlineEntry {
@@ -14,10 +16,16 @@ export interface InlineEntry {
 export class InlineStream {
   readonly groups = new Map<string, InlineGroup>();
   private entries: InlineEntry[] = [];
-  private readonly appendListeners = new Set<() => void>();
+  /** Woken on every append: readers blocked on this stream sleep on it. */
+  readonly appended: WakeSignal;
   private lastId = ZERO_STREAM_ID;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    clock: Clock,
+  ) {
+    this.appended = new WakeSignal({}, clock);
+  }
 
   get length(): number {
     return this.entries.length;
@@ -27,13 +35,7 @@ export class InlineStream {
   append(id: string, fields: Readonly<Record<string, string>>): void {
     this.entries.push({ id, fields });
     this.lastId = id;
-    for (const listener of [...this.appendListeners]) listener();
-  }
-
-  /** Calls `listener` on the next appends until the returned function is called. */
-  onAppend(listener: () => void): () => void {
-    this.appendListeners.add(listener);
-    return () => this.appendListeners.delete(listener);
+    this.appended.wake();
   }
 
   /** Creates a group at `0` (everything) or `$` (after the last entry) unless it exists. */

@@ -1,8 +1,9 @@
 import { InlineStream } from './inline-stream.js';
+import { SYSTEM_CLOCK } from '../../../core/async/clock.js';
 
 describe('InlineStream trimming', () => {
   const filled = (count: number) => {
-    const stream = new InlineStream('s');
+    const stream = new InlineStream('s', SYSTEM_CLOCK);
     for (let n = 1; n <= count; n++) stream.append(`${n}-0`, { data: String(n) });
     return stream;
   };

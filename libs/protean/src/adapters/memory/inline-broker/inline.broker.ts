@@ -13,6 +13,7 @@ import {
 import type { DeadLetterStreams } from '../../brokers/dead-letter-queue.js';
 import { StreamIdGenerator } from '../../../ports/broker/stream-id.js';
 import { InlineStream } from './inline-stream.js';
+import { SYSTEM_CLOCK, type Clock } from '../../../core/async/clock.js';
 
 const CAPABILITIES: BrokerCapabilities = Object.freeze({
   durable: false,
@@ -34,15 +35,16 @@ export class InlineBroker extends BaseStreamBroker {
   readonly capabilities = CAPABILITIES;
   private readonly streams = new Map<string, InlineStream>();
   private readonly ids: StreamIdGenerator;
-  private readonly wakeOnClose = new Set<() => void>();
+  private readonly now: () => number;
 
   constructor(
     name: string,
     private readonly settings: Pick<BrokerSettings, 'maxPayloadBytes' | 'maxStreamLength'>,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {
     super(name, settings.maxPayloadBytes);
-    this.ids = new StreamIdGenerator(now);
+    this.now = () => clock.now();
+    this.ids = new StreamIdGenerator(this.now);
   }
 
   protected async _publishBatch(messages: readonly OutgoingMessage[]): Promise<string[]> {
@@ -71,7 +73,8 @@ export class InlineBroker extends BaseStreamBroker {
           deliveryCount: 1,
         }));
       }
-      await this.waitForAppend(target, remaining);
+      // Until the next append to the stream, the block time, or the broker closing.
+      await target.appended.sleep(remaining);
       if (this.closed) return [];
     }
   }
@@ -145,7 +148,7 @@ export class InlineBroker extends BaseStreamBroker {
   protected async _ping(): Promise<void> {}
 
   protected async _close(): Promise<void> {
-    for (const wake of [...this.wakeOnClose]) wake();
+    for (const stream of this.streams.values()) stream.appended.wake();
     this.streams.clear();
   }
 
@@ -170,6 +173,8 @@ export class InlineBroker extends BaseStreamBroker {
       },
       drop: async (stream) => {
         const length = existing(stream)?.length ?? 0;
+        // A reader blocked on it goes on waiting on the stream of that name, created anew.
+        existing(stream)?.appended.wake();
         this.streams.delete(stream);
         return length;
       },
@@ -202,24 +207,9 @@ export class InlineBroker extends BaseStreamBroker {
   private stream(name: string): InlineStream {
     let stream = this.streams.get(name);
     if (!stream) {
-      stream = new InlineStream(name);
+      stream = new InlineStream(name, this.clock);
       this.streams.set(name, stream);
     }
     return stream;
-  }
-
-  /** Resolves on the next append to `stream`, after `ms`, or when the broker closes. */
-  private waitForAppend(stream: InlineStream, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        unsubscribe();
-        this.wakeOnClose.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      const unsubscribe = stream.onAppend(wake);
-      this.wakeOnClose.add(wake);
-    });
   }
 }

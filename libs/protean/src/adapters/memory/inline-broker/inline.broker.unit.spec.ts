@@ -1,11 +1,12 @@
 import { InlineBroker } from './inline.broker.js';
+import { ManualClock } from '../../../../../../test/support/manual-clock.js';
 
 describe('InlineBroker on a controlled clock', () => {
-  let now = 1_000;
+  const clock = new ManualClock(1_000);
   const broker = new InlineBroker(
     'default',
     { maxPayloadBytes: 1024 * 1024, maxStreamLength: 0 },
-    () => now,
+    clock,
   );
 
   afterAll(() => broker.close());
@@ -15,17 +16,28 @@ describe('InlineBroker on a controlled clock', () => {
     const [id] = await broker.publishBatch([{ stream: 's', data: '{}' }]);
     await broker.read('s', 'G', 'a', { count: 1, blockMs: 0 });
 
-    now += 999;
+    await clock.advance(999);
     expect(await broker.reclaim('s', 'G', 'b', { minIdleMs: 1000, count: 10 })).toEqual([]);
-    now += 1;
+    await clock.advance(1);
     const [second] = await broker.reclaim('s', 'G', 'b', { minIdleMs: 1000, count: 10 });
     expect(second).toMatchObject({ id, deliveryCount: 2 });
 
-    now += 1000;
+    await clock.advance(1000);
     const [third] = await broker.reclaim('s', 'G', 'c', { minIdleMs: 1000, count: 10 });
     expect(third.deliveryCount).toBe(3);
     expect(await broker.deliveryCount('s', 'G', id)).toBe(3);
     expect((await broker.streamInfo('s')).groups[0].consumers).toBe(3);
+  });
+
+  it('blocks a read until an append, or for its block time on the clock', async () => {
+    await broker.ensureGroup('b', 'G');
+    const empty = broker.read('b', 'G', 'a', { count: 1, blockMs: 5_000 });
+    await clock.advance(5_000);
+    expect(await empty).toEqual([]);
+    const woken = broker.read('b', 'G', 'a', { count: 1, blockMs: 60_000 });
+    await clock.advance(1);
+    await broker.publish({ stream: 'b', data: '{}' });
+    expect(await woken).toHaveLength(1);
   });
 
   it('dead-letters a message and replays it onto its stream', async () => {
@@ -38,7 +50,7 @@ describe('InlineBroker on a controlled clock', () => {
       consumer: 'a',
       error: 'boom',
       attempts: 1,
-      failedAt: new Date(now).toISOString(),
+      failedAt: new Date(clock.now()).toISOString(),
     });
     expect(await broker.listDeadLetters('d')).toHaveLength(1);
     expect(await broker.replayDeadLetter(dlqId, 'd')).toBe(true);
@@ -55,7 +67,7 @@ describe('InlineBroker on a controlled clock', () => {
       consumer: 'a',
       error: 'boom',
       attempts: 1,
-      failedAt: new Date(now).toISOString(),
+      failedAt: new Date(clock.now()).toISOString(),
     });
     expect(await broker.listDeadLetters('')).toEqual([]);
     expect(await broker.purgeDeadLetters('')).toBe(0);

@@ -1,4 +1,5 @@
 import { ZERO_STREAM_ID, type StreamIdGenerator } from '../../../ports/broker/stream-id.js';
+import { WakeSignal } from '../../../core/async/wake-signal.js';
 
 /** One buffered message: the id minted on arrival and the text as published. */
 export interface BufferedMessage {
@@ -17,7 +18,7 @@ export class SubscriptionBuffer {
   /** Messages dropped because the buffer was full, since the broker last reported it. */
   dropped = 0;
   private readonly messages: BufferedMessage[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly arrivals = new WakeSignal();
 
   constructor(
     private readonly capacity: number,
@@ -48,19 +49,11 @@ export class SubscriptionBuffer {
 
   /** Resolves on the next push, after `ms`, or on {@link wakeAll}. */
   wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.waiters.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.waiters.add(wake);
-    });
+    return this.arrivals.sleep(ms);
   }
 
   /** Releases every waiting reader (a push, or the broker closing). */
   wakeAll(): void {
-    for (const wake of [...this.waiters]) wake();
+    this.arrivals.wake();
   }
 }
