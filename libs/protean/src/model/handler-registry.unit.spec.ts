@@ -5,7 +5,7 @@ import { ENVELOPE_FACTORY } from '../core/protean.tokens.js';
 import { DomainEvent } from '../core/messages/message.decorators.js';
 import { EventHandler, Subscriber } from './handler.decorators.js';
 import { HandlerRegistry } from './handler-registry.js';
-import { HandlerRegistrationError } from './registry.errors.js';
+import { HandlerRegistrationError } from './handler-registration.error.js';
 
 @DomainEvent({ category: 'parcel' })
 class ParcelShipped {
