@@ -85,16 +85,16 @@ export type { BrokerLookup } from './ports/broker/broker-lookup.js';
 export * from './adapters/brokers/index.js';
 export * from './adapters/postgresql/database-unavailable.error.js';
 export * from './adapters/postgresql/database-missing.error.js';
-export * from './adapters/postgresql/schema-missing.error.js';
+export * from './adapters/postgresql/schema/schema-missing.error.js';
 export {
   setupSchema,
   type SchemaSetupOptions,
   type SchemaSetupResult,
-} from './adapters/postgresql/schema-setup.js';
+} from './adapters/postgresql/schema/schema-setup.js';
 export {
   proteanMigrations,
   type ProteanMigrationOptions,
-} from './adapters/postgresql/protean-migrations.js';
+} from './adapters/postgresql/schema/protean-migrations.js';
 
 export * from './core/context/correlation-context.js';
 export * from './runtime/correlation.middleware.js';

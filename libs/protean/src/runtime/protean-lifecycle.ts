@@ -9,7 +9,7 @@ import type { ProteanConfig } from '../core/config/config.schema.js';
 import type { Database } from '../ports/database/database.port.js';
 import type { EventStore } from '../ports/event-store/event-store.port.js';
 import type { OutboxStore } from '../ports/outbox/outbox-store.port.js';
-import { migratedLine, setupSchema } from '../adapters/postgresql/schema-setup.js';
+import { migratedLine, setupSchema } from '../adapters/postgresql/schema/schema-setup.js';
 import { PROTEAN_MODULE_OPTIONS, type ProteanModuleOptions } from './protean.module-definition.js';
 import { DATABASE, EVENT_STORE, OUTBOX_STORE, PROTEAN_CONFIG } from '../core/protean.tokens.js';
 

@@ -9,7 +9,7 @@ import type { OutboxStore } from '../../ports/outbox/outbox-store.port.js';
 import { ProteanModule } from '../../runtime/protean.module.js';
 import type { ProteanModuleOptions } from '../../runtime/protean.module-definition.js';
 import { OUTBOX_STORE } from '../../core/protean.tokens.js';
-import { setupSchema } from './schema-setup.js';
+import { setupSchema } from './schema/schema-setup.js';
 import { loadConfiguration } from '../../core/config/load-configuration.js';
 
 const OWN_TABLES = [

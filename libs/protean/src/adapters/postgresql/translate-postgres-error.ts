@@ -1,6 +1,6 @@
 import { DatabaseMissingError } from './database-missing.error.js';
 import { DatabaseUnavailableError } from './database-unavailable.error.js';
-import { SchemaMissingError } from './schema-missing.error.js';
+import { SchemaMissingError } from './schema/schema-missing.error.js';
 
 /** SQLSTATE classes and codes that mean "cannot talk to this database". */
 const UNAVAILABLE_CODES = new Set(['3D000', '28P01', '28000', '57P01', '57P02', '57P03']);

@@ -7,7 +7,7 @@ import {
 import { SpawnedPostgres } from '../../../../../test/support/spawned-postgres.js';
 import { ConfigurationError } from '../../core/config/configuration.error.js';
 import { loadConfiguration } from '../../core/config/load-configuration.js';
-import { setupSchema } from '../../adapters/postgresql/schema-setup.js';
+import { setupSchema } from '../../adapters/postgresql/schema/schema-setup.js';
 import { awaitStartupDependencies } from './await-startup-dependencies.js';
 import { StartupTimeoutError } from './startup-timeout.error.js';
 

@@ -6,13 +6,13 @@ import { DATABASE_DEFAULTS, type ProteanConfig } from '../../core/config/config.
 import { ConfigurationError } from '../../core/config/configuration.error.js';
 import { ProteanError } from '../../core/errors/protean.error.js';
 import { DatabaseMissingError } from '../../adapters/postgresql/database-missing.error.js';
-import { runMigrations } from '../../adapters/postgresql/migrate-postgres.js';
-import { missingMigrations } from '../../adapters/postgresql/missing-migrations.js';
+import { runMigrations } from '../../adapters/postgresql/schema/migrate-postgres.js';
+import { missingMigrations } from '../../adapters/postgresql/schema/missing-migrations.js';
 import {
   migratedLine,
   schemaTargets,
   type SchemaTarget,
-} from '../../adapters/postgresql/schema-setup.js';
+} from '../../adapters/postgresql/schema/schema-setup.js';
 import { isPostgresOutage } from '../../adapters/postgresql/translate-postgres-error.js';
 import { backoffDelay } from '../../core/async/exponential-backoff.js';
 import { EXIT_CONFIG, EXIT_UNAVAILABLE } from '../../core/exit-codes.js';

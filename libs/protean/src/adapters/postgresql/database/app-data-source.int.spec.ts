@@ -26,7 +26,7 @@ import { CommandHandler } from '../../../model/handler.decorators.js';
 import { DomainCommand, DomainEvent } from '../../../core/messages/message.decorators.js';
 import { TransactionalEntityManager } from '../../../model/transactional-entity-manager.js';
 import { UnitOfWorkManager } from '../../../model/unit-of-work-manager.js';
-import { proteanMigrations } from '../protean-migrations.js';
+import { proteanMigrations } from '../schema/protean-migrations.js';
 import { ProteanModule } from '../../../runtime/protean.module.js';
 import { JoinedTransactionError } from '../../../ports/database/joined-transaction.error.js';
 

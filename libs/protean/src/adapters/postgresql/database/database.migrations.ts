@@ -1,4 +1,4 @@
-import type { MigrationClass } from '../migration-class.js';
+import type { MigrationClass } from '../schema/migration-class.js';
 import type { PostgresTables } from '../../../core/config/postgres-tables.js';
 import { createDomainTables } from './migrations/1764400000000-create-domain-tables.migration.js';
 

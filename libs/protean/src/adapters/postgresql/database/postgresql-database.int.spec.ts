@@ -2,9 +2,9 @@ import { createTestDatabase, type TestDatabase } from '../../../../../../test/su
 import { describeDatabaseContract } from 'nestjs-protean/testing';
 import { DatabaseUnavailableError } from '../database-unavailable.error.js';
 import { PostgresTables } from '../../../core/config/postgres-tables.js';
-import { migratePostgres } from '../migrate-postgres.js';
+import { migratePostgres } from '../schema/migrate-postgres.js';
 import { PostgresConnection } from '../postgres-connection.js';
-import { SchemaMissingError } from '../schema-missing.error.js';
+import { SchemaMissingError } from '../schema/schema-missing.error.js';
 import { databaseMigrations } from './database.migrations.js';
 import { PostgresqlDatabase } from './postgresql-database.js';
 

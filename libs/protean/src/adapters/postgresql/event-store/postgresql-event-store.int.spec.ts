@@ -6,7 +6,7 @@ import { databaseMigrations } from '../database/database.migrations.js';
 import { createDatabase } from '../../create-database.js';
 import type { SqlDatabase } from '../../../ports/database/database.port.js';
 import { PostgresTables } from '../../../core/config/postgres-tables.js';
-import { migratePostgres } from '../migrate-postgres.js';
+import { migratePostgres } from '../schema/migrate-postgres.js';
 import { PostgresConnection } from '../postgres-connection.js';
 import { createEventStore } from '../../create-event-store.js';
 import { eventStoreMigrations } from './event-store.migrations.js';

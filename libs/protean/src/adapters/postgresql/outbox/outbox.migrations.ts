@@ -1,4 +1,4 @@
-import type { MigrationClass } from '../migration-class.js';
+import type { MigrationClass } from '../schema/migration-class.js';
 import type { PostgresTables } from '../../../core/config/postgres-tables.js';
 import { createOutbox } from './migrations/1764400000001-create-outbox.migration.js';
 

@@ -4,7 +4,7 @@ import { eventEnvelope, describeOutboxStoreContract, within } from 'nestjs-prote
 import { databaseMigrations } from '../database/database.migrations.js';
 import { PostgresqlDatabase } from '../database/postgresql-database.js';
 import { PostgresTables } from '../../../core/config/postgres-tables.js';
-import { migratePostgres } from '../migrate-postgres.js';
+import { migratePostgres } from '../schema/migrate-postgres.js';
 import { PostgresConnection } from '../postgres-connection.js';
 import { outboxMigrations } from './outbox.migrations.js';
 import { PostgresqlOutboxStore } from './postgresql-outbox.store.js';

@@ -8,7 +8,7 @@ export const dbCommand: CliCommand = {
     db.command('setup')
       .description('create or upgrade the tables (migrations); safe to run again')
       .action(async () => {
-        const { setupSchema } = await import('../../../adapters/postgresql/schema-setup.js');
+        const { setupSchema } = await import('../../../adapters/postgresql/schema/schema-setup.js');
         const results = await setupSchema(await context.config());
         if (results.length === 0) {
           context.stdout.write('Nothing to set up: no PostgreSQL database is configured.\n');

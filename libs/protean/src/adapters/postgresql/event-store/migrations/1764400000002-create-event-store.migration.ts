@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { postgresMigration, type MigrationClass } from '../../migration-class.js';
+import { postgresMigration, type MigrationClass } from '../../schema/migration-class.js';
 import type { PostgresTables } from '../../../../core/config/postgres-tables.js';
 
 /** The `postgresql` event store: every raised event with its global and stream positions. */

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createSchemaIfMissing } from './create-schema.js';
-import type { PostgresTables } from '../../core/config/postgres-tables.js';
+import type { PostgresTables } from '../../../core/config/postgres-tables.js';
 
 /** A migration class, as TypeORM takes them in a DataSource's `migrations`. */
 export type MigrationClass = new () => MigrationInterface;

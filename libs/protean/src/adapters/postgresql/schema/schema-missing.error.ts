@@ -1,4 +1,4 @@
-import { ProteanError } from '../../core/errors/protean.error.js';
+import { ProteanError } from '../../../core/errors/protean.error.js';
 
 /** A table Protean needs is missing: the migrations have not been run on this database. */
 export class SchemaMissingError extends ProteanError {

@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import type { PostgresTables } from '../../core/config/postgres-tables.js';
+import type { PostgresTables } from '../../../core/config/postgres-tables.js';
 
 /**
  * Creates the tables' schema unless it exists. Looked up first: `CREATE SCHEMA IF NOT EXISTS`

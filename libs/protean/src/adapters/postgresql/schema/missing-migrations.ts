@@ -1,5 +1,5 @@
 import type { MigrationClass } from './migrate-postgres.js';
-import type { PostgresConnection } from './postgres-connection.js';
+import type { PostgresConnection } from '../postgres-connection.js';
 import { SchemaMissingError } from './schema-missing.error.js';
 
 /**

@@ -1,5 +1,5 @@
-import { outboxStatements } from './outbox/outbox.sql.js';
-import { PostgresTables, quoteIdentifier } from '../../core/config/postgres-tables.js';
+import { outboxStatements } from '../../adapters/postgresql/outbox/outbox.sql.js';
+import { PostgresTables, quoteIdentifier } from './postgres-tables.js';
 
 describe('PostgresTables', () => {
   it('names the default tables: public, no prefix', () => {

@@ -1,15 +1,15 @@
 import type { DataSource } from 'typeorm';
-import type { ProteanConfig } from '../../core/config/config.schema.js';
-import { postgresConnection } from '../create-database.js';
-import { databaseMigrations } from './database/database.migrations.js';
-import { eventStoreUriRequired } from '../create-event-store.js';
-import { eventStoreMigrations } from './event-store/event-store.migrations.js';
-import { outboxMigrations } from './outbox/outbox.migrations.js';
+import type { ProteanConfig } from '../../../core/config/config.schema.js';
+import { postgresConnection } from '../../create-database.js';
+import { databaseMigrations } from '../database/database.migrations.js';
+import { eventStoreUriRequired } from '../../create-event-store.js';
+import { eventStoreMigrations } from '../event-store/event-store.migrations.js';
+import { outboxMigrations } from '../outbox/outbox.migrations.js';
 import { runMigrations } from './migrate-postgres.js';
 import type { MigrationClass } from './migration-class.js';
-import { PostgresConnection } from './postgres-connection.js';
-import { tablesOf } from '../../core/config/postgres-tables.js';
-import { samePostgresDatabase } from './same-postgres-database.js';
+import { PostgresConnection } from '../postgres-connection.js';
+import { tablesOf } from '../../../core/config/postgres-tables.js';
+import { samePostgresDatabase } from '../same-postgres-database.js';
 
 /** One PostgreSQL database and the migrations it needs. */
 export interface SchemaTarget {

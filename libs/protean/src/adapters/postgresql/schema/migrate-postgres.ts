@@ -1,8 +1,8 @@
 import type { QueryRunner } from 'typeorm';
 import { createSchemaIfMissing } from './create-schema.js';
 import type { MigrationClass } from './migration-class.js';
-import { PostgresConnection } from './postgres-connection.js';
-import { PostgresTables } from '../../core/config/postgres-tables.js';
+import { PostgresConnection } from '../postgres-connection.js';
+import { PostgresTables } from '../../../core/config/postgres-tables.js';
 
 export type { MigrationClass } from './migration-class.js';
 

@@ -1,9 +1,9 @@
-import { loadConfiguration } from '../../core/config/load-configuration.js';
-import { databaseMigrations } from './database/database.migrations.js';
-import { eventStoreMigrations } from './event-store/event-store.migrations.js';
-import { outboxMigrations } from './outbox/outbox.migrations.js';
+import { loadConfiguration } from '../../../core/config/load-configuration.js';
+import { databaseMigrations } from '../database/database.migrations.js';
+import { eventStoreMigrations } from '../event-store/event-store.migrations.js';
+import { outboxMigrations } from '../outbox/outbox.migrations.js';
 import type { MigrationClass } from './migration-class.js';
-import { tablesOf } from '../../core/config/postgres-tables.js';
+import { tablesOf } from '../../../core/config/postgres-tables.js';
 
 export interface ProteanMigrationOptions {
   /** `databases.default.schema`: the PostgreSQL schema of Protean's tables; default `public`. */
