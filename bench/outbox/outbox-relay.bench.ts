@@ -240,7 +240,7 @@ async function measureLatency(
     domain,
     databaseUri: db.uri,
     broker,
-    runOutboxProcessor: true,
+    relay: true,
     overrides: settings,
   });
   // A second application context stands for another process: only NOTIFY reaches the relay.

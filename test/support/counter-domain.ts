@@ -12,6 +12,7 @@ import {
   loadConfiguration,
   type OutboxBroker,
   ProteanModule,
+  ProteanWorkerModule,
   BROKER_REGISTRY,
 } from 'nestjs-protean';
 import { CaptureLogger } from './capture-logger.js';
@@ -72,7 +73,8 @@ export interface OutboxAppOptions {
   /** `databases.default.database_uri`; the memory database when absent. */
   readonly databaseUri?: string;
   readonly broker: OutboxBroker;
-  readonly runOutboxProcessor?: boolean;
+  /** Relay the outbox in this application (`ProteanWorkerModule`). */
+  readonly relay?: boolean;
   /** More configuration (deep-merged under the outbox defaults of these tests). */
   readonly overrides?: Record<string, unknown>;
   /** Where the application logs; nowhere by default. */
@@ -103,11 +105,8 @@ export async function startOutboxApp(options: OutboxAppOptions): Promise<Testing
   });
   const moduleRef = await Test.createTestingModule({
     imports: [
-      ProteanModule.forRoot({
-        domain: options.domain,
-        config,
-        runOutboxProcessor: options.runOutboxProcessor,
-      }),
+      ProteanModule.forRoot({ domain: options.domain, config }),
+      ...(options.relay ? [ProteanWorkerModule] : []),
       ProteanModule.forFeature({ aggregates: [Counter] }),
     ],
     providers: [BumpHandler, Counters],

@@ -6,7 +6,7 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { BOOKSHELF_DOMAIN, BookshelfModule } from '#bookshelf';
-import { ProteanModule, type ProteanConfig } from 'nestjs-protean';
+import { ProteanModule, ProteanWorkerModule, type ProteanConfig } from 'nestjs-protean';
 import {
   ObservatoryModule,
   ProteanObservabilityModule,
@@ -32,11 +32,8 @@ export class ApiModule implements NestModule {
     return {
       module: ApiModule,
       imports: [
-        ProteanModule.forRoot({
-          domain: BOOKSHELF_DOMAIN,
-          config,
-          runOutboxProcessor: options.engine ?? false,
-        }),
+        ProteanModule.forRoot({ domain: BOOKSHELF_DOMAIN, config }),
+        ...(options.engine ? [ProteanWorkerModule.embedded()] : []),
         BookshelfModule,
         ProteanObservabilityModule.forRoot({ logging: options.logging }),
         ObservatoryModule,

@@ -8,6 +8,8 @@
  */
 export * from './runtime/protean.module.js';
 export * from './runtime/protean.module-definition.js';
+export * from './runtime/protean-worker.module.js';
+export { UndeclaredBrokerError } from './runtime/undeclared-broker.error.js';
 export * from './core/protean.tokens.js';
 export * from './core/errors/protean.error.js';
 export { PermanentError } from './core/errors/permanent.error.js';
@@ -115,5 +117,7 @@ export * from './runtime/server/probe-timeout.error.js';
 export * from './runtime/server/resolve-subscription-settings.js';
 export * from './core/config/subscription-profiles.js';
 export type { SubscriptionObserver } from './runtime/server/subscription-observer.js';
+export { SubscriptionObservers } from './runtime/server/subscription-observers.js';
+export * from './runtime/server/delivery-check.js';
 export * from './runtime/server/worker-endpoints.js';
 export * from './core/errors/missing-peer-dependency.error.js';

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     domain: 'relay',
     databaseUri: env('DATABASE_URI'),
     broker,
-    runOutboxProcessor: true,
+    relay: true,
     overrides: {
       outbox: {
         messages_per_tick: Number(env('BATCH', '100')),

@@ -31,7 +31,7 @@ describe('EventStoreRecorder: async commands', () => {
       domain: uniqueDomain(),
       broker: new RecordingBroker(),
       databaseUri: options.postgres ? db.uri : undefined,
-      runOutboxProcessor: false,
+      relay: false,
       overrides: options.postgres ? { event_store: { provider: 'postgresql' } } : {},
     });
     apps.push(nest);

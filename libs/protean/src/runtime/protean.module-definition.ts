@@ -37,12 +37,18 @@ export interface ProteanModuleOptions {
    * migrations include `proteanMigrations()`).
    */
   runMigrations?: boolean;
+}
+
+/** Options of `forRoot()` / `forRootAsync()` that shape the module rather than its providers. */
+export interface ProteanModuleExtras {
+  /** Make the module global (default true). */
+  isGlobal?: boolean;
   /**
-   * Run the outbox processor in this application, started at bootstrap and drained at
-   * shutdown — when `enable_outbox` and `server.run_outbox_processor` are also on. The worker
-   * sets it; an API process leaves it off (default) and only writes to the outbox.
+   * Broker names injected with `@InjectBroker(name)` when the configuration is not given to
+   * `forRoot({ config })` (with `settings`, `configSources` or `forRootAsync`): the module
+   * provides a token for `default`, for every `[brokers.*]` of a given `config`, and for these.
    */
-  runOutboxProcessor?: boolean;
+  brokers?: readonly string[];
 }
 
 export const {
@@ -52,7 +58,7 @@ export const {
   ASYNC_OPTIONS_TYPE: PROTEAN_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<ProteanModuleOptions>()
   .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: true }, (definition, extras) => ({
+  .setExtras<ProteanModuleExtras>({ isGlobal: true, brokers: [] }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
   }))

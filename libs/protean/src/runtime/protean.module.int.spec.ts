@@ -8,6 +8,14 @@ import { loadConfiguration } from '../core/config/load-configuration.js';
 import { ProteanModule } from './protean.module.js';
 import { PROTEAN_CONFIG } from '../core/protean.tokens.js';
 import type { ProteanConfig } from '../core/config/config.schema.js';
+import { UnknownBrokerError } from '../ports/broker/unknown-broker.error.js';
+import { UndeclaredBrokerError } from './undeclared-broker.error.js';
+
+const withAudit = () =>
+  loadConfiguration({
+    embedded: true,
+    overrides: { brokers: { default: { provider: 'inline' }, audit: { provider: 'inline' } } },
+  });
 
 @Injectable()
 class UsesTheBroker {
@@ -64,5 +72,69 @@ describe('ProteanModule', () => {
     }).compile();
     expect(moduleRef.get(NeedsTheBus).commands).toBeInstanceOf(CommandBus);
     await moduleRef.close();
+  });
+
+  describe('named brokers (@InjectBroker)', () => {
+    @Injectable()
+    class AuditTrail {
+      constructor(@InjectBroker('audit') readonly audit: Broker) {}
+    }
+
+    it('provides every broker of the configuration given to forRoot', async () => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [ProteanModule.forRoot({ domain: 'shop', config: withAudit() })],
+        providers: [AuditTrail],
+      }).compile();
+      await moduleRef.init();
+      expect(moduleRef.get(AuditTrail).audit).toMatchObject({ name: 'audit', provider: 'inline' });
+      await moduleRef.close();
+    });
+
+    it('provides the names listed in forRootAsync, whose configuration comes at runtime', async () => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          ProteanModule.forRootAsync({
+            brokers: ['audit'],
+            useFactory: () => ({ domain: 'shop', config: withAudit() }),
+          }),
+        ],
+        providers: [AuditTrail],
+      }).compile();
+      await moduleRef.init();
+      expect(moduleRef.get(AuditTrail).audit).toMatchObject({ name: 'audit' });
+      await moduleRef.close();
+    });
+
+    it('refuses to start on a broker that is not configured, naming it and the configured ones', async () => {
+      @Injectable()
+      class AsksForUnknown {
+        constructor(@InjectBroker('unknown') readonly broker: Broker) {}
+      }
+      const moduleRef = await Test.createTestingModule({
+        imports: [ProteanModule.forRoot({ domain: 'shop', config: withAudit() })],
+        providers: [AsksForUnknown],
+      }).compile();
+      const init = moduleRef.init();
+      await expect(init).rejects.toThrow(UnknownBrokerError);
+      await expect(init).rejects.toThrow(
+        'No broker named "unknown" is configured (have: default, audit)',
+      );
+      await moduleRef.close();
+    });
+
+    it('refuses a configured broker forRootAsync was not told of, saying how to list it', async () => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          ProteanModule.forRootAsync({
+            useFactory: () => ({ domain: 'shop', config: withAudit() }),
+          }),
+        ],
+        providers: [AuditTrail],
+      }).compile();
+      const init = moduleRef.init();
+      await expect(init).rejects.toThrow(UndeclaredBrokerError);
+      await expect(init).rejects.toThrow("brokers: ['audit']");
+      await moduleRef.close();
+    });
   });
 });

@@ -26,20 +26,17 @@ import { EnvelopeFactory } from '../core/messages/envelope-factory.js';
 import { OutboxProcessor } from './outbox-relay/outbox-processor.js';
 import { OutboxWakeup } from '../application/outbox-wakeup.js';
 import { OutboxWriter } from '../application/outbox-writer.js';
-import { BrokerRegistry } from '../adapters/brokers/broker-registry.js';
-import {
-  getBrokerToken,
-  requestedBrokerNames,
-} from '../adapters/brokers/inject-broker.decorator.js';
 import { DeliveryPolicy } from '../application/delivery-policy.js';
 import { DirectPublisher } from '../application/direct-publisher.js';
 import { DependencyProbe } from './server/dependency-probe.js';
 import { ProteanEngine } from './server/protean-engine.js';
+import { SubscriptionObservers } from './server/subscription-observers.js';
 import { SubscriptionPlan } from './server/subscription-plan.js';
 import { WorkerEndpoints } from './server/worker-endpoints.js';
 import { CorrelationMiddleware } from './correlation.middleware.js';
 import { infrastructureProviders } from './protean-infrastructure.js';
 import { ProteanLifecycle } from './protean-lifecycle.js';
+import { NamedBrokersCheck, namedBrokerProviders } from './named-brokers.js';
 import {
   ConfigurableProteanModule,
   PROTEAN_ASYNC_OPTIONS_TYPE,
@@ -55,15 +52,6 @@ import {
   OUTBOX_STORE,
   PROTEAN_CONFIG,
 } from '../core/protean.tokens.js';
-
-/** One provider per broker name asked for with `@InjectBroker(name)`, and the default. */
-function namedBrokers(): Provider[] {
-  return [...new Set(['default', ...requestedBrokerNames])].map((name) => ({
-    provide: getBrokerToken(name),
-    useFactory: (brokers: BrokerRegistry) => brokers.get(name),
-    inject: [BROKER_REGISTRY],
-  }));
-}
 
 const services = [
   HandlerRegistry,
@@ -81,9 +69,11 @@ const services = [
   DeliveryPolicy,
   SubscriptionPlan,
   DependencyProbe,
+  SubscriptionObservers,
   ProteanEngine,
   WorkerEndpoints,
   ProteanLifecycle,
+  NamedBrokersCheck,
 ];
 
 /**
@@ -117,19 +107,27 @@ const services = [
     EventBus,
     SubscriptionPlan,
     DependencyProbe,
+    SubscriptionObservers,
     ProteanEngine,
     WorkerEndpoints,
   ],
 })
 export class ProteanModule extends ConfigurableProteanModule implements NestModule {
-  /** `forRoot()`, plus a provider per broker name asked for with `@InjectBroker`. */
+  /**
+   * `forRoot()`, plus a token for `@InjectBroker(name)` per broker: `default`, every
+   * `[brokers.*]` of `config` when given, and the names in `brokers`.
+   */
   static override forRoot(options: typeof PROTEAN_OPTIONS_TYPE): DynamicModule {
-    return withNamedBrokers(super.forRoot(options));
+    const configured = Object.keys(options.config?.brokers ?? {});
+    return withNamedBrokers(super.forRoot(options), [...configured, ...(options.brokers ?? [])]);
   }
 
-  /** `forRootAsync()`, plus a provider per broker name asked for with `@InjectBroker`. */
+  /**
+   * `forRootAsync()`, plus a token for `@InjectBroker(name)` per broker: `default` and the names
+   * in `brokers` (the configuration is only known at runtime).
+   */
   static override forRootAsync(options: typeof PROTEAN_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return withNamedBrokers(super.forRootAsync(options));
+    return withNamedBrokers(super.forRootAsync(options), options.brokers ?? []);
   }
 
   /** Repositories for `aggregates` and `projections`, injectable with `@InjectAggregateRepository`. */
@@ -161,9 +159,9 @@ export class ProteanModule extends ConfigurableProteanModule implements NestModu
   }
 }
 
-function withNamedBrokers(module: DynamicModule): DynamicModule {
-  const brokers = namedBrokers();
-  const tokens = brokers.map((provider) => (provider as { provide: string }).provide);
+function withNamedBrokers(module: DynamicModule, names: readonly string[]): DynamicModule {
+  const brokers = namedBrokerProviders(names);
+  const tokens = brokers.map((provider) => (provider as { provide: string | symbol }).provide);
   return {
     ...module,
     providers: [...(module.providers ?? []), ...brokers],

@@ -9,7 +9,6 @@ export interface CliApplicationOptions {
   readonly domain: string;
   readonly config: ProteanConfig;
   readonly modules: ReadonlyArray<Type | DynamicModule>;
-  readonly runOutboxProcessor: boolean;
 }
 
 /**
@@ -24,7 +23,6 @@ export function bootCliApplication(
       ProteanModule.forRoot({
         domain: options.domain,
         config: options.config,
-        runOutboxProcessor: options.runOutboxProcessor,
         // A one-shot command changes no schema: `db setup` and the processes' start do.
         runMigrations: false,
       }),

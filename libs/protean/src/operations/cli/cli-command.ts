@@ -21,13 +21,13 @@ export interface CliContext {
   readonly argv: readonly string[];
   /**
    * Boots the project's domain as a Nest application context (no HTTP, no listeners), runs
-   * `work` with it and closes it. The outbox processor runs in it only when asked. With
+   * `work` with it and closes it (the outbox processor does not run in it). With
    * `domain: false` only the configured infrastructure is booted (configuration, database,
    * event store, outbox store, brokers): faster, and independent of the domain's code.
    */
   withApplication<T>(
     work: (app: INestApplicationContext) => Promise<T>,
-    options?: { runOutboxProcessor?: boolean; domain?: boolean },
+    options?: { domain?: boolean },
   ): Promise<T>;
   /** Where a destructive command asks for confirmation, when it and stdout are a terminal. */
   readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };

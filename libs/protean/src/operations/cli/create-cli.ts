@@ -98,11 +98,7 @@ export function createCli(options: CliOptions): Command {
   };
 
   // Each loaded only when a command runs, and only the one it asks for.
-  const bootDomain = async (boot: {
-    domain: string;
-    config: ProteanConfig;
-    runOutboxProcessor: boolean;
-  }) =>
+  const bootDomain = async (boot: { domain: string; config: ProteanConfig }) =>
     (await import('./cli-application.js')).bootCliApplication({
       ...boot,
       modules: await modules(),
@@ -121,10 +117,10 @@ export function createCli(options: CliOptions): Command {
     modules: () => modules(),
     argv: options.argv ?? process.argv.slice(1),
     config: (overrides) => (overrides ? loadConfig(overrides) : (loaded ??= loadConfig())),
-    async withApplication(work, { runOutboxProcessor = false, domain = true } = {}) {
+    async withApplication(work, { domain = true } = {}) {
       const config = await context.config();
       const app = domain
-        ? await bootDomain({ domain: context.domain, config, runOutboxProcessor })
+        ? await bootDomain({ domain: context.domain, config })
         : await bootOperations({ domain: context.domain, config });
       try {
         return await work(app);

@@ -17,7 +17,7 @@ describe('outbox on the memory database', () => {
     app = await startOutboxApp({
       domain: 'mem',
       broker,
-      runOutboxProcessor: true,
+      relay: true,
       overrides: { outbox: { tick_interval: 1 } },
     });
   });

@@ -1,17 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { BrokerLookup } from '../../ports/broker/broker-lookup.js';
 import type { Broker } from '../../ports/broker/broker.port.js';
 import type { ProteanConfig } from '../../core/config/config.schema.js';
 import { backoffDelay } from '../../core/async/exponential-backoff.js';
-import { PROTEAN_MODULE_OPTIONS, type ProteanModuleOptions } from '../protean.module-definition.js';
 import { BROKER_REGISTRY, OUTBOX_STORE, PROTEAN_CONFIG } from '../../core/protean.tokens.js';
 import type { FailedAttempt, OutboxStore } from '../../ports/outbox/outbox-store.port.js';
 import { failedAttempts } from './failed-attempts.js';
@@ -61,9 +54,12 @@ const MAX_UNAVAILABLE_DELAY_MS = 2_000;
  * {@link OutboxWakeup}, in others through the store's `watch`), drains while rows are due, and
  * polls every `outbox.tick_interval` seconds as a fallback. Published and abandoned rows are
  * deleted after their retention, in batches, beside the relay.
+ *
+ * A provider of `ProteanModule`, idle until started: `ProteanWorkerModule` starts it in a
+ * worker; a process without it only writes to the outbox.
  */
 @Injectable()
-export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy {
+export class OutboxProcessor implements OnModuleDestroy {
   /** Names this processor's leases (`locked_by`): host, pid and a random suffix. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger(OutboxProcessor.name);
@@ -80,21 +76,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(OUTBOX_STORE) private readonly store: OutboxStore,
     @Inject(BROKER_REGISTRY) private readonly brokers: BrokerLookup<OutboxBroker>,
     private readonly wakeup: OutboxWakeup,
-    @Inject(PROTEAN_MODULE_OPTIONS) private readonly options: ProteanModuleOptions,
   ) {}
-
-  /**
-   * Whether the application starts the processor at bootstrap: it asked for it
-   * (`runOutboxProcessor`, as the worker does), the outbox is enabled and
-   * `server.run_outbox_processor` is on.
-   */
-  get startsWithApplication(): boolean {
-    return (
-      this.options.runOutboxProcessor === true &&
-      this.config.enable_outbox &&
-      this.config.server.run_outbox_processor
-    );
-  }
 
   /** Whether the relay loop runs (between `start()` and `stop()`). */
   get isRunning(): boolean {
@@ -106,12 +88,7 @@ export class OutboxProcessor implements OnApplicationBootstrap, OnModuleDestroy 
     return { ...this.counters };
   }
 
-  /** Starts the processor when {@link startsWithApplication}. */
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.startsWithApplication) await this.start();
-  }
-
-  /** Drains: finishes the batch in flight before connections close at application shutdown. */
+  /** Drains, whoever started it: finishes the batch in flight before connections close at application shutdown. */
   async onModuleDestroy(): Promise<void> {
     await this.stop();
   }

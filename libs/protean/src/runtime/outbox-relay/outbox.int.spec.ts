@@ -233,7 +233,7 @@ describe('outbox processor', () => {
     const relay = await app({
       domain: name,
       broker,
-      runOutboxProcessor: true,
+      relay: true,
       overrides: { outbox: { tick_interval: 1 } },
     });
     // Another application context stands for another process: it can only wake the relay
@@ -279,9 +279,7 @@ describe('outbox processor', () => {
     }
     const total = 6 * (8 + 4);
     const relays = await Promise.all(
-      [1, 2, 3].map(() =>
-        app({ domain: name, broker, runOutboxProcessor: true, overrides: settings }),
-      ),
+      [1, 2, 3].map(() => app({ domain: name, broker, relay: true, overrides: settings })),
     );
     try {
       await eventually(async () => (await streams.length(`${name}::counter`)) >= total, {
@@ -312,7 +310,7 @@ describe('outbox processor', () => {
       domain: domain(),
       databaseUri: db.uri,
       broker,
-      runOutboxProcessor: true,
+      relay: true,
     });
     // Record the order of what matters; the held batch goes on once shutdown asks it to stop.
     const timeline: string[] = [];
@@ -346,10 +344,10 @@ describe('outbox processor', () => {
 
   it('starts with the application only where asked and enabled', async () => {
     const cases: Array<[Partial<OutboxAppOptions>, boolean]> = [
-      [{ runOutboxProcessor: true }, true],
+      [{ relay: true }, true],
       [{}, false],
-      [{ runOutboxProcessor: true, overrides: { server: { run_outbox_processor: false } } }, false],
-      [{ runOutboxProcessor: true, overrides: { enable_outbox: false } }, false],
+      [{ relay: true, overrides: { server: { run_outbox_processor: false } } }, false],
+      [{ relay: true, overrides: { enable_outbox: false } }, false],
     ];
     for (const [options, running] of cases) {
       const nest = await app({ domain: domain(), broker: new RecordingBroker(), ...options });

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';
 import type { BrokerLookup } from '../../ports/broker/broker-lookup.js';
 import { asyncKindsOf } from '../../application/async-messages.js';
 import { HandlerRunner } from '../../application/handler-runner.js';
 import type { ProteanConfig } from '../../core/config/config.schema.js';
-import { type WorkerSubscription } from '../../core/config/delivery-problems.js';
 import { UndeliverableSubscriptionsError } from '../../core/config/undeliverable-subscriptions.error.js';
 import type { Database } from '../../ports/database/database.port.js';
 import { HandlerRegistry, type RegisteredHandler } from '../../model/handler-registry.js';
@@ -17,6 +16,7 @@ import {
   EVENT_STORE,
   PROTEAN_CONFIG,
 } from '../../core/protean.tokens.js';
+import { DELIVERY_CHECK, type DeliveryCheck } from './delivery-check.js';
 import { DependencyProbe } from './dependency-probe.js';
 import { EventStoreSubscription } from './event-store-subscription.js';
 import { HandlerMessageProcessor } from './handler-message-processor.js';
@@ -28,6 +28,7 @@ import { StreamSubscription } from './stream-subscription.js';
 import { SubscriberMessageProcessor } from './subscriber-message-processor.js';
 import type { Subscription } from './subscription.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
+import { SubscriptionObservers } from './subscription-observers.js';
 import type { ResolvedSubscriptionSettings } from '../../core/config/subscription-profiles.js';
 import { SubscriptionPlan, type PlanEntry } from './subscription-plan.js';
 import { EventStoreReaders } from '../../application/event-store-readers.js';
@@ -64,14 +65,8 @@ export class ProteanEngine {
   private currentState: EngineState = 'idle';
   /** This process's consumer name in every group; unique, so a restart never inherits a dead one's. */
   readonly consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  /**
-   * Why these subscriptions could never deliver, checked first by `start()`, which then throws
-   * {@link UndeliverableSubscriptionsError}: a worker apart from the API sets it
-   * (`workerDeliveryProblem`); the embedded engine has nothing to check.
-   */
-  deliveryCheck: (plan: readonly WorkerSubscription[]) => string | undefined = () => undefined;
-  /** Where subscriptions report; set before `start()` (metrics). */
-  observer: SubscriptionObserver = NO_OBSERVER;
+  /** Where subscriptions report: the {@link SubscriptionObservers} as `start()` found them. */
+  private observer: SubscriptionObserver = NO_OBSERVER;
 
   constructor(
     @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
@@ -84,6 +79,13 @@ export class ProteanEngine {
     /** What readiness depends on: the database, the event store and every broker in use. */
     readonly probe: DependencyProbe,
     readers: EventStoreReaders,
+    private readonly observers: SubscriptionObservers,
+    /**
+     * Checked first by `start()`, which then throws {@link UndeliverableSubscriptionsError}:
+     * `ProteanWorkerModule` provides it for a worker apart from the API; the embedded engine has
+     * nothing to check.
+     */
+    @Optional() @Inject(DELIVERY_CHECK) private readonly deliveryCheck?: DeliveryCheck,
   ) {
     readers.add(() => this.readsEventStore);
   }
@@ -117,9 +119,10 @@ export class ProteanEngine {
     if (this.currentState !== 'idle')
       throw new Error(`The engine is ${this.currentState}; it starts once`);
     this.plan.addEventPatterns(patterns);
-    const undeliverable = this.deliveryCheck(this.plan.workerSubscriptions());
+    const undeliverable = this.deliveryCheck?.(this.plan.workerSubscriptions());
     if (undeliverable) throw new UndeliverableSubscriptionsError(undeliverable);
     this.currentState = 'starting';
+    this.observer = this.observers.combined();
     this.subscriptions = this.plan.entries().map((entry) => this.open(entry));
     await Promise.all(this.subscriptions.map((subscription) => subscription.start()));
     for (const service of this.services) await service.start();

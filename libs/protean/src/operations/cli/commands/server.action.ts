@@ -14,7 +14,7 @@ export interface ServerOptions {
   profile?: string;
 }
 
-/** The module `server` boots: ProteanModule and the project's domain. */
+/** The module `server` boots: ProteanModule and the project's domain (`runWorker` adds the worker's). */
 @Module({})
 class ServerApplicationModule {}
 
@@ -43,7 +43,7 @@ export async function runServer(context: CliContext, options: ServerOptions): Pr
     {
       module: ServerApplicationModule,
       imports: [
-        ProteanModule.forRoot({ domain: context.domain, config, runOutboxProcessor: true }),
+        ProteanModule.forRoot({ domain: context.domain, config }),
         ...(await context.modules()),
       ],
     },

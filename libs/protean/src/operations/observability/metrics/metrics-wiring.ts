@@ -1,8 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ProteanEngine } from '../../../runtime/server/protean-engine.js';
+import { SubscriptionObservers } from '../../../runtime/server/subscription-observers.js';
 import { WorkerEndpoints } from '../../../runtime/server/worker-endpoints.js';
 import { ProteanMetrics } from './protean-metrics.js';
-import { combineObservers } from './subscription-observers.js';
 
 /**
  * Connects the metrics at init, before the engine starts: they observe the engine's
@@ -12,12 +11,12 @@ import { combineObservers } from './subscription-observers.js';
 export class MetricsWiring implements OnModuleInit {
   constructor(
     private readonly metrics: ProteanMetrics,
-    private readonly engine: ProteanEngine,
+    private readonly observers: SubscriptionObservers,
     private readonly endpoints: WorkerEndpoints,
   ) {}
 
   onModuleInit(): void {
-    this.engine.observer = combineObservers(this.engine.observer, this.metrics);
+    this.observers.add(this.metrics);
     this.endpoints.add('/metrics', async () => ({
       status: 200,
       contentType: this.metrics.contentType,
