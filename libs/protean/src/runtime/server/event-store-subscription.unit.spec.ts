@@ -23,28 +23,31 @@ const event = (position: number, outcome: string): StoredEvent => ({
   } as unknown as MessageEnvelope,
 });
 
+/** A handler of `shop.Shipped.v1` on `shop::parcel` that runs `invoke` with each message's outcome. */
+const shippingHandler = (invoke: (outcome: string) => Promise<unknown>): RegisteredHandler =>
+  ({
+    name: 'ShippingHandler',
+    streams: ['shop::parcel'],
+    routes: new Map([
+      [
+        'shop.Shipped.v1',
+        {
+          messageClass: Shipped,
+          invoke: (message: object) => invoke((message as Shipped).outcome),
+        },
+      ],
+    ]),
+  }) as unknown as RegisteredHandler;
+
 describe('EventStoreSubscription failures', () => {
   it('skips a permanent failure at once, without the retries an ordinary failure gets', async () => {
     const tries = new Map<string, number>();
     const handled: string[] = [];
-    const handler = {
-      name: 'ShippingHandler',
-      streams: ['shop::parcel'],
-      routes: new Map([
-        [
-          'shop.Shipped.v1',
-          {
-            messageClass: Shipped,
-            invoke: async (message: object) => {
-              const { outcome } = message as Shipped;
-              tries.set(outcome, (tries.get(outcome) ?? 0) + 1);
-              if (outcome === 'permanent') throw new PermanentError('parcel 1 does not exist');
-              handled.push(outcome);
-            },
-          },
-        ],
-      ]),
-    } as unknown as RegisteredHandler;
+    const handler = shippingHandler(async (outcome) => {
+      tries.set(outcome, (tries.get(outcome) ?? 0) + 1);
+      if (outcome === 'permanent') throw new PermanentError('parcel 1 does not exist');
+      handled.push(outcome);
+    });
     const events = [event(1, 'permanent'), event(2, 'ok')];
     const subscription = subscriptionOverEvents(handler, events, {
       ...DEFAULT_SUBSCRIPTION_SETTINGS,
@@ -119,23 +122,10 @@ describe('EventStoreSubscription drain', () => {
   it('returns by the deadline though a handler never settles, keeping the checkpoint of what was handled', async () => {
     const handled: string[] = [];
     let hanging = false;
-    const handler = {
-      name: 'ShippingHandler',
-      streams: ['shop::parcel'],
-      routes: new Map([
-        [
-          'shop.Shipped.v1',
-          {
-            messageClass: Shipped,
-            invoke: async (message: object) => {
-              const { outcome } = message as Shipped;
-              if (outcome === 'hangs') return ((hanging = true), new Promise(() => undefined));
-              handled.push(outcome);
-            },
-          },
-        ],
-      ]),
-    } as unknown as RegisteredHandler;
+    const handler = shippingHandler(async (outcome) => {
+      if (outcome === 'hangs') return ((hanging = true), new Promise(() => undefined));
+      handled.push(outcome);
+    });
     const clock = new ManualClock();
     const checkpoints: number[] = [];
     const subscription = subscriptionOverEvents(
