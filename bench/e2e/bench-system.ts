@@ -21,6 +21,8 @@ function chapterToml(databaseUri: string, redisUri: string): string {
 export class BenchSystem {
   private readonly processes: NodeProcess[] = [];
   url = '';
+  /** Where each process serves its Prometheus metrics: the API's, then each worker's probe port. */
+  readonly metricsUrls: string[] = [];
 
   private constructor(
     readonly db: TestDatabase,
@@ -42,6 +44,7 @@ export class BenchSystem {
       system.processes.push(api);
       system.url = `http://127.0.0.1:${apiPort}`;
       await api.answering(`${system.url}/health`, 'the API');
+      system.metricsUrls.push(`${system.url}/metrics`);
       for (let n = 0; n < workers; n++) {
         const healthPort = await freePort();
         const worker = new NodeProcess(WORKER_MAIN, [], {
@@ -50,12 +53,24 @@ export class BenchSystem {
         });
         system.processes.push(worker);
         await worker.answering(`http://127.0.0.1:${healthPort}/readyz`, 'a worker');
+        system.metricsUrls.push(`http://127.0.0.1:${healthPort}/metrics`);
       }
       return system;
     } catch (error) {
       await system.stop();
       throw error;
     }
+  }
+
+  /** Every process's `/metrics`, as text, in the order of {@link metricsUrls}. */
+  async scrapeMetrics(): Promise<string[]> {
+    return Promise.all(
+      this.metricsUrls.map(async (url) => {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+        return response.text();
+      }),
+    );
   }
 
   async stop(): Promise<void> {

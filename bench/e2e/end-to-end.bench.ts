@@ -5,6 +5,7 @@ import type { BenchResult, BenchRow } from '../support/bench-result.js';
 import { alternate, medianOf, ratio } from '../support/contest.js';
 import { grouped, quantile } from '../support/stats.js';
 import { BenchSystem } from './bench-system.js';
+import { hopsOf, hopTable, type HopFigures } from './hop-table.js';
 import { runRawTransactions } from './raw-transactions.js';
 import { eventually } from 'nestjs-protean/testing';
 
@@ -56,7 +57,12 @@ export async function endToEndBenchmark(options: EndToEndBenchOptions): Promise<
     );
     const ours = medianOf(samples, names.ours);
     const raw = medianOf(samples, names.raw);
-    const half = await halfLoad(system, books, Math.max(1, Math.round(ours / 2)), options);
+    const { hops, ...half } = await halfLoad(
+      system,
+      books,
+      Math.max(1, Math.round(ours / 2)),
+      options,
+    );
     const scenario = '3 end to end, orders';
     const rows: BenchRow[] = [
       {
@@ -78,6 +84,7 @@ export async function endToEndBenchmark(options: EndToEndBenchOptions): Promise<
             `outbox row → published p50 ${half.outbox_row_commit_to_published_ms.p50.toFixed(1)} ms`,
         },
       },
+      ...hopRows(scenario, hops),
     ];
     return {
       key: 'end-to-end',
@@ -95,6 +102,7 @@ export async function endToEndBenchmark(options: EndToEndBenchOptions): Promise<
         median_per_s: { confirmed_orders: Math.round(ours), raw_transactions: Math.round(raw) },
         ratio_vs_raw: Number((ours / raw).toFixed(3)),
         half_load: half,
+        hops,
         targets: { vs_raw: 0.5, p99_ms: 50 },
       },
     };
@@ -104,6 +112,18 @@ export async function endToEndBenchmark(options: EndToEndBenchOptions): Promise<
 }
 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** Where the time goes at half load: one row per hop of `protean_hop_seconds`, API and worker. */
+function hopRows(scenario: string, hops: Record<string, HopFigures>): BenchRow[] {
+  const ms = (value: number | null) => (value === null ? '–' : value.toFixed(1));
+  return Object.entries(hops).map(([hop, figures]) => ({
+    scenario,
+    contender: `hop ${hop} (half load)`,
+    figures: {
+      note: `p50 ${ms(figures.p50_ms)} ms, p99 ${ms(figures.p99_ms)} ms (${grouped(figures.count)} observed)`,
+    },
+  }));
+}
 
 async function addBooks(system: BenchSystem, count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -211,6 +231,7 @@ async function halfLoad(
   options: EndToEndBenchOptions,
 ) {
   const [{ since }] = await system.db.query<{ since: string }>('SELECT now()::text AS since');
+  const hopsBefore = hopsOf(await system.scrapeMetrics());
   const accepted = await placeOrders(system, books, {
     connections: Math.min(options.connections, Math.max(1, Math.ceil(rate / 50))),
     seconds: options.seconds,
@@ -218,6 +239,8 @@ async function halfLoad(
   });
   const ids = [...accepted.keys()];
   await allConfirmed(system, ids);
+  // Only the half-load phase: the histograms since the saturation runs, every process added up.
+  const hops = hopTable(hopsBefore, hopsOf(await system.scrapeMetrics()));
   const rows = await system.db.query<{ id: string; confirmed_at: number }>(
     `SELECT id, extract(epoch FROM updated_at) * 1000 AS confirmed_at FROM projections
      WHERE name = 'order_summaries' AND id = ANY($1)`,
@@ -241,5 +264,6 @@ async function halfLoad(
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
     outbox_row_commit_to_published_ms: { p50: Number(relay.p50), p99: Number(relay.p99) },
+    hops,
   };
 }

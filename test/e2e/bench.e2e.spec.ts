@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MESSAGE_HOPS } from 'nestjs-protean';
 import { BENCH_MAIN, runToExit } from '../support/processes.js';
 
 describe('npm run bench -- --quick', () => {
@@ -66,6 +67,15 @@ describe('npm run bench -- --quick', () => {
       expect(run.stdout).toMatch(
         /accept → CONFIRMED at [\d,]+\/s \(half load\)\s+p50 [\d.]+ ms, p99/,
       );
+      // Where the time goes at half load, from the processes' protean_hop_seconds.
+      for (const hop of MESSAGE_HOPS)
+        expect(run.stdout).toMatch(
+          row(
+            '3 end to end, orders',
+            `hop ${hop} \\(half load\\)`,
+            'p50 [\\d.]+ ms, p99 [\\d.]+ ms \\([\\d,]+ observed\\)$',
+          ),
+        );
       expect(run.stdout).toMatch(
         row(
           '4 fan-out 1 event → 5 handlers, 1,000 events',
@@ -107,6 +117,13 @@ describe('npm run bench -- --quick', () => {
       expect(results['another-benchmark']).toEqual({ kept: true });
       expect(results.consume.median_per_s.engine).toBeGreaterThan(0);
       expect(results['end-to-end'].half_load.orders).toBeGreaterThan(0);
+      for (const hop of MESSAGE_HOPS)
+        expect(results['end-to-end'].hops[hop]).toEqual({
+          count: expect.any(Number),
+          p50_ms: expect.any(Number),
+          p99_ms: expect.any(Number),
+        });
+      expect(results['end-to-end'].hops.handler.count).toBeGreaterThan(0);
       expect(results.memory.peak_rss_mb).toBeGreaterThan(0);
       expect(results['hot-aggregate'].median_per_s).toBeGreaterThan(0);
       expect(results['cli-startup'].median_ms.dlq).toBeGreaterThan(0);

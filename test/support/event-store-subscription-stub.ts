@@ -9,9 +9,11 @@ import type { MessageKind } from '../../libs/protean/src/core/messages/message-e
 import { EventStoreSubscription } from '../../libs/protean/src/runtime/server/event-store-subscription.js';
 import type { ResolvedSubscriptionSettings } from '../../libs/protean/src/core/config/subscription-profiles.js';
 import type { Clock } from '../../libs/protean/src/core/async/clock.js';
+import type { SubscriptionObserver } from '../../libs/protean/src/runtime/server/subscription-observer.js';
 
-/** What a test may set besides the events: the kinds delivered, the clock, a checkpoint log. */
+/** What a test may set besides the events: the kinds delivered, the clock, a checkpoint log, an observer. */
 export interface StubOptions {
+  readonly observer?: SubscriptionObserver;
   readonly kinds?: ReadonlySet<MessageKind>;
   readonly clock?: Clock;
   /** Receives each checkpoint saved, in order. */
@@ -27,7 +29,7 @@ export function subscriptionOverEvents(
   handler: RegisteredHandler,
   events: readonly StoredEvent[],
   settings: ResolvedSubscriptionSettings,
-  { kinds, clock, checkpoints = [] }: StubOptions = {},
+  { kinds, clock, checkpoints = [], observer }: StubOptions = {},
 ): EventStoreSubscription {
   const store = {
     readAll: async (after: number) => events.filter((event) => event.globalPosition > after),
@@ -49,7 +51,7 @@ export function subscriptionOverEvents(
     database,
     runner,
     settings,
-    undefined,
+    observer,
     kinds,
     clock,
   );

@@ -118,6 +118,8 @@ export * from './runtime/server/resolve-subscription-settings.js';
 export * from './core/config/subscription-profiles.js';
 export type { SubscriptionObserver } from './runtime/server/subscription-observer.js';
 export { SubscriptionObservers } from './runtime/server/subscription-observers.js';
+export { HopObservers } from './model/hop-observers.js';
+export { MESSAGE_HOPS, type HopObserver, type MessageHop } from './core/messages/message-hops.js';
 export * from './runtime/server/delivery-check.js';
 export * from './runtime/server/worker-endpoints.js';
 export * from './core/errors/missing-peer-dependency.error.js';

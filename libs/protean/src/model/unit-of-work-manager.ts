@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Database, DatabaseSession } from '../ports/database/database.port.js';
 import type { EnvelopeFactory } from '../core/messages/envelope-factory.js';
 import type { MessageEnvelope } from '../core/messages/message-envelope.js';
 import { DATABASE, ENVELOPE_FACTORY } from '../core/protean.tokens.js';
+import { HopObservers } from './hop-observers.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 /**
@@ -46,6 +47,8 @@ export class UnitOfWorkManager {
   constructor(
     @Inject(DATABASE) private readonly database: Database,
     @Inject(ENVELOPE_FACTORY) private readonly envelopes: EnvelopeFactory,
+    /** Told each transaction's time (hop `transaction`); nobody when absent. */
+    @Optional() private readonly hops: HopObservers = new HopObservers(),
   ) {}
 
   /** The unit of work of the calling code, if any. */
@@ -65,11 +68,13 @@ export class UnitOfWorkManager {
    * Runs `work` in a unit of work and commits it. Called inside another unit of work, `work`
    * joins it instead (one transaction, events published when the outer one commits). With
    * `options.manager`, it runs in the application's transaction and resolves before that
-   * commits; see {@link UnitOfWorkOptions}.
+   * commits; see {@link UnitOfWorkOptions}. Its own transaction's time, from opening it to the
+   * commit acknowledged, is reported as the hop `transaction`.
    */
   async run<T>(work: () => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
     if (storage.getStore()) return work();
     let committed: MessageEnvelope[] = [];
+    const opened = performance.now();
     return this.database.transaction(
       async (session) => {
         const unit = new UnitOfWork(session);
@@ -85,6 +90,8 @@ export class UnitOfWorkManager {
       {
         join: options.manager,
         afterCommit: async () => {
+          // A joined transaction commits when the application says so: not ours to time.
+          if (!options.manager) this.hops.hop('transaction', performance.now() - opened);
           if (committed.length === 0) return;
           for (const hook of this.afterCommitHooks) await hook(committed);
         },

@@ -46,6 +46,7 @@ function recorder(): SubscriptionObserver & { readonly seen: string[] } {
     failed: ignore,
     retried: ignore,
     deadLettered: ignore,
+    hop: ignore,
   };
 }
 

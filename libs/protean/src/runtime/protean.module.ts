@@ -18,6 +18,7 @@ import {
   getProjectionRepositoryToken,
   ProjectionRepository,
 } from '../model/projection-repository.js';
+import { HopObservers } from '../model/hop-observers.js';
 import { UnitOfWorkManager } from '../model/unit-of-work-manager.js';
 import { TransactionalEntityManager } from '../model/transactional-entity-manager.js';
 import { EventStoreRecorder } from '../application/event-store-recorder.js';
@@ -70,6 +71,7 @@ const services = [
   SubscriptionPlan,
   DependencyProbe,
   SubscriptionObservers,
+  HopObservers,
   ProteanEngine,
   WorkerEndpoints,
   ProteanLifecycle,
@@ -108,6 +110,7 @@ const services = [
     SubscriptionPlan,
     DependencyProbe,
     SubscriptionObservers,
+    HopObservers,
     ProteanEngine,
     WorkerEndpoints,
   ],

@@ -1,4 +1,9 @@
-import { compareStreamIds, isStreamId, StreamIdGenerator } from '../../ports/broker/stream-id.js';
+import {
+  compareStreamIds,
+  isStreamId,
+  StreamIdGenerator,
+  streamIdTimeMs,
+} from '../../ports/broker/stream-id.js';
 
 describe('stream ids', () => {
   it('orders by milliseconds, then by sequence, numerically', () => {
@@ -6,6 +11,13 @@ describe('stream ids', () => {
     expect(compareStreamIds('10-2', '10-10')).toBeLessThan(0);
     expect(compareStreamIds('10-2', '10-2')).toBe(0);
     expect(compareStreamIds('11-0', '10-99')).toBeGreaterThan(0);
+  });
+
+  it('reads the milliseconds of an id, and NaN from what has none', () => {
+    expect(streamIdTimeMs('1700000000123-7')).toBe(1700000000123);
+    expect(streamIdTimeMs('0-0')).toBe(0);
+    for (const id of ['', '-1', '17x-0', '1700000000123', 'abc-0'])
+      expect(streamIdTimeMs(id)).toBeNaN();
   });
 
   it('refuses what is not an id', () => {

@@ -78,8 +78,8 @@ export class MemoryOutboxStore implements OutboxStore {
         lockedBy: owner,
         lockedUntil: now + leaseSeconds * 1000,
       });
-      const { id, messageId, stream, data, retryCount } = row;
-      claimed.push({ id, messageId, stream, data, retryCount });
+      const { id, messageId, stream, data, retryCount, createdAt } = row;
+      claimed.push({ id, messageId, stream, data, retryCount, createdAt });
     }
     return claimed;
   }

@@ -54,6 +54,7 @@ export function describeOutboxStoreContract(
           stream: 't::book-1',
           data: serializeEnvelope(kept),
           retryCount: 0,
+          createdAt: expect.any(Number),
         },
       ]);
       expect((await store.stats()).counts).toEqual({
@@ -63,6 +64,16 @@ export function describeOutboxStoreContract(
         failed: 0,
         abandoned: 0,
       });
+    });
+
+    it('tells when each claimed row was written, in ms on the store clock', async () => {
+      await write(eventEnvelope('t::book-1'));
+      await subject.elapse(5);
+      await write(eventEnvelope('t::book-2'));
+      const [first, second] = await store.claim('p1', 10, LEASE);
+      // Five seconds apart, give or take the time the second write took.
+      expect(second.createdAt - first.createdAt).toBeGreaterThanOrEqual(5000);
+      expect(second.createdAt - first.createdAt).toBeLessThan(6000);
     });
 
     it('claims the oldest rows first, each for one owner until published', async () => {

@@ -52,3 +52,22 @@ export class StreamIdGenerator {
     return `${ms}-${this.lastSeq}`;
   }
 }
+
+/**
+ * The milliseconds part of a `<ms>-<seq>` id — when the broker took the entry — or `NaN` when
+ * `id` has no such part. Reads the digits in place: it runs once per message read.
+ */
+export function streamIdTimeMs(id: string): number {
+  let ms = 0;
+  for (let index = 0; index < id.length; index++) {
+    const code = id.charCodeAt(index);
+    if (code === DASH) return index > 0 ? ms : NaN;
+    if (code < DIGIT_0 || code > DIGIT_9) return NaN;
+    ms = ms * 10 + (code - DIGIT_0);
+  }
+  return NaN;
+}
+
+const DASH = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;

@@ -32,6 +32,11 @@ export interface ClaimedMessage {
   readonly data: string;
   /** Failed attempts so far. */
   readonly retryCount: number;
+  /**
+   * When the row was written, in ms since the epoch: its transaction's commit (memory) or
+   * start (`created_at`, postgresql). The relay times the hop `commit_to_published` from it.
+   */
+  readonly createdAt: number;
 }
 
 /** What to do with a row whose publishing failed. */

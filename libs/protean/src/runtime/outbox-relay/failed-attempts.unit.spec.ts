@@ -8,6 +8,7 @@ const message = (id: number, retryCount: number): ClaimedMessage => ({
   stream: 's::a-1',
   data: '{}',
   retryCount,
+  createdAt: 0,
 });
 
 describe('failedAttempts', () => {

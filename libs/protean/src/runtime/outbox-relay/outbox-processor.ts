@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import type { BrokerLookup } from '../../ports/broker/broker-lookup.js';
 import type { Broker } from '../../ports/broker/broker.port.js';
 import type { ProteanConfig } from '../../core/config/config.schema.js';
@@ -9,6 +9,7 @@ import { BROKER_REGISTRY, OUTBOX_STORE, PROTEAN_CONFIG } from '../../core/protea
 import type { FailedAttempt, OutboxStore } from '../../ports/outbox/outbox-store.port.js';
 import { failedAttempts } from './failed-attempts.js';
 import { OutboxWakeup } from '../../application/outbox-wakeup.js';
+import { HopObservers } from '../../model/hop-observers.js';
 import { publishInOrder, type PublishOutcome } from './publish-in-order.js';
 import { WakeSignal } from '../../core/async/wake-signal.js';
 import { settlesWithin } from '../../core/async/with-timeout.js';
@@ -76,6 +77,8 @@ export class OutboxProcessor implements OnModuleDestroy {
     @Inject(OUTBOX_STORE) private readonly store: OutboxStore,
     @Inject(BROKER_REGISTRY) private readonly brokers: BrokerLookup<OutboxBroker>,
     private readonly wakeup: OutboxWakeup,
+    /** Told each published row's age (hop `commit_to_published`); nobody when absent. */
+    @Optional() private readonly hops: HopObservers = new HopObservers(),
   ) {}
 
   /** Whether the relay loop runs (between `start()` and `stop()`). */
@@ -196,6 +199,9 @@ export class OutboxProcessor implements OnModuleDestroy {
     const claimed = await this.store.claim(this.owner, messages_per_tick, lease_seconds);
     if (claimed.length === 0) return undefined;
     const outcome = await publishInOrder(claimed, (messages) => broker.publishBatch(messages));
+    const publishedAt = Date.now();
+    for (const message of outcome.published)
+      this.hops.hop('commit_to_published', Math.max(0, publishedAt - message.createdAt));
     const attempts = failedAttempts(outcome.failed, this.config.outbox.retry);
     return { claimed: claimed.length, outcome, attempts };
   }

@@ -10,6 +10,7 @@ const row = (stream: string, data = `{"n":${nextId}}`): ClaimedMessage => ({
   stream,
   data,
   retryCount: 0,
+  createdAt: 0,
 });
 
 /** A broker double that refuses what `refuses` says and records every call. */

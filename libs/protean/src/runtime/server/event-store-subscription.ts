@@ -117,8 +117,9 @@ export class EventStoreSubscription implements Subscription {
         const events = this.contiguous(
           await this.eventStore.readAll(this.position, this.settings.messages_per_tick),
         );
+        const read = { at: performance.now(), time: this.clock.now() };
         for (const event of events) {
-          if (!this.running || !(await this.deliver(event)) || this.abandoned) break;
+          if (!this.running || !(await this.deliver(event, read)) || this.abandoned) break;
           this.position = event.globalPosition;
           if (this.position - this.savedPosition >= this.settings.position_update_interval)
             await this.savePosition();
@@ -152,8 +153,14 @@ export class EventStoreSubscription implements Subscription {
     return now - this.gapSeenAt.at >= GAP_WAIT_MS;
   }
 
-  /** Handles (or skips) one event; false when stopped before it was done. */
-  private async deliver({ envelope }: StoredEvent): Promise<boolean> {
+  /**
+   * Handles (or skips) one event; false when stopped before it was done. `read` is when the
+   * read that returned it did: `at` by `performance.now()`, `time` by the clock.
+   */
+  private async deliver(
+    { envelope }: StoredEvent,
+    read: { readonly at: number; readonly time: number },
+  ): Promise<boolean> {
     const route = this.handler.routes.get(envelope.type);
     if (
       !route ||
@@ -161,11 +168,22 @@ export class EventStoreSubscription implements Subscription {
       !this.categories.has(categoryOf(envelope.stream))
     )
       return true;
+    // The event store keeps no time of its own: the message's creation stands for its publish.
+    const created = Date.parse(envelope.metadata.time);
+    if (!Number.isNaN(created))
+      this.observer.hop(
+        this.group,
+        this.stream,
+        'published_to_read',
+        Math.max(0, read.time - created),
+      );
     const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
     const label = `${envelope.type} ${envelope.id}`;
     const trace = (line: string) => this.tracing && this.logger.log(`${this.group} ${line}`);
     for (let attempt = 1; this.running; attempt++) {
       const started = performance.now();
+      if (attempt === 1)
+        this.observer.hop(this.group, this.stream, 'read_to_started', started - read.at);
       const took = () => `in ${(performance.now() - started).toFixed(1)} ms (attempt ${attempt})`;
       trace(`received ${label} (attempt ${attempt})`);
       try {
@@ -180,7 +198,9 @@ export class EventStoreSubscription implements Subscription {
             signal: this.stopping.signal,
           },
         );
-        this.observer.processed(this.group, this.stream, performance.now() - started);
+        const elapsedMs = performance.now() - started;
+        this.observer.processed(this.group, this.stream, elapsedMs);
+        this.observer.hop(this.group, this.stream, 'handler', elapsedMs);
         trace(`handled ${label} ${took()}`);
         return true;
       } catch (error) {

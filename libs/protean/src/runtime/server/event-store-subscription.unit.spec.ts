@@ -2,6 +2,8 @@ import type { RegisteredHandler } from '../../model/handler-registry.js';
 import { PermanentError } from '../../core/errors/permanent.error.js';
 import type { StoredEvent } from '../../ports/event-store/event-store.port.js';
 import type { MessageEnvelope } from '../../core/messages/message-envelope.js';
+import type { MessageHop } from '../../core/messages/message-hops.js';
+import { NO_OBSERVER } from './subscription-observer.js';
 import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../../core/config/subscription-profiles.js';
 import { subscriptionOverEvents } from '../../../../../test/support/event-store-subscription-stub.js';
 import { ManualClock } from '../../../../../test/support/manual-clock.js';
@@ -115,6 +117,54 @@ describe('EventStoreSubscription kinds', () => {
     await subscription.drain(Date.now() + 1000);
 
     expect(handled).toEqual([JSON.stringify({ parcel: 'p2' })]);
+  });
+});
+
+describe('EventStoreSubscription hops', () => {
+  it('reports each handled event: from its time to the read, from the read to its start, and its run', async () => {
+    const hops: Array<[MessageHop, number]> = [];
+    const handled: string[] = [];
+    const handler = {
+      name: 'ShippingHandler',
+      streams: ['shop::parcel'],
+      routes: new Map([
+        [
+          'shop.Shipped.v1',
+          {
+            messageClass: Shipped,
+            invoke: async (message: object) => void handled.push((message as Shipped).outcome),
+          },
+        ],
+      ]),
+    } as unknown as RegisteredHandler;
+    // Read two seconds after the events were created (their `time`).
+    const clock = new ManualClock(Date.parse('2026-12-04T00:00:02Z'));
+    const subscription = subscriptionOverEvents(
+      handler,
+      [event(1, 'first'), event(2, 'second')],
+      { ...DEFAULT_SUBSCRIPTION_SETTINGS, subscription_profile: null },
+      { clock, observer: { ...NO_OBSERVER, hop: (_g, _s, hop, ms) => void hops.push([hop, ms]) } },
+    );
+
+    await subscription.start();
+    const deadline = Date.now() + 5_000;
+    while (handled.length < 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    subscription.stopReading();
+    await subscription.drain(clock.now() + 1000);
+
+    expect(hops.map(([hop]) => hop)).toEqual([
+      'published_to_read',
+      'read_to_started',
+      'handler',
+      'published_to_read',
+      'read_to_started',
+      'handler',
+    ]);
+    expect(hops.filter(([hop]) => hop === 'published_to_read').map(([, ms]) => ms)).toEqual([
+      2000, 2000,
+    ]);
+    for (const [, ms] of hops) expect(ms).toBeGreaterThanOrEqual(0);
   });
 });
 

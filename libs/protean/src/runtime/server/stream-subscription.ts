@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Broker, ReceivedMessage } from '../../ports/broker/broker.port.js';
 import { deadLettersOf, hasPendingEntries } from '../../ports/broker/broker-roles.js';
+import { streamIdTimeMs } from '../../ports/broker/stream-id.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { backoffDelay } from '../../core/async/exponential-backoff.js';
 import { HeldMessages } from './held-messages.js';
@@ -23,6 +24,8 @@ interface Work {
   deadLetterReason?: unknown;
   /** Set once it has been tried: the next run first claims it again, raising its delivery count. */
   tried?: boolean;
+  /** When a read returned it (`performance.now()`); unset when taken over from another consumer. */
+  readonly readAt?: number;
 }
 
 const READ_ERROR_PAUSE_MS = 1000;
@@ -162,7 +165,8 @@ export class StreamSubscription implements Subscription {
           count,
           blockMs: this.settings.blocking_timeout_ms,
         });
-        this.accept(messages);
+        this.observeRead(messages);
+        this.accept(messages, performance.now());
         if (this.settings.tick_interval > 0)
           await this.sleeper.sleep(this.settings.tick_interval * 1000);
       } catch (error) {
@@ -208,7 +212,27 @@ export class StreamSubscription implements Subscription {
     this.accept(fresh);
   }
 
-  private accept(messages: readonly ReceivedMessage[]): void {
+  /**
+   * Hop `published_to_read` of each entry a read returned: from its id's time to now (the
+   * broker's clock against ours; a skew below zero counts as 0).
+   */
+  private observeRead(messages: readonly ReceivedMessage[]): void {
+    if (messages.length === 0) return;
+    const now = this.clock.now();
+    for (const message of messages) {
+      const publishedAt = streamIdTimeMs(message.id);
+      if (!Number.isNaN(publishedAt))
+        this.observer.hop(
+          this.group,
+          this.stream,
+          'published_to_read',
+          Math.max(0, now - publishedAt),
+        );
+    }
+  }
+
+  /** Holds messages for handling; `readAt` when a read returned them (not for a take-over). */
+  private accept(messages: readonly ReceivedMessage[], readAt?: number): void {
     for (const message of messages) {
       if (this.held.has(message.id)) continue;
       let decoded: DecodedMessage | undefined;
@@ -218,7 +242,7 @@ export class StreamSubscription implements Subscription {
         this.hold(undefined, { message, deadLetterReason: error });
         continue;
       }
-      if (decoded) this.hold(decoded.key, { message, decoded });
+      if (decoded) this.hold(decoded.key, { message, decoded, readAt });
       else this.ack(message.id);
     }
   }
@@ -239,6 +263,7 @@ export class StreamSubscription implements Subscription {
   }
 
   private async attempt(work: Work): Promise<RetryLater | void> {
+    const firstAttempt = !work.tried;
     if (work.tried) {
       if (!hasPendingEntries(this.broker)) {
         // Nothing is pending at an at-most-once broker: count the attempt here.
@@ -262,6 +287,9 @@ export class StreamSubscription implements Subscription {
     if (work.deadLetterReason !== undefined) return this.deadLetter(work);
 
     const started = performance.now();
+    // The first attempt only: a retry's wait is its backoff, not queueing.
+    if (firstAttempt && work.readAt !== undefined)
+      this.observer.hop(this.group, this.stream, 'read_to_started', started - work.readAt);
     try {
       await work.decoded!.run({
         budgetMs: this.settings.max_conflict_retry_seconds * 1000,
@@ -278,6 +306,7 @@ export class StreamSubscription implements Subscription {
     }
     const elapsedMs = performance.now() - started;
     this.observer.processed(this.group, this.stream, elapsedMs);
+    this.observer.hop(this.group, this.stream, 'handler', elapsedMs);
     const took = `in ${elapsedMs.toFixed(1)} ms (${attempt})`;
     if (this.tracing) {
       this.logger.log(`${this.group} handled ${this.traced.get(work.message.id)} ${took}`);

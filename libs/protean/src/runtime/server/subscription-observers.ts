@@ -42,5 +42,6 @@ export function combineObservers(...observers: SubscriptionObserver[]): Subscrip
     failed: each('failed'),
     retried: each('retried'),
     deadLettered: each('deadLettered'),
+    hop: each('hop'),
   };
 }

@@ -76,6 +76,7 @@ export function outboxStatements(tables: PostgresTables) {
   JOIN firsts f ON f.stream_name = r.stream_name AND f.rank = r.rank AND f.id = r.id
   WHERE o.id = r.id
   RETURNING o.id, o.message_id, o.stream_name, o.type, o.kind, o.retry_count,
+            (extract(epoch FROM o.created_at) * 1000)::float8 AS created_ms,
             o.data::text AS payload_json, o.metadata::text AS metadata_json`,
 
     /** Marks rows of $1 still leased to $2 as published. */

@@ -24,6 +24,7 @@ interface ClaimedRow {
   type: string;
   kind: string;
   retry_count: number;
+  created_ms: number;
   payload_json: string;
   metadata_json: string;
 }
@@ -88,6 +89,7 @@ export class PostgresqlOutboxStore implements OutboxStore {
         messageId: row.message_id,
         stream: row.stream_name,
         retryCount: row.retry_count,
+        createdAt: row.created_ms,
         data: envelopeText({
           id: row.message_id,
           type: row.type,

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  MESSAGE_HOPS,
+  type HopObserver,
+  type MessageHop,
+} from '../../../core/messages/message-hops.js';
 import { OUTBOX_STATUSES } from '../../../ports/outbox/outbox-store.port.js';
 import type { SubscriptionObserver } from '../../../runtime/server/subscription-observer.js';
 import { ProteanStatus } from '../status/protean-status.js';
@@ -7,6 +12,8 @@ import type { StatusSnapshot } from '../status/status-snapshot.js';
 
 const HANDLER_LABELS = ['handler', 'stream'] as const;
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** 1-2-5 steps from 0.5 ms to 5 s: a hop of a healthy pipeline takes a few ms. */
+const HOP_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
 
 /**
  * The application's Prometheus metrics, in a `Registry` of its own (two applications in one
@@ -44,8 +51,26 @@ export class ProteanMetrics implements SubscriptionObserver {
     registers: [this.registry],
   });
 
+  private readonly hopSeconds = new Histogram({
+    name: 'protean_hop_seconds',
+    help:
+      'Time a message spent on each hop of its way, by this process: commit_to_published ' +
+      '(outbox relay), published_to_read (broker), read_to_started (worker queue), handler, ' +
+      "transaction (a unit of work's, begin to commit).",
+    labelNames: ['hop'],
+    buckets: HOP_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** Where the unit of work and the outbox relay report their hops (`HopObservers`). */
+  readonly hops: HopObserver = {
+    hop: (hop, ms) => this.hopSeconds.observe({ hop }, ms / 1000),
+  };
+
   constructor(private readonly status: ProteanStatus) {
     collectDefaultMetrics({ register: this.registry });
+    // Every hop is exposed from the start, so a hop that never happens here reads as 0.
+    for (const hop of MESSAGE_HOPS) this.hopSeconds.zero({ hop });
     this.defineStatusGauges();
   }
 
@@ -111,6 +136,10 @@ export class ProteanMetrics implements SubscriptionObserver {
 
   deadLettered(group: string, stream: string): void {
     this.deadLetteredTotal.inc({ handler: group, stream });
+  }
+
+  hop(_group: string, _stream: string, hop: MessageHop, ms: number): void {
+    this.hops.hop(hop, ms);
   }
 
   private counter(name: string, help: string): Counter<string> {
