@@ -141,7 +141,8 @@ describe('faults: worker crashes', () => {
       const system = await startSystem();
       const { url, worker: first, books } = await startOrderScenario(system);
       const redis = system.redisClient();
-      // Books are made; from here on the only relay is one that dies after its 3rd batch.
+      // Books are made; from here on the only relay is one that dies after the batch that brings
+      // what it published to 30 rows.
       await first.stop();
       const crashing = await system.startWorker(
         { OUTBOX_CRASH_AFTER_PUBLISHES: '3' },
@@ -166,7 +167,8 @@ describe('faults: worker crashes', () => {
         ...counts(outcome),
         recoverySeconds,
         note:
-          `The relay died right after its 3rd batch reached Redis, before marking it; the next ` +
+          `The relay died right after the batch that brought it to 30 published rows reached Redis, ` +
+          `before marking it; the next ` +
           `worker's relay published those rows again once the 5 s lease expired ` +
           `(${republished} entries on the streams twice). Consumers deduplicated them ` +
           `(processed_messages): at-least-once delivery, exactly-once effects.`,
