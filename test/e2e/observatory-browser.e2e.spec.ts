@@ -138,7 +138,13 @@ describe('the Observatory in a browser', () => {
             what: 'the trail: command, event and the handlers that processed them',
           },
         );
-        expect(await page.locator('#trail').textContent()).toContain('bookshelf.BookAdded.v1');
+        const trail = (await page.locator('#trail').textContent()) ?? '';
+        expect(trail).toContain('bookshelf.BookAdded.v1');
+        // Each message's hops, from the trail's own timestamps: the outbox row's publish after
+        // its commit, and each handler's record after that publish.
+        expect(trail).toMatch(/published \d+ ms after commit/);
+        expect(trail).toMatch(/✓ AddBookHandler at [^(]+\(\+\d+ ms\)/);
+        expect(trail).toMatch(/✓ FlakyBookHandler at [^(]+\(\+\d+ ms\)/);
 
         await page.screenshot({ path: join(ARTIFACTS, 'observatory.png'), fullPage: true });
       } catch (error) {

@@ -296,8 +296,17 @@ function trailNode(node) {
     details.push(
       ` · outbox ${m.outbox.status}${m.outbox.retryCount ? ` after ${m.outbox.retryCount} retries` : ''}`,
     );
+  const hops = node.hops ?? { handled: [] };
+  if (hops.commitToPublishedMs !== undefined)
+    details.push(` · published ${hops.commitToPublishedMs} ms after commit`);
+  const after = new Map(hops.handled.map((h) => [h.handler, h.ms]));
   const handled = m.handledBy.map((h) =>
-    el('li', { class: 'handled' }, `✓ ${h.handler} at ${new Date(h.at).toLocaleTimeString()}`),
+    el(
+      'li',
+      { class: 'handled' },
+      `✓ ${h.handler} at ${new Date(h.at).toLocaleTimeString()}` +
+        (after.has(h.handler) ? ` (+${after.get(h.handler)} ms)` : ''),
+    ),
   );
   const dead = m.deadLetters.map((d) =>
     el(

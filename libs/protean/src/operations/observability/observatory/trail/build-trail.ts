@@ -1,4 +1,4 @@
-import type { TrailMessage, TrailNode } from './trail.types.js';
+import type { TrailHops, TrailMessage, TrailNode } from './trail.types.js';
 
 /**
  * Arranges the messages of one correlation id by causation: each message under the message
@@ -26,6 +26,7 @@ export function buildTrail(messages: readonly TrailMessage[]): TrailNode[] {
     placed.add(message.id);
     return {
       message,
+      hops: hopsOf(message),
       children: (children.get(message.id) ?? []).filter((child) => !placed.has(child.id)).map(node),
     };
   };
@@ -33,6 +34,21 @@ export function buildTrail(messages: readonly TrailMessage[]): TrailNode[] {
   // Messages only reachable through a cycle are shown at the top rather than lost.
   for (const message of byTime) if (!placed.has(message.id)) tree.push(node(message));
   return tree;
+}
+
+/** Where a message's time went, from the timestamps the trail read (see {@link TrailHops}). */
+export function hopsOf(message: TrailMessage): TrailHops {
+  const ms = (from: string, to: string) => Math.max(0, Date.parse(to) - Date.parse(from));
+  const published = message.outbox?.publishedAt ?? undefined;
+  const start = published ?? (message.outbox ? undefined : message.time);
+  return {
+    ...(message.outbox && published
+      ? { commitToPublishedMs: ms(message.outbox.createdAt, published) }
+      : {}),
+    handled: start
+      ? message.handledBy.map(({ handler, at }) => ({ handler, ms: ms(start, at) }))
+      : [],
+  };
 }
 
 /** Merges what several sources know of one message. */

@@ -1,4 +1,4 @@
-import { buildTrail, mergeMessages } from './build-trail.js';
+import { buildTrail, hopsOf, mergeMessages } from './build-trail.js';
 import type { TrailMessage } from './trail.types.js';
 
 const message = (
@@ -67,5 +67,61 @@ describe('a message trail as a causation tree', () => {
       message('m', 'r', 't', { deadLetters: [letter] }),
     ]);
     expect(merged).toMatchObject({ id: 'm', outbox, deadLetters: [letter] });
+  });
+});
+
+describe("a trail message's hops", () => {
+  const outbox = (createdAt: string, publishedAt: string | null) => ({
+    status: publishedAt ? 'published' : 'pending',
+    retryCount: 0,
+    createdAt,
+    publishedAt,
+    lastError: null,
+  });
+
+  it('measures the outbox from row to publish, and each handler from the publish to its record', () => {
+    const hops = hopsOf(
+      message('e', 'c', '2026-01-01T00:00:00.000Z', {
+        outbox: outbox('2026-01-01T00:00:00.010Z', '2026-01-01T00:00:00.031Z'),
+        handledBy: [
+          { handler: 'Projector', at: '2026-01-01T00:00:00.075Z' },
+          { handler: 'Reserver', at: '2026-01-01T00:00:00.131Z' },
+        ],
+      }),
+    );
+    expect(hops).toEqual({
+      commitToPublishedMs: 21,
+      handled: [
+        { handler: 'Projector', ms: 44 },
+        { handler: 'Reserver', ms: 100 },
+      ],
+    });
+  });
+
+  it('measures handlers from the message itself when it had no outbox row, and nothing before a publish', () => {
+    const direct = message('d', 'c', '2026-01-01T00:00:00.000Z', {
+      handledBy: [{ handler: 'H', at: '2026-01-01T00:00:00.007Z' }],
+    });
+    expect(hopsOf(direct)).toEqual({ handled: [{ handler: 'H', ms: 7 }] });
+    const waiting = message('w', 'c', '2026-01-01T00:00:00.000Z', {
+      outbox: outbox('2026-01-01T00:00:00.001Z', null),
+    });
+    expect(hopsOf(waiting)).toEqual({ handled: [] });
+  });
+
+  it('never reports a negative hop when clocks disagree', () => {
+    const skewed = message('s', 'c', '2026-01-01T00:00:01.000Z', {
+      handledBy: [{ handler: 'H', at: '2026-01-01T00:00:00.990Z' }],
+    });
+    expect(hopsOf(skewed).handled).toEqual([{ handler: 'H', ms: 0 }]);
+  });
+
+  it("puts each message's hops on its node of the tree", () => {
+    const [node] = buildTrail([
+      message('c', 'request', '2026-01-01T00:00:00.000Z', {
+        handledBy: [{ handler: 'H', at: '2026-01-01T00:00:00.005Z' }],
+      }),
+    ]);
+    expect(node.hops).toEqual({ handled: [{ handler: 'H', ms: 5 }] });
   });
 });

@@ -38,9 +38,22 @@ export interface TrailMessage {
   readonly deadLetters: TrailDeadLetter[];
 }
 
+/**
+ * Where one message's time went, from the trail's own timestamps (the per-message view of
+ * `protean_hop_seconds`): the outbox row's creation to its publish, and from that publish (or the
+ * message's creation, when it did not pass through the outbox) to each handler's processed record.
+ */
+export interface TrailHops {
+  /** `commit_to_published`, in ms; absent while the row is unpublished or without an outbox row. */
+  readonly commitToPublishedMs?: number;
+  /** Per handler, ms from published (or created) to processed: broker lag, queue and handling. */
+  readonly handled: readonly { readonly handler: string; readonly ms: number }[];
+}
+
 /** A message and what it caused. */
 export interface TrailNode {
   readonly message: TrailMessage;
+  readonly hops: TrailHops;
   readonly children: TrailNode[];
 }
 
