@@ -18,18 +18,18 @@ import { EventBus } from './event-bus.js';
  * no record, no outbox row — and the caller of the unit of work gets the error:
  * 1. the event store records the events and async commands, when it joins the unit of work
  *    (a `postgresql` event store on the application's database);
- * 2. the outbox stores the async messages, with `enable_outbox = true`.
+ * 2. the outbox stores the async messages, with `enable_outbox = true`; once the transaction
+ *    commits, the rows leased to this process's after-commit publisher are handed to it and the
+ *    outbox processor of this process is woken for the others (see {@link OutboxWriter}).
  *
  * After the commit (`afterCommit`). The commit stands whatever happens; a throw skips the
  * hooks after it and rejects the caller of the unit of work (when it joined the application's
  * own transaction, the throw is logged instead):
  * 3. the event store records them, when it lives apart (`memory`, or another database): a
  *    throw leaves them unrecorded;
- * 4. the outbox processor of this process is woken, with the outbox: it cannot throw, and the
- *    committed rows are published by any processor's next poll regardless;
- * 5. the async messages are published to the broker directly, when async processing runs
+ * 4. the async messages are published to the broker directly, when async processing runs
  *    without the outbox: a throw loses them (the gap the outbox closes);
- * 6. the events are handled in process, with `event_processing = "sync"`: each handler in its
+ * 5. the events are handled in process, with `event_processing = "sync"`: each handler in its
  *    own unit of work, a failing one logged and reported on `EventBus.failures$`.
  */
 @Injectable()
@@ -71,10 +71,6 @@ export class DeliveryPolicy implements OnModuleInit {
 
     if (!recordInTransaction)
       this.units.afterCommit((messages) => this.eventStore.record(messages));
-    if (outbox)
-      this.units.afterCommit(async (messages) =>
-        this.outbox.committed(this.asyncMessagesOf(messages)),
-      );
     if (direct) {
       this.logger.warn(
         'Async processing without the outbox: a broker failure after commit loses messages',

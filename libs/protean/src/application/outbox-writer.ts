@@ -8,8 +8,9 @@ import { OutboxWakeup } from './outbox-wakeup.js';
 
 /**
  * With `enable_outbox = true`, writes the async messages of every unit of work (those the
- * {@link DeliveryPolicy} routes through the outbox) to the outbox inside its transaction, and
- * wakes the processor once it commits. A rollback leaves no row.
+ * {@link DeliveryPolicy} routes through the outbox) to the outbox inside its transaction. A
+ * rollback leaves no row. Once it commits, the rows leased to this process's after-commit
+ * publisher go to it, and the processor of this process is woken for the others.
  *
  * @see DeliveryPolicy (application/delivery-policy.ts)
  */
@@ -28,11 +29,15 @@ export class OutboxWriter {
 
   /** Appends `outgoing` to the outbox in the unit of work's transaction. */
   async write(session: DatabaseSession, outgoing: readonly MessageEnvelope[]): Promise<void> {
-    if (outgoing.length > 0) await this.store.append(session, outgoing);
-  }
-
-  /** After the commit of a unit of work that wrote `outgoing`: wakes the processor. */
-  committed(outgoing: readonly MessageEnvelope[]): void {
-    if (outgoing.length > 0) this.wakeup.signal();
+    if (outgoing.length === 0) return;
+    const publisher = this.wakeup.publisher;
+    const leased = await this.store.append(session, outgoing, publisher?.lease());
+    session.onCommit(() => {
+      if (leased.length > 0) {
+        const committedAt = Date.now();
+        publisher!.publish(leased.map((row) => ({ ...row, createdAt: committedAt })));
+      }
+      if (leased.length < outgoing.length) this.wakeup.signal();
+    });
   }
 }

@@ -40,7 +40,11 @@ export class MemoryOutboxStore implements OutboxStore {
   /** `clock` gives the time in ms; tests may move it. */
   constructor(private readonly clock: () => number = Date.now) {}
 
-  async append(session: DatabaseSession, envelopes: readonly MessageEnvelope[]): Promise<void> {
+  /**
+   * Leases no row, whatever the lease asked: the memory relay runs in the writer's process and
+   * claims in microseconds, so every row is written due.
+   */
+  async append(session: DatabaseSession, envelopes: readonly MessageEnvelope[]): Promise<[]> {
     const written = envelopes.map((envelope) => ({
       messageId: envelope.id,
       stream: envelope.stream,
@@ -60,6 +64,7 @@ export class MemoryOutboxStore implements OutboxStore {
         });
       }
     });
+    return [];
   }
 
   async claim(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {

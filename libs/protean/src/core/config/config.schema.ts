@@ -254,6 +254,11 @@ const outboxSchema = z.strictObject({
   tick_interval: number(0).default(1),
   /** Seconds a claimed batch stays leased to its processor before another may take it over. */
   lease_seconds: number(1).default(30),
+  /**
+   * The process that commits a row publishes it right after the commit (the row written leased
+   * to it), the relay sweeping what it leaves; off, every row waits for the relay.
+   */
+  publish_after_commit: flag().default(true),
   retry: z
     .strictObject({
       max_attempts: integer(1).default(3),

@@ -33,8 +33,9 @@ export interface ClaimedMessage {
   /** Failed attempts so far. */
   readonly retryCount: number;
   /**
-   * When the row was written, in ms since the epoch: its transaction's commit (memory) or
-   * start (`created_at`, postgresql). The relay times the hop `commit_to_published` from it.
+   * When the row was written, in ms since the epoch: its transaction's commit (memory), its
+   * start (`created_at`, postgresql) or, for a row leased as it was appended, its commit as
+   * its writer saw it. The hop `commit_to_published` is timed from it.
    */
   readonly createdAt: number;
 }
@@ -65,10 +66,28 @@ export interface OutboxCleanup {
   readonly batchSize: number;
 }
 
+/** A lease taken on rows as they are written, by the process that will publish them. */
+export interface OutboxLease {
+  readonly owner: string;
+  readonly seconds: number;
+}
+
 export interface OutboxStore {
   readonly provider: string;
-  /** Records messages in the unit of work's transaction: they exist only if it commits. */
-  append(session: DatabaseSession, envelopes: readonly MessageEnvelope[]): Promise<void>;
+  /**
+   * Records messages in the unit of work's transaction: they exist only if it commits. With a
+   * `lease`, each row whose earlier unpublished rows in its aggregate stream (mostly none) are
+   * all leased to `lease.owner` is written already leased to it (as a claim would lease it)
+   * and returned, for its writer to publish right after the commit, in commit order; the
+   * others are written due, behind the earlier rows of their streams, and processors are told
+   * of them. A store may lease none (the memory store,
+   * whose relay runs in the writer's process anyway). Without a lease, returns nothing.
+   */
+  append(
+    session: DatabaseSession,
+    envelopes: readonly MessageEnvelope[],
+    lease?: OutboxLease,
+  ): Promise<ClaimedMessage[]>;
   /**
    * Leases up to `limit` due rows to `owner` for `leaseSeconds`, oldest first. Rows leased to
    * another owner are skipped until their lease expires, then taken over.

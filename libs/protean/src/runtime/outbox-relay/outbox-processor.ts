@@ -1,12 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { BrokerLookup } from '../../ports/broker/broker-lookup.js';
 import type { Broker } from '../../ports/broker/broker.port.js';
 import type { ProteanConfig } from '../../core/config/config.schema.js';
 import { backoffDelay } from '../../core/async/exponential-backoff.js';
 import { BROKER_REGISTRY, OUTBOX_STORE, PROTEAN_CONFIG } from '../../core/protean.tokens.js';
-import type { FailedAttempt, OutboxStore } from '../../ports/outbox/outbox-store.port.js';
+import type {
+  ClaimedMessage,
+  FailedAttempt,
+  OutboxLease,
+  OutboxStore,
+} from '../../ports/outbox/outbox-store.port.js';
 import { failedAttempts } from './failed-attempts.js';
 import { OutboxWakeup } from '../../application/outbox-wakeup.js';
 import { HopObservers } from '../../model/hop-observers.js';
@@ -38,6 +50,8 @@ interface PublishedBatch {
 }
 
 const NOTHING: OutboxBatchReport = { claimed: 0, published: 0, failed: 0, abandoned: 0, held: 0 };
+/** How soon a relay woken for rows it found held looks again. */
+const RECHECK_MS = 25;
 /** A `tick_interval` of 0 still leaves this much between empty polls. */
 const MIN_IDLE_MS = 10;
 const MAX_ERROR_DELAY_MS = 30_000;
@@ -56,11 +70,19 @@ const MAX_UNAVAILABLE_DELAY_MS = 2_000;
  * polls every `outbox.tick_interval` seconds as a fallback. Published and abandoned rows are
  * deleted after their retention, in batches, beside the relay.
  *
- * A provider of `ProteanModule`, idle until started: `ProteanWorkerModule` starts it in a
- * worker; a process without it only writes to the outbox.
+ * With `outbox.publish_after_commit` (the default) it is also the after-commit publisher of
+ * its process, whether the relay runs or not: a unit of work's rows that are the first
+ * unpublished rows of their streams are written leased to it, and it publishes them as soon as
+ * the transaction commits — one round trip to the broker and one to mark them, for every row
+ * committed in the same turn of the event loop together. The relay then only sweeps: rows
+ * behind an earlier unpublished row of their stream, failed ones, and those of a writer that
+ * died before publishing (when their lease expires).
+ *
+ * A provider of `ProteanModule`, its relay idle until started: `ProteanWorkerModule` starts it
+ * in a worker; a process without it publishes only what it commits itself.
  */
 @Injectable()
-export class OutboxProcessor implements OnModuleDestroy {
+export class OutboxProcessor implements OnModuleInit, OnModuleDestroy {
   /** Names this processor's leases (`locked_by`): host, pid and a random suffix. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger(OutboxProcessor.name);
@@ -71,6 +93,17 @@ export class OutboxProcessor implements OnModuleDestroy {
   private running = false;
   private loops: Promise<void>[] = [];
   private counters = { published: 0, failed: 0, abandoned: 0 };
+  /** Committed rows leased to this process at append, waiting to be published. */
+  private readonly committed: ClaimedMessage[] = [];
+  private publishingCommitted?: Promise<void>;
+  /** Published committed rows whose outcome is not yet recorded, and the recording in flight. */
+  private unrecorded?: PublishedBatch;
+  private recordingCommitted?: Promise<void>;
+  /** No lease is taken at append before this time (epoch ms): the broker was unreachable. */
+  private afterCommitPausedUntil = 0;
+  /** Streams with a row that failed or was handed back by the after-commit publisher, until when. */
+  private readonly failedStreams = new Map<string, number>();
+  private closing = false;
 
   constructor(
     @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
@@ -91,9 +124,34 @@ export class OutboxProcessor implements OnModuleDestroy {
     return { ...this.counters };
   }
 
-  /** Drains, whoever started it: finishes the batch in flight before connections close at application shutdown. */
+  /** Becomes this process's after-commit publisher, with `outbox.publish_after_commit`. */
+  onModuleInit(): void {
+    if (!this.config.enable_outbox || !this.config.outbox.publish_after_commit) return;
+    this.wakeup.publishAfterCommitWith({
+      lease: () => this.afterCommitLease(),
+      publish: (rows) => this.publishCommitted(rows),
+    });
+  }
+
+  /**
+   * Drains, whoever started it: finishes the batch in flight, and publishes what committed
+   * here, before connections close at application shutdown.
+   */
   async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    this.wakeup.publishAfterCommitWith(undefined);
     await this.stop();
+    if (this.publishingCommitted || this.recordingCommitted) {
+      const graceMs = this.config.server.shutdown_grace_seconds * 1000;
+      const drained = (async () => {
+        await this.publishingCommitted;
+        await this.recordingCommitted;
+      })();
+      if (!(await settlesWithin(drained, graceMs)))
+        this.logger.warn(
+          `Committed rows still being published after ${graceMs} ms; their lease will expire`,
+        );
+    }
   }
 
   /** Starts relaying. Throws when the configured broker cannot be had. */
@@ -134,6 +192,99 @@ export class OutboxProcessor implements OnModuleDestroy {
       this.logger.warn(`Outbox batch still in flight after ${graceMs} ms; its lease will expire`);
     }
     for (const unsubscribe of this.unsubscribers.splice(0)) await unsubscribe();
+  }
+
+  /** The lease rows are appended under, unless publishing after commit is paused. */
+  private afterCommitLease(): OutboxLease | undefined {
+    if (this.closing || Date.now() < this.afterCommitPausedUntil) return undefined;
+    return { owner: this.owner, seconds: this.config.outbox.lease_seconds };
+  }
+
+  /** Queues committed rows; those of one turn of the event loop are published together. */
+  private publishCommitted(rows: readonly ClaimedMessage[]): void {
+    this.committed.push(...rows);
+    this.publishingCommitted ??= this.drainCommitted().catch((error: unknown) => {
+      // What is left stays leased, and goes to a relay when the lease expires.
+      this.publishingCommitted = undefined;
+      this.logger.error(`Publishing committed rows stopped (${messageOf(error)})`);
+    });
+  }
+
+  /**
+   * Publishes the committed rows, batch by batch: what commits while one batch is at the
+   * broker goes in the next. A row that fails is handled as the relay handles it — retried
+   * later, or handed back when the broker is unreachable, in which case rows are written
+   * unleased for a while and the relay waits the outage out. Rows of its stream committed
+   * behind it may already be leased here (see `OutboxStore.append`): for a lease's length they
+   * are handed back unpublished, so that none overtakes it.
+   */
+  private async drainCommitted(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (;;) {
+      // Decided in the same turn as the check: rows queued from here on start a new drain.
+      if (this.committed.length === 0) {
+        this.publishingCommitted = undefined;
+        return;
+      }
+      const rows = this.committed.splice(0);
+      this.forgetOldFailures();
+      const behindFailures = rows.filter((row) => this.failedStreams.has(row.stream));
+      const toPublish = rows.filter((row) => !this.failedStreams.has(row.stream));
+      const batch = await this.publish(toPublish).catch((error: unknown): PublishedBatch => {
+        this.logger.error(`Publishing committed rows failed (${messageOf(error)})`);
+        return {
+          claimed: rows.length,
+          outcome: { published: [], failed: [], held: rows },
+          attempts: [],
+        };
+      });
+      const { outcome } = batch;
+      outcome.held.push(...behindFailures.filter((row) => !outcome.held.includes(row)));
+      const until = Date.now() + this.config.outbox.lease_seconds * 1000;
+      for (const row of [...outcome.held, ...outcome.failed.map((failure) => failure.message)])
+        this.failedStreams.set(row.stream, until);
+      if (outcome.unavailable !== undefined)
+        this.afterCommitPausedUntil = Date.now() + MAX_UNAVAILABLE_DELAY_MS;
+      this.recordCommitted(batch);
+    }
+  }
+
+  /**
+   * Records the outcome of published committed rows, one statement at a time: what is
+   * published meanwhile is recorded together next, so marking costs a round trip per several
+   * batches, not per batch. A processor woken by a commit behind these rows is woken again by
+   * their marking (see the store's `markPublished`).
+   */
+  private recordCommitted(batch: PublishedBatch): void {
+    this.unrecorded = this.unrecorded ? mergeBatches(this.unrecorded, batch) : batch;
+    this.recordingCommitted ??= this.pumpRecords();
+  }
+
+  private async pumpRecords(): Promise<void> {
+    for (;;) {
+      const batch = this.unrecorded;
+      // Decided in the same turn as the check, as in drainCommitted.
+      if (!batch) {
+        this.recordingCommitted = undefined;
+        return;
+      }
+      this.unrecorded = undefined;
+      try {
+        await this.record(batch);
+      } catch (error) {
+        // The rows stay leased and are published again when the lease expires.
+        this.logger.error(`Recording published rows failed (${messageOf(error)})`);
+      }
+      // Rows handed back or failed are the relay's now.
+      if (batch.outcome.held.length > 0 || batch.attempts.length > 0) this.signal.wake();
+    }
+  }
+
+  /** Forgets the streams whose failure is older than a lease. */
+  private forgetOldFailures(): void {
+    const now = Date.now();
+    for (const [stream, until] of this.failedStreams)
+      if (until <= now) this.failedStreams.delete(stream);
   }
 
   /** Looks for due rows now instead of at the next tick. */
@@ -198,12 +349,22 @@ export class OutboxProcessor implements OnModuleDestroy {
     const { messages_per_tick, lease_seconds } = this.config.outbox;
     const claimed = await this.store.claim(this.owner, messages_per_tick, lease_seconds);
     if (claimed.length === 0) return undefined;
-    const outcome = await publishInOrder(claimed, (messages) => broker.publishBatch(messages));
+    return this.publish(claimed, broker);
+  }
+
+  /** Publishes leased rows in order, timing each published row's hop `commit_to_published`. */
+  private async publish(
+    rows: ClaimedMessage[],
+    broker = (this.broker ??= this.brokers.get(this.config.outbox.broker)),
+  ): Promise<PublishedBatch> {
+    if (rows.length === 0)
+      return { claimed: 0, outcome: { published: [], failed: [], held: [] }, attempts: [] };
+    const outcome = await publishInOrder(rows, (messages) => broker.publishBatch(messages));
     const publishedAt = Date.now();
     for (const message of outcome.published)
       this.hops.hop('commit_to_published', Math.max(0, publishedAt - message.createdAt));
     const attempts = failedAttempts(outcome.failed, this.config.outbox.retry);
-    return { claimed: claimed.length, outcome, attempts };
+    return { claimed: rows.length, outcome, attempts };
   }
 
   /** Marks what was published, schedules retries, hands held rows back. */
@@ -233,6 +394,7 @@ export class OutboxProcessor implements OnModuleDestroy {
     let recording: Promise<unknown> = Promise.resolve();
     let errors = 0;
     let outage = 0;
+    let woken = false;
     while (this.running) {
       try {
         const batch = await this.claimAndPublish();
@@ -265,7 +427,17 @@ export class OutboxProcessor implements OnModuleDestroy {
         await this.signal.sleep(delay);
         continue;
       }
-      if (this.running) await this.signal.sleep(idleMs);
+      if (!this.running) break;
+      // Woken for rows it then found held behind a row still being marked published (by a
+      // writer that publishes after commit): look once more shortly, rather than at the tick.
+      if (woken && idleMs > RECHECK_MS) {
+        woken = false;
+        await this.signal.sleep(RECHECK_MS);
+        continue;
+      }
+      const sleptAt = Date.now();
+      await this.signal.sleep(idleMs);
+      woken = Date.now() - sleptAt < idleMs;
     }
     await recording;
   }
@@ -298,4 +470,18 @@ export class OutboxProcessor implements OnModuleDestroy {
       if (this.running) await this.cleanupSignal.sleep(interval_seconds * 1000);
     }
   }
+}
+
+/** Two batches' outcomes as one, for one recording. */
+function mergeBatches(a: PublishedBatch, b: PublishedBatch): PublishedBatch {
+  return {
+    claimed: a.claimed + b.claimed,
+    outcome: {
+      published: [...a.outcome.published, ...b.outcome.published],
+      failed: [...a.outcome.failed, ...b.outcome.failed],
+      held: [...a.outcome.held, ...b.outcome.held],
+      unavailable: a.outcome.unavailable ?? b.outcome.unavailable,
+    },
+    attempts: [...a.attempts, ...b.attempts],
+  };
 }

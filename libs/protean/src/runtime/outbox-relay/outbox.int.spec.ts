@@ -22,6 +22,7 @@ import type { MessageEnvelope } from '../../core/messages/message-envelope.js';
 import { DATABASE, OUTBOX_STORE } from '../../core/protean.tokens.js';
 import { OutboxProcessor } from './outbox-processor.js';
 import type { OutboxStore } from '../../ports/outbox/outbox-store.port.js';
+import { BrokerConnectionError } from '../../ports/broker/broker-connection.error.js';
 import { eventually } from '../../operations/testing/eventually.js';
 
 let db: TestDatabase;
@@ -73,7 +74,11 @@ const outboxRows = () =>
 describe('outbox writer', () => {
   it('writes events and async commands with the aggregate, and nothing when the unit of work fails', async () => {
     const name = domain();
-    const nest = await app({ domain: name, broker: new RecordingBroker() });
+    const nest = await app({
+      domain: name,
+      broker: new RecordingBroker(),
+      overrides: { outbox: { publish_after_commit: false } },
+    });
     const counters = nest.get(Counters);
 
     await expect(
@@ -171,6 +176,7 @@ describe('outbox processor', () => {
       logger,
       overrides: {
         outbox: {
+          publish_after_commit: false,
           retry: { max_attempts: 3, base_delay_seconds: 0.2, max_delay_seconds: 0.3, jitter: 0 },
         },
       },
@@ -227,18 +233,19 @@ describe('outbox processor', () => {
     }
   });
 
-  it('publishes a commit far sooner than the tick, from this process and from another', async () => {
+  it('wakes the relay far sooner than the tick for a commit, from this process and from another', async () => {
     const name = domain();
     const broker = new RedisStreamPublisher(REDIS_URL);
-    const relay = await app({
-      domain: name,
-      broker,
-      relay: true,
-      overrides: { outbox: { tick_interval: 1 } },
-    });
+    // Every row waits for the relay: nobody publishes after commit.
+    const settings = { outbox: { tick_interval: 1, publish_after_commit: false } };
+    const relay = await app({ domain: name, broker, relay: true, overrides: settings });
     // Another application context stands for another process: it can only wake the relay
     // through PostgreSQL NOTIFY.
-    const producer = await app({ domain: name, broker: new RecordingBroker() });
+    const producer = await app({
+      domain: name,
+      broker: new RecordingBroker(),
+      overrides: settings,
+    });
     expect(relay.get(OutboxProcessor).isRunning).toBe(true);
     expect(producer.get(OutboxProcessor).isRunning).toBe(false);
     const reader = new StreamReader();
@@ -270,7 +277,9 @@ describe('outbox processor', () => {
   it('keeps the rows of each aggregate in commit order across concurrent processors', async () => {
     const name = domain();
     const broker = new RedisStreamPublisher(REDIS_URL);
-    const settings = { outbox: { messages_per_tick: 3, tick_interval: 0.05 } };
+    const settings = {
+      outbox: { messages_per_tick: 3, tick_interval: 0.05, publish_after_commit: false },
+    };
     const writer = await app({ domain: name, broker, overrides: settings });
     for (let round = 0; round < 8; round++) {
       await Promise.all(
@@ -359,7 +368,12 @@ describe('outbox processor', () => {
     const nest = await app({
       domain: domain(),
       broker: new RecordingBroker(),
-      overrides: { outbox: { cleanup: { published_retention_hours: 1, batch_size: 2 } } },
+      overrides: {
+        outbox: {
+          publish_after_commit: false,
+          cleanup: { published_retention_hours: 1, batch_size: 2 },
+        },
+      },
     });
     await nest.get(Counters).bump('c1', 5);
     const processor = nest.get(OutboxProcessor);
@@ -367,5 +381,199 @@ describe('outbox processor', () => {
     await expect(processor.cleanup()).resolves.toBe(0);
     await db.query(`UPDATE outbox SET published_at = published_at - interval '61 minutes'`);
     await expect(processor.cleanup()).resolves.toBe(5);
+  });
+});
+
+describe('publishing after commit', () => {
+  const values = (published: readonly { data: string }[]) =>
+    published.map((entry) => (JSON.parse(entry.data) as MessageEnvelope).payload);
+
+  it('publishes a commit right after it from the committing process, with no relay running, and marks it published', async () => {
+    const name = domain();
+    const broker = new RedisStreamPublisher(REDIS_URL);
+    const nest = await app({ domain: name, broker });
+    try {
+      const processor = nest.get(OutboxProcessor);
+      expect(processor.isRunning).toBe(false);
+      await nest.get(Counters).bump('c1', 2);
+      await nest.get(CommandBus).process(Object.assign(new Bump(), { counterId: 'c1' }));
+
+      await eventually(
+        async () => (await outboxRows()).every((row) => row.status === 'published'),
+        { ...PROCESS_POLL, what: 'every row marked published' },
+      );
+      const stored = await db.query<{ message_id: string; data: string; metadata: string }>(
+        'SELECT message_id, data::text, metadata::text FROM outbox ORDER BY id',
+      );
+      const events = await streams.raw(`${name}::counter`);
+      expect(events.map((data) => (JSON.parse(data) as MessageEnvelope).id)).toEqual(
+        stored.slice(0, 2).map((row) => row.message_id),
+      );
+      // Byte for byte what the relay would have published from the row.
+      const first = JSON.parse(events[0]) as MessageEnvelope;
+      expect(events[0]).toBe(
+        serializeEnvelope({
+          ...first,
+          payload: JSON.parse(stored[0].data),
+          metadata: JSON.parse(stored[0].metadata),
+        }),
+      );
+      await expect(streams.envelopes(`${name}::counter:command`)).resolves.toMatchObject([
+        { kind: 'COMMAND' },
+      ]);
+      expect(processor.totals.published).toBe(3);
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('writes a row behind an unpublished row of another process for the relay, which publishes both in order', async () => {
+    const name = domain();
+    const other = await app({
+      domain: name,
+      broker: new RecordingBroker(),
+      overrides: { outbox: { publish_after_commit: false } },
+    });
+    await other.get(Counters).bump('c1');
+    const broker = new RecordingBroker();
+    const writer = await app({ domain: name, broker });
+    await writer.get(Counters).bump('c1');
+    await writer.get(Counters).bump('c2');
+    // c1's second row is due behind the first; c2's went out after its commit.
+    expect((await outboxRows()).map((row) => [row.stream_name, row.status])).toEqual([
+      [`${name}::counter-c1`, 'pending'],
+      [`${name}::counter-c1`, 'pending'],
+      [`${name}::counter-c2`, expect.stringMatching(/processing|published/)],
+    ]);
+    await eventually(() => broker.published.length === 1, {
+      ...PROCESS_POLL,
+      what: 'c2 published after its commit',
+    });
+
+    const relay = await app({ domain: name, broker, relay: true });
+    await eventually(() => broker.published.length === 3, {
+      ...PROCESS_POLL,
+      what: 'the relay publishing c1',
+    });
+    expect(values(broker.published)).toEqual([
+      { counterId: 'c2', value: 1 },
+      { counterId: 'c1', value: 1 },
+      { counterId: 'c1', value: 2 },
+    ]);
+    expect(relay.get(OutboxProcessor).isRunning).toBe(true);
+  });
+
+  it('publishes a row committed behind its own unpublished row after it, and hands it back when that one fails', async () => {
+    const name = domain();
+    const broker = new RecordingBroker();
+    const nest = await app({
+      domain: name,
+      broker,
+      overrides: { outbox: { retry: { base_delay_seconds: 0.05, jitter: 0 } } },
+    });
+    const counters = nest.get(Counters);
+
+    // In order: the second row is leased too, and published after the first.
+    let release!: () => void;
+    broker.hold = new Promise((resolve) => (release = resolve));
+    const publishing = broker.nextPublish();
+    await counters.bump('c1');
+    await publishing;
+    await counters.bump('c1');
+    expect((await outboxRows()).map((row) => row.status)).toEqual(['processing', 'processing']);
+    release();
+    await eventually(async () => (await outboxRows()).every((row) => row.status === 'published'), {
+      ...PROCESS_POLL,
+      what: 'both rows published',
+    });
+    expect(values(broker.published)).toEqual([
+      { counterId: 'c1', value: 1 },
+      { counterId: 'c1', value: 2 },
+    ]);
+
+    // The first fails: the second, leased behind it, is handed back rather than overtaking it.
+    broker.published.length = 0;
+    broker.hold = new Promise((resolve) => (release = resolve));
+    broker.failWith = new Error('refused by the broker');
+    const failing = broker.nextPublish();
+    await counters.bump('c1');
+    await failing;
+    await counters.bump('c1');
+    release();
+    await eventually(
+      async () =>
+        (await outboxRows())
+          .slice(2)
+          .map((row) => row.status)
+          .join() === 'failed,pending',
+      { ...PROCESS_POLL, what: 'the failed row and the one handed back behind it' },
+    );
+    expect(broker.published).toEqual([]);
+    broker.failWith = undefined;
+    broker.hold = undefined;
+    const processor = nest.get(OutboxProcessor);
+    await eventually(async () => (await processor.processBatch()).published > 0, {
+      ...PROCESS_POLL,
+      what: 'the relay publishing them once due',
+    });
+    expect(values(broker.published)).toEqual([
+      { counterId: 'c1', value: 3 },
+      { counterId: 'c1', value: 4 },
+    ]);
+  });
+
+  it('hands rows back while the broker is unreachable, counting no attempt, and leaves the next commits to the relay', async () => {
+    const name = domain();
+    const broker = new RecordingBroker();
+    broker.failWith = new BrokerConnectionError('default', 'Broker "default" unreachable');
+    const nest = await app({ domain: name, broker });
+    const counters = nest.get(Counters);
+    await counters.bump('c1');
+    await eventually(
+      async () => (await outboxRows()).map((row) => row.status).join() === 'pending',
+      { ...PROCESS_POLL, what: 'the row handed back' },
+    );
+    await counters.bump('c2');
+    expect((await outboxRows()).map((row) => [row.status, row.retry_count])).toEqual([
+      ['pending', 0],
+      ['pending', 0],
+    ]);
+
+    broker.failWith = undefined;
+    await nest.get(OutboxProcessor).processBatch();
+    expect(values(broker.published)).toEqual([
+      { counterId: 'c1', value: 1 },
+      { counterId: 'c2', value: 1 },
+    ]);
+  });
+
+  it('leaves the rows of a writer that dies before publishing to the relay, once their lease expires', async () => {
+    const name = domain();
+    const stuck = new RecordingBroker();
+    stuck.hold = new Promise(() => undefined); // never published: the writer is as good as dead
+    const writer = await app({
+      domain: name,
+      broker: stuck,
+      overrides: { outbox: { lease_seconds: 1 }, server: { shutdown_grace_seconds: 0.1 } },
+    });
+    const publishing = stuck.nextPublish();
+    await writer.get(Counters).bump('c1');
+    await publishing;
+    const broker = new RecordingBroker();
+    await app({
+      domain: name,
+      broker,
+      relay: true,
+      overrides: { outbox: { tick_interval: 0.1 } },
+    });
+    await expect(outboxRows()).resolves.toMatchObject([{ status: 'processing' }]);
+    await eventually(() => broker.published.length === 1, {
+      ...PROCESS_POLL,
+      what: 'the relay taking the row over after the lease',
+    });
+    await eventually(
+      async () => (await outboxRows()).map((row) => row.status).join() === 'published',
+      { ...PROCESS_POLL, what: 'the row marked by the relay' },
+    );
   });
 });

@@ -15,19 +15,44 @@ export function outboxStatements(tables: PostgresTables) {
   const outbox = tables.outbox;
   return {
     /**
-     * One statement appends the rows (ids in envelope order) and queues a notification that
-     * PostgreSQL delivers only if, and when, the transaction commits.
+     * One statement appends the rows (ids in envelope order). With a lease owner ($7, for $8
+     * seconds), a row is written leased to it — `processing`, as a claim would leave it — for
+     * its writer to publish right after the commit, when every earlier unpublished row of its
+     * aggregate stream is leased to that owner too (none, mostly): the writer publishes its
+     * rows in commit order. The others are written `pending`, behind the earlier rows of their
+     * streams. The earlier rows of a stream are committed before a later one is written (an
+     * aggregate's next transaction waits for its version), so this statement sees them. When any row is
+     * `pending`, a notification wakes the processors, delivered only if, and when, the
+     * transaction commits. Returns every row with its status.
      */
     append: `
-  WITH appended AS (
-    INSERT INTO ${outbox} (message_id, stream_name, type, kind, data, metadata)
-    SELECT m.message_id, m.stream_name, m.type, m.kind, m.data::json, m.metadata::json
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+  WITH m AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
          WITH ORDINALITY AS m(message_id, stream_name, type, kind, data, metadata, ord)
+  ),
+  busy AS (
+    SELECT DISTINCT m.stream_name AS busy_stream FROM m
+    WHERE EXISTS (SELECT 1 FROM ${outbox} e
+                  WHERE e.stream_name = m.stream_name AND e.status IN ${UNPUBLISHED}
+                    AND (e.status <> 'processing' OR e.locked_by IS DISTINCT FROM $7::text
+                         OR e.locked_until <= now()))
+  ),
+  appended AS (
+    INSERT INTO ${outbox} (message_id, stream_name, type, kind, data, metadata, status, locked_by, locked_until)
+    SELECT m.message_id, m.stream_name, m.type, m.kind, m.data::json, m.metadata::json,
+           CASE WHEN l.leased THEN 'processing' ELSE 'pending' END,
+           CASE WHEN l.leased THEN $7::text END,
+           CASE WHEN l.leased THEN now() + make_interval(secs => $8::float8) END
+    FROM m LEFT JOIN busy b ON b.busy_stream = m.stream_name
+    CROSS JOIN LATERAL (SELECT $7::text IS NOT NULL AND b.busy_stream IS NULL AS leased) AS l
     ORDER BY m.ord
-    RETURNING 1
+    RETURNING id, message_id, status
+  ),
+  woken AS (
+    SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM appended WHERE status = 'pending' LIMIT 1
   )
-  SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM appended LIMIT 1) AS any_row`,
+  SELECT a.id, a.message_id, a.status, (SELECT count(*) FROM woken)::int AS woken
+  FROM appended a ORDER BY a.id`,
 
     /**
      * Claims up to $1 rows for owner $2 for $3 seconds, in three steps:
@@ -79,11 +104,23 @@ export function outboxStatements(tables: PostgresTables) {
             (extract(epoch FROM o.created_at) * 1000)::float8 AS created_ms,
             o.data::text AS payload_json, o.metadata::text AS metadata_json`,
 
-    /** Marks rows of $1 still leased to $2 as published. */
+    /**
+     * Marks rows of $1 still leased to $2 as published; when a due row of their streams waits
+     * behind them (written while they were unpublished), wakes the processors for it.
+     */
     markPublished: `
-  UPDATE ${outbox}
-  SET status = 'published', published_at = now(), locked_by = NULL, locked_until = NULL
-  WHERE id = ANY($1::bigint[]) AND locked_by = $2 AND status = 'processing'`,
+  WITH marked AS (
+    UPDATE ${outbox}
+    SET status = 'published', published_at = now(), locked_by = NULL, locked_until = NULL
+    WHERE id = ANY($1::bigint[]) AND locked_by = $2 AND status = 'processing'
+    RETURNING stream_name
+  ),
+  woken AS (
+    SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM ${outbox} e
+    WHERE e.stream_name IN (SELECT stream_name FROM marked) AND e.status IN ('pending', 'failed')
+    LIMIT 1
+  )
+  SELECT (SELECT count(*) FROM marked)::int AS marked, (SELECT count(*) FROM woken)::int AS woken`,
 
     /** Records failed attempts ($1 ids, $2 delays, $3 abandon flags, $4 errors) of owner $5. */
     markFailed: `

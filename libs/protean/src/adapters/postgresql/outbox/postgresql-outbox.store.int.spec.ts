@@ -50,6 +50,136 @@ describeOutboxStoreContract('postgresql', async () => {
 describe('postgresql outbox store', () => {
   beforeEach(() => testDatabase.query('TRUNCATE outbox'));
 
+  describe('leasing rows as they are appended (publish after commit)', () => {
+    const lease = { owner: 'writer', seconds: 30 };
+    const statuses = () =>
+      testDatabase.query<{ stream_name: string; status: string; locked_by: string | null }>(
+        'SELECT stream_name, status, locked_by FROM outbox ORDER BY id',
+      );
+
+    it('leases the first unpublished rows of their streams to the writer, and notifies no processor of them', async () => {
+      const { database, store } = open();
+      const notified: string[] = [];
+      const stop = await store.watch(() => notified.push('woken'));
+      try {
+        const envelopes = [
+          eventEnvelope('t::book-1'),
+          eventEnvelope('t::book-1'),
+          eventEnvelope('t::book-2'),
+        ];
+        const leased = await database.transaction((session) =>
+          store.append(session, envelopes, lease),
+        );
+        // Every row, in write order, with the envelope text a claim would give.
+        const claimedLater = await testDatabase.query<{ id: string }>(
+          'SELECT id FROM outbox ORDER BY id',
+        );
+        expect(leased.map((row) => row.id)).toEqual(claimedLater.map((row) => Number(row.id)));
+        expect(leased.map((row) => row.messageId)).toEqual(envelopes.map((e) => e.id));
+        expect(leased.map((row) => (JSON.parse(row.data) as { id: string }).id)).toEqual(
+          envelopes.map((e) => e.id),
+        );
+        expect(await statuses()).toEqual(
+          ['t::book-1', 't::book-1', 't::book-2'].map((stream_name) => ({
+            stream_name,
+            status: 'processing',
+            locked_by: 'writer',
+          })),
+        );
+        // Nobody else may claim them while the lease holds; the writer marks them.
+        await expect(store.claim('relay', 10, 30)).resolves.toEqual([]);
+        await expect(
+          store.markPublished(
+            'writer',
+            leased.map((row) => row.id),
+          ),
+        ).resolves.toBe(3);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(notified).toEqual([]);
+      } finally {
+        await stop();
+        await database.close();
+      }
+    });
+
+    it('writes a row behind an earlier unpublished row of another owner due, wakes processors, and the claim keeps the order', async () => {
+      const { database, store } = open();
+      const notified: string[] = [];
+      const stop = await store.watch(() => notified.push('woken'));
+      try {
+        const first = eventEnvelope('t::book-1');
+        await database.transaction((session) => store.append(session, [first]));
+        const [earlier] = await store.claim('other', 10, 30);
+        const behind = await database.transaction((session) =>
+          store.append(session, [eventEnvelope('t::book-1'), eventEnvelope('t::book-2')], lease),
+        );
+        expect(behind.map((row) => row.stream)).toEqual(['t::book-2']);
+        expect((await statuses()).map((row) => row.status)).toEqual([
+          'processing',
+          'pending',
+          'processing',
+        ]);
+        await eventually(() => notified.length > 0, { ...PROCESS_POLL, what: 'a notification' });
+        // Held behind the earlier row until it is published; then it is claimed.
+        await expect(store.claim('relay', 10, 30)).resolves.toEqual([]);
+        await store.markPublished('other', [earlier.id]);
+        const [claimed] = await store.claim('relay', 10, 30);
+        expect(claimed.stream).toBe('t::book-1');
+      } finally {
+        await stop();
+        await database.close();
+      }
+    });
+
+    it('leases a row behind rows leased to the same writer, never behind an expired lease or a failed row', async () => {
+      const { database, store } = open();
+      try {
+        const append = (stream: string) =>
+          database.transaction((session) => store.append(session, [eventEnvelope(stream)], lease));
+        await append('t::book-1');
+        await expect(append('t::book-1')).resolves.toHaveLength(1);
+        // An expired lease is any processor's: what comes behind it waits for the claim.
+        await elapse(31);
+        await expect(append('t::book-1')).resolves.toEqual([]);
+        const claimed = await store.claim('relay', 10, 30);
+        expect(claimed).toHaveLength(3);
+        await store.markFailed(
+          'relay',
+          claimed.map((row) => ({ id: row.id, error: 'x', retryDelaySeconds: 60, abandon: false })),
+        );
+        await expect(append('t::book-1')).resolves.toEqual([]);
+      } finally {
+        await database.close();
+      }
+    });
+
+    it('wakes processors when marking rows published that a due row of their stream waits behind', async () => {
+      const { database, store } = open();
+      const notified: string[] = [];
+      const stop = await store.watch(() => notified.push('woken'));
+      try {
+        const [leased] = await database.transaction((session) =>
+          store.append(session, [eventEnvelope('t::book-1')], lease),
+        );
+        await database.transaction((session) =>
+          store.append(session, [eventEnvelope('t::book-1')]),
+        );
+        await eventually(() => notified.length === 1, {
+          ...PROCESS_POLL,
+          what: 'the append notified',
+        });
+        await store.markPublished('writer', [leased.id]);
+        await eventually(() => notified.length === 2, {
+          ...PROCESS_POLL,
+          what: 'the mark notified',
+        });
+      } finally {
+        await stop();
+        await database.close();
+      }
+    });
+  });
+
   it('splits concurrent claims without overlap, and never splits a stream between claimers', async () => {
     const { database, store } = open();
     try {

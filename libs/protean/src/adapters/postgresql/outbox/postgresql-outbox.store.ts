@@ -11,11 +11,18 @@ import {
   type ClaimedMessage,
   type FailedAttempt,
   type OutboxCleanup,
+  type OutboxLease,
   type OutboxStats,
   type OutboxStatus,
   type OutboxStore,
 } from '../../../ports/outbox/outbox-store.port.js';
 import { OUTBOX_CHANNEL, outboxStatements, type OutboxStatements } from './outbox.sql.js';
+
+interface AppendedRow {
+  id: string;
+  message_id: string;
+  status: 'pending' | 'processing';
+}
 
 interface ClaimedRow {
   id: string;
@@ -62,19 +69,54 @@ export class PostgresqlOutboxStore implements OutboxStore {
     await this.relay?.close();
   }
 
-  async append(session: DatabaseSession, envelopes: readonly MessageEnvelope[]): Promise<void> {
-    if (envelopes.length === 0) return;
+  async append(
+    session: DatabaseSession,
+    envelopes: readonly MessageEnvelope[],
+    lease?: OutboxLease,
+  ): Promise<ClaimedMessage[]> {
+    if (envelopes.length === 0) return [];
     if (!session.sql) {
       throw new ForeignSessionError('outbox', 'the outbox always lives in databases.default');
     }
-    await session.sql.query(this.statements.append, [
+    const payloads = envelopes.map((envelope) => JSON.stringify(envelope.payload));
+    const metadata = envelopes.map((envelope) => JSON.stringify(envelope.metadata));
+    const rows = await session.sql.query<AppendedRow>(this.statements.append, [
       envelopes.map((envelope) => envelope.id),
       envelopes.map((envelope) => envelope.stream),
       envelopes.map((envelope) => envelope.type),
       envelopes.map((envelope) => envelope.kind),
-      envelopes.map((envelope) => JSON.stringify(envelope.payload)),
-      envelopes.map((envelope) => JSON.stringify(envelope.metadata)),
+      payloads,
+      metadata,
+      lease?.owner ?? null,
+      lease?.seconds ?? 0,
     ]);
+    if (!lease) return [];
+    const leased = new Set(
+      rows.filter((row) => row.status === 'processing').map((row) => row.message_id),
+    );
+    const ids = new Map(rows.map((row) => [row.message_id, Number(row.id)]));
+    const writtenAt = Date.now();
+    return envelopes.flatMap((envelope, n) =>
+      leased.has(envelope.id)
+        ? [
+            {
+              id: ids.get(envelope.id)!,
+              messageId: envelope.id,
+              stream: envelope.stream,
+              retryCount: 0,
+              createdAt: writtenAt,
+              data: envelopeText({
+                id: envelope.id,
+                type: envelope.type,
+                stream: envelope.stream,
+                kind: envelope.kind,
+                payloadJson: payloads[n],
+                metadataJson: metadata[n],
+              }),
+            },
+          ]
+        : [],
+    );
   }
 
   async claim(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedMessage[]> {
@@ -104,7 +146,11 @@ export class PostgresqlOutboxStore implements OutboxStore {
 
   async markPublished(owner: string, ids: readonly number[]): Promise<number> {
     if (ids.length === 0) return 0;
-    return this.relaySql.execute(this.statements.markPublished, [ids, owner]);
+    const [{ marked }] = await this.relaySql.query<{ marked: number }>(
+      this.statements.markPublished,
+      [ids, owner],
+    );
+    return marked;
   }
 
   async markFailed(owner: string, attempts: readonly FailedAttempt[]): Promise<void> {
