@@ -5,6 +5,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { loadConfiguration, EventHandler, ProteanModule, ProteanEngine } from 'nestjs-protean';
+import { tuneWorkerHeap } from 'nestjs-protean/server';
 import { BENCH_DOMAIN, PING_STREAM, Pinged } from './bench-domain.js';
 
 /** Counts what the no-op handler saw; the benchmark waits on it. */
@@ -23,8 +24,9 @@ class HandlersModule {}
 
 /**
  * Our engine, as a worker runs it (ProteanEngine, StreamSubscription, the `redis` broker, the
- * memory database for the processed-message records), draining `messages` Pinged events with
- * `concurrency` handlers at once and reads of `batch` (`messages_per_tick`).
+ * memory database for the processed-message records, the heap as `runWorker` tunes it),
+ * draining `messages` Pinged events with `concurrency` handlers at once and reads of `batch`
+ * (`messages_per_tick`).
  */
 export async function drainWithEngine(
   uri: string,
@@ -32,6 +34,7 @@ export async function drainWithEngine(
   concurrency: number,
   batch: number,
 ) {
+  tuneWorkerHeap();
   const config = loadConfiguration({
     embedded: true,
     overrides: {

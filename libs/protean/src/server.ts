@@ -7,3 +7,4 @@ export * from './runtime/server/engine-not-bound.error.js';
 export * from './runtime/server/protean-context.js';
 export * from './runtime/server/create-protean-worker.js';
 export * from './operations/worker/run-worker.js';
+export * from './operations/worker/worker-heap.js';

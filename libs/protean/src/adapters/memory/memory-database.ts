@@ -15,9 +15,14 @@ type Table<V> = Map<string, V>;
 
 /** Committed data: copied on every read and write so callers never share references. */
 class MemoryTables {
+  constructor(readonly processedKept: number) {}
+
   readonly aggregates = new Map<string, Table<StoredAggregate>>();
   readonly projections = new Map<string, Table<ProjectionDocument>>();
-  /** `handler␀messageId` of every message a handler has processed. */
+  /**
+   * `handler␀messageId` of the last `processedKept` messages handlers processed, oldest
+   * first.
+   */
   readonly processed = new Set<string>();
 
   table<V>(tables: Map<string, Table<V>>, name: string): Table<V> {
@@ -28,6 +33,22 @@ class MemoryTables {
 }
 
 const DELETED = Symbol('deleted');
+
+/**
+ * Processed-message records a memory database keeps (≈ 10 MB): the exactly-once record of a
+ * message older than the last 100,000 handled is forgotten, so its redelivery would run again.
+ * A redelivery comes within a reclaim's `min_idle_ms` or a retry's backoff, and the memory
+ * database forgets everything at a restart anyway; the `postgresql` database keeps every record.
+ */
+export const PROCESSED_RECORDS_KEPT = 100_000;
+
+/** Deletes the oldest entries of `set` (in insertion order) beyond `limit`. */
+function forgetOldest(set: Set<string>, limit: number): void {
+  for (const oldest of set) {
+    if (set.size <= limit) return;
+    set.delete(oldest);
+  }
+}
 
 /**
  * A transaction over {@link MemoryTables}: writes are staged and applied at commit, after
@@ -144,6 +165,7 @@ class MemorySession implements DatabaseSession {
       else table.set(id, document);
     }
     for (const marker of this.stagedProcessed) this.tables.processed.add(marker);
+    forgetOldest(this.tables.processed, this.tables.processedKept);
     for (const action of this.commitActions) action();
   }
 }
@@ -151,8 +173,14 @@ class MemorySession implements DatabaseSession {
 /** The `memory` database: for development and tests; everything is lost at exit. */
 export class MemoryDatabase implements Database {
   readonly provider = 'memory';
-  private readonly tables = new MemoryTables();
-  private readonly reader = new MemorySession(this.tables);
+  private readonly tables: MemoryTables;
+  private readonly reader: MemorySession;
+
+  /** `processedKept`: processed-message records kept ({@link PROCESSED_RECORDS_KEPT}). */
+  constructor(options: { readonly processedKept?: number } = {}) {
+    this.tables = new MemoryTables(options.processedKept ?? PROCESSED_RECORDS_KEPT);
+    this.reader = new MemorySession(this.tables);
+  }
 
   async transaction<T>(
     work: (session: DatabaseSession) => Promise<T>,

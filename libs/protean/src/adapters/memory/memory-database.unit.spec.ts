@@ -5,3 +5,17 @@ describeDatabaseContract('memory', async () => {
   const database = new MemoryDatabase();
   return { database, close: () => database.close() };
 });
+
+describe('memory database: processed-message records', () => {
+  const mark = (database: MemoryDatabase, messageId: string) =>
+    database.transaction((session) => session.markProcessed('Handler', messageId));
+
+  it('keeps the last processedKept records and forgets the oldest first', async () => {
+    const database = new MemoryDatabase({ processedKept: 3 });
+    for (const id of ['m1', 'm2', 'm3', 'm4']) await expect(mark(database, id)).resolves.toBe(true);
+    // m2–m4 are still known: their redelivery changes nothing; m1's runs again.
+    for (const id of ['m2', 'm3', 'm4']) await expect(mark(database, id)).resolves.toBe(false);
+    await expect(mark(database, 'm1')).resolves.toBe(true);
+    await expect(mark(database, 'm2')).resolves.toBe(true);
+  });
+});

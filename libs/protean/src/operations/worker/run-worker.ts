@@ -14,6 +14,7 @@ import {
 import { ProteanObservabilityModule } from '../observability/protean-observability.module.js';
 import { ProteanWorkerModule } from '../../runtime/protean-worker.module.js';
 import { createProteanWorker } from '../../runtime/server/create-protean-worker.js';
+import { tuneWorkerHeap } from './worker-heap.js';
 
 /**
  * Runs the server engine until SIGTERM / SIGINT: the worker microservice with its probes on
@@ -27,13 +28,15 @@ import { createProteanWorker } from '../../runtime/server/create-protean-worker.
  * URI exits 69. A subscription that could never receive a message in a process apart from the
  * API — `event_store` on a `memory` event store, `stream` on an `inline` broker — exits 78 with
  * one line naming the keys (`workerDeliveryProblem`). When the engine then cannot start, the reason is logged as one line and the
- * process exits 69 (EX_UNAVAILABLE), with no stack trace.
+ * process exits 69 (EX_UNAVAILABLE), with no stack trace. The process's heap is kept near its
+ * live set unless it was started with heap flags of its own ({@link tuneWorkerHeap}).
  */
 export async function runWorker(
   module: DynamicModule,
   config: ProteanConfig,
   options: { logging?: LogSettings } = {},
 ): Promise<INestMicroservice> {
+  tuneWorkerHeap();
   const logging =
     options.logging ?? logSettingsOrExit({ name: 'protean-worker', ...debugLogLevel(config) });
   await awaitStartupDependenciesOrExit(config);
