@@ -26,28 +26,40 @@ const SYSTEM_ENV = {
   LOG_LEVEL: 'warn',
   PROTEAN_OUTBOX__MESSAGES_PER_TICK: '100',
 };
+/** The same, every row left to the relay: the design before publishing after commit. */
+const RELAY_ONLY_ENV = { ...SYSTEM_ENV, PROTEAN_OUTBOX__PUBLISH_AFTER_COMMIT: 'false' };
 
 /**
  * Scenario 3: `POST /orders` over HTTP to the API, in async mode with the outbox, until every
  * accepted order is CONFIRMED in the order summaries (worker: outbox relay, PlaceOrder handler,
  * stock reservation, projector) — orders/s at saturation, then accept → confirmed latency at
- * half that rate; vs the same transaction shape (an aggregate row + an outbox row) run raw
- * with `pg`.
+ * half that rate; vs the same system with every row left to the relay (`publish_after_commit =
+ * false`, the design before issue 16), and vs the same transaction shape (an aggregate row +
+ * an outbox row) run raw with `pg`. Both systems stay up for the whole scenario, idle while
+ * the other is measured.
  */
 export async function endToEndBenchmark(options: EndToEndBenchOptions): Promise<BenchResult> {
-  progress('e2e: starting the API and the worker');
-  const system = await BenchSystem.start(SYSTEM_ENV);
+  progress('e2e: starting the API and the worker, twice (publishing after commit, relay only)');
+  const [system, relayOnly] = await Promise.all([
+    BenchSystem.start(SYSTEM_ENV),
+    BenchSystem.start(RELAY_ONLY_ENV),
+  ]);
   try {
-    const books = await addBooks(system, options.books);
+    const [books, relayOnlyBooks] = await Promise.all([
+      addBooks(system, options.books),
+      addBooks(relayOnly, options.books),
+    ]);
     await system.db.query('CREATE TABLE raw_aggregates (LIKE aggregates INCLUDING ALL)');
     await system.db.query('CREATE TABLE raw_outbox (LIKE outbox INCLUDING ALL)');
     const names = {
       ours: `POST /orders → CONFIRMED (${options.connections} connections)`,
+      relayOnly: `the same, publish_after_commit = false (relay only)`,
       raw: `raw pg tx: aggregate + outbox row (${options.rawClients} clients)`,
     };
     const samples = await alternate<number>(
       [
         { name: names.ours, run: () => saturate(system, books, options) },
+        { name: names.relayOnly, run: () => saturate(relayOnly, relayOnlyBooks, options) },
         {
           name: names.raw,
           run: () => runRawTransactions(system.db.uri, options.rawClients, options.seconds * 1000),
@@ -56,19 +68,31 @@ export async function endToEndBenchmark(options: EndToEndBenchOptions): Promise<
       options.rounds,
     );
     const ours = medianOf(samples, names.ours);
+    const relayOnlyRate = medianOf(samples, names.relayOnly);
     const raw = medianOf(samples, names.raw);
-    const { hops, ...half } = await halfLoad(
-      system,
-      books,
-      Math.max(1, Math.round(ours / 2)),
+    // Both at the same rate: half of what ours sustained.
+    const rate = Math.max(1, Math.round(ours / 2));
+    const { hops, ...half } = await halfLoad(system, books, rate, options);
+    const { hops: relayOnlyHops, ...relayOnlyHalf } = await halfLoad(
+      relayOnly,
+      relayOnlyBooks,
+      rate,
       options,
     );
     const scenario = '3 end to end, orders';
+    const latencyNote = (figures: typeof half) =>
+      `p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms (${grouped(figures.orders)} orders); ` +
+      `outbox row → published p50 ${figures.outbox_row_commit_to_published_ms.p50.toFixed(1)} ms`;
     const rows: BenchRow[] = [
       {
         scenario,
         contender: names.ours,
         figures: { 'median /s': grouped(ours), 'ours ÷ peer': '' },
+      },
+      {
+        scenario,
+        contender: names.relayOnly,
+        figures: { 'median /s': grouped(relayOnlyRate), 'ours ÷ peer': ratio(ours, relayOnlyRate) },
       },
       {
         scenario,
@@ -78,13 +102,15 @@ export async function endToEndBenchmark(options: EndToEndBenchOptions): Promise<
       {
         scenario,
         contender: `accept → CONFIRMED at ${grouped(half.rate)}/s (half load)`,
-        figures: {
-          note:
-            `p50 ${half.p50.toFixed(1)} ms, p99 ${half.p99.toFixed(1)} ms (${grouped(half.orders)} orders); ` +
-            `outbox row → published p50 ${half.outbox_row_commit_to_published_ms.p50.toFixed(1)} ms`,
-        },
+        figures: { note: latencyNote(half) },
+      },
+      {
+        scenario,
+        contender: `the same, relay only`,
+        figures: { note: latencyNote(relayOnlyHalf) },
       },
       ...hopRows(scenario, hops),
+      ...hopRows(scenario, relayOnlyHops, ', relay only'),
     ];
     return {
       key: 'end-to-end',
@@ -99,26 +125,32 @@ export async function endToEndBenchmark(options: EndToEndBenchOptions): Promise<
         contenders: Object.fromEntries(
           [...samples].map(([name, values]) => [name, values.map(Math.round)]),
         ),
-        median_per_s: { confirmed_orders: Math.round(ours), raw_transactions: Math.round(raw) },
+        median_per_s: {
+          confirmed_orders: Math.round(ours),
+          confirmed_orders_relay_only: Math.round(relayOnlyRate),
+          raw_transactions: Math.round(raw),
+        },
         ratio_vs_raw: Number((ours / raw).toFixed(3)),
+        ratio_vs_relay_only: Number((ours / relayOnlyRate).toFixed(3)),
         half_load: half,
         hops,
+        relay_only: { env: RELAY_ONLY_ENV, half_load: relayOnlyHalf, hops: relayOnlyHops },
         targets: { vs_raw: 0.5, p99_ms: 50 },
       },
     };
   } finally {
-    await system.stop();
+    await Promise.all([system.stop(), relayOnly.stop()]);
   }
 }
 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 /** Where the time goes at half load: one row per hop of `protean_hop_seconds`, API and worker. */
-function hopRows(scenario: string, hops: Record<string, HopFigures>): BenchRow[] {
+function hopRows(scenario: string, hops: Record<string, HopFigures>, label = ''): BenchRow[] {
   const ms = (value: number | null) => (value === null ? '–' : value.toFixed(1));
   return Object.entries(hops).map(([hop, figures]) => ({
     scenario,
-    contender: `hop ${hop} (half load)`,
+    contender: `hop ${hop} (half load${label})`,
     figures: {
       note: `p50 ${ms(figures.p50_ms)} ms, p99 ${ms(figures.p99_ms)} ms (${grouped(figures.count)} observed)`,
     },

@@ -50,6 +50,12 @@ interface PublishedBatch {
 }
 
 const NOTHING: OutboxBatchReport = { claimed: 0, published: 0, failed: 0, abandoned: 0, held: 0 };
+/**
+ * How long the outcome of rows published after commit waits for company before it is recorded:
+ * marking them is not on any message's way (the rows are at the broker already), so one
+ * statement marks what several batches published.
+ */
+const RECORD_LINGER_MS = 20;
 /** How soon a relay woken for rows it found held looks again. */
 const RECHECK_MS = 25;
 /** A `tick_interval` of 0 still leaves this much between empty polls. */
@@ -262,6 +268,7 @@ export class OutboxProcessor implements OnModuleInit, OnModuleDestroy {
 
   private async pumpRecords(): Promise<void> {
     for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, RECORD_LINGER_MS));
       const batch = this.unrecorded;
       // Decided in the same turn as the check, as in drainCommitted.
       if (!batch) {
