@@ -1,6 +1,11 @@
-import { TEST_WORKER_MAIN, PROCESS_POLL } from '../support/processes.js';
+import {
+  CRASH_BEFORE_PUBLISH_PRELOAD,
+  TEST_WORKER_MAIN,
+  PROCESS_POLL,
+} from '../support/processes.js';
 import { systemPerTest } from './support/fault-system.js';
 import {
+  addBooks,
   confirmedOrders,
   counts,
   expectClean,
@@ -20,7 +25,8 @@ import { eventually } from 'nestjs-protean/testing';
 
 /**
  * Issue 6, scenarios 2–4: workers killed, paused past the reclaim threshold, and an outbox
- * processor killed between publishing and marking — API and workers as real processes,
+ * processor killed between publishing and marking; issue 16, scenario 14: the API killed
+ * between committing orders and publishing them — API and workers as real processes,
  * `min_idle_ms` 3 s and an outbox lease of 5 s (FAULT_ENV).
  */
 const MINUTE = 60_000;
@@ -167,8 +173,9 @@ describe('faults: worker crashes', () => {
         ...counts(outcome),
         recoverySeconds,
         note:
-          `The relay died right after the batch that brought it to 30 published rows reached Redis, ` +
-          `before marking it; the next ` +
+          `The worker died right after the batch that brought it to 30 published rows reached Redis ` +
+          `(rows its handlers had just committed, published after commit, or rows its relay had ` +
+          `claimed), before marking it; the next ` +
           `worker's relay published those rows again once the 5 s lease expired ` +
           `(${republished} entries on the streams twice). Consumers deduplicated them ` +
           `(processed_messages): at-least-once delivery, exactly-once effects.`,
@@ -176,6 +183,65 @@ describe('faults: worker crashes', () => {
       expectClean(outcome);
       expect(republished).toBeGreaterThan(0);
       expect(await deadLetters(redis)).toBe(0);
+    },
+    4 * MINUTE,
+  );
+  it(
+    '14. API SIGKILLed between committing orders and publishing them: the relay publishes them after the lease, effects once',
+    async () => {
+      const system = await startSystem();
+      const { url, process: api } = await system.startApi({
+        NODE_OPTIONS: `--import ${CRASH_BEFORE_PUBLISH_PRELOAD}`,
+        CRASH_BEFORE_PUBLISH_AFTER: '100',
+      });
+      await system.startWorker();
+      const books = await addBooks(system, url);
+      const ledger = new Ledger();
+
+      const load = placeOrders(url, books, ledger, { rate: RATE, count: 400, timeoutMs: 3000 });
+      const exit = await api.exitedWithin(60_000);
+      expect(exit).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(api.stdout).toMatch(/crashing before publishing \d+ PlaceOrder command/);
+      const crashedAt = Date.now();
+      // Committed, leased to the dead API and never published: the rows the relay must take over.
+      const [{ stranded }] = await system.db.query<{ stranded: number }>(
+        `SELECT count(*)::int AS stranded FROM outbox
+         WHERE type LIKE '%PlaceOrder%' AND status = 'processing' AND locked_by LIKE $1`,
+        [`%:${api.child.pid}:%`],
+      );
+      await load;
+      const outcome = await settle(system, ledger, books, 2 * MINUTE);
+      const recoverySeconds = Number(((Date.now() - crashedAt) / 1000).toFixed(1));
+
+      recordScenario({
+        scenario: 14,
+        name: 'API SIGKILL between committing orders and publishing them',
+        ...counts(outcome),
+        recoverySeconds,
+        note:
+          `The API publishes what it commits right after the commit; it died instead of its ` +
+          `publish of ${stranded} committed PlaceOrder row(s), leased to it. A worker's relay ` +
+          `published them once the 5 s lease expired. ${outcome.accepted} orders accepted before ` +
+          `the crash, ${ledger.refusedCount} requests refused or unanswered after it, ` +
+          `${outcome.unacknowledged} committed whose answer was lost (made, not lost). ` +
+          `Recovery: crash to every accepted order confirmed.`,
+      });
+      expect(stranded).toBeGreaterThan(0);
+      expect(outcome.problems).toEqual([]);
+      expect(outcome).toMatchObject({ lost: 0, duplicated: 0, completed: outcome.accepted });
+      expect(outcome.accepted + ledger.refusedCount).toBe(outcome.sent);
+      expect(outcome.unacknowledged).toBeLessThanOrEqual(ledger.refusedCount);
+      // Every row published in the end: the stranded ones by the relay, the rest after commit.
+      await eventually(
+        async () => {
+          const [{ unpublished }] = await system.db.query<{ unpublished: number }>(
+            `SELECT count(*)::int AS unpublished FROM outbox WHERE status <> 'published'`,
+          );
+          return unpublished === 0;
+        },
+        { ...PROCESS_POLL, what: 'every outbox row published' },
+      );
+      expect(await deadLetters(system.redisClient())).toBe(0);
     },
     4 * MINUTE,
   );
