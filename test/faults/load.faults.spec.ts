@@ -92,7 +92,8 @@ describe('faults: load', () => {
         recoverySeconds: drainSeconds,
         note:
           `Offered ${rate}/s (twice the ${(rate / 2).toFixed(0)}/s the baseline sustained) for 30 s; ` +
-          `sent in ${sentFor.toFixed(1)} s, ${ledger.refusedCount} refused. Peak backlog ` +
+          `sent in ${sentFor.toFixed(1)} s, ${ledger.refusedCount} refused` +
+          `${ledger.refusedCount > 0 ? ` (${[...ledger.refused].map(([status, n]) => `${n}× ${status}`).join(', ')})` : ''}. Peak backlog ` +
           `${peakBacklog} orders accepted but not confirmed. API and worker up throughout; ` +
           `Redis evicted ${evicted} keys, and trimming (max_stream_length 1000) dropped nothing unconsumed. ` +
           `Recovery: end of load to backlog drained.`,

@@ -255,8 +255,9 @@ const outboxSchema = z.strictObject({
   /** Seconds a claimed batch stays leased to its processor before another may take it over. */
   lease_seconds: number(1).default(30),
   /**
-   * The process that commits a row publishes it right after the commit (the row written leased
-   * to it), the relay sweeping what it leaves; off, every row waits for the relay.
+   * A process that runs the outbox relay publishes the rows it commits right after the commit
+   * (each written leased to it), the relay sweeping what that leaves; off, every row waits for
+   * the relay. A producer-only process always leaves its rows to the relays.
    */
   publish_after_commit: flag().default(true),
   retry: z

@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  Optional,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import type { BrokerLookup } from '../../ports/broker/broker-lookup.js';
 import type { Broker } from '../../ports/broker/broker.port.js';
 import type { ProteanConfig } from '../../core/config/config.schema.js';
@@ -76,19 +69,20 @@ const MAX_UNAVAILABLE_DELAY_MS = 2_000;
  * polls every `outbox.tick_interval` seconds as a fallback. Published and abandoned rows are
  * deleted after their retention, in batches, beside the relay.
  *
- * With `outbox.publish_after_commit` (the default) it is also the after-commit publisher of
- * its process, whether the relay runs or not: a unit of work's rows that are the first
- * unpublished rows of their streams are written leased to it, and it publishes them as soon as
- * the transaction commits — one round trip to the broker and one to mark them, for every row
+ * With `outbox.publish_after_commit` (the default), a processor that relays is also the
+ * after-commit publisher of its process: a unit of work's rows that are the first unpublished
+ * rows of their streams are written leased to it, and it publishes them as soon as the
+ * transaction commits — one round trip to the broker and one to mark them, for every row
  * committed in the same turn of the event loop together. The relay then only sweeps: rows
  * behind an earlier unpublished row of their stream, failed ones, and those of a writer that
  * died before publishing (when their lease expires).
  *
- * A provider of `ProteanModule`, its relay idle until started: `ProteanWorkerModule` starts it
- * in a worker; a process without it publishes only what it commits itself.
+ * A provider of `ProteanModule`, idle until started: `ProteanWorkerModule` starts it in a
+ * worker; a process without it (a producer-only API) only writes rows, for the relays — it
+ * needs no connection to the broker, as in the chapter.
  */
 @Injectable()
-export class OutboxProcessor implements OnModuleInit, OnModuleDestroy {
+export class OutboxProcessor implements OnModuleDestroy {
   /** Names this processor's leases (`locked_by`): host, pid and a random suffix. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger(OutboxProcessor.name);
@@ -107,6 +101,8 @@ export class OutboxProcessor implements OnModuleInit, OnModuleDestroy {
   private recordingCommitted?: Promise<void>;
   /** No lease is taken at append before this time (epoch ms): the broker was unreachable. */
   private afterCommitPausedUntil = 0;
+  /** Whether the last after-commit publish found the broker unreachable (said once per outage). */
+  private afterCommitOutage = false;
   /** Streams with a row that failed or was handed back by the after-commit publisher, until when. */
   private readonly failedStreams = new Map<string, number>();
   private closing = false;
@@ -130,8 +126,12 @@ export class OutboxProcessor implements OnModuleInit, OnModuleDestroy {
     return { ...this.counters };
   }
 
-  /** Becomes this process's after-commit publisher, with `outbox.publish_after_commit`. */
-  onModuleInit(): void {
+  /**
+   * Makes this processor publish what its own process commits right after the commit, with
+   * `outbox.publish_after_commit` (see the class comment). `start()` calls it: a process that
+   * relays publishes its own commits; a producer-only process leaves every row to the relays.
+   */
+  publishOwnCommits(): void {
     if (!this.config.enable_outbox || !this.config.outbox.publish_after_commit) return;
     this.wakeup.publishAfterCommitWith({
       lease: () => this.afterCommitLease(),
@@ -165,6 +165,7 @@ export class OutboxProcessor implements OnModuleInit, OnModuleDestroy {
     if (this.running) return;
     this.broker = this.brokers.get(this.config.outbox.broker);
     this.running = true;
+    this.publishOwnCommits();
     this.unsubscribers.push(this.wakeup.onSignal(() => this.signal.wake()));
     try {
       this.unsubscribers.push(await this.store.watch(() => this.signal.wake()));
@@ -190,6 +191,7 @@ export class OutboxProcessor implements OnModuleInit, OnModuleDestroy {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.wakeup.publishAfterCommitWith(undefined);
     this.signal.wake();
     this.cleanupSignal.wake();
     const graceMs = this.config.server.shutdown_grace_seconds * 1000;
@@ -249,8 +251,8 @@ export class OutboxProcessor implements OnModuleInit, OnModuleDestroy {
       const until = Date.now() + this.config.outbox.lease_seconds * 1000;
       for (const row of [...outcome.held, ...outcome.failed.map((failure) => failure.message)])
         this.failedStreams.set(row.stream, until);
-      if (outcome.unavailable !== undefined)
-        this.afterCommitPausedUntil = Date.now() + MAX_UNAVAILABLE_DELAY_MS;
+      if (outcome.unavailable !== undefined) this.pauseAfterCommit(outcome.unavailable);
+      else this.afterCommitOutage = false;
       this.recordCommitted(batch);
     }
   }
@@ -285,6 +287,20 @@ export class OutboxProcessor implements OnModuleInit, OnModuleDestroy {
       // Rows handed back or failed are the relay's now.
       if (batch.outcome.held.length > 0 || batch.attempts.length > 0) this.signal.wake();
     }
+  }
+
+  /**
+   * The broker could not be reached: rows are written unleased for a while, for the relay, and
+   * the first time in an outage it is said once.
+   */
+  private pauseAfterCommit(reason: string): void {
+    this.afterCommitPausedUntil = Date.now() + MAX_UNAVAILABLE_DELAY_MS;
+    if (this.afterCommitOutage) return;
+    this.afterCommitOutage = true;
+    this.logger.warn(
+      `Broker unreachable (${reason}); committed rows are left in the outbox for the relay, ` +
+        `publishing after commit is tried again every ${MAX_UNAVAILABLE_DELAY_MS / 1000} s`,
+    );
   }
 
   /** Forgets the streams whose failure is older than a lease. */

@@ -388,10 +388,17 @@ describe('publishing after commit', () => {
   const values = (published: readonly { data: string }[]) =>
     published.map((entry) => (JSON.parse(entry.data) as MessageEnvelope).payload);
 
+  /** An application that publishes its own commits, with no relay loop running (as `start()` would make it). */
+  async function selfPublishing(options: Omit<OutboxAppOptions, 'databaseUri'>) {
+    const nest = await app(options);
+    nest.get(OutboxProcessor).publishOwnCommits();
+    return nest;
+  }
+
   it('publishes a commit right after it from the committing process, with no relay running, and marks it published', async () => {
     const name = domain();
     const broker = new RedisStreamPublisher(REDIS_URL);
-    const nest = await app({ domain: name, broker });
+    const nest = await selfPublishing({ domain: name, broker });
     try {
       const processor = nest.get(OutboxProcessor);
       expect(processor.isRunning).toBe(false);
@@ -436,7 +443,7 @@ describe('publishing after commit', () => {
     });
     await other.get(Counters).bump('c1');
     const broker = new RecordingBroker();
-    const writer = await app({ domain: name, broker });
+    const writer = await selfPublishing({ domain: name, broker });
     await writer.get(Counters).bump('c1');
     await writer.get(Counters).bump('c2');
     // c1's second row is due behind the first; c2's went out after its commit.
@@ -466,7 +473,7 @@ describe('publishing after commit', () => {
   it('publishes a row committed behind its own unpublished row after it, and hands it back when that one fails', async () => {
     const name = domain();
     const broker = new RecordingBroker();
-    const nest = await app({
+    const nest = await selfPublishing({
       domain: name,
       broker,
       overrides: { outbox: { retry: { base_delay_seconds: 0.05, jitter: 0 } } },
@@ -526,7 +533,8 @@ describe('publishing after commit', () => {
     const name = domain();
     const broker = new RecordingBroker();
     broker.failWith = new BrokerConnectionError('default', 'Broker "default" unreachable');
-    const nest = await app({ domain: name, broker });
+    const logger = new CaptureLogger();
+    const nest = await selfPublishing({ domain: name, broker, logger });
     const counters = nest.get(Counters);
     await counters.bump('c1');
     await eventually(
@@ -539,6 +547,11 @@ describe('publishing after commit', () => {
       ['pending', 0],
     ]);
 
+    // Said once, not once per commit.
+    const warned = logger.lines.filter(
+      (line) => line.level === 'warn' && line.message.includes('Broker unreachable'),
+    );
+    expect(warned).toHaveLength(1);
     broker.failWith = undefined;
     await nest.get(OutboxProcessor).processBatch();
     expect(values(broker.published)).toEqual([
@@ -551,7 +564,7 @@ describe('publishing after commit', () => {
     const name = domain();
     const stuck = new RecordingBroker();
     stuck.hold = new Promise(() => undefined); // never published: the writer is as good as dead
-    const writer = await app({
+    const writer = await selfPublishing({
       domain: name,
       broker: stuck,
       overrides: { outbox: { lease_seconds: 1 }, server: { shutdown_grace_seconds: 0.1 } },
