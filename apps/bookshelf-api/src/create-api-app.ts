@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { ValidationPipe, type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -61,5 +62,20 @@ export async function createApiApp(
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  keepConnectionsLonger(app);
   return app;
+}
+
+/**
+ * Idle keep-alive connections are closed after 65 s rather than Node's 5 s: a client (or a load
+ * balancer, which typically idles 60 s) that reuses a connection just as the server closes it
+ * gets a socket error for a request the server never saw — a non-idempotent `POST` that the
+ * client cannot safely retry. Seen under load on shared cores, where the client's own idle
+ * timer fires late (fault scenario 9: `UND_ERR_SOCKET`). Headers must arrive within 66 s,
+ * above the keep-alive, as Node advises.
+ */
+function keepConnectionsLonger(app: INestApplication): void {
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }
