@@ -15,15 +15,14 @@ type Table<V> = Map<string, V>;
 
 /** Committed data: copied on every read and write so callers never share references. */
 class MemoryTables {
-  constructor(readonly processedKept: number) {}
+  constructor(processedKept: number) {
+    this.processed = new LastKept(processedKept);
+  }
 
   readonly aggregates = new Map<string, Table<StoredAggregate>>();
   readonly projections = new Map<string, Table<ProjectionDocument>>();
-  /**
-   * `handler␀messageId` of the last `processedKept` messages handlers processed, oldest
-   * first.
-   */
-  readonly processed = new Set<string>();
+  /** `handler␀messageId` of the last `processedKept` messages handlers processed. */
+  readonly processed: LastKept;
 
   table<V>(tables: Map<string, Table<V>>, name: string): Table<V> {
     let table = tables.get(name);
@@ -42,11 +41,36 @@ const DELETED = Symbol('deleted');
  */
 export const PROCESSED_RECORDS_KEPT = 100_000;
 
-/** Deletes the oldest entries of `set` (in insertion order) beyond `limit`. */
-function forgetOldest(set: Set<string>, limit: number): void {
-  for (const oldest of set) {
-    if (set.size <= limit) return;
-    set.delete(oldest);
+/**
+ * A set that keeps its last `limit` additions: each addition past the limit forgets the
+ * oldest, in constant time (a ring of the keys in addition order beside the set; walking the
+ * set from its start instead would pass every deleted slot V8 has not compacted yet).
+ */
+class LastKept {
+  private readonly keys = new Set<string>();
+  private readonly order: string[] = [];
+  private oldest = 0;
+
+  constructor(private readonly limit: number) {}
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  add(key: string): void {
+    if (this.keys.has(key)) return;
+    this.keys.add(key);
+    if (this.order.length < this.limit) {
+      this.order.push(key);
+      return;
+    }
+    if (this.limit === 0) {
+      this.keys.delete(key);
+      return;
+    }
+    this.keys.delete(this.order[this.oldest]);
+    this.order[this.oldest] = key;
+    this.oldest = (this.oldest + 1) % this.limit;
   }
 }
 
@@ -137,8 +161,7 @@ class MemorySession implements DatabaseSession {
   /** Applies staged writes atomically, or throws without applying any. */
   commit(): void {
     for (const marker of this.stagedProcessed) {
-      const [handler, messageId] = splitKey(marker);
-      if (this.tables.processed.has(marker)) throw new AlreadyProcessedError(handler, messageId);
+      if (this.tables.processed.has(marker)) throw new AlreadyProcessedError(...splitKey(marker));
     }
     for (const [staged, { expected }] of this.stagedAggregates) {
       const [category, id] = splitKey(staged);
@@ -165,7 +188,6 @@ class MemorySession implements DatabaseSession {
       else table.set(id, document);
     }
     for (const marker of this.stagedProcessed) this.tables.processed.add(marker);
-    forgetOldest(this.tables.processed, this.tables.processedKept);
     for (const action of this.commitActions) action();
   }
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describeDatabaseContract } from 'nestjs-protean/testing';
 import { MemoryDatabase } from './memory-database.js';
 
@@ -17,5 +18,26 @@ describe('memory database: processed-message records', () => {
     for (const id of ['m2', 'm3', 'm4']) await expect(mark(database, id)).resolves.toBe(false);
     await expect(mark(database, 'm1')).resolves.toBe(true);
     await expect(mark(database, 'm2')).resolves.toBe(true);
+  });
+
+  it('remembers exactly the last processedKept messages, whatever the order of redeliveries', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 6 }),
+        fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 80 }),
+        async (kept, deliveries) => {
+          const database = new MemoryDatabase({ processedKept: kept });
+          const remembered: string[] = []; // the model: oldest first
+          for (const delivery of deliveries) {
+            const id = `m${delivery}`;
+            const fresh = !remembered.includes(id);
+            await expect(mark(database, id)).resolves.toBe(fresh);
+            if (fresh) remembered.push(id);
+            if (remembered.length > kept) remembered.shift();
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
