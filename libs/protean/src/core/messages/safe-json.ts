@@ -35,13 +35,42 @@ const MINUS = 0x2d;
 const ALWAYS_EXACT_LENGTH = 16;
 
 /**
+ * What {@link scanJsonText} looks for, found without walking the text in JavaScript: a `\\u`
+ * escape of U+0000 or of a surrogate, or a number with an exponent, of 16 characters or more,
+ * or starting `-0` — in JSON a number starts the text or follows `:`, `,` or `[` (and
+ * whitespace). It can match inside a string too, and never misses in JSON: a match only sends
+ * the text to the walk.
+ */
+const MAYBE_SUSPICIOUS =
+  /\\u(?:0000|[dD][89a-fA-F])|(?:^|[:,[])\s*(?:-0|-?\d[\d.]*[eE]|-?\d[-+.\deE]{14})/;
+
+/** Whether `text` has at most `limit` of `{` and `[`, strings included: it cannot nest deeper. */
+function fewOpeners(text: string, limit: number): boolean {
+  let count = 0;
+  for (const opener of ['{', '[']) {
+    for (let at = text.indexOf(opener); at !== -1; at = text.indexOf(opener, at + 1)) {
+      if (++count > limit) return false;
+    }
+  }
+  return true;
+}
+
+/**
  * One scan of the text, before parsing, so nothing recursive runs on hostile input: throws
  * `UndeserializableMessageError` when arrays and objects nest deeper than `maxDepth`, and
  * returns whether the text holds something the fidelity rule (`json-fidelity.ts`) must look
  * at: a `\\u0000` or surrogate escape, or a number literal that may not be kept as written.
- * Ordinary text answers `false` and costs nothing more.
+ * Ordinary text answers `false` and costs nothing more. For text that is not JSON the answer
+ * is of no use (the parser refuses the text); the depth check holds for any text.
  */
 export function scanJsonText(text: string, maxDepth = MAX_JSON_DEPTH): boolean {
+  // Ordinary text is answered by native searches; the walk is for the rest.
+  if (fewOpeners(text, maxDepth) && !MAYBE_SUSPICIOUS.test(text)) return false;
+  return walkJsonText(text, maxDepth);
+}
+
+/** {@link scanJsonText}'s walk, character by character. */
+export function walkJsonText(text: string, maxDepth = MAX_JSON_DEPTH): boolean {
   let depth = 0;
   let inString = false;
   let suspicious = false;

@@ -1,6 +1,13 @@
 import { UndeserializableMessageError } from './undeserializable-message.error.js';
 import { UnstorableValueError } from './unstorable-value.error.js';
-import { assertJsonDepth, MAX_JSON_DEPTH, parseUntrustedJson } from './safe-json.js';
+import fc from 'fast-check';
+import {
+  assertJsonDepth,
+  MAX_JSON_DEPTH,
+  parseUntrustedJson,
+  scanJsonText,
+  walkJsonText,
+} from './safe-json.js';
 
 const nested = (levels: number, open = '{"a":', close = '}') =>
   open.repeat(levels) + '1' + close.repeat(levels);
@@ -100,5 +107,60 @@ describe('parseUntrustedJson and values that cannot be stored', () => {
       c: -0.5,
       d: 1.5e300,
     });
+  });
+});
+
+describe('scanJsonText, whose native searches answer for ordinary text', () => {
+  const outcome = (
+    scan: (text: string, depth?: number) => boolean,
+    text: string,
+    depth?: number,
+  ) => {
+    try {
+      return scan(text, depth);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  /** Numbers and strings the walk looks at: exponents, long literals, -0, NUL and surrogates. */
+  const awkward = fc.oneof(
+    fc.jsonValue(),
+    fc.double(),
+    fc.constantFrom(-0, 1e21, 1e-7, 2 ** 53 + 2, 0.1 + 0.2, -0.5),
+    fc.string({ unit: 'binary' }),
+    fc.constantFrom('\u0000', '\ud800', 'a\udfffb', '\\u0000', 'x: 1e5', ', -0'),
+  );
+  const texts = fc.oneof(
+    fc.json(),
+    fc
+      .tuple(fc.array(awkward), fc.integer({ min: 0, max: 3 }))
+      .map(([values, indent]) =>
+        JSON.stringify({ values, tail: values.at(-1) ?? null }, null, indent),
+      ),
+    fc.string({ unit: 'binary' }),
+    fc.stringMatching(/^[[{\]}"\\u0-9eE.:,\- ]{0,60}$/),
+  );
+
+  const isJson = (text: string) => {
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('answers as the walk does for any JSON text, and refuses the same nesting in any text', () => {
+    fc.assert(
+      fc.property(texts, fc.integer({ min: 1, max: 8 }), (text, depth) => {
+        for (const limit of [depth, undefined]) {
+          const fast = outcome(scanJsonText, text, limit);
+          const walked = outcome(walkJsonText, text, limit);
+          if (typeof walked === 'string' || isJson(text)) expect(fast).toEqual(walked);
+          else expect(typeof fast).toBe('boolean'); // not JSON: the parser refuses it anyway
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
