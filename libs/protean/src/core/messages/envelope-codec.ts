@@ -3,12 +3,18 @@ import { InvalidMessageError } from './invalid-message.error.js';
 import type { MessageEnvelope } from './message-envelope.js';
 import { parseUntrustedJson } from './safe-json.js';
 
+/** A JSON object, used as `JSON.parse` made it: a record schema would copy it key by key. */
+const jsonObject = z.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  { error: 'Invalid input: expected an object' },
+);
+
 const envelopeSchema = z.strictObject({
   id: z.string().min(1).max(128),
   type: z.string().min(1).max(256),
   stream: z.string().min(1).max(512),
   kind: z.enum(['EVENT', 'COMMAND']),
-  payload: z.record(z.string(), z.unknown()),
+  payload: jsonObject,
   metadata: z.strictObject({
     correlationId: z.string().min(1).max(128),
     causationId: z.string().min(1).max(128),

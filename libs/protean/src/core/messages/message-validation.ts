@@ -1,5 +1,9 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError as ClassValidatorError } from 'class-validator';
+import {
+  getMetadataStorage,
+  validateSync,
+  type ValidationError as ClassValidatorError,
+} from 'class-validator';
 import type { Type } from './domain-types.js';
 import { unstorableValueProblems } from './json-fidelity.js';
 
@@ -21,10 +25,36 @@ export function describeValidationErrors(
  * keep). Resolves to the problems found, fields named; none when valid.
  */
 export function problemsOf(message: object): string[] {
+  const problems = unstorableValueProblems(message);
+  if (!hasValidationRules(message.constructor)) return problems;
   return [
-    ...unstorableValueProblems(message),
+    ...problems,
     ...describeValidationErrors(validateSync(message, { forbidUnknownValues: false })),
   ];
+}
+
+/** Per class: whether class-validator holds a rule for it (its own or inherited). */
+const withRules = new WeakMap<object, boolean>();
+
+/**
+ * Whether `type` has class-validator rules. Read once per class — decorators have run when a
+ * class is defined — because class-validator looks the rules up again on every call, walking
+ * every validated class of the process: a message class without rules (most events) then
+ * skips validation's cost entirely.
+ */
+function hasValidationRules(type: object): boolean {
+  let known = withRules.get(type);
+  if (known === undefined) {
+    const rules = getMetadataStorage().getTargetValidationMetadatas(
+      type as new () => object,
+      '',
+      true,
+      false,
+    );
+    known = rules.length > 0;
+    withRules.set(type, known);
+  }
+  return known;
 }
 
 /** Builds a message instance from a plain payload (no validation). */

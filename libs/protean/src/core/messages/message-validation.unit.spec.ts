@@ -31,4 +31,18 @@ describe('problemsOf', () => {
     ]);
     expect(problemsOf(new RenameShelf({ name: 'Fiction', position: 3 }))).toEqual([]);
   });
+
+  it("validates a subclass by its parent's rules, and a class without rules for storability only", () => {
+    class RenameShelfLater extends RenameShelf {}
+    class ShelfRenamed {
+      constructor(readonly name: unknown) {}
+    }
+    expect(problemsOf(new RenameShelfLater({ name: 7 as unknown as string }))).toEqual([
+      'name: name must be a string',
+    ]);
+    expect(problemsOf(new ShelfRenamed(7))).toEqual([]);
+    expect(problemsOf(new ShelfRenamed('a\u0000b'))).toEqual([
+      'name: contains the NUL character (U+0000), which PostgreSQL cannot store',
+    ]);
+  });
 });
