@@ -35,9 +35,11 @@ export class HandlerRunner {
       handler: handler.name,
     };
     return CorrelationContext.run(ids, () =>
-      retryOnConflict(() => this.units.run(() => route.invoke(message)), this.locks, {
-        budgetMs: SYNC_CONFLICT_BUDGET_MS,
-      }),
+      retryOnConflict(
+        (attempt) => this.units.run(() => route.invoke(message), { attempt }),
+        this.locks,
+        { budgetMs: SYNC_CONFLICT_BUDGET_MS },
+      ),
     );
   }
 
@@ -55,23 +57,17 @@ export class HandlerRunner {
     work: () => Promise<unknown>,
     conflicts: ConflictRetryOptions,
   ): Promise<boolean> {
-    return CorrelationContext.run({ ...ids, messageId, handler }, async () => {
-      try {
-        return await retryOnConflict(
-          () =>
-            this.units.run(async () => {
-              const session = this.units.current()!.session;
-              if (!(await session.markProcessed(handler, messageId))) return false;
-              await work();
-              return true;
-            }),
-          this.locks,
-          conflicts,
-        );
-      } catch (error) {
-        if (error instanceof AlreadyProcessedError) return false;
-        throw error;
-      }
+    const once = async (): Promise<boolean> => {
+      const session = this.units.current()!.session;
+      if (!(await session.markProcessed(handler, messageId))) return false;
+      await work();
+      return true;
+    };
+    return CorrelationContext.run({ ...ids, messageId, handler }, () =>
+      retryOnConflict((attempt) => this.units.run(once, { attempt }), this.locks, conflicts),
+    ).catch((error: unknown) => {
+      if (error instanceof AlreadyProcessedError) return false;
+      throw error;
     });
   }
 }

@@ -1,4 +1,9 @@
-import { lockKeyOf, type AggregateLocks, type Release } from '../model/aggregate-locks.js';
+import {
+  lockKeyOf,
+  type AggregateLocks,
+  type Attempt,
+  type Release,
+} from '../model/aggregate-locks.js';
 import { HotAggregateError } from '../model/hot-aggregate.error.js';
 import { ConcurrencyError } from '../core/errors/concurrency.error.js';
 import { ConflictProgress } from './conflict-progress.js';
@@ -17,37 +22,50 @@ export interface ConflictRetryOptions {
  * tries again holding the in-process lock of the aggregate it conflicted on (see
  * {@link AggregateLocks}), so the writers of one busy aggregate in this process take turns
  * instead of racing each other. A conflict that stops making progress, or outlasts the budget,
- * is thrown as it is.
+ * is thrown as it is. `work` (an async function: it reports failure by rejecting) is given
+ * its attempt, for the unit of work it runs (`UnitOfWorkOptions.attempt`).
  */
-export async function retryOnConflict<T>(
-  work: () => Promise<T>,
+export function retryOnConflict<T>(
+  work: (attempt: Attempt) => Promise<T>,
+  locks: AggregateLocks,
+  options: ConflictRetryOptions,
+): Promise<T> {
+  // Most first attempts win: they hold no lock and need no loop.
+  return work({ locks, holding: undefined }).catch((error: unknown) =>
+    retryAfter(error, work, locks, options),
+  );
+}
+
+/** The attempts after a failed one, each holding the lock of the aggregate it conflicted on. */
+async function retryAfter<T>(
+  failure: unknown,
+  work: (attempt: Attempt) => Promise<T>,
   locks: AggregateLocks,
   { budgetMs, signal }: ConflictRetryOptions,
 ): Promise<T> {
   let progress: ConflictProgress | undefined;
-  let lockKey: string | undefined;
+  let error = failure;
   for (;;) {
-    const release: Release | undefined =
-      lockKey === undefined ? undefined : await locks.acquire(lockKey, signal);
-    let pause: number;
-    try {
-      return await locks.runAttempt(lockKey, work);
-    } catch (error) {
-      if (error instanceof HotAggregateError) {
-        lockKey = error.key; // stopped before its first write: wait for the lock, no pause
-        continue;
-      }
+    let lockKey: string;
+    if (error instanceof HotAggregateError) {
+      lockKey = error.key; // stopped before its first write: wait for the lock, no pause
+    } else {
       if (!(error instanceof ConcurrencyError)) throw error;
       lockKey = lockKeyOf(error.category, error.id);
       locks.markHot(lockKey);
       progress ??= new ConflictProgress(budgetMs);
-      const next = progress.next(error);
-      if (next === undefined) throw error;
-      pause = next;
-    } finally {
-      release?.();
+      const pause = progress.next(error);
+      if (pause === undefined) throw error;
+      await pauseFor(pause, signal);
     }
-    await pauseFor(pause, signal);
+    const release: Release = await locks.acquire(lockKey, signal);
+    try {
+      return await work({ locks, holding: lockKey });
+    } catch (next) {
+      error = next;
+    } finally {
+      release();
+    }
   }
 }
 

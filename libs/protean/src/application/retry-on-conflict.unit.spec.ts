@@ -2,6 +2,7 @@ import { ConcurrencyError } from '../core/errors/concurrency.error.js';
 import {
   AggregateLocks,
   HOT_FOR_MS,
+  type Attempt,
   lockKeyOf,
   waitYourTurnIfHot,
 } from '../model/aggregate-locks.js';
@@ -17,8 +18,8 @@ class VersionedRow {
   value = 0;
   conflicts = 0;
 
-  async increment(): Promise<void> {
-    waitYourTurnIfHot('book', 'b1'); // as a repository does before loading
+  async increment(attempt: Attempt): Promise<void> {
+    waitYourTurnIfHot(attempt, 'book', 'b1'); // as a repository does before loading
     const read = this.version;
     await new Promise((resolve) => setTimeout(resolve, 1));
     if (this.version !== read) {
@@ -36,7 +37,7 @@ describe('retryOnConflict', () => {
     const locks = new AggregateLocks();
     await Promise.all(
       Array.from({ length: 200 }, () =>
-        retryOnConflict(() => row.increment(), locks, { budgetMs: 60_000 }),
+        retryOnConflict((attempt) => row.increment(attempt), locks, { budgetMs: 60_000 }),
       ),
     );
     expect(row.value).toBe(200);
@@ -129,9 +130,9 @@ describe('AggregateLocks hot aggregates', () => {
   it('stops a first attempt about to load a hot aggregate, never one holding a lock', async () => {
     const locks = new AggregateLocks();
     locks.markHot(lockKeyOf('book', 'b1'));
-    const load = async () => waitYourTurnIfHot('book', 'b1');
-    await expect(locks.runAttempt(undefined, load)).rejects.toBeInstanceOf(HotAggregateError);
-    await expect(locks.runAttempt(lockKeyOf('book', 'b2'), load)).resolves.toBeUndefined();
+    const load = async (attempt?: Attempt) => waitYourTurnIfHot(attempt, 'book', 'b1');
+    await expect(load({ locks, holding: undefined })).rejects.toBeInstanceOf(HotAggregateError);
+    await expect(load({ locks, holding: lockKeyOf('book', 'b2') })).resolves.toBeUndefined();
     await expect(load()).resolves.toBeUndefined(); // outside any attempt: nothing to wait for
   });
 });

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { HotAggregateError } from './hot-aggregate.error.js';
 
 /** Gives a lock back. */
@@ -13,13 +12,12 @@ const PRUNE_AT = 1000;
 /** The lock key of an aggregate (or read-model document): its category and id. */
 export const lockKeyOf = (category: string, id: string): string => `${category}\u0000${id}`;
 
-interface Attempt {
+/** One attempt of a unit of work: the locks it takes turns on, and the one it holds. */
+export interface Attempt {
   readonly locks: AggregateLocks;
   /** The key this attempt holds the lock of, if any. */
   readonly holding: string | undefined;
 }
-
-const attempts = new AsyncLocalStorage<Attempt>();
 
 /**
  * In-process locks by aggregate, granted in request order, and the aggregates that are hot
@@ -81,11 +79,6 @@ export class AggregateLocks {
     return false;
   }
 
-  /** Runs one attempt of a unit of work, holding the lock of `holding` (or none). */
-  runAttempt<T>(holding: string | undefined, work: () => Promise<T>): Promise<T> {
-    return attempts.run({ locks: this, holding }, work);
-  }
-
   /** Keys held or waited for. */
   get size(): number {
     return this.tails.size;
@@ -93,11 +86,16 @@ export class AggregateLocks {
 }
 
 /**
- * Called before an aggregate (or document) is loaded in a unit of work: an attempt holding no
- * lock stops here with {@link HotAggregateError} when the aggregate is hot in this process.
+ * Called before an aggregate (or document) is loaded in a unit of work, with the unit's
+ * attempt: an attempt holding no lock stops here with {@link HotAggregateError} when the
+ * aggregate is hot in this process. A unit of work run outside {@link retryOnConflict} has no
+ * attempt and never stops.
  */
-export function waitYourTurnIfHot(category: string, id: string): void {
-  const attempt = attempts.getStore();
+export function waitYourTurnIfHot(
+  attempt: Attempt | undefined,
+  category: string,
+  id: string,
+): void {
   if (!attempt || attempt.holding !== undefined) return;
   const key = lockKeyOf(category, id);
   if (attempt.locks.isHot(key)) throw new HotAggregateError(key);

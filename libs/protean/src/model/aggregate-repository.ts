@@ -42,7 +42,7 @@ export class AggregateRepository<T extends AggregateRoot> {
     const unit = this.units.current();
     const known = unit?.identity(this.category, id);
     if (known) return known as T;
-    if (unit) waitYourTurnIfHot(this.category, id);
+    if (unit) waitYourTurnIfHot(unit.attempt, this.category, id);
     const reader: DatabaseReader = unit?.session ?? this.database;
     const stored = await reader.loadAggregate(this.category, id);
     if (!stored) return undefined;

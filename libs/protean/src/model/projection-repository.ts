@@ -49,9 +49,9 @@ export class ProjectionRepository<T extends { id: string }> {
    * concurrency: the unit of work is retried on `ConcurrencyError`).
    */
   async find(id: string): Promise<T | undefined> {
-    if (this.units.current()) waitYourTurnIfHot(`projection ${this.name}`, id);
-    const document = await this.reader().getProjection(this.name, id);
     const unit = this.units.current();
+    if (unit) waitYourTurnIfHot(unit.attempt, `projection ${this.name}`, id);
+    const document = await this.reader().getProjection(this.name, id);
     if (unit) {
       const seen = this.seen.get(unit) ?? new Map<string, ProjectionDocument | null>();
       this.seen.set(unit, seen);

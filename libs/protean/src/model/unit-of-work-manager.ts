@@ -7,6 +7,7 @@ import type { MessageEnvelope } from '../core/messages/message-envelope.js';
 import { DATABASE, ENVELOPE_FACTORY } from '../core/protean.tokens.js';
 import { HopObservers } from './hop-observers.js';
 import { UnitOfWork } from './unit-of-work.js';
+import type { Attempt } from './aggregate-locks.js';
 
 /**
  * Runs inside the transaction, after the aggregates are saved, with the outgoing messages (the
@@ -28,9 +29,13 @@ export interface UnitOfWorkOptions {
    * application commits. The events are dispatched after that commit, never after a rollback.
    */
   readonly manager?: EntityManager;
+  /** The conflict-retry attempt it is (`retryOnConflict` gives it): see `AggregateLocks`. */
+  readonly attempt?: Attempt;
 }
 
 const storage = new AsyncLocalStorage<UnitOfWork>();
+/** What an after-commit with nothing to do returns: no promise made per unit of work. */
+const SETTLED: Promise<void> = Promise.resolve();
 
 /**
  * Opens units of work. The messages of one (events raised, commands queued) reach the outside
@@ -77,25 +82,31 @@ export class UnitOfWorkManager {
     const opened = performance.now();
     return this.database.transaction(
       async (session) => {
-        const unit = new UnitOfWork(session);
+        const unit = new UnitOfWork(session, options.attempt);
         const value = await storage.run(unit, work);
-        const raised = await unit.flush();
-        committed = [
-          ...raised.map(({ event, aggregateId }) => this.envelopes.event(event, aggregateId)),
-          ...unit.queued(),
-        ];
+        const raised = unit.tracksAny ? await unit.flush() : [];
+        const queued = unit.queued();
+        if (raised.length > 0 || queued.length > 0) {
+          committed = [
+            ...raised.map(({ event, aggregateId }) => this.envelopes.event(event, aggregateId)),
+            ...queued,
+          ];
+        }
         for (const hook of this.beforeCommitHooks) await hook(session, committed);
         return value;
       },
       {
         join: options.manager,
-        afterCommit: async () => {
+        afterCommit: () => {
           // A joined transaction commits when the application says so: not ours to time.
           if (!options.manager) this.hops.hop('transaction', performance.now() - opened);
-          if (committed.length === 0) return;
-          for (const hook of this.afterCommitHooks) await hook(committed);
+          return committed.length === 0 ? SETTLED : this.runAfterCommitHooks(committed);
         },
       },
     );
+  }
+
+  private async runAfterCommitHooks(committed: readonly MessageEnvelope[]): Promise<void> {
+    for (const hook of this.afterCommitHooks) await hook(committed);
   }
 }

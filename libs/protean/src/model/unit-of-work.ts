@@ -3,6 +3,7 @@ import type { DatabaseSession } from '../ports/database/database.port.js';
 import type { MessageEnvelope } from '../core/messages/message-envelope.js';
 import { pullEventsOf, setVersionOf, versionOf, type AggregateRoot } from './aggregate-root.js';
 import { NoEntityManagerError } from './no-entity-manager.error.js';
+import type { Attempt } from './aggregate-locks.js';
 
 /** An event raised in a unit of work, with the aggregate that raised it. */
 export interface RaisedEvent {
@@ -25,7 +26,14 @@ export class UnitOfWork {
   private readonly tracked = new Map<string, Tracked>();
   private readonly enqueued: MessageEnvelope[] = [];
 
-  constructor(readonly session: DatabaseSession) {}
+  /**
+   * `attempt`: the conflict-retry attempt this unit of work is (see `retryOnConflict`), which
+   * its repositories consult before loading a hot aggregate; none outside such retries.
+   */
+  constructor(
+    readonly session: DatabaseSession,
+    readonly attempt?: Attempt,
+  ) {}
 
   /**
    * This unit of work's transaction as a TypeORM `EntityManager`: the application's own
@@ -57,6 +65,11 @@ export class UnitOfWork {
   /** Messages queued with {@link enqueue}, in order. */
   queued(): readonly MessageEnvelope[] {
     return this.enqueued;
+  }
+
+  /** Whether it tracks any aggregate: one it does not has nothing to {@link flush}. */
+  get tracksAny(): boolean {
+    return this.tracked.size > 0;
   }
 
   /** Saves every new or changed aggregate and returns the events raised, in raising order. */

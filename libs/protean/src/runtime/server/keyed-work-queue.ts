@@ -74,12 +74,14 @@ export class KeyedWorkQueue<T> {
       if (queue.length === 0) this.queues.delete(key);
       this.busy.add(key);
       this.running.add(key);
-      void this.run(key, item);
+      this.task(item).then(
+        (outcome) => this.finished(key, item, outcome),
+        () => this.finished(key, item, undefined),
+      );
     }
   }
 
-  private async run(key: string, item: T): Promise<void> {
-    const outcome = await this.task(item).catch(() => undefined);
+  private finished(key: string, item: T, outcome: RetryLater | void): void {
     this.running.delete(key);
     if (outcome) this.retryLater(key, item, outcome.retryAfterMs);
     else {

@@ -8,10 +8,11 @@ export interface DecodedMessage {
   /** The message's type (`bookshelf.OrderPlaced.v1`), for the `debug` profile's lines. */
   readonly type?: string;
   /**
-   * Handles the message; resolves once its effects are committed (or were already).
+   * Handles the message; resolves (to nothing of use) once its effects are committed (or were
+   * already).
    * Concurrency conflicts are retried in place as `conflicts` allows.
    */
-  readonly run: (conflicts: ConflictRetryOptions) => Promise<void>;
+  readonly run: (conflicts: ConflictRetryOptions) => Promise<unknown>;
 }
 
 /**

@@ -252,11 +252,19 @@ export class StreamSubscription implements Subscription {
     this.queue.push(key, work);
   }
 
-  private async handle(work: Work): Promise<RetryLater | void> {
-    const outcome = await this.attempt(work).catch((error: unknown) => {
-      this.logger.error(`Unexpected failure handling ${work.message.id}: ${describeError(error)}`);
-      return { retryAfterMs: READ_ERROR_PAUSE_MS };
-    });
+  private handle(work: Work): Promise<RetryLater | void> {
+    return this.attempt(work).then(
+      (outcome) => this.settled(work, outcome),
+      (error: unknown) => {
+        this.logger.error(
+          `Unexpected failure handling ${work.message.id}: ${describeError(error)}`,
+        );
+        return this.settled(work, { retryAfterMs: READ_ERROR_PAUSE_MS });
+      },
+    );
+  }
+
+  private settled(work: Work, outcome: RetryLater | void): RetryLater | void {
     if (!outcome) this.held.release(work.message.id);
     this.wakeReader();
     return outcome;
@@ -278,7 +286,7 @@ export class StreamSubscription implements Subscription {
       }
     }
     work.tried = true;
-    const attempt = `attempt ${work.message.deliveryCount}`;
+    const attempt = this.tracing ? `attempt ${work.message.deliveryCount}` : '';
     if (this.tracing) {
       const label = `${work.decoded?.type ?? 'undecodable message'} ${work.message.id}`;
       this.traced.set(work.message.id, label);
@@ -307,10 +315,13 @@ export class StreamSubscription implements Subscription {
     const elapsedMs = performance.now() - started;
     this.observer.processed(this.group, this.stream, elapsedMs);
     this.observer.hop(this.group, this.stream, 'handler', elapsedMs);
-    const took = `in ${elapsedMs.toFixed(1)} ms (${attempt})`;
     if (this.tracing) {
+      const took = `in ${elapsedMs.toFixed(1)} ms (${attempt})`;
       this.logger.log(`${this.group} handled ${this.traced.get(work.message.id)} ${took}`);
-    } else this.logger.debug(`${work.message.id} handled ${took}`);
+    } else if (Logger.isLevelEnabled('debug')) {
+      const took = `in ${elapsedMs.toFixed(1)} ms (attempt ${work.message.deliveryCount})`;
+      this.logger.debug(`${work.message.id} handled ${took}`);
+    }
     this.breaker.success();
     this.ack(work.message.id);
   }
