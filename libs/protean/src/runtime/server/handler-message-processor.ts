@@ -6,6 +6,7 @@ import { InvalidMessageError } from '../../core/messages/invalid-message.error.j
 import { UnknownMessageTypeError } from '../../core/messages/unknown-message-type.error.js';
 import { instantiate, problemsOf } from '../../core/messages/message-validation.js';
 import type { DecodedMessage, MessageProcessor } from './message-processor.js';
+import type { SharedEnvelopes } from './shared-envelopes.js';
 
 /**
  * Delivers the envelopes of a domain stream (`bookshelf::order`, `bookshelf::order:command`) to
@@ -19,12 +20,16 @@ export class HandlerMessageProcessor implements MessageProcessor {
     private readonly handler: RegisteredHandler,
     private readonly registry: HandlerRegistry,
     private readonly runner: HandlerRunner,
+    /** Given when other handlers of this process read the stream too: they parse it once. */
+    private readonly shared?: SharedEnvelopes,
   ) {
     this.group = handler.name;
   }
 
   decode(message: ReceivedMessage): DecodedMessage | undefined {
-    const envelope = deserializeEnvelope(message.data);
+    const envelope = this.shared
+      ? this.shared.decode(this.stream, message)
+      : deserializeEnvelope(message.data);
     const route = this.handler.routes.get(envelope.type);
     if (!route) {
       if (!this.registry.messageClass(envelope.type))
@@ -39,15 +44,8 @@ export class HandlerMessageProcessor implements MessageProcessor {
     return {
       key: envelope.stream,
       type: envelope.type,
-      run: async (conflicts) => {
-        await this.runner.runOnce(
-          this.group,
-          envelope.id,
-          ids,
-          () => route.invoke(instance),
-          conflicts,
-        );
-      },
+      run: (conflicts) =>
+        this.runner.runOnce(this.group, envelope.id, ids, () => route.invoke(instance), conflicts),
     };
   }
 }

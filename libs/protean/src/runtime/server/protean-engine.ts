@@ -31,6 +31,7 @@ import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.
 import { SubscriptionObservers } from './subscription-observers.js';
 import type { ResolvedSubscriptionSettings } from '../../core/config/subscription-profiles.js';
 import { SubscriptionPlan, type PlanEntry } from './subscription-plan.js';
+import { SharedEnvelopes } from './shared-envelopes.js';
 import { EventStoreReaders } from '../../application/event-store-readers.js';
 
 export type EngineState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -123,7 +124,9 @@ export class ProteanEngine {
     if (undeliverable) throw new UndeliverableSubscriptionsError(undeliverable);
     this.currentState = 'starting';
     this.observer = this.observers.combined();
-    this.subscriptions = this.plan.entries().map((entry) => this.open(entry));
+    const entries = this.plan.entries();
+    const shared = sharedEnvelopesOf(entries);
+    this.subscriptions = entries.map((entry) => this.open(entry, shared));
     await Promise.all(this.subscriptions.map((subscription) => subscription.start()));
     for (const service of this.services) await service.start();
     this.retention.start();
@@ -158,7 +161,10 @@ export class ProteanEngine {
   }
 
   /** Opens the plan's subscription: a stream one through its processor, or one on the event store. */
-  private open({ subscription, settings, reader }: PlanEntry): Subscription {
+  private open(
+    { subscription, settings, reader }: PlanEntry,
+    shared: SharedEnvelopes,
+  ): Subscription {
     if (reader.kind === 'handler' && settings.subscription_type === 'event_store')
       return this.eventStoreSubscription(reader.handler, settings);
     const processor =
@@ -168,6 +174,7 @@ export class ProteanEngine {
             reader.handler,
             this.registry,
             this.runner,
+            shared.shares(subscription.stream) ? shared : undefined,
           )
         : reader.kind === 'subscriber'
           ? new SubscriberMessageProcessor(reader.subscriber, this.runner)
@@ -204,4 +211,14 @@ export class ProteanEngine {
       asyncKindsOf(this.config),
     );
   }
+}
+
+/** The handlers' subscriptions by stream, counted, for them to share parsing. */
+function sharedEnvelopesOf(entries: readonly PlanEntry[]): SharedEnvelopes {
+  const readers = new Map<string, number>();
+  for (const { subscription, settings, reader } of entries) {
+    if (reader.kind !== 'handler' || settings.subscription_type === 'event_store') continue;
+    readers.set(subscription.stream, (readers.get(subscription.stream) ?? 0) + 1);
+  }
+  return new SharedEnvelopes(readers);
 }
