@@ -241,13 +241,14 @@ export class OutboxProcessor implements OnModuleDestroy {
       const batch = await this.publish(toPublish).catch((error: unknown): PublishedBatch => {
         this.logger.error(`Publishing committed rows failed (${messageOf(error)})`);
         return {
-          claimed: rows.length,
-          outcome: { published: [], failed: [], held: rows },
+          claimed: toPublish.length,
+          outcome: { published: [], failed: [], held: toPublish },
           attempts: [],
         };
       });
       const { outcome } = batch;
-      outcome.held.push(...behindFailures.filter((row) => !outcome.held.includes(row)));
+      // The rows behind a failure were not offered: they are handed back with the held ones.
+      outcome.held.push(...behindFailures);
       const until = Date.now() + this.config.outbox.lease_seconds * 1000;
       for (const row of [...outcome.held, ...outcome.failed.map((failure) => failure.message)])
         this.failedStreams.set(row.stream, until);

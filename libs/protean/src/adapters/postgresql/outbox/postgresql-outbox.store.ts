@@ -91,16 +91,18 @@ export class PostgresqlOutboxStore implements OutboxStore {
       lease?.seconds ?? 0,
     ]);
     if (!lease) return [];
-    const leased = new Set(
-      rows.filter((row) => row.status === 'processing').map((row) => row.message_id),
+    // The row ids of the rows written leased to this process, by message id.
+    const leased = new Map(
+      rows
+        .filter((row) => row.status === 'processing')
+        .map((row) => [row.message_id, Number(row.id)]),
     );
-    const ids = new Map(rows.map((row) => [row.message_id, Number(row.id)]));
     const writtenAt = Date.now();
     return envelopes.flatMap((envelope, n) =>
       leased.has(envelope.id)
         ? [
             {
-              id: ids.get(envelope.id)!,
+              id: leased.get(envelope.id)!,
               messageId: envelope.id,
               stream: envelope.stream,
               retryCount: 0,
