@@ -42,15 +42,12 @@ const withRules = new WeakMap<object, boolean>();
  * every validated class of the process: a message class without rules (most events) then
  * skips validation's cost entirely.
  */
-function hasValidationRules(type: object): boolean {
+function hasValidationRules(type: unknown): boolean {
+  // An object without a class (no prototype) has no rules; class-validator would throw on it.
+  if (typeof type !== 'function') return false;
   let known = withRules.get(type);
   if (known === undefined) {
-    const rules = getMetadataStorage().getTargetValidationMetadatas(
-      type as new () => object,
-      '',
-      true,
-      false,
-    );
+    const rules = getMetadataStorage().getTargetValidationMetadatas(type, '', true, false);
     known = rules.length > 0;
     withRules.set(type, known);
   }

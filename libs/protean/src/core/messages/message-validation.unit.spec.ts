@@ -44,5 +44,10 @@ describe('problemsOf', () => {
     expect(problemsOf(new ShelfRenamed('a\u0000b'))).toEqual([
       'name: contains the NUL character (U+0000), which PostgreSQL cannot store',
     ]);
+    // No class at all: nothing to look rules up by, still checked for storability.
+    const bare = Object.assign(Object.create(null) as object, { name: 'a\u0000b' });
+    expect(problemsOf(bare)).toEqual([
+      'name: contains the NUL character (U+0000), which PostgreSQL cannot store',
+    ]);
   });
 });
