@@ -1,4 +1,3 @@
-import { plainToInstance } from 'class-transformer';
 import {
   getMetadataStorage,
   validateSync,
@@ -6,6 +5,7 @@ import {
 } from 'class-validator';
 import type { Type } from './domain-types.js';
 import { unstorableValueProblems } from './json-fidelity.js';
+import { flatInstance } from './flat-instance.js';
 
 /** Flattens class-validator errors to `field: reason` lines, nested fields dotted. */
 export function describeValidationErrors(
@@ -54,9 +54,9 @@ function hasValidationRules(type: unknown): boolean {
   return known;
 }
 
-/** Builds a message instance from a plain payload (no validation). */
+/** Builds a message instance from a plain payload (no validation), as class-transformer does. */
 export function instantiate<T extends object>(type: Type<T>, payload: Record<string, unknown>): T {
-  return plainToInstance(type, payload);
+  return flatInstance(type, payload);
 }
 
 /** The plain JSON payload of a message instance. */
