@@ -35,6 +35,12 @@ const metadata: TransformerMetadata | undefined = (() => {
 
 /** Per class: whether class-transformer would copy a key's primitive value as it is. */
 const plainKeys = new WeakMap<object, Map<string, boolean> | null>();
+/**
+ * Keys remembered per class. Payload keys come from outside — a producer may send any number
+ * of distinct ones — so the plan stops growing here; a key it does not know then goes to
+ * class-transformer.
+ */
+export const PLAIN_KEYS_REMEMBERED = 256;
 
 /** The class's plan (by key, filled as keys are met), or `null` when it exposes or excludes. */
 function planOf(type: object): Map<string, boolean> | null {
@@ -54,6 +60,7 @@ function planOf(type: object): Map<string, boolean> | null {
 function isPlainKey(type: ClassType<object>, plan: Map<string, boolean>, key: string): boolean {
   let plain = plan.get(key);
   if (plain === undefined) {
+    if (plan.size >= PLAIN_KEYS_REMEMBERED) return false;
     // What class-transformer looks up for the key, and the prototype's accessors and methods
     // it leaves alone (read from the class's own prototype, as it does).
     const descriptor = Object.getOwnPropertyDescriptor(type.prototype, key);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Exclude, Expose, plainToInstance, Transform, Type } from 'class-transformer';
 import fc from 'fast-check';
-import { flatInstance } from './flat-instance.js';
+import { flatInstance, PLAIN_KEYS_REMEMBERED } from './flat-instance.js';
 
 class Pinged {
   readonly pingId!: string;
@@ -104,6 +104,18 @@ describe('flatInstance', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it('stays exact past the keys it remembers, whatever keys producers send', () => {
+    class Open {
+      readonly note: string = 'none';
+    }
+    for (let n = 0; n < PLAIN_KEYS_REMEMBERED + 50; n++) {
+      const payload = { [`key${n}`]: n, note: `note ${n}` };
+      expect(shape(flatInstance(Open, payload))).toStrictEqual(
+        shape(plainToInstance(Open, payload)),
+      );
+    }
   });
 
   it('keeps a JSON __proto__ key from reaching the prototype, as class-transformer does', () => {
