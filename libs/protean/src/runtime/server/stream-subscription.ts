@@ -29,6 +29,8 @@ interface Work {
 }
 
 const READ_ERROR_PAUSE_MS = 1000;
+/** How the log lines name a message's attempt. */
+const attemptOf = (work: Work) => `attempt ${work.message.deliveryCount}`;
 /**
  * How long a finished message's ack waits for company. Handlers that finish one per turn of
  * the event loop (each in its own database transaction) would otherwise cost an XACK round
@@ -286,11 +288,10 @@ export class StreamSubscription implements Subscription {
       }
     }
     work.tried = true;
-    const attempt = this.tracing ? `attempt ${work.message.deliveryCount}` : '';
     if (this.tracing) {
       const label = `${work.decoded?.type ?? 'undecodable message'} ${work.message.id}`;
       this.traced.set(work.message.id, label);
-      this.logger.log(`${this.group} received ${label} (${attempt})`);
+      this.logger.log(`${this.group} received ${label} (${attemptOf(work)})`);
     }
     if (work.deadLetterReason !== undefined) return this.deadLetter(work);
 
@@ -307,7 +308,7 @@ export class StreamSubscription implements Subscription {
       if (this.tracing) {
         this.logger.log(
           `${this.group} failed ${this.traced.get(work.message.id)} in ` +
-            `${(performance.now() - started).toFixed(1)} ms (${attempt}): ${describeError(error)}`,
+            `${(performance.now() - started).toFixed(1)} ms (${attemptOf(work)}): ${describeError(error)}`,
         );
       }
       return this.onFailure(work, error);
@@ -315,12 +316,12 @@ export class StreamSubscription implements Subscription {
     const elapsedMs = performance.now() - started;
     this.observer.processed(this.group, this.stream, elapsedMs);
     this.observer.hop(this.group, this.stream, 'handler', elapsedMs);
-    if (this.tracing) {
-      const took = `in ${elapsedMs.toFixed(1)} ms (${attempt})`;
-      this.logger.log(`${this.group} handled ${this.traced.get(work.message.id)} ${took}`);
-    } else if (Logger.isLevelEnabled('debug')) {
-      const took = `in ${elapsedMs.toFixed(1)} ms (attempt ${work.message.deliveryCount})`;
-      this.logger.debug(`${work.message.id} handled ${took}`);
+    // The line is built only when someone reads it: this runs once per message.
+    if (this.tracing || Logger.isLevelEnabled('debug')) {
+      const took = `in ${elapsedMs.toFixed(1)} ms (${attemptOf(work)})`;
+      if (this.tracing)
+        this.logger.log(`${this.group} handled ${this.traced.get(work.message.id)} ${took}`);
+      else this.logger.debug(`${work.message.id} handled ${took}`);
     }
     this.breaker.success();
     this.ack(work.message.id);
