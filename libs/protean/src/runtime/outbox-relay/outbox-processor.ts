@@ -105,7 +105,6 @@ export class OutboxProcessor implements OnModuleDestroy {
   private afterCommitOutage = false;
   /** Streams with a row that failed or was handed back by the after-commit publisher, until when. */
   private readonly failedStreams = new Map<string, number>();
-  private closing = false;
 
   constructor(
     @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
@@ -144,7 +143,6 @@ export class OutboxProcessor implements OnModuleDestroy {
    * here, before connections close at application shutdown.
    */
   async onModuleDestroy(): Promise<void> {
-    this.closing = true;
     this.wakeup.publishAfterCommitWith(undefined);
     await this.stop();
     if (this.publishingCommitted || this.recordingCommitted) {
@@ -204,7 +202,7 @@ export class OutboxProcessor implements OnModuleDestroy {
 
   /** The lease rows are appended under, unless publishing after commit is paused. */
   private afterCommitLease(): OutboxLease | undefined {
-    if (this.closing || Date.now() < this.afterCommitPausedUntil) return undefined;
+    if (Date.now() < this.afterCommitPausedUntil) return undefined;
     return { owner: this.owner, seconds: this.config.outbox.lease_seconds };
   }
 
