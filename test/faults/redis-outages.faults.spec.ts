@@ -9,6 +9,7 @@ import {
   secondsToProgress,
   settle,
   startOrderScenario,
+  unpublished,
 } from './support/order-load.js';
 import { recordScenario } from './support/report.js';
 import { deadLetters, DOMAIN_STREAMS } from './support/stream-inspection.js';
@@ -32,14 +33,6 @@ async function answersWithin(url: string, ms: number): Promise<number> {
 async function attemptsCounted(system: BookshelfSystem): Promise<number> {
   const [{ count }] = await system.db.query<{ count: string }>(
     `SELECT count(*) FROM outbox WHERE retry_count > 0 OR status IN ('failed', 'abandoned')`,
-  );
-  return Number(count);
-}
-
-async function unpublished(system: BookshelfSystem, kind = '%'): Promise<number> {
-  const [{ count }] = await system.db.query<{ count: string }>(
-    `SELECT count(*) FROM outbox WHERE status <> 'published' AND kind LIKE $1`,
-    [kind],
   );
   return Number(count);
 }

@@ -5,7 +5,6 @@ import {
 } from '../support/processes.js';
 import { systemPerTest } from './support/fault-system.js';
 import {
-  addBooks,
   confirmedOrders,
   counts,
   expectClean,
@@ -13,6 +12,7 @@ import {
   placeOrders,
   settle,
   startOrderScenario,
+  unpublished,
 } from './support/order-load.js';
 import { recordScenario } from './support/report.js';
 import {
@@ -190,13 +190,17 @@ describe('faults: worker crashes', () => {
     '14. worker SIGKILLed between committing and publishing its events: another relay publishes them after the lease, effects once',
     async () => {
       const system = await startSystem();
-      const { url } = await system.startApi();
-      const crashing = await system.startWorker({
-        NODE_OPTIONS: `--import ${CRASH_BEFORE_PUBLISH_PRELOAD}`,
-        CRASH_BEFORE_PUBLISH_AFTER: '100',
-      });
-      const books = await addBooks(system, url);
-      const ledger = new Ledger();
+      const {
+        url,
+        worker: crashing,
+        books,
+        ledger,
+      } = await startOrderScenario(system, [
+        {
+          NODE_OPTIONS: `--import ${CRASH_BEFORE_PUBLISH_PRELOAD}`,
+          CRASH_BEFORE_PUBLISH_AFTER: '100',
+        },
+      ]);
 
       const load = placeOrders(url, books, ledger, { rate: RATE, count: 600 });
       const exit = await crashing.exitedWithin(60_000);
@@ -228,15 +232,10 @@ describe('faults: worker crashes', () => {
       expect(stranded).toBeGreaterThan(0);
       expectClean(outcome);
       // Every row published in the end: the stranded ones by the relay, the rest after commit.
-      await eventually(
-        async () => {
-          const [{ unpublished }] = await system.db.query<{ unpublished: number }>(
-            `SELECT count(*)::int AS unpublished FROM outbox WHERE status <> 'published'`,
-          );
-          return unpublished === 0;
-        },
-        { ...PROCESS_POLL, what: 'every outbox row published' },
-      );
+      await eventually(async () => (await unpublished(system)) === 0, {
+        ...PROCESS_POLL,
+        what: 'every outbox row published',
+      });
       expect(await deadLetters(system.redisClient())).toBe(0);
     },
     4 * MINUTE,

@@ -294,6 +294,15 @@ export async function secondsToProgress(
   return (Date.now() - since) / 1000;
 }
 
+/** Outbox rows not published yet, of every kind or of one (`COMMAND`, `EVENT`). */
+export async function unpublished(system: BookshelfSystem, kind = '%'): Promise<number> {
+  const [{ count }] = await system.db.query<{ count: string }>(
+    `SELECT count(*) FROM outbox WHERE status <> 'published' AND kind LIKE $1`,
+    [kind],
+  );
+  return Number(count);
+}
+
 export async function confirmedOrders(system: BookshelfSystem): Promise<number> {
   const [{ count }] = await system.db.query<{ count: string }>(
     `SELECT count(*) FROM projections WHERE name = 'order_summaries' AND document->>'status' = 'CONFIRMED'`,
