@@ -1,6 +1,6 @@
 import type { Broker, ReceivedMessage } from '../../ports/broker/broker.port.js';
 import type { MessageProcessor } from './message-processor.js';
-import { StreamSubscription } from './stream-subscription.js';
+import { ACK_LINGER_MS, StreamSubscription } from './stream-subscription.js';
 import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../../core/config/subscription-profiles.js';
 import { ManualClock } from '../../../../../test/support/manual-clock.js';
 
@@ -61,7 +61,11 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
-function subscription(broker: AckRecordingBroker, messagesPerTick: number) {
+/**
+ * The subscription runs on a manual clock, so the ack linger fires only when a test moves time:
+ * how many acks share a call depends on the code, never on how loaded the machine is.
+ */
+function subscription(broker: AckRecordingBroker, messagesPerTick: number, clock: ManualClock) {
   return new StreamSubscription(
     broker as unknown as Broker,
     oneByOne,
@@ -72,6 +76,8 @@ function subscription(broker: AckRecordingBroker, messagesPerTick: number) {
       concurrency: 1,
     },
     'c1',
+    undefined,
+    clock,
   );
 }
 
@@ -80,37 +86,44 @@ describe('StreamSubscription acknowledgements', () => {
 
   it('sends the acks of messages finished on different turns in one call, not one each', async () => {
     const broker = new AckRecordingBroker();
-    const consumer = subscription(broker, 100);
+    const clock = new ManualClock();
+    const consumer = subscription(broker, 100, clock);
     await consumer.start();
     broker.deliver(20);
-    await until(() => broker.acked.length === 20);
-    consumer.stopReading();
-    await consumer.drain(Date.now() + 1000);
-    await consumer.stopped();
+    await until(() => handled === 20);
+    expect(broker.ackCalls).toEqual([]); // every ack still lingers: no round trip per message
+    await clock.advance(ACK_LINGER_MS);
+    expect(broker.ackCalls).toHaveLength(1);
     expect(new Set(broker.acked).size).toBe(20);
-    expect(broker.ackCalls.length).toBeLessThan(10);
+    consumer.stopReading();
+    await consumer.drain(clock.now() + 1000);
+    await consumer.stopped();
+    expect(broker.ackCalls).toHaveLength(1);
   });
 
   it('acknowledges a whole batch at once, without waiting for the linger', async () => {
     const broker = new AckRecordingBroker();
-    const consumer = subscription(broker, 5);
+    const clock = new ManualClock();
+    const consumer = subscription(broker, 5, clock);
     await consumer.start();
     broker.deliver(10);
-    await until(() => broker.acked.length === 10);
+    await until(() => broker.acked.length === 10); // the clock never moves: no linger fired
     consumer.stopReading();
-    await consumer.drain(Date.now() + 1000);
+    await consumer.drain(clock.now() + 1000);
     await consumer.stopped();
-    expect(broker.ackCalls.every((call) => call.length <= 5)).toBe(true);
+    expect(broker.ackCalls.map((call) => call.length)).toEqual([5, 5]);
   });
 
   it('flushes the acks still lingering when it drains', async () => {
     const broker = new AckRecordingBroker();
-    const consumer = subscription(broker, 100);
+    const clock = new ManualClock();
+    const consumer = subscription(broker, 100, clock);
     await consumer.start();
     broker.deliver(3);
     await until(() => handled === 3);
+    expect(broker.ackCalls).toEqual([]);
     consumer.stopReading();
-    await consumer.drain(Date.now() + 1000);
+    await consumer.drain(clock.now() + 1000);
     await consumer.stopped();
     expect([...broker.acked].sort()).toEqual(['0-0', '1-0', '2-0']);
   });
