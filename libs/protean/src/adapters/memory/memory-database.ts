@@ -154,6 +154,12 @@ class MemorySession implements DatabaseSession {
     return true;
   }
 
+  async markEachProcessed(handler: string, messageIds: readonly string[]): Promise<boolean[]> {
+    const recorded: boolean[] = [];
+    for (const messageId of messageIds) recorded.push(await this.markProcessed(handler, messageId));
+    return recorded;
+  }
+
   onCommit(action: () => void): void {
     this.commitActions.push(action);
   }

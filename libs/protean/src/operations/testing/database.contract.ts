@@ -238,6 +238,32 @@ export function describeDatabaseContract(
       ).resolves.toEqual([true, false]);
     });
 
+    it('records many processed messages at once, as one by one would', async () => {
+      await db.transaction((session) => session.markProcessed('Batcher', 'b1'));
+      await expect(
+        db.transaction((session) =>
+          session.markEachProcessed('Batcher', ['b0', 'b1', 'b2', 'b0', 'b3']),
+        ),
+      ).resolves.toEqual([true, false, true, false, true]);
+      await expect(
+        db.transaction(async (session) => [
+          await session.markProcessed('Batcher', 'b2'),
+          await session.markEachProcessed('Batcher', []),
+          await session.markEachProcessed('OtherBatcher', ['b2']),
+        ]),
+      ).resolves.toEqual([false, [], [true]]);
+      // Rolled back with the rest of its transaction.
+      await expect(
+        db.transaction(async (session) => {
+          await session.markEachProcessed('Batcher', ['b4', 'b5']);
+          throw new Error('handler failed');
+        }),
+      ).rejects.toThrow('handler failed');
+      await expect(
+        db.transaction((session) => session.markEachProcessed('Batcher', ['b5', 'b4'])),
+      ).resolves.toEqual([true, true]);
+    });
+
     it('lets exactly one of two racing deliveries of a message commit its effects', async () => {
       const first = gate();
       const marked = gate();

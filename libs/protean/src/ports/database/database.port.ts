@@ -60,6 +60,11 @@ export interface DatabaseSession extends DatabaseReader {
    */
   markProcessed(handler: string, messageId: string): Promise<boolean>;
   /**
+   * {@link markProcessed} for each of `messageIds` at once (one statement on SQL providers):
+   * resolves to whether each was recorded now; an id given twice is recorded by its first.
+   */
+  markEachProcessed(handler: string, messageIds: readonly string[]): Promise<boolean[]>;
+  /**
    * Runs `action` right after this transaction commits, synchronously with the commit, and
    * never after a rollback: for in-process stores (the memory outbox) that must commit together
    * with the database.

@@ -112,6 +112,18 @@ export class PostgresqlSession extends PostgresqlReader implements DatabaseSessi
     return rows.length === 1;
   }
 
+  async markEachProcessed(handler: string, messageIds: readonly string[]): Promise<boolean[]> {
+    const rows = await this.sql.query<{ message_id: string }>(
+      `INSERT INTO ${this.tables.processedMessages} (handler, message_id)
+       SELECT $1, unnest($2::text[]) ON CONFLICT (handler, message_id) DO NOTHING
+       RETURNING message_id`,
+      [handler, messageIds],
+    );
+    const recorded = new Set(rows.map((row) => row.message_id));
+    // A repeated id was inserted once: the first of its occurrences counts.
+    return messageIds.map((messageId) => recorded.delete(messageId));
+  }
+
   onCommit(action: () => void): void {
     this.commitActions.push(action);
   }
