@@ -13,6 +13,23 @@ import { retryOnConflict, type ConflictRetryOptions } from './retry-on-conflict.
  */
 export const SYNC_CONFLICT_BUDGET_MS = 5_000;
 
+/** One message's work for {@link HandlerRunner.runBatchOnce}. */
+export interface OnceWork {
+  readonly messageId: string;
+  readonly ids: CorrelationIds;
+  readonly work: () => Promise<unknown>;
+}
+
+/**
+ * A message of a batch raised events: stamped at commit, they would carry the last message's
+ * causation, so the batch is refused and its messages run one unit of work each.
+ */
+export class RaisedInBatchError extends Error {
+  constructor(readonly messageId: string) {
+    super(`${messageId} raised events: a batch runs only handlers that raise none`);
+  }
+}
+
 /**
  * Runs one handler on one message: in its own unit of work, inside the message's correlation
  * context (so what it raises is caused by this message), retried on concurrency conflicts for
@@ -69,5 +86,28 @@ export class HandlerRunner {
       if (error instanceof AlreadyProcessedError) return false;
       throw error;
     });
+  }
+
+  /**
+   * Runs several messages of one handler in one unit of work, one transaction: each in turn,
+   * in its own correlation context, at most once as {@link runOnce} runs it. Resolves to
+   * whether each ran (`false`: processed before). All commit or none: any failure rejects the
+   * whole — a conflict, a handler's error, or a message that raised events
+   * ({@link RaisedInBatchError}) — and retries nothing; the caller then runs the messages one
+   * by one, where each meets its own retries and dead letter.
+   */
+  runBatchOnce(handler: string, items: readonly OnceWork[]): Promise<boolean[]> {
+    const all = async (): Promise<boolean[]> => {
+      const unit = this.units.current()!;
+      const messageIds = items.map(({ messageId }) => messageId);
+      const fresh = await unit.session.markEachProcessed(handler, messageIds);
+      for (const [index, { messageId, ids, work }] of items.entries()) {
+        if (!fresh[index]) continue;
+        await CorrelationContext.run({ ...ids, messageId, handler }, work);
+        if (unit.raisedAny) throw new RaisedInBatchError(messageId);
+      }
+      return fresh;
+    };
+    return this.units.run(all, { attempt: { locks: this.locks, holding: undefined } });
   }
 }

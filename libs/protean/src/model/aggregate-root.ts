@@ -39,6 +39,10 @@ export const setVersionOf = (aggregate: AggregateRoot, version: number): void =>
 export const pullEventsOf = (aggregate: AggregateRoot): object[] =>
   internalsOf(aggregate).events.splice(0);
 
+/** Whether it raised events not yet taken with {@link pullEventsOf}. */
+export const hasPendingEvents = (aggregate: AggregateRoot): boolean =>
+  internalsOf(aggregate).events.length > 0;
+
 /** The aggregate's state: its own enumerable fields, as plain JSON. */
 export const stateOf = (aggregate: AggregateRoot): Record<string, unknown> =>
   JSON.parse(JSON.stringify(aggregate)) as Record<string, unknown>;

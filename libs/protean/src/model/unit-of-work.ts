@@ -1,7 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import type { DatabaseSession } from '../ports/database/database.port.js';
 import type { MessageEnvelope } from '../core/messages/message-envelope.js';
-import { pullEventsOf, setVersionOf, versionOf, type AggregateRoot } from './aggregate-root.js';
+import {
+  hasPendingEvents,
+  pullEventsOf,
+  setVersionOf,
+  versionOf,
+  type AggregateRoot,
+} from './aggregate-root.js';
 import { NoEntityManagerError } from './no-entity-manager.error.js';
 import type { Attempt } from './aggregate-locks.js';
 
@@ -70,6 +76,12 @@ export class UnitOfWork {
   /** Whether it tracks any aggregate: one it does not has nothing to {@link flush}. */
   get tracksAny(): boolean {
     return this.tracked.size > 0;
+  }
+
+  /** Whether an aggregate it tracks has raised events that {@link flush} has not taken yet. */
+  get raisedAny(): boolean {
+    for (const { aggregate } of this.tracked.values()) if (hasPendingEvents(aggregate)) return true;
+    return false;
   }
 
   /** Saves every new or changed aggregate and returns the events raised, in raising order. */

@@ -7,6 +7,7 @@ import { UnknownMessageTypeError } from '../../core/messages/unknown-message-typ
 import { instantiate, problemsOf } from '../../core/messages/message-validation.js';
 import type { DecodedMessage, MessageProcessor } from './message-processor.js';
 import type { SharedEnvelopes } from './shared-envelopes.js';
+import { ProjectorBatches } from './projector-batches.js';
 
 /**
  * Delivers the envelopes of a domain stream (`bookshelf::order`, `bookshelf::order:command`) to
@@ -14,6 +15,8 @@ import type { SharedEnvelopes } from './shared-envelopes.js';
  */
 export class HandlerMessageProcessor implements MessageProcessor {
   readonly group: string;
+  /** A projector's messages started together share a transaction (see {@link ProjectorBatches}). */
+  private readonly batches?: ProjectorBatches;
 
   constructor(
     readonly stream: string,
@@ -24,6 +27,7 @@ export class HandlerMessageProcessor implements MessageProcessor {
     private readonly shared?: SharedEnvelopes,
   ) {
     this.group = handler.name;
+    if (handler.kind === 'projector') this.batches = new ProjectorBatches(this.group, runner);
   }
 
   decode(message: ReceivedMessage): DecodedMessage | undefined {
@@ -41,11 +45,14 @@ export class HandlerMessageProcessor implements MessageProcessor {
     if (problems.length > 0)
       throw new InvalidMessageError(`Invalid ${envelope.type} payload`, problems);
     const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
+    const work = () => route.invoke(instance);
+    const batches = this.batches;
     return {
       key: envelope.stream,
       type: envelope.type,
-      run: (conflicts) =>
-        this.runner.runOnce(this.group, envelope.id, ids, () => route.invoke(instance), conflicts),
+      run: batches
+        ? (conflicts) => batches.run({ messageId: envelope.id, ids, work }, conflicts)
+        : (conflicts) => this.runner.runOnce(this.group, envelope.id, ids, work, conflicts),
     };
   }
 }

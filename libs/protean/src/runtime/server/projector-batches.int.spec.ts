@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { CaptureLogger } from '../../../../../test/support/capture-logger.js';
+import {
+  createMigratedTestDatabase,
+  type TestDatabase,
+} from '../../../../../test/support/postgres.js';
+import { HandlerRunner, type OnceWork } from '../../application/handler-runner.js';
+import { loadConfiguration } from '../../core/config/load-configuration.js';
+import { CorrelationContext } from '../../core/context/correlation-context.js';
+import { DomainEvent } from '../../core/messages/message.decorators.js';
+import type { MessageEnvelope } from '../../core/messages/message-envelope.js';
+import { AggregateRoot } from '../../model/aggregate-root.js';
+import { Aggregate } from '../../model/aggregate.decorator.js';
+import {
+  AggregateRepository,
+  InjectAggregateRepository,
+} from '../../model/aggregate-repository.js';
+import { HopObservers } from '../../model/hop-observers.js';
+import { Projection } from '../../model/projection.decorator.js';
+import {
+  InjectProjectionRepository,
+  ProjectionRepository,
+} from '../../model/projection-repository.js';
+import { UnitOfWorkManager } from '../../model/unit-of-work-manager.js';
+import { ProteanModule } from '../protean.module.js';
+import { ProjectorBatches } from './projector-batches.js';
+
+@Projection({ name: 'tally' })
+class Tally {
+  id!: string;
+  count!: number;
+}
+
+@DomainEvent({ category: 'marker' })
+class Marked {
+  readonly markerId!: string;
+}
+
+@Aggregate()
+class Marker extends AggregateRoot {
+  mark(): void {
+    this.raise(Object.assign(new Marked(), { markerId: this.id }));
+  }
+}
+
+/** What the works of these tests do: count a tally up, or add a marker that raises an event. */
+@Injectable()
+class Effects {
+  constructor(
+    @InjectProjectionRepository(Tally) readonly tallies: ProjectionRepository<Tally>,
+    @InjectAggregateRepository(Marker) readonly markers: AggregateRepository<Marker>,
+  ) {}
+
+  async count(id: string): Promise<void> {
+    const tally = await this.tallies.find(id);
+    await this.tallies.save({ id, count: (tally?.count ?? 0) + 1 });
+  }
+
+  mark(id: string): Promise<void> {
+    const marker = Object.assign(new Marker(), { id });
+    this.markers.add(marker);
+    marker.mark();
+    return Promise.resolve();
+  }
+}
+
+const NO_RETRIES = { budgetMs: 0 };
+
+for (const provider of ['memory', 'postgresql'] as const) {
+  describe(`ProjectorBatches on the ${provider} database`, () => {
+    let db: TestDatabase | undefined;
+    let app: TestingModule;
+    let effects: Effects;
+    let runner: HandlerRunner;
+    let transactions: number;
+    let committed: MessageEnvelope[];
+
+    beforeAll(async () => {
+      if (provider === 'postgresql') db = await createMigratedTestDatabase();
+    });
+
+    afterAll(() => db?.drop());
+
+    beforeEach(async () => {
+      const config = loadConfiguration({
+        embedded: true,
+        overrides: {
+          databases: {
+            default: db ? { provider, database_uri: db.uri, pool_size: 3 } : { provider },
+          },
+        },
+      });
+      app = await Test.createTestingModule({
+        imports: [
+          ProteanModule.forRoot({ domain: 'batches', config }),
+          ProteanModule.forFeature({ aggregates: [Marker], projections: [Tally] }),
+        ],
+        providers: [Effects],
+      })
+        .setLogger(new CaptureLogger())
+        .compile();
+      await app.init();
+      effects = app.get(Effects);
+      runner = app.get(HandlerRunner);
+      transactions = 0;
+      app.get(HopObservers).add({ hop: (hop) => void (hop === 'transaction' && transactions++) });
+      committed = [];
+      app.get(UnitOfWorkManager).afterCommit(async (messages) => void committed.push(...messages));
+    });
+
+    afterEach(async () => {
+      await app.close();
+      await db?.query('TRUNCATE projections, aggregates, processed_messages');
+    });
+
+    const item = (messageId: string, work: () => Promise<unknown>): OnceWork => ({
+      messageId,
+      ids: { correlationId: 'corr', causationId: messageId },
+      work,
+    });
+    const counting = (id: string) => item(id, () => effects.count(id));
+    /** Starts every item in one turn, as the subscription's queue starts its messages. */
+    const startTogether = (batches: ProjectorBatches, items: OnceWork[]) =>
+      items.map((each) => batches.run(each, NO_RETRIES));
+    const count = async (id: string) => (await effects.tallies.find(id))?.count;
+    const ids = (n: number, prefix = 'm') => Array.from({ length: n }, (_, k) => `${prefix}${k}`);
+
+    it('runs the messages started in one turn in one transaction, each at most once', async () => {
+      const batches = new ProjectorBatches('TallyProjector', runner);
+      const first = await Promise.all(startTogether(batches, ids(10).map(counting)));
+      expect(first).toEqual(Array(10).fill(true));
+      expect(transactions).toBe(1);
+
+      // Redelivered, together with new ones: the processed records of the batch hold.
+      const again = await Promise.all(startTogether(batches, ids(12).map(counting)));
+      expect(again).toEqual([...Array(10).fill(false), true, true]);
+      for (const id of ids(12)) await expect(count(id)).resolves.toBe(1);
+    });
+
+    it('rolls a batch with a failing message back and runs each alone: the others commit once, the failure is its own', async () => {
+      const batches = new ProjectorBatches('TallyProjector', runner);
+      const failure = new Error('poisoned message');
+      const items = ids(6).map((id) =>
+        id === 'm3'
+          ? item(id, async () => {
+              await effects.count(id);
+              throw failure;
+            })
+          : counting(id),
+      );
+      const outcomes = await Promise.allSettled(startTogether(batches, items));
+
+      expect(outcomes.map((outcome) => outcome.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect(outcomes[3]).toMatchObject({ reason: failure });
+      for (const id of ['m0', 'm1', 'm2', 'm4', 'm5']) await expect(count(id)).resolves.toBe(1);
+      await expect(count('m3')).resolves.toBeUndefined();
+      // The failed message was not recorded as processed: its retry runs it.
+      await expect(batches.run(counting('m3'), NO_RETRIES)).resolves.toBe(true);
+      await expect(count('m3')).resolves.toBe(1);
+    });
+
+    it('runs a message that raises events alone, so its events carry its own causation, and stops batching', async () => {
+      const batches = new ProjectorBatches('MarkingProjector', runner);
+      const items = ids(4).map((id) => item(id, () => effects.mark(id)));
+      await expect(Promise.all(startTogether(batches, items))).resolves.toEqual(
+        Array(4).fill(true),
+      );
+      expect(
+        committed.map((envelope) => [envelope.metadata.causationId, envelope.payload]).sort(),
+      ).toEqual(ids(4).map((id) => [id, { markerId: id }]));
+
+      transactions = 0;
+      await Promise.all(startTogether(batches, ids(3, 'n').map(counting)));
+      expect(transactions).toBe(3);
+    });
+
+    it('runs each message of a batch in its own correlation context', async () => {
+      const batches = new ProjectorBatches('TallyProjector', runner);
+      const seen: Array<string | undefined> = [];
+      const items = ids(5).map((id) =>
+        item(id, async () => {
+          await effects.count(id);
+          seen.push(CorrelationContext.current()?.messageId);
+        }),
+      );
+      await Promise.all(startTogether(batches, items));
+      expect(seen).toEqual(ids(5));
+      expect(transactions).toBe(1);
+    });
+  });
+}
