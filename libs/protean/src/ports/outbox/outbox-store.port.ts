@@ -33,9 +33,9 @@ export interface ClaimedMessage {
   /** Failed attempts so far. */
   readonly retryCount: number;
   /**
-   * When the row was written, in ms since the epoch: its transaction's commit (memory), its
-   * start (`created_at`, postgresql) or, for a row leased as it was appended, its commit as
-   * its writer saw it. The hop `commit_to_published` is timed from it.
+   * When the row was written, in ms since the epoch: its transaction's commit (memory), the
+   * append statement just before that commit (`created_at`, postgresql) or, for a row leased
+   * as it was appended, its commit as its writer saw it. The hop `commit_to_published` is timed from it.
    */
   readonly createdAt: number;
 }

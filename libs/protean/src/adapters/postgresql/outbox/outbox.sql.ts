@@ -23,7 +23,9 @@ export function outboxStatements(tables: PostgresTables) {
      * streams. The earlier rows of a stream are committed before a later one is written (an
      * aggregate's next transaction waits for its version), so this statement sees them. When any row is
      * `pending`, a notification wakes the processors, delivered only if, and when, the
-     * transaction commits. Returns every row with its status.
+     * transaction commits. `created_at` is the time of this statement, the last of its
+     * transaction (not `now()`, the transaction's start): a row's age counts from when it was
+     * written. Returns every row with its status.
      */
     append: `
   WITH m AS (
@@ -38,8 +40,8 @@ export function outboxStatements(tables: PostgresTables) {
                          OR e.locked_until <= now()))
   ),
   appended AS (
-    INSERT INTO ${outbox} (message_id, stream_name, type, kind, data, metadata, status, locked_by, locked_until)
-    SELECT m.message_id, m.stream_name, m.type, m.kind, m.data::json, m.metadata::json,
+    INSERT INTO ${outbox} (message_id, stream_name, type, kind, data, metadata, created_at, status, locked_by, locked_until)
+    SELECT m.message_id, m.stream_name, m.type, m.kind, m.data::json, m.metadata::json, clock_timestamp(),
            CASE WHEN l.leased THEN 'processing' ELSE 'pending' END,
            CASE WHEN l.leased THEN $7::text END,
            CASE WHEN l.leased THEN now() + make_interval(secs => $8::float8) END
