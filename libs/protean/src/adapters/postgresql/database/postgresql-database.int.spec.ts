@@ -7,6 +7,7 @@ import { PostgresConnection } from '../postgres-connection.js';
 import { SchemaMissingError } from '../schema/schema-missing.error.js';
 import { databaseMigrations } from './database.migrations.js';
 import { PostgresqlDatabase } from './postgresql-database.js';
+import type { SqlExecutor } from '../../../ports/database/database.port.js';
 
 let testDatabase: TestDatabase;
 
@@ -46,6 +47,29 @@ describe('postgresql database', () => {
     await expect(failure).rejects.toThrow('PostgreSQL at 127.0.0.1:1/bookshelf is unavailable');
     await failure.catch((error: Error) => expect(error.message).not.toContain('s3cret-pw'));
     await database.close();
+  });
+
+  it('refuses a statement of a transaction that has ended, instead of running it on a pooled connection', async () => {
+    const database = open(testDatabase.uri);
+    try {
+      let leaked!: SqlExecutor;
+      await database.transaction(async (session) => void (leaked = session.sql!));
+      await expect(leaked.query('SELECT 1 AS one')).rejects.toThrow(
+        'Query runner already released',
+      );
+      // The same executor works while its transaction is open, errors translated as before.
+      await database.transaction(async (session) => {
+        await expect(session.sql!.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+        await expect(session.sql!.execute('UPDATE aggregates SET version = version')).resolves.toBe(
+          0,
+        );
+      });
+      await expect(
+        database.transaction((session) => session.sql!.query('SELECT * FROM no_such_table')),
+      ).rejects.toThrow(SchemaMissingError);
+    } finally {
+      await database.close();
+    }
   });
 
   it('applies each migration once', async () => {
