@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import fc from 'fast-check';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { CaptureLogger } from '../../../../../test/support/capture-logger.js';
 import {
@@ -66,6 +67,29 @@ class Effects {
 }
 
 const NO_RETRIES = { budgetMs: 0 };
+
+/** What one delivery of a message does: counts its tally, fails after counting, or raises an event. */
+type Behaviour = 'count' | 'fail' | 'raise';
+
+/**
+ * Turns of deliveries: each turn's messages start together, ids distinct within a turn. Half the
+ * plans raise no events at all, so batching (which the first raised event turns off) is
+ * exercised across every turn.
+ */
+const turns = fc.boolean().chain((raises) =>
+  fc.array(
+    fc.uniqueArray(
+      fc.record({
+        id: fc.integer({ min: 0, max: 11 }).map((n) => `p${n}`),
+        behaviour: raises
+          ? fc.constantFrom<Behaviour>('count', 'count', 'count', 'fail', 'raise')
+          : fc.constantFrom<Behaviour>('count', 'count', 'count', 'fail'),
+      }),
+      { selector: ({ id }) => id, minLength: 1, maxLength: 8 },
+    ),
+    { minLength: 1, maxLength: 6 },
+  ),
+);
 
 for (const provider of ['memory', 'postgresql'] as const) {
   describe(`ProjectorBatches on the ${provider} database`, () => {
@@ -180,6 +204,56 @@ for (const provider of ['memory', 'postgresql'] as const) {
       transactions = 0;
       await Promise.all(startTogether(batches, ids(3, 'n').map(counting)));
       expect(transactions).toBe(3);
+    });
+
+    it('holds to one message per unit of work for any turns of successes, failures, redeliveries and raised events', async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(turns, async (plan) => {
+          // Each run a projector and message ids of its own: runs share the database.
+          const prefix = `r${run++}-`;
+          const batches = new ProjectorBatches(`Projector${prefix}`, runner);
+          const processed = new Set<string>();
+          committed = [];
+          for (const turn of plan) {
+            const failure = new Error('handler failed');
+            const items = turn.map(({ id, behaviour }) =>
+              item(prefix + id, async () => {
+                if (behaviour === 'raise') return effects.mark(prefix + id);
+                await effects.count(prefix + id);
+                if (behaviour === 'fail') throw failure;
+              }),
+            );
+            const outcomes = await Promise.allSettled(startTogether(batches, items));
+            turn.forEach(({ id, behaviour }, index) => {
+              // The model: a processed message runs no more; an unprocessed one runs once.
+              const expected =
+                processed.has(id) || behaviour !== 'fail'
+                  ? { status: 'fulfilled', value: !processed.has(id) }
+                  : { status: 'rejected', reason: failure };
+              expect(outcomes[index]).toEqual(expected);
+            });
+            for (const { id, behaviour } of turn) if (behaviour !== 'fail') processed.add(id);
+          }
+          const ids = [...new Set(plan.flat().map(({ id }) => id))];
+          for (const id of ids) {
+            const counted = plan.flat().some((d) => d.id === id && d.behaviour === 'count');
+            const firstToRun = plan.flat().find((d) => d.id === id && d.behaviour !== 'fail');
+            // Counted once if a counting delivery was the one that ran; a failed one counts nothing.
+            await expect(count(prefix + id)).resolves.toBe(
+              counted && firstToRun?.behaviour === 'count' ? 1 : undefined,
+            );
+          }
+          const raisedBy = ids.filter(
+            (id) =>
+              plan.flat().find((d) => d.id === id && d.behaviour !== 'fail')?.behaviour === 'raise',
+          );
+          expect(committed.map((envelope) => envelope.metadata.causationId).sort()).toEqual(
+            raisedBy.map((id) => prefix + id).sort(),
+          );
+        }),
+        { numRuns: provider === 'memory' ? 150 : 40 },
+      );
     });
 
     it('runs each message of a batch in its own correlation context', async () => {
