@@ -1,9 +1,13 @@
 import { Logger } from '@nestjs/common';
-import type { HandlerRunner } from '../../application/handler-runner.js';
+import {
+  RaisedInBatchError,
+  type HandlerRunner,
+  type OnceWork,
+} from '../../application/handler-runner.js';
 import type { Database } from '../../ports/database/database.port.js';
 import type { RegisteredHandler } from '../../model/handler-registry.js';
 import type { EventStore, StoredEvent } from '../../ports/event-store/event-store.port.js';
-import type { MessageKind } from '../../core/messages/message-envelope.js';
+import type { MessageEnvelope, MessageKind } from '../../core/messages/message-envelope.js';
 import { instantiate } from '../../core/messages/message-validation.js';
 import { categoryOf } from '../../core/messages/stream-names.js';
 import { backoffDelay } from '../../core/async/exponential-backoff.js';
@@ -14,6 +18,12 @@ import { settlesWithin } from '../../core/async/with-timeout.js';
 import type { ResolvedSubscriptionSettings } from '../../core/config/subscription-profiles.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
 import type { Subscription } from './subscription.js';
+
+/** When a read returned: `at` by `performance.now()`, `time` by the clock. */
+interface Read {
+  readonly at: number;
+  readonly time: number;
+}
 
 /** Read model holding each event_store subscription's checkpoint. */
 export const POSITIONS_PROJECTION = 'protean_subscription_positions';
@@ -34,6 +44,8 @@ const GAP_WAIT_MS = 2000;
  * permanent failure is skipped at once. Concurrency conflicts are retried in place without
  * spending an attempt, as on stream subscriptions. At shutdown an event still in its handler
  * when the grace period ends is left to be delivered again (the checkpoint stays before it).
+ * A projector's events of one read run in one unit of work, as on stream subscriptions (see
+ * `ProjectorBatches`): when that fails, they are delivered one by one as above.
  */
 export class EventStoreSubscription implements Subscription {
   private readonly logger: Logger;
@@ -48,6 +60,8 @@ export class EventStoreSubscription implements Subscription {
   private readonly stopping = new AbortController();
   /** Set when the shutdown grace is over: a handler finishing after it moves no checkpoint. */
   private abandoned = false;
+  /** A projector's reads run in one unit of work each, until one of its events raised events. */
+  private batching: boolean;
 
   constructor(
     private readonly handler: RegisteredHandler,
@@ -63,6 +77,7 @@ export class EventStoreSubscription implements Subscription {
     this.logger = new Logger(`Subscription ${handler.name} $event_store`);
     this.categories = new Set(handler.streams);
     this.tracing = settings.subscription_profile === 'debug';
+    this.batching = handler.kind === 'projector';
   }
 
   /**
@@ -118,6 +133,13 @@ export class EventStoreSubscription implements Subscription {
           await this.eventStore.readAll(this.position, this.settings.messages_per_tick),
         );
         const read = { at: performance.now(), time: this.clock.now() };
+        if (events.length > 1 && (await this.deliverTogether(events, read))) {
+          if (this.abandoned) break; // committed after the grace: the checkpoint stays
+          this.position = events.at(-1)!.globalPosition;
+          if (this.position - this.savedPosition >= this.settings.position_update_interval)
+            await this.savePosition();
+          continue;
+        }
         for (const event of events) {
           if (!this.running || !(await this.deliver(event, read)) || this.abandoned) break;
           this.position = event.globalPosition;
@@ -153,22 +175,15 @@ export class EventStoreSubscription implements Subscription {
     return now - this.gapSeenAt.at >= GAP_WAIT_MS;
   }
 
-  /**
-   * Handles (or skips) one event; false when stopped before it was done. `read` is when the
-   * read that returned it did: `at` by `performance.now()`, `time` by the clock.
-   */
-  private async deliver(
-    { envelope }: StoredEvent,
-    read: { readonly at: number; readonly time: number },
-  ): Promise<boolean> {
+  /** The route of an event this subscription delivers; `undefined` for another type, kind or category. */
+  private routeOf(envelope: MessageEnvelope) {
     const route = this.handler.routes.get(envelope.type);
-    if (
-      !route ||
-      !this.kinds.has(envelope.kind) ||
-      !this.categories.has(categoryOf(envelope.stream))
-    )
-      return true;
-    // The event store keeps no time of its own: the message's creation stands for its publish.
+    if (!route || !this.kinds.has(envelope.kind)) return undefined;
+    return this.categories.has(categoryOf(envelope.stream)) ? route : undefined;
+  }
+
+  /** Hop `published_to_read`: the event store keeps no time of its own, its creation stands for it. */
+  private observeRead(envelope: MessageEnvelope, read: Read): void {
     const created = Date.parse(envelope.metadata.time);
     if (!Number.isNaN(created))
       this.observer.hop(
@@ -177,6 +192,56 @@ export class EventStoreSubscription implements Subscription {
         'published_to_read',
         Math.max(0, read.time - created),
       );
+  }
+
+  /**
+   * A projector's events of one read in one unit of work, each at most once; true when they
+   * all committed. False, having changed nothing, when it is not a projector, when fewer than
+   * two of the events are its own, or when any of them failed: the caller then delivers them
+   * one by one, each with its own retries.
+   */
+  private async deliverTogether(events: readonly StoredEvent[], read: Read): Promise<boolean> {
+    if (!this.batching) return false;
+    const mine = events.filter(({ envelope }) => this.routeOf(envelope));
+    if (mine.length < 2) return false;
+    const items: OnceWork[] = mine.map(({ envelope }) => {
+      const route = this.routeOf(envelope)!;
+      return {
+        messageId: envelope.id,
+        ids: { correlationId: envelope.metadata.correlationId, causationId: envelope.id },
+        work: () => route.invoke(instantiate(route.messageClass, envelope.payload)),
+      };
+    });
+    const started = performance.now();
+    try {
+      await this.runner.runBatchOnce(this.handler.name, items);
+    } catch (error) {
+      if (error instanceof RaisedInBatchError) {
+        this.batching = false;
+        this.logger.log(`${error.message}; each event runs in its own unit of work`);
+      }
+      return false;
+    }
+    const eachMs = (performance.now() - started) / mine.length;
+    this.observer.hop(this.group, this.stream, 'read_to_started', started - read.at);
+    for (const { envelope } of mine) {
+      this.observeRead(envelope, read);
+      this.observer.processed(this.group, this.stream, eachMs);
+      this.observer.hop(this.group, this.stream, 'handler', eachMs);
+    }
+    if (this.tracing)
+      this.logger.log(`${this.group} handled ${mine.length} events in one unit of work`);
+    return true;
+  }
+
+  /**
+   * Handles (or skips) one event; false when stopped before it was done. `read` is when the
+   * read that returned it did: `at` by `performance.now()`, `time` by the clock.
+   */
+  private async deliver({ envelope }: StoredEvent, read: Read): Promise<boolean> {
+    const route = this.routeOf(envelope);
+    if (!route) return true;
+    this.observeRead(envelope, read);
     const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
     const label = `${envelope.type} ${envelope.id}`;
     const trace = (line: string) => this.tracing && this.logger.log(`${this.group} ${line}`);

@@ -26,6 +26,13 @@ import {
 import { UnitOfWorkManager } from '../../model/unit-of-work-manager.js';
 import { ProteanModule } from '../protean.module.js';
 import { ProjectorBatches } from './projector-batches.js';
+import { EventStoreSubscription } from './event-store-subscription.js';
+import { MemoryEventStore } from '../../adapters/memory/memory-event-store.js';
+import { DATABASE } from '../../core/protean.tokens.js';
+import type { Database } from '../../ports/database/database.port.js';
+import type { RegisteredHandler } from '../../model/handler-registry.js';
+import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../../core/config/subscription-profiles.js';
+import { eventually } from '../../operations/testing/eventually.js';
 
 @Projection({ name: 'tally' })
 class Tally {
@@ -254,6 +261,93 @@ for (const provider of ['memory', 'postgresql'] as const) {
         }),
         { numRuns: provider === 'memory' ? 150 : 40 },
       );
+    });
+
+    describe('on an event_store subscription', () => {
+      class Counted {
+        readonly tallyId!: string;
+        readonly fail?: boolean;
+      }
+      const envelope = (position: number, tallyId: string, fail = false) =>
+        ({
+          id: `es-${tallyId}`,
+          type: 'batches.Counted.v1',
+          stream: `batches::tally-${tallyId}`,
+          kind: 'EVENT',
+          payload: { tallyId, fail },
+          metadata: {
+            correlationId: `c${position}`,
+            causationId: `c${position}`,
+            time: new Date().toISOString(),
+            version: 1,
+            headers: {},
+          },
+        }) as MessageEnvelope;
+      const projector = {
+        name: 'TallyProjector',
+        kind: 'projector',
+        streams: ['batches::tally'],
+        routes: new Map([
+          [
+            'batches.Counted.v1',
+            {
+              messageClass: Counted,
+              invoke: async (message: object) => {
+                const { tallyId, fail } = message as Counted;
+                await effects.count(tallyId);
+                if (fail) throw new Error(`tally ${tallyId} failed`);
+              },
+            },
+          ],
+        ]),
+      } as unknown as RegisteredHandler;
+
+      async function runOver(envelopes: MessageEnvelope[], until: () => Promise<boolean>) {
+        const store = new MemoryEventStore();
+        await store.append(envelopes);
+        const subscription = new EventStoreSubscription(
+          projector,
+          store,
+          app.get<Database>(DATABASE),
+          runner,
+          {
+            ...DEFAULT_SUBSCRIPTION_SETTINGS,
+            subscription_type: 'event_store',
+            subscription_profile: null,
+            messages_per_tick: 10,
+            max_retries: 1,
+            retry_delay_seconds: 0,
+          },
+        );
+        await subscription.start();
+        try {
+          await eventually(until, { timeoutMs: 10_000, intervalMs: 5, what: 'the events handled' });
+        } finally {
+          subscription.stopReading();
+          await subscription.drain(Date.now() + 2000);
+        }
+      }
+
+      it("runs a projector's read in one unit of work", async () => {
+        const tallies = ids(6, 'es');
+        await runOver(
+          tallies.map((id, n) => envelope(n + 1, id)),
+          async () => (await count('es5')) === 1,
+        );
+        for (const id of tallies) await expect(count(id)).resolves.toBe(1);
+        expect(transactions).toBe(1);
+      });
+
+      it('delivers a read one event at a time when one of them fails: the others count once', async () => {
+        const tallies = ids(5, 'ef');
+        await runOver(
+          tallies.map((id, n) => envelope(n + 1, id, id === 'ef2')),
+          async () => (await count('ef4')) === 1,
+        );
+        for (const id of ['ef0', 'ef1', 'ef3', 'ef4']) await expect(count(id)).resolves.toBe(1);
+        await expect(count('ef2')).resolves.toBeUndefined();
+        expect(transactions).toBe(4); // the batch rolled back; four events committed alone
+      });
     });
 
     it('runs each message of a batch in its own correlation context', async () => {
