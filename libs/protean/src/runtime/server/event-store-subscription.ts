@@ -1,9 +1,5 @@
 import { Logger } from '@nestjs/common';
-import {
-  RaisedInBatchError,
-  type HandlerRunner,
-  type OnceWork,
-} from '../../application/handler-runner.js';
+import type { HandlerRunner, OnceWork } from '../../application/handler-runner.js';
 import type { Database } from '../../ports/database/database.port.js';
 import type { RegisteredHandler } from '../../model/handler-registry.js';
 import type { EventStore, StoredEvent } from '../../ports/event-store/event-store.port.js';
@@ -18,6 +14,7 @@ import { settlesWithin } from '../../core/async/with-timeout.js';
 import type { ResolvedSubscriptionSettings } from '../../core/config/subscription-profiles.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
 import type { Subscription } from './subscription.js';
+import { ProjectorBatches } from './projector-batches.js';
 
 /** When a read returned: `at` by `performance.now()`, `time` by the clock. */
 interface Read {
@@ -60,8 +57,8 @@ export class EventStoreSubscription implements Subscription {
   private readonly stopping = new AbortController();
   /** Set when the shutdown grace is over: a handler finishing after it moves no checkpoint. */
   private abandoned = false;
-  /** A projector's reads run in one unit of work each, until one of its events raised events. */
-  private batching: boolean;
+  /** A projector's: its reads run in one unit of work each. */
+  private readonly batches?: ProjectorBatches;
 
   constructor(
     private readonly handler: RegisteredHandler,
@@ -77,7 +74,7 @@ export class EventStoreSubscription implements Subscription {
     this.logger = new Logger(`Subscription ${handler.name} $event_store`);
     this.categories = new Set(handler.streams);
     this.tracing = settings.subscription_profile === 'debug';
-    this.batching = handler.kind === 'projector';
+    if (handler.kind === 'projector') this.batches = new ProjectorBatches(handler.name, runner);
   }
 
   /**
@@ -133,7 +130,7 @@ export class EventStoreSubscription implements Subscription {
           await this.eventStore.readAll(this.position, this.settings.messages_per_tick),
         );
         const read = { at: performance.now(), time: this.clock.now() };
-        if (events.length > 1 && (await this.deliverTogether(events, read))) {
+        if (await this.deliverTogether(events, read)) {
           if (this.abandoned) break; // committed after the grace: the checkpoint stays
           this.position = events.at(-1)!.globalPosition;
           if (this.position - this.savedPosition >= this.settings.position_update_interval)
@@ -196,32 +193,24 @@ export class EventStoreSubscription implements Subscription {
 
   /**
    * A projector's events of one read in one unit of work, each at most once; true when they
-   * all committed. False, having changed nothing, when it is not a projector, when fewer than
-   * two of the events are its own, or when any of them failed: the caller then delivers them
-   * one by one, each with its own retries.
+   * all committed. False, having changed nothing, when it is not a projector (or one that
+   * raised events), when fewer than two of the events are its own, or when any of them
+   * failed: the caller then delivers them one by one, each with its own retries.
    */
   private async deliverTogether(events: readonly StoredEvent[], read: Read): Promise<boolean> {
-    if (!this.batching) return false;
-    const mine = events.filter(({ envelope }) => this.routeOf(envelope));
-    if (mine.length < 2) return false;
-    const items: OnceWork[] = mine.map(({ envelope }) => {
-      const route = this.routeOf(envelope)!;
-      return {
-        messageId: envelope.id,
-        ids: { correlationId: envelope.metadata.correlationId, causationId: envelope.id },
-        work: () => route.invoke(instantiate(route.messageClass, envelope.payload)),
-      };
+    if (!this.batches) return false;
+    const mine = events.flatMap(({ envelope }) => {
+      const route = this.routeOf(envelope);
+      return route ? [{ envelope, route }] : [];
     });
+    if (mine.length < 2) return false;
+    const items: OnceWork[] = mine.map(({ envelope, route }) => ({
+      messageId: envelope.id,
+      ids: { correlationId: envelope.metadata.correlationId, causationId: envelope.id },
+      work: () => route.invoke(instantiate(route.messageClass, envelope.payload)),
+    }));
     const started = performance.now();
-    try {
-      await this.runner.runBatchOnce(this.handler.name, items);
-    } catch (error) {
-      if (error instanceof RaisedInBatchError) {
-        this.batching = false;
-        this.logger.log(`${error.message}; each event runs in its own unit of work`);
-      }
-      return false;
-    }
+    if (!(await this.batches.together(items))) return false;
     const eachMs = (performance.now() - started) / mine.length;
     this.observer.hop(this.group, this.stream, 'read_to_started', started - read.at);
     for (const { envelope } of mine) {

@@ -52,26 +52,33 @@ export class ProjectorBatches {
     });
   }
 
+  /**
+   * Runs `items` in one unit of work (`HandlerRunner.runBatchOnce`): resolves to whether each
+   * ran, or to `undefined` when the batch rolled back or batching is off — the caller then runs
+   * them one by one. The first message that raises events turns batching off for good.
+   */
+  async together(items: readonly OnceWork[]): Promise<boolean[] | undefined> {
+    if (!this.batching) return undefined;
+    try {
+      return await this.runner.runBatchOnce(this.handler, items);
+    } catch (error) {
+      if (error instanceof RaisedInBatchError && this.batching) {
+        this.batching = false;
+        this.logger.log(`${error.message}; each message runs in its own unit of work`);
+      }
+      return undefined;
+    }
+  }
+
   private flush(): void {
     this.scheduled = false;
     const batch = this.waiting;
     this.waiting = [];
     if (batch.length === 1) return this.settle(batch[0]);
-    this.runner
-      .runBatchOnce(
-        this.handler,
-        batch.map(({ item }) => item),
-      )
-      .then(
-        (ran) => batch.forEach(({ resolve }, index) => resolve(ran[index])),
-        (error: unknown) => {
-          if (error instanceof RaisedInBatchError && this.batching) {
-            this.batching = false;
-            this.logger.log(`${error.message}; each message runs in its own unit of work`);
-          }
-          for (const waiting of batch) this.settle(waiting);
-        },
-      );
+    void this.together(batch.map(({ item }) => item)).then((ran) => {
+      if (ran) batch.forEach(({ resolve }, index) => resolve(ran[index]));
+      else for (const waiting of batch) this.settle(waiting);
+    });
   }
 
   private settle({ item, conflicts, resolve, reject }: Waiting): void {
