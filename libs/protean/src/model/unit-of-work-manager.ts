@@ -11,13 +11,14 @@ import type { Attempt } from './aggregate-locks.js';
 
 /**
  * Runs inside the transaction, after the aggregates are saved, with the outgoing messages (the
- * events raised, then the commands queued): writes that must commit with them.
+ * events raised, then the commands queued): writes that must commit with them. A unit of work
+ * without outgoing messages runs none of these hooks.
  */
 export type BeforeCommitHook = (
   session: DatabaseSession,
   messages: readonly MessageEnvelope[],
 ) => Promise<void>;
-/** Runs after the transaction committed, with its outgoing messages. */
+/** Runs after the transaction committed, with its outgoing messages (when it has any). */
 export type AfterCommitHook = (messages: readonly MessageEnvelope[]) => Promise<void>;
 
 /** How {@link UnitOfWorkManager.run} runs a unit of work. */
@@ -91,8 +92,8 @@ export class UnitOfWorkManager {
             ...raised.map(({ event, aggregateId }) => this.envelopes.event(event, aggregateId)),
             ...queued,
           ];
+          for (const hook of this.beforeCommitHooks) await hook(session, committed);
         }
-        for (const hook of this.beforeCommitHooks) await hook(session, committed);
         return value;
       },
       {

@@ -16,13 +16,13 @@ type Table<V> = Map<string, V>;
 /** Committed data: copied on every read and write so callers never share references. */
 class MemoryTables {
   constructor(processedKept: number) {
-    this.processed = new LastKept(processedKept);
+    this.processed = new ProcessedRecords(processedKept);
   }
 
   readonly aggregates = new Map<string, Table<StoredAggregate>>();
   readonly projections = new Map<string, Table<ProjectionDocument>>();
-  /** `handler␀messageId` of the last `processedKept` messages handlers processed. */
-  readonly processed: LastKept;
+  /** The last `processedKept` messages handlers processed. */
+  readonly processed: ProcessedRecords;
 
   table<V>(tables: Map<string, Table<V>>, name: string): Table<V> {
     let table = tables.get(name);
@@ -42,57 +42,61 @@ const DELETED = Symbol('deleted');
 export const PROCESSED_RECORDS_KEPT = 100_000;
 
 /**
- * A set that keeps its last `limit` additions: each addition past the limit forgets the
- * oldest, in constant time (a ring of the keys in addition order beside the set; walking the
- * set from its start instead would pass every deleted slot V8 has not compacted yet).
+ * The processed-message records: per handler, the ids of its last messages, `limit` in all.
+ * Each addition past the limit forgets the oldest record, in constant time (a ring of the
+ * records in addition order beside the sets). Ids are kept as the envelope gave them, one set
+ * per handler: a lookup hashes the id string once (V8 caches a string's hash), where a
+ * `handler␀id` key would be a new string to build and hash at every look.
  */
-class LastKept {
-  private readonly keys = new Set<string>();
-  private readonly order: string[] = [];
+class ProcessedRecords {
+  private readonly byHandler = new Map<string, Set<string>>();
+  private readonly ringSets: Array<Set<string>> = [];
+  private readonly ringIds: string[] = [];
   private oldest = 0;
 
   constructor(private readonly limit: number) {}
 
-  has(key: string): boolean {
-    return this.keys.has(key);
+  has(handler: string, messageId: string): boolean {
+    return this.byHandler.get(handler)?.has(messageId) ?? false;
   }
 
-  add(key: string): void {
-    if (this.keys.has(key)) return;
-    this.keys.add(key);
-    if (this.order.length < this.limit) {
-      this.order.push(key);
+  add(handler: string, messageId: string): void {
+    let ids = this.byHandler.get(handler);
+    if (!ids) this.byHandler.set(handler, (ids = new Set()));
+    if (ids.has(messageId) || this.limit === 0) return;
+    ids.add(messageId);
+    if (this.ringIds.length < this.limit) {
+      this.ringSets.push(ids);
+      this.ringIds.push(messageId);
       return;
     }
-    if (this.limit === 0) {
-      this.keys.delete(key);
-      return;
-    }
-    this.keys.delete(this.order[this.oldest]);
-    this.order[this.oldest] = key;
+    this.ringSets[this.oldest].delete(this.ringIds[this.oldest]);
+    this.ringSets[this.oldest] = ids;
+    this.ringIds[this.oldest] = messageId;
     this.oldest = (this.oldest + 1) % this.limit;
   }
 }
+
+/** What a session has not staged: its collections are made at its first write of each kind. */
+const NONE: ReadonlyMap<string, never> = new Map<string, never>();
 
 /**
  * A transaction over {@link MemoryTables}: writes are staged and applied at commit, after
  * every optimistic version check passed, so a rolled-back transaction leaves nothing behind.
  */
 class MemorySession implements DatabaseSession {
-  private readonly stagedAggregates = new Map<
-    string,
-    { expected: number; value: StoredAggregate }
-  >();
-  private readonly stagedProjections = new Map<string, ProjectionDocument | typeof DELETED>();
+  private stagedAggregates?: Map<string, { expected: number; value: StoredAggregate }>;
+  private stagedProjections?: Map<string, ProjectionDocument | typeof DELETED>;
   /** What a compare-and-swap write expected the committed document to be (`null`: absent). */
-  private readonly expectedProjections = new Map<string, string | null>();
-  private readonly stagedProcessed = new Set<string>();
-  private readonly commitActions: Array<() => void> = [];
+  private expectedProjections?: Map<string, string | null>;
+  /** Processed-message records to add: a few per transaction, so a list. */
+  private stagedProcessed?: Array<{ readonly handler: string; readonly messageId: string }>;
+  private commitActions?: Array<() => void>;
 
   constructor(private readonly tables: MemoryTables) {}
 
   async loadAggregate(category: string, id: string): Promise<StoredAggregate | undefined> {
-    const staged = this.stagedAggregates.get(key(category, id));
+    const staged = this.stagedAggregates?.get(key(category, id));
     if (staged) return structuredClone(staged.value);
     const stored = this.tables.aggregates.get(category)?.get(id);
     return stored && structuredClone(stored);
@@ -104,6 +108,7 @@ class MemorySession implements DatabaseSession {
     state: Record<string, unknown>,
     expectedVersion: number,
   ): Promise<number> {
+    this.stagedAggregates ??= new Map();
     const staged = this.stagedAggregates.get(key(category, id));
     const version = expectedVersion + 1;
     this.stagedAggregates.set(key(category, id), {
@@ -114,7 +119,7 @@ class MemorySession implements DatabaseSession {
   }
 
   async getProjection(name: string, id: string): Promise<ProjectionDocument | undefined> {
-    const staged = this.stagedProjections.get(key(name, id));
+    const staged = this.stagedProjections?.get(key(name, id));
     if (staged === DELETED) return undefined;
     const found = staged ?? this.tables.projections.get(name)?.get(id);
     return found && structuredClone(found);
@@ -122,7 +127,7 @@ class MemorySession implements DatabaseSession {
 
   async listProjections(name: string, query: ProjectionQuery = {}): Promise<ProjectionDocument[]> {
     const merged = new Map<string, ProjectionDocument>(this.tables.projections.get(name) ?? []);
-    for (const [staged, document] of this.stagedProjections) {
+    for (const [staged, document] of this.stagedProjections ?? NONE) {
       const [stagedName, id] = splitKey(staged);
       if (stagedName !== name) continue;
       if (document === DELETED) merged.delete(id);
@@ -137,20 +142,26 @@ class MemorySession implements DatabaseSession {
     expected?: ProjectionDocument | null,
   ): Promise<void> {
     const projectionKey = key(name, document.id);
+    this.stagedProjections ??= new Map();
     if (expected !== undefined && !this.stagedProjections.has(projectionKey)) {
-      this.expectedProjections.set(projectionKey, expected && JSON.stringify(expected));
+      (this.expectedProjections ??= new Map()).set(
+        projectionKey,
+        expected && JSON.stringify(expected),
+      );
     }
     this.stagedProjections.set(projectionKey, structuredClone(document));
   }
 
   async deleteProjection(name: string, id: string): Promise<void> {
-    this.stagedProjections.set(key(name, id), DELETED);
+    (this.stagedProjections ??= new Map()).set(key(name, id), DELETED);
   }
 
   async markProcessed(handler: string, messageId: string): Promise<boolean> {
-    const marker = key(handler, messageId);
-    if (this.tables.processed.has(marker) || this.stagedProcessed.has(marker)) return false;
-    this.stagedProcessed.add(marker);
+    if (this.tables.processed.has(handler, messageId)) return false;
+    const staged = (this.stagedProcessed ??= []);
+    if (staged.some((record) => record.messageId === messageId && record.handler === handler))
+      return false;
+    staged.push({ handler, messageId });
     return true;
   }
 
@@ -161,20 +172,24 @@ class MemorySession implements DatabaseSession {
   }
 
   onCommit(action: () => void): void {
-    this.commitActions.push(action);
+    (this.commitActions ??= []).push(action);
   }
 
   /** Applies staged writes atomically, or throws without applying any. */
   commit(): void {
-    for (const marker of this.stagedProcessed) {
-      if (this.tables.processed.has(marker)) throw new AlreadyProcessedError(...splitKey(marker));
+    const processed = this.stagedProcessed ?? [];
+    for (const { handler, messageId } of processed) {
+      if (this.tables.processed.has(handler, messageId))
+        throw new AlreadyProcessedError(handler, messageId);
     }
-    for (const [staged, { expected }] of this.stagedAggregates) {
+    const aggregates = this.stagedAggregates ?? NONE;
+    const projections = this.stagedProjections ?? NONE;
+    for (const [staged, { expected }] of aggregates) {
       const [category, id] = splitKey(staged);
       const current = this.tables.aggregates.get(category)?.get(id)?.version ?? 0;
       if (current !== expected) throw new ConcurrencyError(category, id, expected, current);
     }
-    for (const [staged, expected] of this.expectedProjections) {
+    for (const [staged, expected] of this.expectedProjections ?? NONE) {
       const [name, id] = splitKey(staged);
       const current = this.tables.projections.get(name)?.get(id);
       const found = current ? JSON.stringify(current) : null;
@@ -183,18 +198,18 @@ class MemorySession implements DatabaseSession {
         throw new ConcurrencyError(`projection ${name}`, id, 'as read', digest ?? undefined);
       }
     }
-    for (const [staged, { value }] of this.stagedAggregates) {
+    for (const [staged, { value }] of aggregates) {
       const [category, id] = splitKey(staged);
       this.tables.table(this.tables.aggregates, category).set(id, value);
     }
-    for (const [staged, document] of this.stagedProjections) {
+    for (const [staged, document] of projections) {
       const [name, id] = splitKey(staged);
       const table = this.tables.table(this.tables.projections, name);
       if (document === DELETED) table.delete(id);
       else table.set(id, document);
     }
-    for (const marker of this.stagedProcessed) this.tables.processed.add(marker);
-    for (const action of this.commitActions) action();
+    for (const { handler, messageId } of processed) this.tables.processed.add(handler, messageId);
+    for (const action of this.commitActions ?? []) action();
   }
 }
 
