@@ -233,7 +233,8 @@ export class MemoryDatabase implements Database {
     const session = new MemorySession(this.tables);
     const result = await work(session);
     session.commit();
-    await options.afterCommit?.();
+    const after = options.afterCommit?.();
+    if (after) await after;
     return result;
   }
 

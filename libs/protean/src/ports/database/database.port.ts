@@ -90,8 +90,11 @@ export interface TransactionOptions {
    * commits or rolls back, and `afterCommit` runs when, and only if, it commits.
    */
   readonly join?: EntityManager;
-  /** Runs once the transaction has committed; never after a rollback. */
-  readonly afterCommit?: () => Promise<void>;
+  /**
+   * Runs once the transaction has committed; never after a rollback. It returns nothing when
+   * it has nothing to wait for (no promise made for a transaction that publishes nothing).
+   */
+  readonly afterCommit?: () => Promise<void> | void;
 }
 
 export interface Database extends DatabaseReader {
