@@ -6,7 +6,8 @@ export function benchPlan(quick: boolean) {
     quick,
     consume: {
       messages: quick ? 2000 : 50_000,
-      rounds: quick ? 1 : 3,
+      // Runs of ≈ 1 s on a shared machine: five rounds for medians that hold still.
+      rounds: quick ? 1 : 5,
       aggregates: 1000,
       engineSettings: quick
         ? [{ concurrency: 50, batch: 500 }]
@@ -28,7 +29,7 @@ export function benchPlan(quick: boolean) {
       ? { orders: 100, stock: 60, clients: 10, workers: 2, rounds: 1 }
       : { orders: 1000, stock: 600, clients: 40, workers: 3, rounds: 2 },
     cliStartup: { rounds: quick ? 1 : 10 },
-    fanOut: { events: quick ? 1000 : 10_000, rounds: quick ? 1 : 3 },
+    fanOut: { events: quick ? 1000 : 10_000, rounds: quick ? 1 : 5 },
     memory: { messages: quick ? 5000 : 100_000, targetMb: 200 },
     relay: {
       rows: numbers('BENCH_OUTBOX_ROWS', quick ? '600' : '20000')[0],
