@@ -185,6 +185,42 @@ export function describeDatabaseContract(
       expect(seen).toEqual(['first', 'second']);
     });
 
+    it('runs afterCommit once committed, waits for what it returns, and never after a rollback', async () => {
+      const seen: string[] = [];
+      const slowAfterCommit = async () => {
+        await new Promise((next) => setImmediate(next));
+        seen.push('after commit, awaited');
+      };
+      await expect(
+        db.transaction(
+          async (session) => {
+            await session.saveAggregate('book', 'b7', { n: 1 }, 0);
+            session.onCommit(() => seen.push('commit action'));
+            return 'done';
+          },
+          { afterCommit: slowAfterCommit },
+        ),
+      ).resolves.toBe('done');
+      expect(seen).toEqual(['commit action', 'after commit, awaited']);
+
+      // An afterCommit with nothing to wait for returns nothing.
+      const returnsNothing = () => void seen.push('after commit, nothing to wait for');
+      await expect(
+        db.transaction(async () => 'also done', { afterCommit: returnsNothing }),
+      ).resolves.toBe('also done');
+      expect(seen.at(-1)).toBe('after commit, nothing to wait for');
+
+      await expect(
+        db.transaction(
+          async () => {
+            throw new Error('rolled back');
+          },
+          { afterCommit: () => void seen.push('must not run') },
+        ),
+      ).rejects.toThrow('rolled back');
+      expect(seen).not.toContain('must not run');
+    });
+
     it('shows a transaction its own writes before they commit', async () => {
       await db.transaction(async (session: DatabaseSession) => {
         await session.saveAggregate('book', 'b6', { n: 1 }, 0);
