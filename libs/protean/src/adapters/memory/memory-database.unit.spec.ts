@@ -24,15 +24,20 @@ describe('memory database: processed-message records', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: 6 }),
-        fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 80 }),
+        // One message id can reach several handlers: each keeps its own record of it.
+        fc.array(fc.tuple(fc.constantFrom('Handler', 'Projector', 'Saga'), fc.nat(12)), {
+          maxLength: 80,
+        }),
         async (kept, deliveries) => {
           const database = new MemoryDatabase({ processedKept: kept });
-          const remembered: string[] = []; // the model: oldest first
-          for (const delivery of deliveries) {
+          const remembered: string[] = []; // the model, `handler/id`: oldest first
+          for (const [handler, delivery] of deliveries) {
             const id = `m${delivery}`;
-            const fresh = !remembered.includes(id);
-            await expect(mark(database, id)).resolves.toBe(fresh);
-            if (fresh) remembered.push(id);
+            const fresh = !remembered.includes(`${handler}/${id}`);
+            await expect(
+              database.transaction((session) => session.markProcessed(handler, id)),
+            ).resolves.toBe(fresh);
+            if (fresh) remembered.push(`${handler}/${id}`);
             if (remembered.length > kept) remembered.shift();
           }
         },
