@@ -3,11 +3,14 @@ import { InvalidMessageError } from './invalid-message.error.js';
 import type { MessageEnvelope } from './message-envelope.js';
 import { parseUntrustedJson } from './safe-json.js';
 
+/** Whether `value` is a JSON object: not null, not an array. */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** A JSON object, used as `JSON.parse` made it: a record schema would copy it key by key. */
-const jsonObject = z.custom<Record<string, unknown>>(
-  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-  { error: 'Invalid input: expected an object' },
-);
+const jsonObject = z.custom<Record<string, unknown>>(isJsonObject, {
+  error: 'Invalid input: expected an object',
+});
 
 const timeSchema = z.iso.datetime({ offset: true });
 
@@ -51,9 +54,6 @@ export function deserializeEnvelope(text: string | undefined): MessageEnvelope {
 const ENVELOPE_KEYS = 6;
 const METADATA_KEYS = 5;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** A string of 1 to `max` UTF-16 units: zod's `min(1).max(max)`, which counts code points, agrees. */
 const isShortString = (value: unknown, max: number): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= max;
@@ -67,15 +67,15 @@ const isShortString = (value: unknown, max: number): value is string =>
  * every problem. The value is returned as parsed: the schema would only copy it.
  */
 export function isPlainEnvelope(value: unknown): value is MessageEnvelope {
-  if (!isObject(value)) return false;
+  if (!isJsonObject(value)) return false;
   const { id, type, stream, kind, payload, metadata } = value;
   if (
     !isShortString(id, 128) ||
     !isShortString(type, 256) ||
     !isShortString(stream, 512) ||
     (kind !== 'EVENT' && kind !== 'COMMAND') ||
-    !isObject(payload) ||
-    !isObject(metadata) ||
+    !isJsonObject(payload) ||
+    !isJsonObject(metadata) ||
     Object.keys(value).length !== ENVELOPE_KEYS
   )
     return false;
@@ -86,7 +86,7 @@ export function isPlainEnvelope(value: unknown): value is MessageEnvelope {
     typeof version !== 'number' ||
     !Number.isSafeInteger(version) ||
     version < 1 ||
-    !isObject(headers) ||
+    !isJsonObject(headers) ||
     Object.keys(metadata).length !== METADATA_KEYS ||
     !timeSchema.safeParse(time).success
   )

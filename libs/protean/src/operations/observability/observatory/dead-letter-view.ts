@@ -1,5 +1,6 @@
 import type { DeadLetter } from '../../../ports/broker/broker.port.js';
 import { parseUntrustedJson } from '../../../core/messages/safe-json.js';
+import { isJsonObject } from '../../../core/messages/envelope-codec.js';
 
 /** What an envelope's text says about itself (never its payload). */
 export interface EnvelopeFacts {
@@ -35,7 +36,7 @@ export function envelopeFacts(data: string | undefined): EnvelopeFacts | null {
   } catch {
     return null;
   }
-  if (!isRecord(parsed) || !isRecord(parsed.metadata)) return null;
+  if (!isJsonObject(parsed) || !isJsonObject(parsed.metadata)) return null;
   const { id, type, kind, stream } = parsed;
   const { correlationId, causationId, time } = parsed.metadata;
   const texts = [id, type, kind, stream, correlationId, causationId, time];
@@ -64,8 +65,4 @@ export function deadLetterView(broker: string, letter: DeadLetter): DeadLetterVi
     originalId: letter.provenance.originalId,
     message: envelopeFacts(letter.data),
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
