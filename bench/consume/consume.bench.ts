@@ -104,47 +104,45 @@ export async function consumeBenchmark(options: ConsumeBenchOptions): Promise<Be
     await fillStream(redis, messages, aggregates);
     await redis.xgroup('CREATE', PING_STREAM, RAW_GROUP, '0');
   };
-  /** Per contender, the rate of each run's second half (the code warm, the heap grown). */
-  const secondHalf = new Map<string, number[]>();
-  const rate = (name: string, run: DrainRun) => {
-    const halfRate = ((messages - Math.ceil(messages / 2)) / run.secondHalfMs) * 1000;
-    secondHalf.set(name, [...(secondHalf.get(name) ?? []), halfRate]);
-    return (messages / run.ms) * 1000;
-  };
   const engineName = ({ concurrency, batch }: EngineSetting) =>
     `ProteanEngine (concurrency ${concurrency}, batch ${batch})`;
   const bullName = (concurrency: number) => `BullMQ worker (concurrency ${concurrency})`;
   const rawName = `raw XREADGROUP/XACK (COUNT ${options.rawBatch})`;
-  const contenders = [
+  const drains: Array<{ name: string; drain: () => Promise<DrainRun> }> = [
     ...options.engineSettings.map((setting) => ({
       name: engineName(setting),
-      run: async () => {
+      drain: async () => {
         await streamFilled();
         const { concurrency, batch } = setting;
-        return rate(
-          engineName(setting),
-          await drainInProcess('engine', uri, messages, concurrency, batch),
-        );
+        return drainInProcess('engine', uri, messages, concurrency, batch);
       },
     })),
     ...options.bullmqConcurrencies.map((concurrency) => ({
       name: bullName(concurrency),
-      run: async () => {
+      drain: async () => {
         await fillQueue(uri, messages, aggregates);
-        return rate(
-          bullName(concurrency),
-          await drainInProcess('bullmq', uri, messages, concurrency, 1),
-        );
+        return drainInProcess('bullmq', uri, messages, concurrency, 1);
       },
     })),
     {
       name: rawName,
-      run: async () => {
+      drain: async () => {
         await streamFilled();
-        return rate(rawName, await drainInProcess('raw', uri, messages, 1, options.rawBatch));
+        return drainInProcess('raw', uri, messages, 1, options.rawBatch);
       },
     },
   ];
+  /** Per contender, the rate of each run's second half (the code warm, the heap grown). */
+  const secondHalf = new Map<string, number[]>();
+  const contenders = drains.map(({ name, drain }) => ({
+    name,
+    run: async () => {
+      const run = await drain();
+      const halfRate = ((messages - Math.ceil(messages / 2)) / run.secondHalfMs) * 1000;
+      secondHalf.set(name, [...(secondHalf.get(name) ?? []), halfRate]);
+      return (messages / run.ms) * 1000;
+    },
+  }));
   try {
     const samples = await alternate<number>(contenders, options.rounds);
     // Each side at its best setting (by median), as a user would tune it.
