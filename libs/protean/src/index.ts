@@ -26,7 +26,7 @@ export * from './core/messages/invalid-message.error.js';
 export * from './core/messages/unknown-message-type.error.js';
 export * from './core/messages/oversized-message.error.js';
 export * from './core/messages/unstorable-value.error.js';
-export * from './core/messages/envelope-codec.js';
+export { deserializeEnvelope, serializeEnvelope } from './core/messages/envelope-codec.js';
 export {
   assertJsonDepth,
   assertStorableJsonText,
