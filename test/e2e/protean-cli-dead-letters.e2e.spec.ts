@@ -198,7 +198,8 @@ function onTerminal(args: string[], answer: string, env: NodeJS.ProcessEnv) {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stdin.write(answer);
+  // 'close', not 'exit': the last of the output may still be in the pipes at 'exit'.
   return new Promise<{ code: number | null; output: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, output })),
+    child.once('close', (code) => resolve({ code, output })),
   );
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { eventually } from 'nestjs-protean/testing';
@@ -27,6 +28,9 @@ export function freePort(): Promise<number> {
  * `eventually(check, { ...PROCESS_POLL, what })`, longer than `eventually`'s own defaults.
  */
 export const PROCESS_POLL = { timeoutMs: 10_000, intervalMs: 50 } as const;
+
+/** How long a process's pipes may stay open after it has exited (its own children hold them). */
+const OUTPUT_DRAIN_MS = 2_000;
 
 /** How a process ended: its exit code, or the signal that killed it. */
 export interface Exit {
@@ -71,9 +75,25 @@ export class NodeProcess {
     this.exited = new Promise((done) =>
       this.child.once(this.launcher ? 'close' : 'exit', (code, signal) => {
         NodeProcess.running.delete(this);
-        done({ code, signal });
+        void this.outputRead().then(() => done({ code, signal }));
       }),
     );
+  }
+
+  /**
+   * Resolves once both pipes have closed, so `stdout` and `stderr` hold everything the process
+   * wrote: Node may emit 'exit' before the last chunk is read (a CLI's one-line error, seen
+   * empty under load). A process's own children can hold the pipes open after it has gone, so
+   * the wait is bounded.
+   */
+  private outputRead(): Promise<void> {
+    const closed = (stream: NodeJS.ReadableStream & { closed?: boolean }) =>
+      stream.closed ? Promise.resolve() : once(stream, 'close').then(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      Promise.all([closed(this.child.stdout!), closed(this.child.stderr!)]).then(() => undefined),
+      new Promise<void>((done) => (timer = setTimeout(done, OUTPUT_DRAIN_MS))),
+    ]).finally(() => clearTimeout(timer));
   }
 
   /** `work` (a wait on this process), failed at once, with its output, if the process exits first. */
