@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { ProteanConfig } from '../core/config/config.schema.js';
@@ -8,6 +7,7 @@ import type { EnvelopeFactory } from '../core/messages/envelope-factory.js';
 import type { MessageEnvelope } from '../core/messages/message-envelope.js';
 import { instantiate } from '../core/messages/message-validation.js';
 import { ENVELOPE_FACTORY, PROTEAN_CONFIG } from '../core/protean.tokens.js';
+import { ScopedValue } from '../core/context/scoped-value.js';
 import { HandlerRunner } from './handler-runner.js';
 import { messageOf } from '../core/errors/error-message.js';
 
@@ -28,7 +28,7 @@ export interface HandlerFailure {
 @Injectable()
 export class EventBus {
   private readonly logger = new Logger(EventBus.name);
-  private readonly queue = new AsyncLocalStorage<MessageEnvelope[]>();
+  private readonly queue = new ScopedValue<MessageEnvelope[]>('event dispatch queue');
   /** Failures of in-process handlers, for metrics and tests. */
   readonly failures$ = new Subject<HandlerFailure>();
 
@@ -51,7 +51,7 @@ export class EventBus {
    * `OrderPlaced` before the `OrderConfirmed` that a sibling handler raised in reaction to it).
    */
   async dispatchInOrder(events: readonly MessageEnvelope[]): Promise<void> {
-    const running = this.queue.getStore();
+    const running = this.queue.get();
     if (running) {
       running.push(...events);
       return;

@@ -1,10 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Database, DatabaseSession } from '../ports/database/database.port.js';
 import type { EnvelopeFactory } from '../core/messages/envelope-factory.js';
 import type { MessageEnvelope } from '../core/messages/message-envelope.js';
 import { DATABASE, ENVELOPE_FACTORY } from '../core/protean.tokens.js';
+import { ScopedValue } from '../core/context/scoped-value.js';
 import { HopObservers } from './hop-observers.js';
 import { UnitOfWork } from './unit-of-work.js';
 import type { Attempt } from './aggregate-locks.js';
@@ -34,7 +34,7 @@ export interface UnitOfWorkOptions {
   readonly attempt?: Attempt;
 }
 
-const storage = new AsyncLocalStorage<UnitOfWork>();
+const units = new ScopedValue<UnitOfWork>('unit of work');
 
 /**
  * Opens units of work. The messages of one (events raised, commands queued) reach the outside
@@ -57,7 +57,7 @@ export class UnitOfWorkManager {
 
   /** The unit of work of the calling code, if any. */
   current(): UnitOfWork | undefined {
-    return storage.getStore();
+    return units.get();
   }
 
   beforeCommit(hook: BeforeCommitHook): void {
@@ -77,13 +77,13 @@ export class UnitOfWorkManager {
    */
   run<T>(work: () => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
     // Not an async function: it hands the transaction's promise on, one promise fewer a message.
-    if (storage.getStore()) return joined(work);
+    if (units.get()) return joined(work);
     let committed: MessageEnvelope[] = [];
     const opened = performance.now();
     return this.database.transaction(
       async (session) => {
         const unit = new UnitOfWork(session, options.attempt);
-        const value = await storage.run(unit, work);
+        const value = await units.run(unit, work);
         const raised = unit.tracksAny ? await unit.flush() : [];
         const queued = unit.queued();
         if (raised.length > 0 || queued.length > 0) {

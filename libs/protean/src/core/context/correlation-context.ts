@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { ScopedValue } from './scoped-value.js';
 
 /** The ids that follow work from the HTTP request through every command, event and handler. */
 export interface CorrelationIds {
@@ -12,16 +12,16 @@ export interface CorrelationIds {
   readonly handler?: string;
 }
 
-const storage = new AsyncLocalStorage<CorrelationIds>();
+const scoped = new ScopedValue<CorrelationIds>('correlation ids');
 
-/** Carries correlation and causation ids across `await`s with `AsyncLocalStorage`. */
+/** Carries correlation and causation ids across `await`s (a {@link ScopedValue}). */
 export const CorrelationContext = {
-  /** Runs `work` with `ids` as the current correlation context. */
-  run<T>(ids: CorrelationIds, work: () => T): T {
-    return storage.run(ids, work);
+  /** Runs `work` with `value` as the current correlation context. */
+  run<T>(value: CorrelationIds, work: () => T): T {
+    return scoped.run(value, work);
   },
   /** The ids of the work in progress, or `undefined` outside of any. */
   current(): CorrelationIds | undefined {
-    return storage.getStore();
+    return scoped.get();
   },
 };
