@@ -15,8 +15,12 @@ export class Pinged {
 /** The broker stream of `Pinged`. */
 export const PING_STREAM = `${BENCH_DOMAIN}::ping`;
 
-/** The consume benchmark's contenders, each run in a process of its own. */
-export type Contender = 'engine' | 'bullmq' | 'raw';
+/**
+ * The consume benchmark's contenders, each run in a process of its own. `raw-decode` and
+ * `raw-call` are the raw loop doing the least any consumer of these envelopes does: decode and
+ * check each one, then also call an async handler with it in a correlation scope.
+ */
+export type Contender = 'engine' | 'bullmq' | 'raw' | 'raw-decode' | 'raw-call';
 /** The BullMQ queue of the consume benchmark. */
 export const BULLMQ_QUEUE = 'bench-consume';
 /** The consumer group of the raw XREADGROUP loop. */

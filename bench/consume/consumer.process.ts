@@ -3,14 +3,20 @@
  * contender, then prints one JSON line: `{"handled", "ms", "maxRssMb"}`. A process per run, so
  * every contender starts from the same clean heap and its peak RSS is its own.
  *
- *   node consumer.process.js <engine|bullmq|raw> <redis uri> <messages> <concurrency> <batch>
+ *   node consumer.process.js <engine|bullmq|raw|raw-decode|raw-call> <uri> <messages> <concurrency> <batch>
  */
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
+import { deserializeEnvelope } from 'nestjs-protean';
+import { CorrelationContext } from 'nestjs-protean/internal/core/context/correlation-context.js';
+import {
+  instantiate,
+  problemsOf,
+} from 'nestjs-protean/internal/core/messages/message-validation.js';
 import { drainWithEngine } from './engine-consumer.js';
-import { BULLMQ_QUEUE, PING_STREAM, RAW_GROUP } from './bench-domain.js';
+import { BULLMQ_QUEUE, PING_STREAM, Pinged, RAW_GROUP, type Contender } from './bench-domain.js';
 import { runProcess } from '../support/run-process.js';
 
 async function drainWithBullmq(uri: string, messages: number, concurrency: number) {
@@ -34,8 +40,42 @@ async function drainWithBullmq(uri: string, messages: number, concurrency: numbe
   return { handled: completed, ms: ended - started, secondHalfMs: ended - halfAt };
 }
 
-/** The floor: one connection, `XREADGROUP COUNT <batch>`, then one `XACK` of the batch. */
-async function drainRaw(uri: string, messages: number, batch: number) {
+/** The envelope decoded and checked as the engine does it, to its message instance. */
+function decoded(data: string): { instance: Pinged; correlationId: string; id: string } {
+  const envelope = deserializeEnvelope(data);
+  const instance = instantiate(Pinged, envelope.payload);
+  if (problemsOf(instance).length > 0) throw new Error(`invalid ${envelope.id}`);
+  return { instance, correlationId: envelope.metadata.correlationId, id: envelope.id };
+}
+
+/** The no-op handler of `raw-call`. */
+async function noop(_event: Pinged): Promise<void> {}
+
+/**
+ * Of the batch's entries (`data` fields): nothing (`raw`), decoded (`raw-decode`), or decoded
+ * and each handed to an async handler in its correlation scope, all awaited (`raw-call`).
+ */
+async function rawWork(contender: Contender, batch: readonly string[]): Promise<void> {
+  if (contender === 'raw') return;
+  if (contender === 'raw-decode') {
+    for (const data of batch) decoded(data);
+    return;
+  }
+  await Promise.all(
+    batch.map((data) => {
+      const { instance, correlationId, id } = decoded(data);
+      return CorrelationContext.run({ correlationId, causationId: id, messageId: id }, () =>
+        noop(instance),
+      );
+    }),
+  );
+}
+
+/**
+ * The floor: one connection, `XREADGROUP COUNT <batch>`, then one `XACK` of the batch, with
+ * {@link rawWork} between the two.
+ */
+async function drainRaw(contender: Contender, uri: string, messages: number, batch: number) {
   const redis = new Redis(uri);
   await redis.ping();
   let handled = 0;
@@ -57,10 +97,13 @@ async function drainRaw(uri: string, messages: number, batch: number) {
     if (!reply) continue;
     const entries = reply[0][1];
     const ids: string[] = [];
+    const data: string[] = [];
     for (const [id, fields] of entries) {
       if (fields[1] === undefined) throw new Error(`entry ${id} has no data`);
       ids.push(id);
+      data.push(fields[1]);
     }
+    await rawWork(contender, data);
     await redis.xack(PING_STREAM, RAW_GROUP, ...ids);
     const before = handled;
     handled += ids.length;
@@ -72,7 +115,8 @@ async function drainRaw(uri: string, messages: number, batch: number) {
 }
 
 async function main(): Promise<void> {
-  const [contender, uri, messagesArg, concurrencyArg, batchArg] = process.argv.slice(2);
+  const [name, uri, messagesArg, concurrencyArg, batchArg] = process.argv.slice(2);
+  const contender = name as Contender;
   const messages = Number(messagesArg);
   const concurrency = Number(concurrencyArg);
   const batch = Number(batchArg);
@@ -81,7 +125,7 @@ async function main(): Promise<void> {
       ? await drainWithEngine(uri, messages, concurrency, batch)
       : contender === 'bullmq'
         ? await drainWithBullmq(uri, messages, concurrency)
-        : await drainRaw(uri, messages, batch);
+        : await drainRaw(contender, uri, messages, batch);
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`${JSON.stringify({ ...result, maxRssMb })}\n`);
 }
