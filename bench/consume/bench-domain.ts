@@ -18,9 +18,10 @@ export const PING_STREAM = `${BENCH_DOMAIN}::ping`;
 /**
  * The consume benchmark's contenders, each run in a process of its own. `raw-decode` and
  * `raw-call` are the raw loop doing the least any consumer of these envelopes does: decode and
- * check each one, then also call an async handler with it in a correlation scope.
+ * check each one, then also call an async handler with it in a correlation scope; `raw-once`
+ * calls it as the engine does, at most once, in a unit of work of the memory database.
  */
-export type Contender = 'engine' | 'bullmq' | 'raw' | 'raw-decode' | 'raw-call';
+export type Contender = 'engine' | 'bullmq' | 'raw' | 'raw-decode' | 'raw-call' | 'raw-once';
 /** The BullMQ queue of the consume benchmark. */
 export const BULLMQ_QUEUE = 'bench-consume';
 /** The consumer group of the raw XREADGROUP loop. */

@@ -108,13 +108,18 @@ export async function consumeBenchmark(options: ConsumeBenchOptions): Promise<Be
     `ProteanEngine (concurrency ${concurrency}, batch ${batch})`;
   const bullName = (concurrency: number) => `BullMQ worker (concurrency ${concurrency})`;
   const rawName = `raw XREADGROUP/XACK (COUNT ${options.rawBatch})`;
-  // What any consumer of these envelopes does at least, on the raw loop: the floor under the
-  // engine's guarantees (exactly-once unit of work, order per aggregate, retries).
+  // The raw loop doing, step by step, what the engine does to a message: what any consumer of
+  // these envelopes does at least, then the engine's unit of work. What the engine adds past
+  // the last is its subscription (order per aggregate, concurrency, retries, batched acks).
   const references = {
     decode: { contender: 'raw-decode', name: `${rawName} + decode and check` },
     handler_call: {
       contender: 'raw-call',
       name: `${rawName} + decode, check, call an async handler in its scope`,
+    },
+    once: {
+      contender: 'raw-once',
+      name: `${rawName} + decode, check, call it once in a unit of work (memory)`,
     },
   } as const;
   const drains: Array<{ name: string; drain: () => Promise<DrainRun> }> = [

@@ -3,20 +3,31 @@
  * contender, then prints one JSON line: `{"handled", "ms", "maxRssMb"}`. A process per run, so
  * every contender starts from the same clean heap and its peak RSS is its own.
  *
- *   node consumer.process.js <engine|bullmq|raw|raw-decode|raw-call> <uri> <messages> <concurrency> <batch>
+ *   node consumer.process.js <engine|bullmq|raw|raw-…> <uri> <messages> <concurrency> <batch>
  */
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import { deserializeEnvelope } from 'nestjs-protean';
+import { MemoryDatabase } from 'nestjs-protean/internal/adapters/memory/memory-database.js';
+import { HandlerRunner } from 'nestjs-protean/internal/application/handler-runner.js';
+import { EnvelopeFactory } from 'nestjs-protean/internal/core/messages/envelope-factory.js';
+import { UnitOfWorkManager } from 'nestjs-protean/internal/model/unit-of-work-manager.js';
 import { CorrelationContext } from 'nestjs-protean/internal/core/context/correlation-context.js';
 import {
   instantiate,
   problemsOf,
 } from 'nestjs-protean/internal/core/messages/message-validation.js';
 import { drainWithEngine } from './engine-consumer.js';
-import { BULLMQ_QUEUE, PING_STREAM, Pinged, RAW_GROUP, type Contender } from './bench-domain.js';
+import {
+  BENCH_DOMAIN,
+  BULLMQ_QUEUE,
+  PING_STREAM,
+  Pinged,
+  RAW_GROUP,
+  type Contender,
+} from './bench-domain.js';
 import { runProcess } from '../support/run-process.js';
 
 async function drainWithBullmq(uri: string, messages: number, concurrency: number) {
@@ -51,9 +62,15 @@ function decoded(data: string): { instance: Pinged; correlationId: string; id: s
 /** The no-op handler of `raw-call`. */
 async function noop(_event: Pinged): Promise<void> {}
 
+/** `raw-once`'s runner: the engine's, on a memory database of its own. */
+const runner = new HandlerRunner(
+  new UnitOfWorkManager(new MemoryDatabase(), new EnvelopeFactory(BENCH_DOMAIN)),
+);
+
 /**
  * Of the batch's entries (`data` fields): nothing (`raw`), decoded (`raw-decode`), or decoded
- * and each handed to an async handler in its correlation scope, all awaited (`raw-call`).
+ * and each handed to an async handler, all awaited: in its correlation scope (`raw-call`), or
+ * as the engine's subscription hands it on (`raw-once`).
  */
 async function rawWork(contender: Contender, batch: readonly string[]): Promise<void> {
   if (contender === 'raw') return;
@@ -61,12 +78,14 @@ async function rawWork(contender: Contender, batch: readonly string[]): Promise<
     for (const data of batch) decoded(data);
     return;
   }
+  const conflicts = { budgetMs: 60_000 };
   await Promise.all(
     batch.map((data) => {
       const { instance, correlationId, id } = decoded(data);
-      return CorrelationContext.run({ correlationId, causationId: id, messageId: id }, () =>
-        noop(instance),
-      );
+      const ids = { correlationId, causationId: id };
+      if (contender === 'raw-once')
+        return runner.runOnce('NoopPingHandler', id, ids, () => noop(instance), conflicts);
+      return CorrelationContext.run({ ...ids, messageId: id }, () => noop(instance));
     }),
   );
 }

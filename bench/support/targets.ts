@@ -103,10 +103,13 @@ export function chartBars(results: Readonly<Record<string, Data>>) {
   return bars;
 }
 
-/** The raw loop's own ratios when it decodes, then also calls a handler: the floor under ours. */
+/** The raw loop's own ratios when it decodes, then calls a handler, then once in a unit of work. */
 function consumeFloors(consume: Data): string {
   const floors = consume.references_ratio_vs_raw as Data | undefined;
   if (!floors) return '';
   const at = (value: number) => value.toFixed(2);
-  return ` (the raw loop decoding: ${at(floors.decode)}×, and calling a handler: ${at(floors.handler_call)}×)`;
+  return (
+    ` (the raw loop decoding: ${at(floors.decode)}×, calling a handler: ${at(floors.handler_call)}×,` +
+    ` calling it once in a unit of work: ${at(floors.once)}×)`
+  );
 }
