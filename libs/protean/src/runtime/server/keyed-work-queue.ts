@@ -7,20 +7,29 @@ export interface RetryLater {
 
 type Task<T> = (item: T) => Promise<RetryLater | void>;
 
+/** One key's items: those waiting, and whether its head item runs or waits to retry. */
+interface KeyState<T> {
+  readonly key: string;
+  readonly waiting: T[];
+  /** Its head item runs, or waits to retry: later items wait behind it. */
+  busy: boolean;
+  /** Its head item runs (holds a concurrency slot). */
+  running: boolean;
+}
+
 /**
  * Runs items with bounded concurrency, never two items of one key at once, in arrival order
  * per key. A task that asks to retry later keeps its key busy (later items of that key wait
  * behind it) but gives its concurrency slot back while it waits.
  */
 export class KeyedWorkQueue<T> {
-  private readonly queues = new Map<string, T[]>();
-  /** Keys whose head item runs or waits to retry. */
-  private readonly busy = new Set<string>();
-  private readonly running = new Set<string>();
-  /** Keys with queued items and not busy, in the order they became runnable. */
-  private ready: string[] = [];
+  /** Keys with an item waiting, running or waiting to retry; a key is forgotten when idle. */
+  private readonly keys = new Map<string, KeyState<T>>();
+  /** Keys with waiting items and not busy, in the order they became runnable. */
+  private ready: Array<KeyState<T>> = [];
   /** Cancels the pending retries' timers. */
   private readonly timers = new Set<() => void>();
+  private runningCount = 0;
   private items = 0;
   private anonymous = 0;
   private idleWaiters: Array<() => void> = [];
@@ -40,10 +49,15 @@ export class KeyedWorkQueue<T> {
   push(key: string | undefined, item: T): void {
     const queueKey = key ?? `\u0000${this.anonymous++}`;
     this.items++;
-    const queue = this.queues.get(queueKey);
-    if (queue) queue.push(item);
-    else this.queues.set(queueKey, [item]);
-    if (!queue && !this.busy.has(queueKey)) this.ready.push(queueKey);
+    const state = this.keys.get(queueKey);
+    if (state) {
+      state.waiting.push(item);
+      if (!state.busy && state.waiting.length === 1) this.ready.push(state);
+    } else {
+      const fresh = { key: queueKey, waiting: [item], busy: false, running: false };
+      this.keys.set(queueKey, fresh);
+      this.ready.push(fresh);
+    }
     this.pump();
   }
 
@@ -55,52 +69,58 @@ export class KeyedWorkQueue<T> {
 
   /** Drops queued items and pending retries; running items finish. Resolves to how many dropped. */
   clear(): number {
-    const dropped = this.items - this.running.size;
+    const dropped = this.items - this.runningCount;
     for (const cancel of this.timers) cancel();
     this.timers.clear();
-    this.queues.clear();
     this.ready = [];
-    for (const key of [...this.busy]) if (!this.running.has(key)) this.busy.delete(key);
-    this.items = this.running.size;
+    for (const state of this.keys.values()) {
+      state.waiting.length = 0;
+      if (!state.running) this.keys.delete(state.key);
+    }
+    this.items = this.runningCount;
     this.settleIdle();
     return dropped;
   }
 
   private pump(): void {
-    while (this.running.size < this.concurrency && this.ready.length > 0) {
-      const key = this.ready.shift()!;
-      const queue = this.queues.get(key)!;
-      const item = queue.shift()!;
-      if (queue.length === 0) this.queues.delete(key);
-      this.busy.add(key);
-      this.running.add(key);
+    while (this.runningCount < this.concurrency && this.ready.length > 0) {
+      const state = this.ready.shift()!;
+      const item = state.waiting.shift()!;
+      state.busy = true;
+      state.running = true;
+      this.runningCount++;
       this.task(item).then(
-        (outcome) => this.finished(key, item, outcome),
-        () => this.finished(key, item, undefined),
+        (outcome) => this.finished(state, item, outcome),
+        () => this.finished(state, item, undefined),
       );
     }
   }
 
-  private finished(key: string, item: T, outcome: RetryLater | void): void {
-    this.running.delete(key);
-    if (outcome) this.retryLater(key, item, outcome.retryAfterMs);
+  private finished(state: KeyState<T>, item: T, outcome: RetryLater | void): void {
+    state.running = false;
+    this.runningCount--;
+    if (outcome) this.retryLater(state, item, outcome.retryAfterMs);
     else {
       this.items--;
-      this.busy.delete(key);
-      if (this.queues.has(key)) this.ready.push(key);
+      this.release(state);
     }
     this.pump();
     this.settleIdle();
   }
 
-  private retryLater(key: string, item: T, delayMs: number): void {
+  /** The key's head item is done: the next waiting item becomes runnable, or the key is idle. */
+  private release(state: KeyState<T>): void {
+    state.busy = false;
+    if (state.waiting.length > 0) this.ready.push(state);
+    else this.keys.delete(state.key);
+  }
+
+  private retryLater(state: KeyState<T>, item: T, delayMs: number): void {
     const cancel = this.clock.schedule(delayMs, () => {
       this.timers.delete(cancel);
-      const queue = this.queues.get(key);
-      if (queue) queue.unshift(item);
-      else this.queues.set(key, [item]);
-      this.busy.delete(key);
-      this.ready.unshift(key);
+      state.waiting.unshift(item);
+      state.busy = false;
+      this.ready.unshift(state);
       this.pump();
     });
     this.timers.add(cancel);
