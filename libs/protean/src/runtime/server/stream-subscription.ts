@@ -15,6 +15,7 @@ import type { ResolvedSubscriptionSettings } from '../../core/config/subscriptio
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
 import { describeError } from '../../core/errors/error-message.js';
 import type { Subscription } from './subscription.js';
+import type { ConflictRetryOptions } from '../../application/retry-on-conflict.js';
 
 /** One message on its way through the subscription. */
 interface Work {
@@ -60,6 +61,8 @@ export class StreamSubscription implements Subscription {
   private readonly held: HeldMessages;
   /** Aborted when the shutdown grace is over: in-place conflict retries stop there. */
   private readonly abandon = new AbortController();
+  /** How every message retries its concurrency conflicts: for the budget, or until abandoned. */
+  private readonly conflicts: ConflictRetryOptions;
   private readonly pendingAcks = new Set<string>();
   private cancelAckTimer?: () => void;
   private wakeScheduled = false;
@@ -85,6 +88,10 @@ export class StreamSubscription implements Subscription {
   ) {
     this.logger = new Logger(`Subscription ${processor.group} ${processor.stream}`);
     this.tracing = settings.subscription_profile === 'debug';
+    this.conflicts = {
+      budgetMs: settings.max_conflict_retry_seconds * 1000,
+      signal: this.abandon.signal,
+    };
     this.sleeper = new WakeSignal({}, clock);
     this.queue = new KeyedWorkQueue(settings.concurrency, (work) => this.handle(work), clock);
     this.held = new HeldMessages(
@@ -300,10 +307,7 @@ export class StreamSubscription implements Subscription {
     if (firstAttempt && work.readAt !== undefined)
       this.observer.hop(this.group, this.stream, 'read_to_started', started - work.readAt);
     try {
-      await work.decoded!.run({
-        budgetMs: this.settings.max_conflict_retry_seconds * 1000,
-        signal: this.abandon.signal,
-      });
+      await work.decoded!.run(this.conflicts);
     } catch (error) {
       if (this.tracing) {
         this.logger.log(
