@@ -17,6 +17,9 @@ export interface RaisedEvent {
   readonly aggregateId: string;
 }
 
+/** What a unit of work without queued messages hands out: one empty list for all. */
+const NONE: readonly MessageEnvelope[] = Object.freeze([]);
+
 interface Tracked {
   readonly aggregate: AggregateRoot;
   readonly category: string;
@@ -29,8 +32,9 @@ interface Tracked {
  * map), saved together at the end when changed, and the events they raised.
  */
 export class UnitOfWork {
-  private readonly tracked = new Map<string, Tracked>();
-  private readonly enqueued: MessageEnvelope[] = [];
+  /** Made at the first aggregate tracked: most handlers of a worker's messages track none. */
+  private tracked?: Map<string, Tracked>;
+  private enqueued?: MessageEnvelope[];
 
   /**
    * `attempt`: the conflict-retry attempt this unit of work is (see `retryOnConflict`), which
@@ -54,40 +58,43 @@ export class UnitOfWork {
 
   /** The instance already loaded in this unit of work, so one aggregate is one object. */
   identity(category: string, id: string): AggregateRoot | undefined {
-    return this.tracked.get(`${category}/${id}`)?.aggregate;
+    return this.tracked?.get(`${category}/${id}`)?.aggregate;
   }
 
   /** Tracks a loaded (`loadedState` given) or new aggregate. */
   track(aggregate: AggregateRoot, category: string, loadedState?: string): void {
     const key = `${category}/${aggregate.id}`;
-    if (!this.tracked.has(key)) this.tracked.set(key, { aggregate, category, loadedState });
+    const tracked = (this.tracked ??= new Map());
+    if (!tracked.has(key)) tracked.set(key, { aggregate, category, loadedState });
   }
 
   /** Queues a message (an async command) to be delivered when this unit of work commits. */
   enqueue(envelope: MessageEnvelope): void {
-    this.enqueued.push(envelope);
+    (this.enqueued ??= []).push(envelope);
   }
 
   /** Messages queued with {@link enqueue}, in order. */
   queued(): readonly MessageEnvelope[] {
-    return this.enqueued;
+    return this.enqueued ?? NONE;
   }
 
   /** Whether it tracks any aggregate: one it does not has nothing to {@link flush}. */
   get tracksAny(): boolean {
-    return this.tracked.size > 0;
+    return this.tracked !== undefined;
   }
 
   /** Whether an aggregate it tracks has raised events that {@link flush} has not taken yet. */
   get raisedAny(): boolean {
-    for (const { aggregate } of this.tracked.values()) if (hasPendingEvents(aggregate)) return true;
+    for (const { aggregate } of this.tracked?.values() ?? []) {
+      if (hasPendingEvents(aggregate)) return true;
+    }
     return false;
   }
 
   /** Saves every new or changed aggregate and returns the events raised, in raising order. */
   async flush(): Promise<RaisedEvent[]> {
     const raised: RaisedEvent[] = [];
-    for (const { aggregate, category, loadedState } of this.tracked.values()) {
+    for (const { aggregate, category, loadedState } of this.tracked?.values() ?? []) {
       const events = pullEventsOf(aggregate);
       const state = JSON.stringify(aggregate);
       if (loadedState === undefined || state !== loadedState || events.length > 0) {

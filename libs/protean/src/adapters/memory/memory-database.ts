@@ -177,39 +177,51 @@ class MemorySession implements DatabaseSession {
 
   /** Applies staged writes atomically, or throws without applying any. */
   commit(): void {
-    const processed = this.stagedProcessed ?? [];
-    for (const { handler, messageId } of processed) {
-      if (this.tables.processed.has(handler, messageId))
-        throw new AlreadyProcessedError(handler, messageId);
-    }
-    const aggregates = this.stagedAggregates ?? NONE;
-    const projections = this.stagedProjections ?? NONE;
-    for (const [staged, { expected }] of aggregates) {
-      const [category, id] = splitKey(staged);
-      const current = this.tables.aggregates.get(category)?.get(id)?.version ?? 0;
-      if (current !== expected) throw new ConcurrencyError(category, id, expected, current);
-    }
-    for (const [staged, expected] of this.expectedProjections ?? NONE) {
-      const [name, id] = splitKey(staged);
-      const current = this.tables.projections.get(name)?.get(id);
-      const found = current ? JSON.stringify(current) : null;
-      if (found !== expected) {
-        const digest = found && createHash('md5').update(found).digest('hex');
-        throw new ConcurrencyError(`projection ${name}`, id, 'as read', digest ?? undefined);
+    // Each kind is looked at only when staged: most transactions of a worker stage one record.
+    const { stagedProcessed, stagedAggregates, stagedProjections, expectedProjections } = this;
+    if (stagedProcessed) {
+      for (const { handler, messageId } of stagedProcessed) {
+        if (this.tables.processed.has(handler, messageId))
+          throw new AlreadyProcessedError(handler, messageId);
       }
     }
-    for (const [staged, { value }] of aggregates) {
-      const [category, id] = splitKey(staged);
-      this.tables.table(this.tables.aggregates, category).set(id, value);
+    if (stagedAggregates) {
+      for (const [staged, { expected }] of stagedAggregates) {
+        const [category, id] = splitKey(staged);
+        const current = this.tables.aggregates.get(category)?.get(id)?.version ?? 0;
+        if (current !== expected) throw new ConcurrencyError(category, id, expected, current);
+      }
     }
-    for (const [staged, document] of projections) {
-      const [name, id] = splitKey(staged);
-      const table = this.tables.table(this.tables.projections, name);
-      if (document === DELETED) table.delete(id);
-      else table.set(id, document);
+    if (expectedProjections) {
+      for (const [staged, expected] of expectedProjections) {
+        const [name, id] = splitKey(staged);
+        const current = this.tables.projections.get(name)?.get(id);
+        const found = current ? JSON.stringify(current) : null;
+        if (found !== expected) {
+          const digest = found && createHash('md5').update(found).digest('hex');
+          throw new ConcurrencyError(`projection ${name}`, id, 'as read', digest ?? undefined);
+        }
+      }
     }
-    for (const { handler, messageId } of processed) this.tables.processed.add(handler, messageId);
-    for (const action of this.commitActions ?? []) action();
+    if (stagedAggregates) {
+      for (const [staged, { value }] of stagedAggregates) {
+        const [category, id] = splitKey(staged);
+        this.tables.table(this.tables.aggregates, category).set(id, value);
+      }
+    }
+    if (stagedProjections) {
+      for (const [staged, document] of stagedProjections) {
+        const [name, id] = splitKey(staged);
+        const table = this.tables.table(this.tables.projections, name);
+        if (document === DELETED) table.delete(id);
+        else table.set(id, document);
+      }
+    }
+    if (stagedProcessed) {
+      for (const { handler, messageId } of stagedProcessed)
+        this.tables.processed.add(handler, messageId);
+    }
+    if (this.commitActions) for (const action of this.commitActions) action();
   }
 }
 
