@@ -32,7 +32,7 @@ interface Tracked {
  * map), saved together at the end when changed, and the events they raised.
  */
 export class UnitOfWork {
-  /** Made at the first aggregate tracked: most handlers of a worker's messages track none. */
+  /** Each made at its first use: most of a worker's handlers track no aggregate, queue nothing. */
   private tracked?: Map<string, Tracked>;
   private enqueued?: MessageEnvelope[];
 
