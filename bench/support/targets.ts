@@ -9,10 +9,12 @@ export interface TargetCheck {
 
 type Data = Record<string, any>;
 
+/** A ratio or figure as the targets table shows it. */
+const at = (value: number, digits = 2) => value.toFixed(digits);
+
 /** The targets whose scenarios ran, met or not. */
 export function checkTargets(results: Readonly<Record<string, Data>>): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const at = (value: number, digits = 2) => value.toFixed(digits);
   const consume = results.consume;
   if (consume) {
     checks.push(
@@ -107,7 +109,6 @@ export function chartBars(results: Readonly<Record<string, Data>>) {
 function consumeFloors(consume: Data): string {
   const floors = consume.references_ratio_vs_raw as Data | undefined;
   if (!floors) return '';
-  const at = (value: number) => value.toFixed(2);
   return (
     ` (the raw loop decoding: ${at(floors.decode)}×, calling a handler: ${at(floors.handler_call)}×,` +
     ` calling it once in a unit of work: ${at(floors.once)}×)`

@@ -7,7 +7,7 @@ interface Timer {
 }
 
 /** Lets promise callbacks and I/O already due run before time moves on. */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A clock for unit tests that moves only when told: `advance(ms)` fires the timers falling due

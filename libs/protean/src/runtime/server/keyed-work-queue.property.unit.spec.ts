@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ManualClock } from '../../../../../test/support/manual-clock.js';
+import { ManualClock, settle } from '../../../../../test/support/manual-clock.js';
 import { KeyedWorkQueue, type RetryLater } from './keyed-work-queue.js';
 
 interface Item {
@@ -16,10 +16,9 @@ interface Run {
 }
 
 const RETRY_MS = 10;
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * What a scenario does next: push an item, finish one of the running items (the `pick`-th,
+ * What a scenario does next: push an item, finish one of the running items (the `finish`-th,
  * wrapping), or let time pass so that retries fall due.
  */
 const step = fc.oneof(
@@ -71,7 +70,7 @@ describe('KeyedWorkQueue, against a model', () => {
               expect(waiting).toEqual([]);
             }
           };
-          const finishRun = async (index: number) => {
+          const finishRun = (index: number) => {
             const [run] = running.splice(index, 1);
             if (run.item.retriesLeft > 0) {
               run.item.retriesLeft--;
@@ -97,13 +96,13 @@ describe('KeyedWorkQueue, against a model', () => {
               pushed.push(item);
               queue.push(item.key, item);
             } else if ('finish' in next) {
-              if (running.length > 0) await finishRun(next.finish % running.length);
+              if (running.length > 0) finishRun(next.finish % running.length);
             } else await wait();
             await check();
           }
           // Drain: finish the oldest run, or let retries fall due, until nothing is left.
           while (finished.length < pushed.length) {
-            if (running.length > 0) await finishRun(0);
+            if (running.length > 0) finishRun(0);
             else await wait();
             await check();
           }
