@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BenchResult } from '../support/bench-result.js';
-import { alternate, medianOf } from '../support/contest.js';
+import { alternate, medianOf, roundedSamples } from '../support/contest.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 export interface CliStartupBenchOptions {
@@ -78,9 +78,7 @@ export async function cliStartupBenchmark(options: CliStartupBenchOptions): Prom
         median_ms: Object.fromEntries(
           [...samples.keys()].map((name) => [name, Math.round(ms(name))]),
         ),
-        samples_ms: Object.fromEntries(
-          [...samples].map(([name, values]) => [name, values.map(Math.round)]),
-        ),
+        samples_ms: roundedSamples(samples),
       },
     };
   } finally {

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { PROCESS_POLL } from '../../test/support/processes.js';
 import type { BenchResult, BenchRow } from '../support/bench-result.js';
-import { alternate, medianOf, ratio } from '../support/contest.js';
+import { alternate, medianOf, ratio, roundedSamples } from '../support/contest.js';
 import { grouped, quantile } from '../support/stats.js';
 import { BenchSystem } from './bench-system.js';
 import { hopsOf, hopTable, type HopFigures } from './hop-table.js';
@@ -122,9 +122,7 @@ export async function endToEndBenchmark(options: EndToEndBenchOptions): Promise<
         raw_clients: options.rawClients,
         books: options.books,
         env: SYSTEM_ENV,
-        contenders: Object.fromEntries(
-          [...samples].map(([name, values]) => [name, values.map(Math.round)]),
-        ),
+        contenders: roundedSamples(samples),
         median_per_s: {
           confirmed_orders: Math.round(ours),
           confirmed_orders_relay_only: Math.round(relayOnlyRate),

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { runToExit } from '../../test/support/processes.js';
 import type { BenchResult, BenchRow } from '../support/bench-result.js';
-import { alternate, medianOf, ratio } from '../support/contest.js';
+import { alternate, medianOf, ratio, roundedSamples } from '../support/contest.js';
 import { grouped } from '../support/stats.js';
 import { PING_STREAM } from '../consume/bench-domain.js';
 
@@ -67,9 +67,7 @@ export async function fanOutBenchmark(options: FanOutBenchOptions): Promise<Benc
       events,
       handlers: 5,
       rounds: options.rounds,
-      contenders: Object.fromEntries(
-        [...samples].map(([name, values]) => [name, values.map(Math.round)]),
-      ),
+      contenders: roundedSamples(samples),
       median_events_per_s: { protean: Math.round(ours), nest_redis: Math.round(nest) },
       ratio_vs_nest_redis: Number((ours / nest).toFixed(3)),
       deliveries_lost: Object.fromEntries(lost),

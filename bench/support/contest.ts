@@ -29,3 +29,7 @@ export const ratio = (ours: number, theirs: number): string => (ours / theirs).t
 /** The median of one named series. */
 export const medianOf = (samples: Map<string, number[]>, name: string): number =>
   median(samples.get(name)!);
+
+/** Each contender's samples, rounded, as the results file records them. */
+export const roundedSamples = (samples: Map<string, number[]>): Record<string, number[]> =>
+  Object.fromEntries([...samples].map(([name, values]) => [name, values.map(Math.round)]));
