@@ -6,7 +6,11 @@ import { stackOf } from 'nestjs-protean/internal/core/errors/error-message.js';
 import { DATABASE_URL } from '../test/support/postgres.js';
 import { SpawnedRedis } from '../test/support/spawned-redis.js';
 import { cliStartupBenchmark } from './cli/cli-startup.bench.js';
-import { consumeBenchmark, memoryBenchmark } from './consume/consume.bench.js';
+import {
+  consumeBenchmark,
+  consumeOnPostgresBenchmark,
+  memoryBenchmark,
+} from './consume/consume.bench.js';
 import { endToEndBenchmark } from './e2e/end-to-end.bench.js';
 import { hotAggregateBenchmark } from './e2e/hot-aggregate.bench.js';
 import { fanOutBenchmark } from './fanout/fanout.bench.js';
@@ -21,6 +25,9 @@ type Scenario = (plan: BenchPlan, redisUri: string) => Promise<BenchResult[]>;
 
 const SCENARIOS: Record<string, Scenario> = {
   consume: async (plan, redisUri) => [await consumeBenchmark({ redisUri, ...plan.consume })],
+  'consume-pg': async (plan, redisUri) => [
+    await consumeOnPostgresBenchmark({ redisUri, ...plan.consumeOnPostgres }),
+  ],
   relay: (plan) => outboxRelayBenchmark(plan.relay),
   e2e: async (plan) => [await endToEndBenchmark(plan.endToEnd)],
   fanout: async (plan, redisUri) => [await fanOutBenchmark({ redisUri, ...plan.fanOut })],

@@ -20,8 +20,21 @@ export const PING_STREAM = `${BENCH_DOMAIN}::ping`;
  * `raw-call` are the raw loop doing the least any consumer of these envelopes does: decode and
  * check each one, then also call an async handler with it in a correlation scope; `raw-once`
  * calls it as the engine does, at most once, in a unit of work of the memory database.
+ * `engine-pg` and `raw-once-pg` are the engine and `raw-once` keeping their exactly-once
+ * records in PostgreSQL (`BENCH_DATABASE_URI`), as a production worker does.
  */
-export type Contender = 'engine' | 'bullmq' | 'raw' | 'raw-decode' | 'raw-call' | 'raw-once';
+export type Contender =
+  | 'engine'
+  | 'engine-pg'
+  | 'bullmq'
+  | 'raw'
+  | 'raw-decode'
+  | 'raw-call'
+  | 'raw-once'
+  | 'raw-once-pg';
+
+/** The environment variable naming the migrated database of the `-pg` contenders. */
+export const BENCH_DATABASE_URI = 'BENCH_DATABASE_URI';
 /** The BullMQ queue of the consume benchmark. */
 export const BULLMQ_QUEUE = 'bench-consume';
 /** The consumer group of the raw XREADGROUP loop. */

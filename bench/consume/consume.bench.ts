@@ -3,9 +3,11 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { runToExit } from '../../test/support/processes.js';
 import type { BenchResult, BenchRow } from '../support/bench-result.js';
-import { alternate, medianOf, ratio } from '../support/contest.js';
+import { alternate, medianOf, ratio, roundedSamples } from '../support/contest.js';
 import { grouped } from '../support/stats.js';
+import { createMigratedTestDatabase } from '../../test/support/postgres.js';
 import {
+  BENCH_DATABASE_URI,
   BULLMQ_QUEUE,
   PING_STREAM,
   pingEnvelope,
@@ -38,6 +40,8 @@ export interface DrainRun {
   readonly ms: number;
   /** From the moment half the messages were handled to the end: past the start's warm-up. */
   readonly secondHalfMs: number;
+  /** The consumer process's CPU time (user + system) over the drain. */
+  readonly cpuMs: number;
   readonly maxRssMb: number;
 }
 
@@ -74,17 +78,15 @@ export async function drainInProcess(
   concurrency: number,
   batch: number,
   nodeArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<DrainRun> {
   const script = nodeArgs.length > 0 ? nodeArgs.concat(CONSUMER_MAIN) : [CONSUMER_MAIN];
   const [main, ...rest] = script;
-  const run = await runToExit(main, [
-    ...rest,
-    contender,
-    uri,
-    String(messages),
-    String(concurrency),
-    String(batch),
-  ]);
+  const run = await runToExit(
+    main,
+    [...rest, contender, uri, String(messages), String(concurrency), String(batch)],
+    env,
+  );
   if (run.code !== 0) throw new Error(`${contender} consumer failed:\n${run.stderr}`);
   const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as DrainRun;
   if (result.handled !== messages) {
@@ -155,12 +157,14 @@ export async function consumeBenchmark(options: ConsumeBenchOptions): Promise<Be
   ];
   /** Per contender, the rate of each run's second half (the code warm, the heap grown). */
   const secondHalf = new Map<string, number[]>();
+  const cpu = new CpuPerMessage(messages);
   const contenders = drains.map(({ name, drain }) => ({
     name,
     run: async () => {
       const run = await drain();
       const halfRate = ((messages - Math.ceil(messages / 2)) / run.secondHalfMs) * 1000;
       secondHalf.set(name, [...(secondHalf.get(name) ?? []), halfRate]);
+      cpu.add(name, run);
       return (messages / run.ms) * 1000;
     },
   }));
@@ -190,6 +194,7 @@ export async function consumeBenchmark(options: ConsumeBenchOptions): Promise<Be
             name === oursName || name === bullBest ? 'best of its kind' : '',
             `second half ${grouped(medianOf(secondHalf, name))}/s` +
               (isOurs ? '' : ` (${ratio(oursHalf, medianOf(secondHalf, name))})`),
+            cpu.note(name),
           ]
             .filter(Boolean)
             .join('; '),
@@ -202,20 +207,17 @@ export async function consumeBenchmark(options: ConsumeBenchOptions): Promise<Be
       data: {
         messages,
         rounds: options.rounds,
-        contenders: Object.fromEntries(
-          [...samples].map(([name, values]) => [name, values.map(Math.round)]),
-        ),
+        contenders: roundedSamples(samples),
         best: { engine: oursName, bullmq: bullBest },
         median_per_s: { engine: Math.round(ours), bullmq: Math.round(bull), raw: Math.round(raw) },
         ratio_vs_bullmq: Number((ours / bull).toFixed(3)),
         ratio_vs_raw: Number((ours / raw).toFixed(3)),
         // Each run's second half: the engine's code warm and its heap grown, as in a worker
         // that has run for a while; the raw loop has next to nothing to warm up.
-        second_half_per_s: Object.fromEntries(
-          [...secondHalf].map(([name, values]) => [name, values.map(Math.round)]),
-        ),
+        second_half_per_s: roundedSamples(secondHalf),
         second_half_median_per_s: { engine: Math.round(oursHalf), raw: Math.round(rawHalf) },
         second_half_ratio_vs_raw: Number((oursHalf / rawHalf).toFixed(3)),
+        cpu_us_per_message: cpu.medians(),
         // The raw loop doing the least a consumer does: ratios to the raw loop, as the engine's.
         references_ratio_vs_raw: Object.fromEntries(
           Object.entries(references).map(([key, { name }]) => [
@@ -229,6 +231,129 @@ export async function consumeBenchmark(options: ConsumeBenchOptions): Promise<Be
   } finally {
     await redis.del(PING_STREAM);
     redis.disconnect();
+  }
+}
+
+/** Each contender's CPU time a message (its process, over the drain), run by run. */
+class CpuPerMessage {
+  private readonly runs = new Map<string, number[]>();
+
+  constructor(private readonly messages: number) {}
+
+  add(name: string, run: DrainRun): void {
+    this.runs.set(name, [...(this.runs.get(name) ?? []), (run.cpuMs * 1000) / this.messages]);
+  }
+
+  /** `CPU 12.3 µs/msg`: the median of the contender's runs. */
+  note(name: string): string {
+    return this.runs.has(name) ? `CPU ${medianOf(this.runs, name).toFixed(1)} µs/msg` : '';
+  }
+
+  medians(): Record<string, number> {
+    return Object.fromEntries(
+      [...this.runs.keys()].map((name) => [name, Number(medianOf(this.runs, name).toFixed(1))]),
+    );
+  }
+}
+
+export interface ConsumeOnPostgresOptions {
+  readonly redisUri: string;
+  readonly messages: number;
+  readonly rounds: number;
+  readonly aggregates: number;
+  readonly engineSettings: readonly EngineSetting[];
+  readonly rawBatch: number;
+}
+
+/**
+ * Scenario 1, on the production database: the engine and the raw loop's `raw-once` each keep
+ * their exactly-once records in PostgreSQL (one transaction a message, its processed-message
+ * row inserted), as a worker does. The ratio is what the engine's subscription costs on top of
+ * the same guarantees where a worker spends its time, not over a memory database.
+ */
+export async function consumeOnPostgresBenchmark(
+  options: ConsumeOnPostgresOptions,
+): Promise<BenchResult> {
+  const { redisUri: uri, messages, aggregates } = options;
+  const redis = new Redis(uri);
+  const db = await createMigratedTestDatabase({ prefix: 'protean_bench_consume' });
+  const env = { [BENCH_DATABASE_URI]: db.uri };
+  const streamFilled = async () => {
+    await fillStream(redis, messages, aggregates);
+    await redis.xgroup('CREATE', PING_STREAM, RAW_GROUP, '0');
+  };
+  const engineName = ({ concurrency, batch }: EngineSetting) =>
+    `ProteanEngine on PostgreSQL (concurrency ${concurrency}, batch ${batch})`;
+  const rawName = `raw XREADGROUP/XACK (COUNT ${options.rawBatch}) + decode, check, once in a PostgreSQL transaction`;
+  const cpu = new CpuPerMessage(messages);
+  const contenders = [
+    ...options.engineSettings.map((setting) => ({
+      name: engineName(setting),
+      run: async () => {
+        await streamFilled();
+        const { concurrency, batch } = setting;
+        const run = await drainInProcess('engine-pg', uri, messages, concurrency, batch, [], env);
+        cpu.add(engineName(setting), run);
+        return (messages / run.ms) * 1000;
+      },
+    })),
+    {
+      name: rawName,
+      run: async () => {
+        await streamFilled();
+        const run = await drainInProcess(
+          'raw-once-pg',
+          uri,
+          messages,
+          1,
+          options.rawBatch,
+          [],
+          env,
+        );
+        cpu.add(rawName, run);
+        return (messages / run.ms) * 1000;
+      },
+    },
+  ];
+  try {
+    const samples = await alternate<number>(contenders, options.rounds);
+    const oursName = options.engineSettings
+      .map(engineName)
+      .reduce((a, b) => (medianOf(samples, a) >= medianOf(samples, b) ? a : b));
+    const ours = medianOf(samples, oursName);
+    const raw = medianOf(samples, rawName);
+    const scenario = `1 consume ${grouped(messages)} msgs, once on PostgreSQL`;
+    const rows: BenchRow[] = contenders.map(({ name }) => {
+      const isOurs = name.startsWith('ProteanEngine');
+      return {
+        scenario,
+        contender: name,
+        figures: {
+          'median /s': grouped(medianOf(samples, name)),
+          'ours ÷ peer': isOurs ? '' : ratio(ours, medianOf(samples, name)),
+          note: [name === oursName ? 'best of its kind' : '', cpu.note(name)]
+            .filter(Boolean)
+            .join('; '),
+        },
+      };
+    });
+    return {
+      key: 'consume-postgresql',
+      rows,
+      data: {
+        messages,
+        rounds: options.rounds,
+        contenders: roundedSamples(samples),
+        best: { engine: oursName },
+        median_per_s: { engine: Math.round(ours), raw_once: Math.round(raw) },
+        ratio_vs_raw_once: Number((ours / raw).toFixed(3)),
+        cpu_us_per_message: cpu.medians(),
+      },
+    };
+  } finally {
+    await redis.del(PING_STREAM);
+    redis.disconnect();
+    await db.drop();
   }
 }
 

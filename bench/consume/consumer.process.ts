@@ -4,13 +4,18 @@
  * every contender starts from the same clean heap and its peak RSS is its own.
  *
  *   node consumer.process.js <engine|bullmq|raw|raw-…> <uri> <messages> <concurrency> <batch>
+ *
+ * The `-pg` contenders keep their processed-message records in the migrated PostgreSQL
+ * database named by `BENCH_DATABASE_URI`.
  */
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
-import { deserializeEnvelope } from 'nestjs-protean';
+import { deserializeEnvelope, loadConfiguration } from 'nestjs-protean';
 import { MemoryDatabase } from 'nestjs-protean/internal/adapters/memory/memory-database.js';
+import { createDatabase } from 'nestjs-protean/internal/adapters/create-database.js';
+import type { Database } from 'nestjs-protean/internal/ports/database/database.port.js';
 import { HandlerRunner } from 'nestjs-protean/internal/application/handler-runner.js';
 import { EnvelopeFactory } from 'nestjs-protean/internal/core/messages/envelope-factory.js';
 import { UnitOfWorkManager } from 'nestjs-protean/internal/model/unit-of-work-manager.js';
@@ -21,6 +26,7 @@ import {
 } from 'nestjs-protean/internal/core/messages/message-validation.js';
 import { drainWithEngine } from './engine-consumer.js';
 import {
+  BENCH_DATABASE_URI,
   BENCH_DOMAIN,
   BULLMQ_QUEUE,
   PING_STREAM,
@@ -34,6 +40,7 @@ async function drainWithBullmq(uri: string, messages: number, concurrency: numbe
   let completed = 0;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
+  const cpuAt = process.cpuUsage();
   const started = performance.now();
   const worker = new Worker(BULLMQ_QUEUE, async () => undefined, {
     connection: { url: uri, maxRetriesPerRequest: null },
@@ -47,8 +54,14 @@ async function drainWithBullmq(uri: string, messages: number, concurrency: numbe
   });
   await finished;
   const ended = performance.now();
+  const cpu = process.cpuUsage(cpuAt);
   await worker.close();
-  return { handled: completed, ms: ended - started, secondHalfMs: ended - halfAt };
+  return {
+    handled: completed,
+    ms: ended - started,
+    secondHalfMs: ended - halfAt,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
 }
 
 /** The envelope decoded and checked as the engine does it, to its message instance. */
@@ -62,17 +75,28 @@ function decoded(data: string): { instance: Pinged; correlationId: string; id: s
 /** The no-op handler of `raw-call`. */
 async function noop(_event: Pinged): Promise<void> {}
 
-/** `raw-once`'s runner: the engine's, on a memory database of its own. */
-const runner = new HandlerRunner(
-  new UnitOfWorkManager(new MemoryDatabase(), new EnvelopeFactory(BENCH_DOMAIN)),
-);
+/** The database of the `-pg` contenders, from the parent's environment. */
+function benchDatabaseUri(): string {
+  const uri = process.env[BENCH_DATABASE_URI];
+  if (!uri) throw new Error(`${BENCH_DATABASE_URI} must name the -pg contenders' database`);
+  return uri;
+}
+
+/** The runner of `raw-once` (on a memory database) or `raw-once-pg`: the engine's. */
+function onceRunner(database: Database): HandlerRunner {
+  return new HandlerRunner(new UnitOfWorkManager(database, new EnvelopeFactory(BENCH_DOMAIN)));
+}
 
 /**
  * Of the batch's entries (`data` fields): nothing (`raw`), decoded (`raw-decode`), or decoded
  * and each handed to an async handler, all awaited: in its correlation scope (`raw-call`), or
  * as the engine's subscription hands it on (`raw-once`).
  */
-async function rawWork(contender: Contender, batch: readonly string[]): Promise<void> {
+async function rawWork(
+  contender: Contender,
+  batch: readonly string[],
+  runner: HandlerRunner | undefined,
+): Promise<void> {
   if (contender === 'raw') return;
   if (contender === 'raw-decode') {
     for (const data of batch) decoded(data);
@@ -83,7 +107,7 @@ async function rawWork(contender: Contender, batch: readonly string[]): Promise<
     batch.map((data) => {
       const { instance, correlationId, id } = decoded(data);
       const ids = { correlationId, causationId: id };
-      if (contender === 'raw-once')
+      if (runner)
         return runner.runOnce('NoopPingHandler', id, ids, () => noop(instance), conflicts);
       return CorrelationContext.run({ ...ids, messageId: id }, () => noop(instance));
     }),
@@ -95,10 +119,29 @@ async function rawWork(contender: Contender, batch: readonly string[]): Promise<
  * {@link rawWork} between the two.
  */
 async function drainRaw(contender: Contender, uri: string, messages: number, batch: number) {
+  const database =
+    contender === 'raw-once'
+      ? new MemoryDatabase()
+      : contender === 'raw-once-pg'
+        ? createDatabase(
+            'default',
+            loadConfiguration({
+              embedded: true,
+              overrides: {
+                databases: {
+                  default: { provider: 'postgresql', database_uri: benchDatabaseUri() },
+                },
+              },
+            }).databases.default,
+          )
+        : undefined;
+  const runner = database && onceRunner(database);
   const redis = new Redis(uri);
   await redis.ping();
+  if (database?.provider === 'postgresql') await database.ping(); // connected before the clock
   let handled = 0;
   let halfAt = 0;
+  const cpuAt = process.cpuUsage();
   const started = performance.now();
   while (handled < messages) {
     const reply = (await redis.xreadgroup(
@@ -122,15 +165,22 @@ async function drainRaw(contender: Contender, uri: string, messages: number, bat
       ids.push(id);
       data.push(fields[1]);
     }
-    await rawWork(contender, data);
+    await rawWork(contender, data, runner);
     await redis.xack(PING_STREAM, RAW_GROUP, ...ids);
     const before = handled;
     handled += ids.length;
     if (before < messages / 2 && handled >= messages / 2) halfAt = performance.now();
   }
   const ended = performance.now();
+  const cpu = process.cpuUsage(cpuAt);
   redis.disconnect();
-  return { handled, ms: ended - started, secondHalfMs: ended - halfAt };
+  await database?.close();
+  return {
+    handled,
+    ms: ended - started,
+    secondHalfMs: ended - halfAt,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
 }
 
 async function main(): Promise<void> {
@@ -140,8 +190,14 @@ async function main(): Promise<void> {
   const concurrency = Number(concurrencyArg);
   const batch = Number(batchArg);
   const result =
-    contender === 'engine'
-      ? await drainWithEngine(uri, messages, concurrency, batch)
+    contender === 'engine' || contender === 'engine-pg'
+      ? await drainWithEngine(
+          uri,
+          messages,
+          concurrency,
+          batch,
+          contender === 'engine-pg' ? benchDatabaseUri() : undefined,
+        )
       : contender === 'bullmq'
         ? await drainWithBullmq(uri, messages, concurrency)
         : await drainRaw(contender, uri, messages, batch);

@@ -29,15 +29,16 @@ class HandlersModule {}
 
 /**
  * Our engine, as a worker runs it (ProteanEngine, StreamSubscription, the `redis` broker, the
- * memory database for the processed-message records, the heap as `runWorker` tunes it),
- * draining `messages` Pinged events with `concurrency` handlers at once and reads of `batch`
- * (`messages_per_tick`).
+ * heap as `runWorker` tunes it), draining `messages` Pinged events with `concurrency` handlers
+ * at once and reads of `batch` (`messages_per_tick`). The processed-message records are kept
+ * in the memory database, or in the PostgreSQL database at `databaseUri` when given.
  */
 export async function drainWithEngine(
   uri: string,
   messages: number,
   concurrency: number,
   batch: number,
+  databaseUri?: string,
 ) {
   tuneWorkerHeap();
   const config = loadConfiguration({
@@ -45,6 +46,9 @@ export async function drainWithEngine(
     overrides: {
       event_processing: 'async',
       brokers: { default: { provider: 'redis', uri } },
+      ...(databaseUri
+        ? { databases: { default: { provider: 'postgresql', database_uri: databaseUri } } }
+        : {}),
       server: {
         default_subscription_type: 'stream', // it measures broker streams
         default_subscription_profile: 'production',
@@ -66,6 +70,7 @@ export async function drainWithEngine(
   handledCount.target = messages;
   const allHandled = new Promise<void>((resolve) => (handledCount.reached = resolve));
   const profiler = await startProfiler();
+  const cpuAt = process.cpuUsage();
   const started = performance.now();
   await engine.start();
   await allHandled;
@@ -74,6 +79,7 @@ export async function drainWithEngine(
     await new Promise((next) => setImmediate(next));
   }
   const ended = performance.now();
+  const cpu = process.cpuUsage(cpuAt);
   await profiler?.();
   probe.disconnect();
   await engine.stop();
@@ -82,6 +88,7 @@ export async function drainWithEngine(
     handled: handledCount.value,
     ms: ended - started,
     secondHalfMs: ended - handledCount.halfAt,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 

@@ -45,6 +45,23 @@ describe('npm run bench -- --quick', () => {
           `${figure}\\s+${ratio}`,
         ),
       );
+      // The same consumers keeping their exactly-once records in PostgreSQL, with the CPU
+      // each process spent a message.
+      const onPostgres = '1 consume 500 msgs, once on PostgreSQL';
+      expect(run.stdout).toMatch(
+        row(
+          onPostgres,
+          'ProteanEngine on PostgreSQL \\(concurrency \\d+, batch \\d+\\)',
+          `${figure}\\s+best of its kind; CPU [\\d.]+ µs/msg`,
+        ),
+      );
+      expect(run.stdout).toMatch(
+        row(
+          onPostgres,
+          'raw XREADGROUP/XACK \\(COUNT \\d+\\) \\+ decode, check, once in a PostgreSQL transaction',
+          `${figure}\\s+${ratio}\\s+CPU [\\d.]+ µs/msg`,
+        ),
+      );
       expect(run.stdout).toMatch(row('2 relay 600 rows, batch 100', 'OutboxProcessor', figure));
       expect(run.stdout).toMatch(
         row(
@@ -106,6 +123,7 @@ describe('npm run bench -- --quick', () => {
         'another-benchmark',
         'cli-startup',
         'consume',
+        'consume-postgresql',
         'end-to-end',
         'fan-out',
         'hot-aggregate',
