@@ -3,9 +3,11 @@ import {
   validateSync,
   type ValidationError as ClassValidatorError,
 } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
 import type { Type } from './domain-types.js';
 import { unstorableValueProblems } from './json-fidelity.js';
 import { flatInstance } from './flat-instance.js';
+import { InvalidMessageError } from './invalid-message.error.js';
 
 /** Flattens class-validator errors to `field: reason` lines, nested fields dotted. */
 export function describeValidationErrors(
@@ -54,9 +56,36 @@ function hasValidationRules(type: unknown): boolean {
   return known;
 }
 
-/** Builds a message instance from a plain payload (no validation), as class-transformer does. */
+/**
+ * Builds a message instance from a plain payload (no validation), as class-transformer does.
+ * A payload it cannot build — class-transformer throws a bare `TypeError` for an object where
+ * a `@Type(() => Date)` field expects a date, say — is an invalid message, a permanent
+ * failure: `InvalidMessageError` naming the fields that cannot be built.
+ */
 export function instantiate<T extends object>(type: Type<T>, payload: Record<string, unknown>): T {
-  return flatInstance(type, payload);
+  try {
+    return flatInstance(type, payload);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidMessageError(
+      `Payload cannot be built as ${type.name}`,
+      unbuildableFields(type, payload).map((field) => `${field}: ${reason}`),
+    );
+  }
+}
+
+/** The payload's fields that cannot be built alone (the failure path only: one try each). */
+function unbuildableFields(type: Type<object>, payload: Record<string, unknown>): string[] {
+  const fields = Object.keys(payload).filter((field) => {
+    try {
+      plainToInstance(type, { [field]: payload[field] });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  // Fields that fail only together are named together.
+  return fields.length > 0 ? fields : [Object.keys(payload).join(', ') || '(payload)'];
 }
 
 /** The plain JSON payload of a message instance. */

@@ -1,6 +1,9 @@
 import 'reflect-metadata';
+import { Type } from 'class-transformer';
 import { IsString } from 'class-validator';
-import { problemsOf } from './message-validation.js';
+import { InvalidMessageError } from './invalid-message.error.js';
+import { PermanentError } from '../errors/permanent.error.js';
+import { instantiate, problemsOf } from './message-validation.js';
 
 /** A library user's own command: no Protean rule written on it. */
 class RenameShelf {
@@ -49,5 +52,39 @@ describe('problemsOf', () => {
     expect(problemsOf(bare)).toEqual([
       'name: contains the NUL character (U+0000), which PostgreSQL cannot store',
     ]);
+  });
+});
+
+/** A message with a field class-transformer converts: it throws on values it cannot convert. */
+class ParcelShipped {
+  @Type(() => Date)
+  readonly at!: Date;
+
+  readonly parcelId!: string;
+}
+
+describe('instantiate', () => {
+  it('builds the instance, converted fields included', () => {
+    const parcel = instantiate(ParcelShipped, { at: '2026-12-05T10:00:00.000Z', parcelId: 'p1' });
+    expect(parcel).toBeInstanceOf(ParcelShipped);
+    expect(parcel.at).toEqual(new Date('2026-12-05T10:00:00.000Z'));
+  });
+
+  it('refuses a payload it cannot build as an invalid message naming the field, never a bare TypeError', () => {
+    // What class-transformer does with these: `new Date({ toString: '' })` throws a TypeError.
+    for (const at of [{ toString: '' }, { valueOf: 1, toString: null }]) {
+      let thrown: unknown;
+      try {
+        instantiate(ParcelShipped, { parcelId: 'p1', at });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(InvalidMessageError);
+      expect(thrown).toBeInstanceOf(PermanentError); // dead-lettered at once, never retried
+      expect((thrown as InvalidMessageError).problems).toEqual([
+        expect.stringMatching(/^at: Cannot convert object to primitive value/),
+      ]);
+      expect((thrown as Error).message).toMatch(/^Payload cannot be built as ParcelShipped: at: /);
+    }
   });
 });
