@@ -41,4 +41,51 @@ describe('postgres connection', () => {
       await Promise.all([frozen.close(), other.close()]);
     }
   });
+
+  describe('a transaction of its own pool (START TRANSACTION sent with its first statement)', () => {
+    let own: PostgresConnection;
+
+    beforeAll(async () => {
+      own = new PostgresConnection({ uri: db.uri, poolSize: 2 });
+      await db.query('CREATE TABLE items (id int PRIMARY KEY)');
+    });
+
+    afterAll(() => own.close());
+
+    const items = async () =>
+      (await db.query<{ id: number }>('SELECT id FROM items ORDER BY id')).map(({ id }) => id);
+
+    it('commits its statements together, and none of them when it fails', async () => {
+      await own.transaction(async (sql) => {
+        await sql.execute('INSERT INTO items VALUES (1)');
+        await sql.execute('INSERT INTO items VALUES (2)');
+      });
+      await expect(
+        own.transaction(async (sql) => {
+          await sql.execute('INSERT INTO items VALUES (3)');
+          await sql.execute('INSERT INTO items VALUES (1)'); // a duplicate key: it fails
+        }),
+      ).rejects.toThrow();
+      await expect(
+        own.transaction(async (sql) => {
+          await sql.execute('INSERT INTO items VALUES (4)');
+          throw new Error('the handler failed');
+        }),
+      ).rejects.toThrow('the handler failed');
+      expect(await items()).toEqual([1, 2]);
+    });
+
+    it("nests an EntityManager's transaction inside it as a savepoint, never committing it early", async () => {
+      await expect(
+        own.transaction(async (sql) => {
+          await sql.execute('INSERT INTO items VALUES (10)');
+          await sql.entityManager.transaction((manager) =>
+            manager.query('INSERT INTO items VALUES (11)'),
+          );
+          throw new Error('the outer work failed after the inner committed');
+        }),
+      ).rejects.toThrow('the outer work failed');
+      expect(await items()).toEqual([1, 2]);
+    });
+  });
 });

@@ -98,14 +98,18 @@ export class PostgresConnection implements SqlDatabase {
   ): Promise<T> {
     if (join) return work(this.executorOn(joinedRunner(join, await this.open())));
     const runner = (await this.open()).createQueryRunner();
+    /** The answer to a pipelined START TRANSACTION, still on its way. */
+    let begun: Promise<unknown> | undefined;
     try {
-      await runner.startTransaction();
+      if (this.owned) ({ answered: begun } = await beginPipelined(runner));
+      else await runner.startTransaction();
     } catch (error) {
       await runner.release();
       throw translatePostgresError(error, this.target);
     }
     try {
       const result = await work(this.executorOn(runner));
+      await begun;
       await runner.commitTransaction();
       return result;
     } catch (error) {
@@ -205,9 +209,15 @@ function ownDataSource(options: OwnPool): DataSource {
     poolSize: options.poolSize,
     applicationName: options.applicationName ?? 'protean',
     connectTimeoutMS: CONNECT_TIMEOUT_MS,
-    extra: options.idleInTransactionTimeoutMs
-      ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs }
-      : {},
+    extra: {
+      // Statements go out without waiting for the one before: a transaction's START TRANSACTION
+      // travels with its first statement (see beginPipelined). Protean's statements are awaited
+      // one by one, so nothing else changes; no cursor or stream is used on this pool.
+      pipeline: true,
+      ...(options.idleInTransactionTimeoutMs
+        ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs }
+        : {}),
+    },
     logging: false,
     synchronize: false,
     migrationsRun: false,
@@ -231,4 +241,34 @@ async function runStatement(
   } catch (error) {
     throw translatePostgresError(error, target);
   }
+}
+
+/** What of TypeORM's query runner {@link beginPipelined} sets, as `startTransaction` would. */
+interface TransactionState {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+}
+
+/**
+ * Begins a transaction on a runner of Protean's own (pipelined) pool without waiting for the
+ * answer: `START TRANSACTION` is written at once on the runner's connection, so the first
+ * statement of the transaction follows it on the wire and its round trip is the only one.
+ * The runner is marked as `startTransaction` marks it (active, depth 1), so that commit,
+ * rollback and a nested `EntityManager.transaction` (a savepoint) work as usual. Resolves, once
+ * written, to the promise of its answer (`answered`, awaited before the commit). A TypeORM
+ * whose runner does not hold that state as this one does is begun the ordinary way.
+ */
+async function beginPipelined(runner: QueryRunner): Promise<{ answered?: Promise<unknown> }> {
+  const state = runner as unknown as TransactionState;
+  if (state.transactionDepth !== 0 || state.isTransactionActive) {
+    await runner.startTransaction();
+    return {};
+  }
+  const client = (await runner.connect()) as { query(text: string): Promise<unknown> };
+  const answered = client.query('START TRANSACTION');
+  // Its failure (the connection lost) fails the first statement too; it is awaited at commit.
+  answered.catch(() => undefined);
+  state.isTransactionActive = true;
+  state.transactionDepth = 1;
+  return { answered };
 }
