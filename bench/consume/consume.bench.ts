@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { runToExit } from '../../test/support/processes.js';
 import type { BenchResult, BenchRow } from '../support/bench-result.js';
-import { alternate, medianOf, ratio, roundedSamples } from '../support/contest.js';
+import { alternate, bestOf, medianOf, ratio, roundedSamples } from '../support/contest.js';
 import { grouped } from '../support/stats.js';
 import { createMigratedTestDatabase } from '../../test/support/postgres.js';
 import {
@@ -57,6 +57,12 @@ export async function fillStream(redis: Redis, messages: number, aggregates: num
   }
 }
 
+/** {@link fillStream}, then the raw loop's group on it, from its start. */
+async function fillStreamForAll(redis: Redis, messages: number, aggregates: number) {
+  await fillStream(redis, messages, aggregates);
+  await redis.xgroup('CREATE', PING_STREAM, RAW_GROUP, '0');
+}
+
 async function fillQueue(uri: string, messages: number, aggregates: number) {
   const queue = new Queue(BULLMQ_QUEUE, { connection: { url: uri } });
   await queue.obliterate({ force: true });
@@ -102,10 +108,7 @@ export async function drainInProcess(
 export async function consumeBenchmark(options: ConsumeBenchOptions): Promise<BenchResult> {
   const { redisUri: uri, messages, aggregates } = options;
   const redis = new Redis(uri);
-  const streamFilled = async () => {
-    await fillStream(redis, messages, aggregates);
-    await redis.xgroup('CREATE', PING_STREAM, RAW_GROUP, '0');
-  };
+  const streamFilled = () => fillStreamForAll(redis, messages, aggregates);
   const engineName = ({ concurrency, batch }: EngineSetting) =>
     `ProteanEngine (concurrency ${concurrency}, batch ${batch})`;
   const bullName = (concurrency: number) => `BullMQ worker (concurrency ${concurrency})`;
@@ -171,10 +174,8 @@ export async function consumeBenchmark(options: ConsumeBenchOptions): Promise<Be
   try {
     const samples = await alternate<number>(contenders, options.rounds);
     // Each side at its best setting (by median), as a user would tune it.
-    const best = (names: string[]) =>
-      names.reduce((a, b) => (medianOf(samples, a) >= medianOf(samples, b) ? a : b));
-    const oursName = best(options.engineSettings.map(engineName));
-    const bullBest = best(options.bullmqConcurrencies.map(bullName));
+    const oursName = bestOf(samples, options.engineSettings.map(engineName));
+    const bullBest = bestOf(samples, options.bullmqConcurrencies.map(bullName));
     const ours = medianOf(samples, oursName);
     const bull = medianOf(samples, bullBest);
     const raw = medianOf(samples, rawName);
@@ -278,48 +279,33 @@ export async function consumeOnPostgresBenchmark(
   const redis = new Redis(uri);
   const db = await createMigratedTestDatabase({ prefix: 'protean_bench_consume' });
   const env = { [BENCH_DATABASE_URI]: db.uri };
-  const streamFilled = async () => {
-    await fillStream(redis, messages, aggregates);
-    await redis.xgroup('CREATE', PING_STREAM, RAW_GROUP, '0');
-  };
   const engineName = ({ concurrency, batch }: EngineSetting) =>
     `ProteanEngine on PostgreSQL (concurrency ${concurrency}, batch ${batch})`;
   const rawName = `raw XREADGROUP/XACK (COUNT ${options.rawBatch}) + decode, check, once in a PostgreSQL transaction`;
-  const cpu = new CpuPerMessage(messages);
-  const contenders = [
+  const drains: Array<{ name: string; drain: () => Promise<DrainRun> }> = [
     ...options.engineSettings.map((setting) => ({
       name: engineName(setting),
-      run: async () => {
-        await streamFilled();
-        const { concurrency, batch } = setting;
-        const run = await drainInProcess('engine-pg', uri, messages, concurrency, batch, [], env);
-        cpu.add(engineName(setting), run);
-        return (messages / run.ms) * 1000;
-      },
+      drain: () =>
+        drainInProcess('engine-pg', uri, messages, setting.concurrency, setting.batch, [], env),
     })),
     {
       name: rawName,
-      run: async () => {
-        await streamFilled();
-        const run = await drainInProcess(
-          'raw-once-pg',
-          uri,
-          messages,
-          1,
-          options.rawBatch,
-          [],
-          env,
-        );
-        cpu.add(rawName, run);
-        return (messages / run.ms) * 1000;
-      },
+      drain: () => drainInProcess('raw-once-pg', uri, messages, 1, options.rawBatch, [], env),
     },
   ];
+  const cpu = new CpuPerMessage(messages);
+  const contenders = drains.map(({ name, drain }) => ({
+    name,
+    run: async () => {
+      await fillStreamForAll(redis, messages, aggregates);
+      const run = await drain();
+      cpu.add(name, run);
+      return (messages / run.ms) * 1000;
+    },
+  }));
   try {
     const samples = await alternate<number>(contenders, options.rounds);
-    const oursName = options.engineSettings
-      .map(engineName)
-      .reduce((a, b) => (medianOf(samples, a) >= medianOf(samples, b) ? a : b));
+    const oursName = bestOf(samples, options.engineSettings.map(engineName));
     const ours = medianOf(samples, oursName);
     const raw = medianOf(samples, rawName);
     const scenario = `1 consume ${grouped(messages)} msgs, once on PostgreSQL`;

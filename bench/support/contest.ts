@@ -30,6 +30,10 @@ export const ratio = (ours: number, theirs: number): string => (ours / theirs).t
 export const medianOf = (samples: Map<string, number[]>, name: string): number =>
   median(samples.get(name)!);
 
+/** Of `names`, the one with the highest median: a side at its best setting, as a user tunes it. */
+export const bestOf = (samples: Map<string, number[]>, names: readonly string[]): string =>
+  names.reduce((a, b) => (medianOf(samples, a) >= medianOf(samples, b) ? a : b));
+
 /** Each contender's samples, rounded, as the results file records them. */
 export const roundedSamples = (samples: Map<string, number[]>): Record<string, number[]> =>
   Object.fromEntries([...samples].map(([name, values]) => [name, values.map(Math.round)]));
