@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   freePort,
+  freePorts,
   NodeProcess,
   PROTEAN_BIN,
   runToExit,
@@ -140,7 +141,8 @@ describe('the protean bin (nestjs-protean/dist/operations/cli/bin.js)', () => {
   });
 
   it('refuses to serve the embedded default apart from the API: one line, exit 78, no restarts', async () => {
-    const env = { ...EMBEDDED, PROTEAN_SERVER__HEALTH__PORT: String(await freePort()) };
+    // Two workers probe on port and port + 1: both must be free, or the second fails to listen.
+    const env = { ...EMBEDDED, PROTEAN_SERVER__HEALTH__PORT: String(await freePorts(2)) };
     const single = await runToExit(PROTEAN_BIN, ['server', '--domain', 'bookshelf'], env);
     expect(single.code).toBe(78);
     expect(single.stderr.trim().split('\n')).toEqual([

@@ -23,6 +23,29 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether `port` can be listened on now, on every interface (as the worker's probes listen). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, () => server.close(() => done(true)));
+  });
+}
+
+/**
+ * The first of `count` consecutive free ports: a supervisor of N workers serves their probes on
+ * `port` … `port + N - 1`, and a port beside a free one may belong to another process.
+ */
+export async function freePorts(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const first = await freePort();
+    let free = true;
+    for (let next = first + 1; free && next < first + count; next++) free = await portIsFree(next);
+    if (free) return first;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
+
 /**
  * The deadline and cadence for conditions that real processes, servers and databases reach:
  * `eventually(check, { ...PROCESS_POLL, what })`, longer than `eventually`'s own defaults.
