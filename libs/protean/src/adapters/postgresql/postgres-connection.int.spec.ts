@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/postgres.js';
 import { PostgresConnection } from './postgres-connection.js';
 
@@ -73,6 +74,28 @@ describe('postgres connection', () => {
         }),
       ).rejects.toThrow('the handler failed');
       expect(await items()).toEqual([1, 2]);
+    });
+
+    it('sends START TRANSACTION and its first statement in one write, the commit in another', async () => {
+      await own.transaction((sql) => sql.execute('SELECT 1')); // the pool's connection opened
+      const port = Number(new URL(db.uri).port || 5432);
+      // Every write the client makes to the server: one per call of the socket's own writers.
+      const writes: string[] = [];
+      const socket = Socket.prototype as unknown as Record<string, (...args: unknown[]) => void>;
+      const originals = ['_write', '_writev'].map((method) => [method, socket[method]] as const);
+      for (const [method, original] of originals) {
+        socket[method] = function (this: Socket, ...args: unknown[]) {
+          if (this.remotePort === port) writes.push(method);
+          return original.apply(this, args);
+        };
+      }
+      try {
+        await own.transaction((sql) => sql.execute('INSERT INTO items VALUES (20)'));
+      } finally {
+        for (const [method, original] of originals) socket[method] = original;
+        await db.query('DELETE FROM items WHERE id = 20');
+      }
+      expect(writes).toHaveLength(2);
     });
 
     it("nests an EntityManager's transaction inside it as a savepoint, never committing it early", async () => {

@@ -243,6 +243,12 @@ async function runStatement(
   }
 }
 
+/** What of `pg`'s client {@link beginPipelined} uses: its query, and its socket. */
+interface PipelinedClient {
+  query(text: string): Promise<unknown>;
+  readonly connection?: { readonly stream?: { cork?(): void; uncork?(): void } };
+}
+
 /** What of TypeORM's query runner {@link beginPipelined} sets, as `startTransaction` would. */
 interface TransactionState {
   isTransactionActive: boolean;
@@ -264,9 +270,14 @@ async function beginPipelined(runner: QueryRunner): Promise<{ answered?: Promise
     await runner.startTransaction();
     return {};
   }
-  const client = (await runner.connect()) as { query(text: string): Promise<unknown> };
+  const client = (await runner.connect()) as PipelinedClient;
+  // One write for START TRANSACTION and the statement after it: the socket holds what is
+  // written until the promise callbacks of this turn have run — where the transaction's first
+  // statement is sent — then sends it all. A statement that comes later just goes alone.
+  const socket = client.connection?.stream;
+  socket?.cork?.();
+  process.nextTick(() => socket?.uncork?.());
   const answered = client.query('START TRANSACTION');
-  // Its failure (the connection lost) fails the first statement too; it is awaited at commit.
   answered.catch(() => undefined);
   state.isTransactionActive = true;
   state.transactionDepth = 1;
