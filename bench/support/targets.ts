@@ -25,12 +25,19 @@ export function checkTargets(results: Readonly<Record<string, Data>>): TargetChe
       },
       {
         target: 'consume ≥ 0.5× raw XREADGROUP/XACK',
-        measured:
-          `${at(consume.ratio_vs_raw)}×${consumeFloors(consume)}` +
-          onPostgres(results['consume-postgresql']),
+        measured: `${at(consume.ratio_vs_raw)}×${consumeFloors(consume)}`,
         met: consume.ratio_vs_raw >= 0.5,
       },
     );
+  }
+  const consumeOnPg = results['consume-postgresql'];
+  if (consumeOnPg) {
+    // Where a worker spends its time: what the subscription costs on top of the guarantees.
+    checks.push({
+      target: "consume on PostgreSQL ≥ 0.9× the raw loop's same once-transactions",
+      measured: `${at(consumeOnPg.ratio_vs_raw_once)}×`,
+      met: consumeOnPg.ratio_vs_raw_once >= 0.9,
+    });
   }
   const relay = results['outbox-relay'];
   if (relay) {
@@ -105,15 +112,6 @@ export function chartBars(results: Readonly<Record<string, Data>>) {
     bars.push({ label: 'fan-out ÷ Nest Redis', value: fanOut.ratio_vs_nest_redis, target: 1.0 });
   }
   return bars;
-}
-
-/** Scenario 1 on PostgreSQL: the engine ÷ the raw loop running the same once-transactions. */
-function onPostgres(consumeOnPostgres: Data | undefined): string {
-  if (!consumeOnPostgres) return '';
-  return (
-    `; with the exactly-once records in PostgreSQL, as in a worker: ` +
-    `${at(consumeOnPostgres.ratio_vs_raw_once)}× the raw loop's same once-transactions`
-  );
 }
 
 /** The raw loop's own ratios when it decodes, then calls a handler, then once in a unit of work. */
