@@ -230,7 +230,9 @@ describe('operating the bookshelf: metrics, logs, health and the CLI', () => {
       });
       try {
         const overview = await eventually(
-          async (): Promise<{ subscriptions: unknown[]; streams: unknown[] } | undefined> => {
+          async (): Promise<
+            { subscriptions: unknown[]; streams: unknown[]; workers: unknown[] | null } | undefined
+          > => {
             const response = await fetch(`http://127.0.0.1:${port}/observatory/api/overview`);
             return response.ok ? ((await response.json()) as never) : undefined;
           },
@@ -242,11 +244,18 @@ describe('operating the bookshelf: metrics, logs, health and the CLI', () => {
             stream: 'bookshelf::book',
             processed: 4, // three BookAdded and one StockReserved
             lag: 0,
+            workers: [expect.any(String)], // the one worker, which runs every handler
           }),
         );
         expect(overview.streams).toContainEqual(
           expect.objectContaining({ stream: 'bookshelf::book', deadLetters: 1 }),
         );
+        expect(overview.workers).toEqual([
+          expect.objectContaining({
+            pool: null,
+            handlers: expect.arrayContaining(['FlakyBookHandler']),
+          }),
+        ]);
         expect((await fetch(`http://127.0.0.1:${port}/observatory`)).status).toBe(200);
         // An id beyond Redis's 64-bit parts is no dead letter (404), not a broker failure (503).
         const outOfRange = new URLSearchParams({
@@ -288,14 +297,14 @@ describe('operating the bookshelf: metrics, logs, health and the CLI', () => {
       const table = await system.cli('subscriptions', 'status');
       expect(table).toMatchObject({ code: 0, stderr: '' });
       expect(table.stdout).toMatch(
-        /^HANDLER\s+STREAM\s+TYPE\s+PROFILE\s+BROKER\s+LAG\s+PENDING\s+PROCESSED\s+DLQ$/m,
+        /^HANDLER\s+STREAM\s+TYPE\s+PROFILE\s+BROKER\s+WORKERS\s+LAG\s+PENDING\s+PROCESSED\s+DLQ$/m,
       );
       expect(table.stdout).toMatch(
-        /^CatalogProjector\s+bookshelf::book\s+stream\s+production\s+default\s+0\s+0\s+4\s+1$/m,
+        /^CatalogProjector\s+bookshelf::book\s+stream\s+production\s+default\s+1\s+0\s+0\s+4\s+1$/m,
       );
       // A group of the test worker's own handler, which this CLI's domain lacks, is shown too.
       expect(table.stdout).toMatch(
-        /^FlakyBookHandler\*\s+bookshelf::book\s+stream\s+-\s+default\s+0\s+0\s+4\s+1$/m,
+        /^FlakyBookHandler\*\s+bookshelf::book\s+stream\s+-\s+default\s+1\s+0\s+0\s+4\s+1$/m,
       );
       const json = JSON.parse((await system.cli('subscriptions', 'status', '--json')).stdout);
       expect(json.subscriptions).toContainEqual(

@@ -32,6 +32,7 @@ describe('redis_pubsub: fire-and-forget delivery', () => {
       deadLetters: false,
       replay: false,
       ordering: true,
+      workerRegistry: false,
     });
   });
 

@@ -39,6 +39,22 @@ const number = (min: number, max = Infinity) =>
       .max(max, { error: `expected a number <= ${max}` }),
   );
 
+/** Handler names: a TOML list, or one comma-separated string (an environment variable). */
+const names = () =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean)
+        : value,
+    z.array(
+      z.string({ error: 'expected handler names' }).trim().min(1, { error: 'expected a name' }),
+      { error: 'expected a list of handler names' },
+    ),
+  );
+
 const uri = (schemes: readonly string[]) =>
   z.string().refine(
     (value) => {
@@ -234,6 +250,13 @@ const serverSchema = subscriptionSettingsSchema
     shutdown_grace_seconds: number(0).default(10),
     /** Run the outbox processor inside the engine. */
     run_outbox_processor: flag().default(true),
+    /**
+     * The handlers this worker runs (a pool), by name, matched case-insensitively; empty: every
+     * handler. `protean server --handlers`.
+     */
+    handlers: names().default([]),
+    /** Handlers this worker leaves to other pools. `protean server --exclude`. */
+    exclude: names().default([]),
     health: z
       .strictObject({
         /** The worker's probe port: /healthz, /readyz, /health, /metrics (0: none). */

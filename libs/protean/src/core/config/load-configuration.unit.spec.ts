@@ -240,4 +240,16 @@ describe('loadConfiguration', () => {
     };
     expect(errorOf(() => loadConfiguration({ env })).message).not.toContain('s3cret');
   });
+  it('reads a worker pool (server.handlers, server.exclude) from a list or a comma-separated variable', () => {
+    const config = loadConfiguration({
+      env: { PROTEAN_SERVER__HANDLERS: ' CatalogProjector, OrderSummaryProjector ,' },
+      overrides: { server: { exclude: ['PlaceOrderHandler'] } },
+    });
+    expect(config.server.handlers).toEqual(['CatalogProjector', 'OrderSummaryProjector']);
+    expect(config.server.exclude).toEqual(['PlaceOrderHandler']);
+    expect(loadConfiguration({ env: {} }).server).toMatchObject({ handlers: [], exclude: [] });
+    expect(() => loadConfiguration({ env: {}, overrides: { server: { handlers: 7 } } })).toThrow(
+      'server.handlers',
+    );
+  });
 });

@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type INestMicroservice } from '@nestjs/comm
 import { Logger } from 'nestjs-pino';
 import type { ProteanConfig } from '../../core/config/config.schema.js';
 import { configurationSummary } from '../../core/config/configuration-summary.js';
+import { ConfigurationError } from '../../core/config/configuration.error.js';
 import { UndeliverableSubscriptionsError } from '../../core/config/undeliverable-subscriptions.error.js';
 import { awaitStartupDependenciesOrExit } from '../../runtime/lifecycle/await-startup-dependencies.js';
 import { EXIT_CONFIG, EXIT_UNAVAILABLE } from '../../core/exit-codes.js';
@@ -55,7 +56,7 @@ export async function runWorker(
     await app.listen();
   } catch (error) {
     await app.close().catch(() => undefined);
-    if (error instanceof UndeliverableSubscriptionsError) {
+    if (error instanceof UndeliverableSubscriptionsError || error instanceof ConfigurationError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(EXIT_CONFIG);
     }

@@ -1,4 +1,4 @@
-import type { Broker, DeadLetters, PendingEntries } from './broker.port.js';
+import type { Broker, DeadLetters, PendingEntries, WorkerRegistry } from './broker.port.js';
 import { UnsupportedBrokerOperationError } from './unsupported-broker-operation.error.js';
 
 /*
@@ -14,6 +14,10 @@ export const hasPendingEntries = (broker: Broker): broker is Broker & PendingEnt
 /** Whether the broker keeps dead letters (the {@link DeadLetters} role). */
 export const hasDeadLetters = (broker: Broker): broker is Broker & DeadLetters =>
   broker.capabilities.deadLetters;
+
+/** Whether running workers announce themselves on the broker (the {@link WorkerRegistry} role). */
+export const hasWorkerRegistry = (broker: Broker): broker is Broker & WorkerRegistry =>
+  broker.capabilities.workerRegistry;
 
 /**
  * The broker's dead letters, or {@link UnsupportedBrokerOperationError} naming `operation`

@@ -24,6 +24,8 @@ export interface BrokerCapabilities {
   readonly replay: boolean;
   /** Messages of one stream are delivered in publish order. */
   readonly ordering: boolean;
+  /** Running workers announce here what they run, for every process to see. */
+  readonly workerRegistry: boolean;
 }
 
 /** A consumer of a group on a stream: whom an adapter delivers to. */
@@ -217,6 +219,33 @@ export interface DeadLetters {
   replayDeadLetter(id: string, stream?: string): Promise<boolean>;
   /** Removes dead letters of one stream, or of all when `stream` is omitted; resolves to how many. */
   purgeDeadLetters(stream?: string): Promise<number>;
+}
+
+/** A running worker, as it announces itself: who it is and which handlers it runs. */
+export interface WorkerPresence {
+  /** Its consumer name in every group. */
+  readonly consumer: string;
+  readonly host: string;
+  readonly pid: number;
+  /** The handlers (consumer groups) it runs. */
+  readonly handlers: readonly string[];
+  /** Its pool, as `server.handlers` / `server.exclude` chose it; `null`: every handler. */
+  readonly pool: string | null;
+  readonly startedAt: string;
+  /** When it last announced itself. */
+  readonly seenAt: string;
+}
+
+/**
+ * Where running workers announce themselves (the `workerRegistry` capability): each renews
+ * its announcement within `ttlMs`, and one that stops renewing (a crash) is forgotten after it.
+ */
+export interface WorkerRegistry {
+  announceWorker(presence: WorkerPresence, ttlMs: number): Promise<void>;
+  /** Forgets the worker at once (a clean stop). */
+  withdrawWorker(consumer: string): Promise<void>;
+  /** The workers whose announcement has not expired. */
+  runningWorkers(): Promise<WorkerPresence[]>;
 }
 
 /** The administration role. */

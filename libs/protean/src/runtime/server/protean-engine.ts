@@ -20,6 +20,10 @@ import { DELIVERY_CHECK, type DeliveryCheck } from './delivery-check.js';
 import { DependencyProbe } from './dependency-probe.js';
 import { EventStoreSubscription } from './event-store-subscription.js';
 import { HandlerMessageProcessor } from './handler-message-processor.js';
+import { HandlerSelection } from './handler-selection.js';
+import { WorkerAnnouncer } from './worker-announcer.js';
+import { hasWorkerRegistry } from '../../ports/broker/broker-roles.js';
+import type { WorkerPresence } from '../../ports/broker/broker.port.js';
 import type { MessageProcessor } from './message-processor.js';
 import { PatternMessageProcessor } from './pattern-message-processor.js';
 import { SizeLimitedMessageProcessor } from './size-limited-message-processor.js';
@@ -66,6 +70,8 @@ export class ProteanEngine {
   private currentState: EngineState = 'idle';
   /** This process's consumer name in every group; unique, so a restart never inherits a dead one's. */
   readonly consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  /** Keeps this worker's announcement while it runs. */
+  private announcer?: WorkerAnnouncer;
   /** Where subscriptions report: the {@link SubscriptionObservers} as `start()` found them. */
   private observer: SubscriptionObserver = NO_OBSERVER;
 
@@ -120,20 +126,29 @@ export class ProteanEngine {
     if (this.currentState !== 'idle')
       throw new Error(`The engine is ${this.currentState}; it starts once`);
     this.plan.addEventPatterns(patterns);
-    const undeliverable = this.deliveryCheck?.(this.plan.workerSubscriptions());
+    const planned = this.plan.entries();
+    const pool = new HandlerSelection(this.config.server, [
+      ...new Set(planned.map((entry) => entry.subscription.handler)),
+    ]);
+    const undeliverable = this.deliveryCheck?.(
+      this.plan.workerSubscriptions((group) => pool.runs(group)),
+    );
     if (undeliverable) throw new UndeliverableSubscriptionsError(undeliverable);
     this.currentState = 'starting';
     this.observer = this.observers.combined();
-    const entries = this.plan.entries();
+    const entries = planned.filter((entry) => pool.runs(entry.subscription.handler));
     const shared = sharedEnvelopesOf(entries);
     this.subscriptions = entries.map((entry) => this.open(entry, shared));
     await Promise.all(this.subscriptions.map((subscription) => subscription.start()));
     for (const service of this.services) await service.start();
     this.retention.start();
+    this.announcer = this.announcerFor(pool, entries);
+    await this.announcer.start();
     this.currentState = 'running';
     this.logger.log(
-      `Consumer ${this.consumer} running ${this.subscriptions.length} subscription(s): ` +
-        this.subscriptions.map((s) => `${s.group}@${s.stream}`).join(', '),
+      `Consumer ${this.consumer} running ${this.subscriptions.length} subscription(s)` +
+        (pool.all ? '' : ` (a pool: ${pool.names().join(', ')})`) +
+        `: ${this.subscriptions.map((s) => `${s.group}@${s.stream}`).join(', ')}`,
     );
   }
 
@@ -141,6 +156,7 @@ export class ProteanEngine {
   async stop(): Promise<void> {
     if (this.currentState === 'stopped' || this.currentState === 'stopping') return;
     this.currentState = 'stopping';
+    await this.announcer?.stop();
     this.retention.stop();
     const deadline = Date.now() + this.config.server.shutdown_grace_seconds * 1000;
     for (const subscription of this.subscriptions) subscription.stopReading();
@@ -158,6 +174,34 @@ export class ProteanEngine {
       type: subscription.settings.subscription_type,
       profile: subscription.settings.subscription_profile ?? null,
     }));
+  }
+
+  /**
+   * Announces this worker, and the handlers of its `pool`, on the brokers of its subscriptions
+   * and of the outbox that keep a worker registry.
+   */
+  private announcerFor(pool: HandlerSelection, entries: readonly PlanEntry[]): WorkerAnnouncer {
+    const names = new Set([this.config.outbox.broker]);
+    for (const { subscription } of entries) if (subscription.broker) names.add(subscription.broker);
+    const registries = [...names].flatMap((name) => {
+      try {
+        const broker = this.brokers.get(name);
+        return hasWorkerRegistry(broker) ? [broker] : [];
+      } catch {
+        return []; // a broker that cannot be created is reported by the probe
+      }
+    });
+    const startedAt = new Date().toISOString();
+    const presence = (): WorkerPresence => ({
+      consumer: this.consumer,
+      host: hostname(),
+      pid: process.pid,
+      handlers: pool.names(),
+      pool: pool.describe(),
+      startedAt,
+      seenAt: new Date().toISOString(),
+    });
+    return new WorkerAnnouncer([...new Set(registries)], presence, this.logger);
   }
 
   /** Opens the plan's subscription: a stream one through its processor, or one on the event store. */

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import { ConfigurationError } from '../../core/config/configuration.error.js';
 import { UndeliverableSubscriptionsError } from '../../core/config/undeliverable-subscriptions.error.js';
 import type { ProteanEngine } from './protean-engine.js';
 import type { WorkerEndpoints } from './worker-endpoints.js';
@@ -54,7 +55,8 @@ export class ProteanServer extends Server implements CustomTransportStrategy {
       callback();
     } catch (error) {
       // The worker prints this one as its single line (exit 78).
-      if (error instanceof UndeliverableSubscriptionsError) return callback(error);
+      if (error instanceof UndeliverableSubscriptionsError || error instanceof ConfigurationError)
+        return callback(error);
       this.log.error(`Engine failed to start: ${messageOf(error)}`);
       callback(error);
     }

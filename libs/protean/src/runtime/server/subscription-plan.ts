@@ -93,17 +93,21 @@ export class SubscriptionPlan {
 
   /**
    * The subscriptions as the worker's start-up check reads them: one per handler (its type and
-   * decorator options), subscribers and `@EventPattern` handlers marked external.
+   * decorator options), subscribers and `@EventPattern` handlers marked external; of those
+   * whose consumer group `runs` says the worker runs (every one by default).
    */
-  workerSubscriptions(): WorkerSubscription[] {
-    const domain = this.registry.handlers().map((handler): WorkerSubscription => ({
-      handler: handler.name,
-      type: this.settingsOf(handler).subscription_type,
-      broker: this.config.outbox.broker,
-      options: handler.options,
-    }));
+  workerSubscriptions(runs: (group: string) => boolean = () => true): WorkerSubscription[] {
+    const domain = this.registry
+      .handlers()
+      .filter((handler) => runs(handler.name))
+      .map((handler): WorkerSubscription => ({
+        handler: handler.name,
+        type: this.settingsOf(handler).subscription_type,
+        broker: this.config.outbox.broker,
+        options: handler.options,
+      }));
     const external = this.entries()
-      .filter((entry) => entry.reader.kind !== 'handler')
+      .filter((entry) => entry.reader.kind !== 'handler' && runs(entry.subscription.handler))
       .map(({ subscription, reader }): WorkerSubscription => ({
         handler:
           reader.kind === 'pattern'

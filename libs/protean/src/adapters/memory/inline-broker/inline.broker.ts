@@ -23,6 +23,8 @@ const CAPABILITIES: BrokerCapabilities = Object.freeze({
   deadLetters: true,
   replay: true,
   ordering: true,
+  // Nothing of it crosses processes: another process could not see a worker announced here.
+  workerRegistry: false,
 });
 
 /**

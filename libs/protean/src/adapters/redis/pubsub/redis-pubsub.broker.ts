@@ -24,6 +24,7 @@ const CAPABILITIES: BrokerCapabilities = Object.freeze({
   deadLetters: false,
   replay: false,
   ordering: true,
+  workerRegistry: false,
 });
 
 /** Answered from this process's subscriptions and buffers: Redis is not asked. */

@@ -11,6 +11,7 @@ import type {
   ReceivedMessage,
   ReclaimOptions,
   StreamInfo,
+  WorkerPresence,
 } from '../../../ports/broker/broker.port.js';
 import type { DeadLetterStreams } from '../../brokers/dead-letter-queue.js';
 import { isBusyGroupError, isNoGroupError, isNoSuchKeyError } from '../client/redis-errors.js';
@@ -18,6 +19,7 @@ import { closeClient } from '../client/close-client.js';
 import { RedisTarget } from '../client/redis-target.js';
 import { BlockingReaderPool } from './blocking-reader-pool.js';
 import { RedisDeadLetterStreams } from './redis-dead-letter-streams.js';
+import { RedisWorkerRegistry } from './redis-worker-registry.js';
 import { StreamReclaimer } from './stream-reclaimer.js';
 import { StreamTrimmer } from './stream-trimmer.js';
 import {
@@ -35,6 +37,7 @@ const CAPABILITIES: BrokerCapabilities = Object.freeze({
   deadLetters: true,
   replay: true,
   ordering: true,
+  workerRegistry: true,
 });
 
 /** Most ids per XACK, so that one huge acknowledgement does not hold Redis for long. */
@@ -53,6 +56,7 @@ export class RedisStreamsBroker extends BaseStreamBroker {
   private readonly readers: BlockingReaderPool;
   private readonly trimmer: StreamTrimmer;
   private readonly reclaimer: StreamReclaimer;
+  private readonly workers: RedisWorkerRegistry;
   private readonly logger: Logger;
 
   constructor(name: string, settings: BrokerSettings) {
@@ -69,6 +73,7 @@ export class RedisStreamsBroker extends BaseStreamBroker {
       this.logger,
     );
     this.reclaimer = new StreamReclaimer(this.client, this.logger, this.target);
+    this.workers = new RedisWorkerRegistry(this.client);
   }
 
   protected async _publishBatch(
@@ -180,6 +185,34 @@ export class RedisStreamsBroker extends BaseStreamBroker {
     this.readers.close();
     await this.trimmer.drain();
     await closeClient(this.client);
+  }
+
+  /** @inheritdoc */
+  async announceWorker(presence: WorkerPresence, ttlMs: number): Promise<void> {
+    await this.workerRegistry('announce a worker', (registry) =>
+      registry.announceWorker(presence, ttlMs),
+    );
+  }
+
+  /** @inheritdoc */
+  async withdrawWorker(consumer: string): Promise<void> {
+    await this.workerRegistry('withdraw a worker', (registry) => registry.withdrawWorker(consumer));
+  }
+
+  /** @inheritdoc */
+  runningWorkers(): Promise<WorkerPresence[]> {
+    return this.workerRegistry('list running workers', (registry) => registry.runningWorkers());
+  }
+
+  private async workerRegistry<T>(
+    action: string,
+    run: (registry: RedisWorkerRegistry) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run(this.workers);
+    } catch (error) {
+      throw this.target.toBrokerError(error, action);
+    }
   }
 
   protected deadLetterStreams(): DeadLetterStreams {

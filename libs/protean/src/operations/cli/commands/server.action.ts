@@ -12,6 +12,8 @@ import type { CliContext } from '../cli-command.js';
 export interface ServerOptions {
   workers?: number;
   profile?: string;
+  handlers?: string[];
+  exclude?: string[];
 }
 
 /** The module `server` boots: ProteanModule and the project's domain (`runWorker` adds the worker's). */
@@ -20,10 +22,12 @@ class ServerApplicationModule {}
 
 /** Runs the engine in this process, or supervises `options.workers` copies of this command. */
 export async function runServer(context: CliContext, options: ServerOptions): Promise<void> {
-  const overrides = options.profile
-    ? { server: { default_subscription_profile: options.profile } }
-    : {};
-  const config = await context.config(overrides);
+  const server = {
+    ...(options.profile ? { default_subscription_profile: options.profile } : {}),
+    ...(options.handlers ? { handlers: options.handlers } : {}),
+    ...(options.exclude ? { exclude: options.exclude } : {}),
+  };
+  const config = await context.config(Object.keys(server).length > 0 ? { server } : {});
   if (options.workers) {
     const command = context.argv.filter(
       (arg, i, all) =>

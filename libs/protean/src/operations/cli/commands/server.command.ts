@@ -15,7 +15,21 @@ function profile(value: string): string {
   return value;
 }
 
-/** `server [--workers N] [--profile P]`: the engine in this process, or N supervised worker processes. */
+/** Handler names, comma-separated: `CatalogProjector,OrderSummaryProjector`. */
+function handlerNames(value: string): string[] {
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('expected handler names, comma-separated');
+  return names;
+}
+
+/**
+ * `server [--workers N] [--profile P] [--handlers A,B | --exclude C]`: the engine in this
+ * process, or N supervised worker processes; with `--handlers` / `--exclude`, a pool that runs
+ * some handlers only.
+ */
 export const serverCommand: CliCommand = {
   register(program: Command, context: CliContext): void {
     program
@@ -29,6 +43,16 @@ export const serverCommand: CliCommand = {
         wholeNumber(1, MAX_WORKERS),
       )
       .option('--profile <profile>', 'default subscription profile', profile)
+      .option(
+        '--handlers <names>',
+        'run only these handlers, comma-separated (a worker pool; server.handlers)',
+        handlerNames,
+      )
+      .option(
+        '--exclude <names>',
+        'run every handler but these, comma-separated (server.exclude)',
+        handlerNames,
+      )
       .action(async (options: ServerOptions) => {
         // Nest and the engine are loaded when the command runs, not for `--help`.
         const { runServer } = await import('./server.action.js');

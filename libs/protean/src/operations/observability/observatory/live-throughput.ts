@@ -17,6 +17,8 @@ export interface LiveSubscription {
   readonly rate: number | null;
   readonly lag: number | null;
   readonly pending: number | null;
+  /** The running workers that run it; `null` where the broker keeps no announcements. */
+  readonly workers: readonly string[] | null;
 }
 
 /** What the page receives every second over server-sent events. */
@@ -88,6 +90,7 @@ export class LiveThroughput {
         rate,
         lag: s.lag,
         pending: s.pending,
+        workers: s.workers,
       };
     });
     const sample: LiveSample = {

@@ -4,6 +4,7 @@ import {
   deadLetterStream,
   type Broker,
   type GroupInfo,
+  type WorkerPresence,
   type StreamInfo,
 } from '../../../ports/broker/broker.port.js';
 import type { Database } from '../../../ports/database/database.port.js';
@@ -28,6 +29,7 @@ import type {
   SubscriptionState,
 } from './status-snapshot.js';
 import { messageOf } from '../../../core/errors/error-message.js';
+import { hasWorkerRegistry } from '../../../ports/broker/broker-roles.js';
 
 /** Callers within this many ms share one snapshot (one scrape reads each stream once). */
 const SHARED_FOR_MS = 500;
@@ -89,7 +91,13 @@ export class ProteanStatus {
       this.outboxStats(),
     ]);
     const up = new Set(brokers.filter((b) => b.up).map((b) => b.name));
-    const streams = await this.streamStatuses(plan, up);
+    const [streams, workers] = await Promise.all([
+      this.streamStatuses(plan, up),
+      this.runningWorkers(up),
+    ]);
+    const servedBy = (handler: string) =>
+      workers &&
+      workers.filter((worker) => worker.handlers.includes(handler)).map((w) => w.consumer);
     return {
       takenAt: new Date().toISOString(),
       database: { provider: this.database.provider, ...database },
@@ -97,7 +105,11 @@ export class ProteanStatus {
       brokers,
       engine: this.engine.state,
       streams,
-      subscriptions: [...plan.map((s) => stateOf(s, streams)), ...unplannedGroups(plan, streams)],
+      subscriptions: [
+        ...plan.map((s) => stateOf(s, streams)),
+        ...unplannedGroups(plan, streams),
+      ].map((state) => ({ ...state, workers: servedBy(state.handler) })),
+      workers,
       outbox,
     };
   }
@@ -157,6 +169,25 @@ export class ProteanStatus {
     }
   }
 
+  /**
+   * The workers announced on the brokers that are up and keep a registry, each once; `null`
+   * when none keeps one (or none answered), since then nothing can be said of who serves what.
+   */
+  private async runningWorkers(brokersUp: ReadonlySet<string>): Promise<WorkerPresence[] | null> {
+    const registries = [...brokersUp]
+      .map((name) => this.brokers.get(name))
+      .filter(hasWorkerRegistry);
+    const answers = await Promise.allSettled(
+      registries.map((broker) => this.probe.bounded(broker.runningWorkers(), 'running workers')),
+    );
+    const lists = answers.flatMap((answer) =>
+      answer.status === 'fulfilled' ? [answer.value] : [],
+    );
+    if (lists.length === 0) return null;
+    const byConsumer = new Map(lists.flat().map((worker) => [worker.consumer, worker]));
+    return [...byConsumer.values()].sort((a, b) => a.consumer.localeCompare(b.consumer));
+  }
+
   private async outboxStats(): Promise<StatusSnapshot['outbox']> {
     try {
       return { stats: await this.probe.bounded(this.outbox.stats(), 'outbox stats') };
@@ -170,7 +201,7 @@ export class ProteanStatus {
 function unplannedGroups(
   plan: readonly PlannedSubscription[],
   streams: readonly StreamStatus[],
-): SubscriptionState[] {
+): Array<Omit<SubscriptionState, 'workers'>> {
   const planned = new Set(plan.map((s) => `${s.broker}\n${s.stream}\n${s.handler}`));
   return streams.flatMap((stream) =>
     stream.groups
@@ -195,7 +226,7 @@ function stateOf(
   subscription: PlannedSubscription,
   streams: readonly StreamStatus[],
   planned = true,
-): SubscriptionState {
+): Omit<SubscriptionState, 'workers'> {
   const stream = streams.find(
     (s) => s.broker === subscription.broker && s.stream === subscription.stream,
   );

@@ -1,4 +1,4 @@
-import type { GroupInfo } from '../../../ports/broker/broker.port.js';
+import type { GroupInfo, WorkerPresence } from '../../../ports/broker/broker.port.js';
 import type { OutboxStats } from '../../../ports/outbox/outbox-store.port.js';
 import type { ProbeResult } from '../../../runtime/server/dependency-probe.js';
 import type { EngineState } from '../../../runtime/server/protean-engine.js';
@@ -42,6 +42,11 @@ export interface SubscriptionState extends PlannedSubscription {
    * every worker together: the broker's entries-read minus pending.
    */
   readonly processed: number | null;
+  /**
+   * The running workers (consumer names) that run this handler, from the workers' own
+   * announcements; `null` where no broker keeps them. Empty: no running worker serves it.
+   */
+  readonly workers: readonly string[] | null;
 }
 
 /** What the metrics, health checks, the Observatory and the CLI report, taken at one time. */
@@ -54,5 +59,7 @@ export interface StatusSnapshot {
   readonly engine: EngineState;
   readonly streams: readonly StreamStatus[];
   readonly subscriptions: readonly SubscriptionState[];
+  /** The running workers and the handlers each runs; `null` where no broker keeps them. */
+  readonly workers: readonly WorkerPresence[] | null;
   readonly outbox: { readonly stats: OutboxStats | null; readonly error?: string };
 }

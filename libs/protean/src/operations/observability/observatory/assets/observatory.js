@@ -126,6 +126,31 @@ function handlerRow(subscription) {
     el('td', { class: 'num rate' }, rate(subscription.rate)),
     el('td', { class: 'num lag' }, number(subscription.lag)),
     el('td', { class: 'num pending' }, number(subscription.pending)),
+    workersCell(subscription.workers),
+  );
+}
+
+/** How many running workers run a handler: `none` stands out, `—` where nobody can tell. */
+function workersCell(workers) {
+  if (workers === null || workers === undefined) return el('td', { class: 'num workers' }, '—');
+  if (workers.length === 0)
+    return el('td', { class: 'num workers unserved', title: 'no running worker runs it' }, 'none');
+  return el('td', { class: 'num workers', title: workers.join('\n') }, String(workers.length));
+}
+
+function renderWorkers(workers) {
+  $('#workers-box').hidden = workers === null || workers === undefined;
+  $('#workers tbody').replaceChildren(
+    ...(workers ?? []).map((worker) =>
+      el(
+        'tr',
+        { 'data-worker': worker.consumer },
+        el('td', {}, worker.consumer),
+        el('td', {}, worker.pool ?? 'every handler'),
+        el('td', { class: 'num' }, number(worker.handlers.length)),
+        el('td', {}, worker.seenAt),
+      ),
+    ),
   );
 }
 
@@ -363,6 +388,7 @@ async function loadOverview() {
     for (const s of overview.subscriptions) types.set(keyOf(s.handler, s.stream), s.type);
     renderHealth(overview);
     renderStreams(overview);
+    renderWorkers(overview.workers);
     renderOutbox(overview.outbox.stats);
     if (!$('#handlers tbody').children.length) renderHandlers(overview.subscriptions);
     renderLocal(overview.local);
