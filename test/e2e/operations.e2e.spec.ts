@@ -28,6 +28,7 @@ const EVERY_METRIC = [
   'protean_handler_duration_seconds',
   'protean_consumer_lag',
   'protean_consumer_pending',
+  'protean_consumer_workers',
   'protean_stream_length',
   'protean_dead_letters',
   'protean_outbox_messages',

@@ -187,6 +187,20 @@ export class ProteanMetrics implements SubscriptionObserver {
             g.set({ broker: sub.broker, stream: sub.stream, group: sub.handler }, sub.pending);
       },
     );
+    this.gauge(
+      'protean_consumer_workers',
+      "Running workers that run a handler's subscription, from their announcements (0: none " +
+        'serves it, its messages wait); absent where the broker keeps no announcements.',
+      ['broker', 'stream', 'group'],
+      (g, s) => {
+        for (const sub of s.subscriptions)
+          if (sub.planned && sub.workers !== null)
+            g.set(
+              { broker: sub.broker ?? '', stream: sub.stream, group: sub.handler },
+              sub.workers.length,
+            );
+      },
+    );
     this.gauge('protean_outbox_messages', 'Outbox rows by status.', ['status'], (g, s) => {
       if (!s.outbox.stats) return;
       for (const status of OUTBOX_STATUSES) g.set({ status }, s.outbox.stats.counts[status]);
