@@ -13,6 +13,7 @@ import {
 } from './consume/consume.bench.js';
 import { endToEndBenchmark } from './e2e/end-to-end.bench.js';
 import { hotAggregateBenchmark } from './e2e/hot-aggregate.bench.js';
+import { scaleOutBenchmark } from './e2e/scale-out.bench.js';
 import { fanOutBenchmark } from './fanout/fanout.bench.js';
 import { outboxRelayBenchmark } from './outbox/outbox-relay.bench.js';
 import type { BenchResult } from './support/bench-result.js';
@@ -33,6 +34,7 @@ const SCENARIOS: Record<string, Scenario> = {
   fanout: async (plan, redisUri) => [await fanOutBenchmark({ redisUri, ...plan.fanOut })],
   memory: async (plan, redisUri) => [await memoryBenchmark({ redisUri, ...plan.memory })],
   hot: async (plan) => [await hotAggregateBenchmark(plan.hotAggregate)],
+  'scale-out': async (plan) => [await scaleOutBenchmark(plan.scaleOut)],
   cli: async (plan, redisUri) => [await cliStartupBenchmark({ redisUri, ...plan.cliStartup })],
 };
 

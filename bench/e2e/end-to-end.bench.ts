@@ -22,7 +22,7 @@ export interface EndToEndBenchOptions {
 }
 
 /** The worker and API as the benchmark runs them: quiet logs, the relay in batches of 100. */
-const SYSTEM_ENV = {
+export const SYSTEM_ENV = {
   LOG_LEVEL: 'warn',
   PROTEAN_OUTBOX__MESSAGES_PER_TICK: '100',
 };
@@ -155,7 +155,7 @@ function hopRows(scenario: string, hops: Record<string, HopFigures>, label = '')
   }));
 }
 
-async function addBooks(system: BenchSystem, count: number): Promise<string[]> {
+export async function addBooks(system: BenchSystem, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let n = 0; n < count; n++) {
     const response = await fetch(`${system.url}/books`, {
@@ -238,10 +238,10 @@ async function allConfirmed(system: BenchSystem, ids: readonly string[]): Promis
 }
 
 /** Orders per second from the first request to the last order CONFIRMED. */
-async function saturate(
+export async function saturate(
   system: BenchSystem,
   books: readonly string[],
-  options: EndToEndBenchOptions,
+  options: Pick<EndToEndBenchOptions, 'connections' | 'seconds'>,
 ): Promise<number> {
   const started = performance.now();
   const accepted = await placeOrders(system, books, options);
@@ -254,11 +254,11 @@ async function saturate(
  * At a fixed rate: each order's latency from its 202 to the projector's transaction that
  * marked it CONFIRMED (`updated_at`, the transaction's start: a little early, by its length).
  */
-async function halfLoad(
+export async function halfLoad(
   system: BenchSystem,
   books: readonly string[],
   rate: number,
-  options: EndToEndBenchOptions,
+  options: Pick<EndToEndBenchOptions, 'connections' | 'seconds'>,
 ) {
   const [{ since }] = await system.db.query<{ since: string }>('SELECT now()::text AS since');
   const hopsBefore = hopsOf(await system.scrapeMetrics());

@@ -31,6 +31,13 @@ export function benchPlan(quick: boolean) {
     hotAggregate: quick
       ? { orders: 100, stock: 60, clients: 10, workers: 2, rounds: 1 }
       : { orders: 1000, stock: 600, clients: 40, workers: 3, rounds: 2 },
+    scaleOut: {
+      workerCounts: quick ? [1, 2] : [1, 2, 4],
+      seconds: quick ? 2 : 10,
+      rounds: quick ? 1 : 2,
+      connections: 32,
+      books: 50,
+    },
     cliStartup: { rounds: quick ? 1 : 10 },
     fanOut: { events: quick ? 1000 : 10_000, rounds: quick ? 1 : 5 },
     memory: { messages: quick ? 5000 : 100_000, targetMb: 200 },

@@ -118,6 +118,15 @@ describe('npm run bench -- --quick', () => {
         ),
       );
 
+      for (const workers of [1, 2])
+        expect(run.stdout).toMatch(
+          row(
+            '8 scale-out, orders',
+            `POST /orders → CONFIRMED, ${workers} worker process\\(es\\), unpartitioned`,
+            `${figure}\\s+.*p50 [\\d.]+ ms, p99 [\\d.]+ ms at \\d+/s`,
+          ),
+        );
+
       const results = JSON.parse(readFileSync(file, 'utf8'));
       expect(Object.keys(results)).toEqual([
         'another-benchmark',
@@ -131,6 +140,7 @@ describe('npm run bench -- --quick', () => {
         'memory',
         'outbox-latency',
         'outbox-relay',
+        'scale-out',
       ]);
       expect(results['another-benchmark']).toEqual({ kept: true });
       expect(results.consume.median_per_s.engine).toBeGreaterThan(0);

@@ -1,0 +1,92 @@
+import type { BenchResult, BenchRow } from '../support/bench-result.js';
+import { ratio } from '../support/contest.js';
+import { grouped, median } from '../support/stats.js';
+import { BenchSystem } from './bench-system.js';
+import { addBooks, halfLoad, saturate, SYSTEM_ENV } from './end-to-end.bench.js';
+
+export interface ScaleOutBenchOptions {
+  /** Worker processes of each system, in the order they run. */
+  readonly workerCounts: readonly number[];
+  /** Seconds of load per run. */
+  readonly seconds: number;
+  /** Saturation runs per system. */
+  readonly rounds: number;
+  /** HTTP connections at saturation. */
+  readonly connections: number;
+  readonly books: number;
+}
+
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+interface ScaleOutFigures {
+  readonly workers: number;
+  /** Orders/s at saturation, each round. */
+  readonly rounds_per_s: number[];
+  readonly median_per_s: number;
+  /** accept → CONFIRMED at the one rate every system is given. */
+  readonly at_rate: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+}
+
+/**
+ * Scenario 8 (issue 17): the end-to-end scenario (scenario 3) with 1, 2 and 4 worker processes
+ * beside one API: orders/s at saturation, and accept → CONFIRMED p50 and p99 at one rate for
+ * all of them (half what the first system sustained), so what growing the pool buys — or costs —
+ * on this machine is visible. The systems run one after another, each on a fresh database and
+ * Redis: kept up together their connection pools would outgrow PostgreSQL's `max_connections`.
+ * Every system is unpartitioned: partitioned streams are not built yet.
+ */
+export async function scaleOutBenchmark(options: ScaleOutBenchOptions): Promise<BenchResult> {
+  const figures: ScaleOutFigures[] = [];
+  let rate: number | undefined;
+  for (const workers of options.workerCounts) {
+    progress(`scale-out: the API and ${workers} worker process(es)`);
+    const system = await BenchSystem.start(SYSTEM_ENV, workers);
+    try {
+      const books = await addBooks(system, options.books);
+      const rounds: number[] = [];
+      for (let round = 0; round < options.rounds; round++)
+        rounds.push(await saturate(system, books, options));
+      const saturated = median(rounds);
+      rate ??= Math.max(1, Math.round(saturated / 2));
+      const { p50, p99 } = await halfLoad(system, books, rate, options);
+      figures.push({
+        workers,
+        rounds_per_s: rounds.map(Math.round),
+        median_per_s: Math.round(saturated),
+        at_rate: rate,
+        p50_ms: Number(p50.toFixed(1)),
+        p99_ms: Number(p99.toFixed(1)),
+      });
+    } finally {
+      await system.stop();
+    }
+  }
+  const first = figures[0];
+  const scenario = '8 scale-out, orders';
+  const rows: BenchRow[] = figures.map((figure) => ({
+    scenario,
+    contender: `POST /orders → CONFIRMED, ${figure.workers} worker process(es), unpartitioned`,
+    figures: {
+      'median /s': grouped(figure.median_per_s),
+      'ours ÷ peer': figure === first ? '' : ratio(figure.median_per_s, first.median_per_s),
+      note:
+        `p50 ${figure.p50_ms} ms, p99 ${figure.p99_ms} ms at ${grouped(figure.at_rate)}/s` +
+        (figure === first ? '; the peer of the rows below' : ''),
+    },
+  }));
+  return {
+    key: 'scale-out',
+    rows,
+    data: {
+      seconds: options.seconds,
+      rounds: options.rounds,
+      connections: options.connections,
+      books: options.books,
+      env: SYSTEM_ENV,
+      partitioned: 'not built yet',
+      systems: figures,
+    },
+  };
+}
