@@ -27,6 +27,11 @@ interface ScaleOutFigures {
   readonly at_rate: number;
   readonly p50_ms: number;
   readonly p99_ms: number;
+  /**
+   * Transactions rolled back per order, over its saturation and latency runs: mostly lost
+   * optimistic-concurrency races (workers on one aggregate at once), each retried.
+   */
+  readonly rollbacks_per_order: number;
 }
 
 /**
@@ -45,12 +50,15 @@ export async function scaleOutBenchmark(options: ScaleOutBenchOptions): Promise<
     const system = await BenchSystem.start(SYSTEM_ENV, workers);
     try {
       const books = await addBooks(system, options.books);
+      const before = await transactionCounts(system);
       const rounds: number[] = [];
       for (let round = 0; round < options.rounds; round++)
         rounds.push(await saturate(system, books, options));
       const saturated = median(rounds);
       rate ??= Math.max(1, Math.round(saturated / 2));
       const { p50, p99 } = await halfLoad(system, books, rate, options);
+      const after = await settledTransactionCounts(system);
+      const orders = after.orders - before.orders;
       figures.push({
         workers,
         rounds_per_s: rounds.map(Math.round),
@@ -58,6 +66,7 @@ export async function scaleOutBenchmark(options: ScaleOutBenchOptions): Promise<
         at_rate: rate,
         p50_ms: Number(p50.toFixed(1)),
         p99_ms: Number(p99.toFixed(1)),
+        rollbacks_per_order: Number(((after.rollbacks - before.rollbacks) / orders).toFixed(2)),
       });
     } finally {
       await system.stop();
@@ -72,7 +81,8 @@ export async function scaleOutBenchmark(options: ScaleOutBenchOptions): Promise<
       'median /s': grouped(figure.median_per_s),
       'ours ÷ peer': figure === first ? '' : ratio(figure.median_per_s, first.median_per_s),
       note:
-        `p50 ${figure.p50_ms} ms, p99 ${figure.p99_ms} ms at ${grouped(figure.at_rate)}/s` +
+        `p50 ${figure.p50_ms} ms, p99 ${figure.p99_ms} ms at ${grouped(figure.at_rate)}/s; ` +
+        `${figure.rollbacks_per_order} rolled-back transactions an order` +
         (figure === first ? '; the peer of the rows below' : ''),
     },
   }));
@@ -89,4 +99,30 @@ export async function scaleOutBenchmark(options: ScaleOutBenchOptions): Promise<
       systems: figures,
     },
   };
+}
+
+/** Orders placed, and transactions rolled back in the system's database (`pg_stat_database`). */
+async function transactionCounts(system: BenchSystem) {
+  const [row] = await system.db.query<{ rollbacks: string; orders: string }>(
+    `SELECT (SELECT xact_rollback FROM pg_stat_database WHERE datname = current_database()) AS rollbacks,
+            (SELECT count(*) FROM projections WHERE name = 'order_summaries') AS orders`,
+  );
+  return { rollbacks: Number(row.rollbacks), orders: Number(row.orders) };
+}
+
+/**
+ * {@link transactionCounts} once the statistics hold still: a backend reports its counts at
+ * most once a second, and an idle one within 10 s, so they are read until two reads a second
+ * apart agree (for at most 15 s).
+ */
+async function settledTransactionCounts(system: BenchSystem) {
+  let last = await transactionCounts(system);
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const now = await transactionCounts(system);
+    if (now.rollbacks === last.rollbacks && now.orders === last.orders) return now;
+    last = now;
+  }
+  return last;
 }
