@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commaSeparated } from './comma-separated.js';
 import { IDENTIFIER, LONGEST_OWN_NAME, MAX_IDENTIFIER_LENGTH } from './postgres-tables.js';
 import { SUBSCRIPTION_PROFILES } from './subscription-profile-names.js';
 
@@ -42,13 +43,7 @@ const number = (min: number, max = Infinity) =>
 /** Handler names: a TOML list, or one comma-separated string (an environment variable). */
 const names = () =>
   z.preprocess(
-    (value) =>
-      typeof value === 'string'
-        ? value
-            .split(',')
-            .map((name) => name.trim())
-            .filter(Boolean)
-        : value,
+    (value) => (typeof value === 'string' ? commaSeparated(value) : value),
     z.array(
       z.string({ error: 'expected handler names' }).trim().min(1, { error: 'expected a name' }),
       { error: 'expected a list of handler names' },

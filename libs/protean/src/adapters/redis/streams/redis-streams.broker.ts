@@ -189,30 +189,17 @@ export class RedisStreamsBroker extends BaseStreamBroker {
 
   /** @inheritdoc */
   async announceWorker(presence: WorkerPresence, ttlMs: number): Promise<void> {
-    await this.workerRegistry('announce a worker', (registry) =>
-      registry.announceWorker(presence, ttlMs),
-    );
+    await this.command('announce a worker', () => this.workers.announceWorker(presence, ttlMs));
   }
 
   /** @inheritdoc */
   async withdrawWorker(consumer: string): Promise<void> {
-    await this.workerRegistry('withdraw a worker', (registry) => registry.withdrawWorker(consumer));
+    await this.command('withdraw a worker', () => this.workers.withdrawWorker(consumer));
   }
 
   /** @inheritdoc */
   runningWorkers(): Promise<WorkerPresence[]> {
-    return this.workerRegistry('list running workers', (registry) => registry.runningWorkers());
-  }
-
-  private async workerRegistry<T>(
-    action: string,
-    run: (registry: RedisWorkerRegistry) => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await run(this.workers);
-    } catch (error) {
-      throw this.target.toBrokerError(error, action);
-    }
+    return this.command('list running workers', () => this.workers.runningWorkers());
   }
 
   protected deadLetterStreams(): DeadLetterStreams {

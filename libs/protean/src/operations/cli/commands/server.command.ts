@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { commaSeparated } from '../../../core/config/comma-separated.js';
 import { SUBSCRIPTION_PROFILES } from '../../../core/config/subscription-profile-names.js';
 import type { CliCommand, CliContext } from '../cli-command.js';
 import { wholeNumber } from '../options/cli-parsers.js';
@@ -17,10 +18,7 @@ function profile(value: string): string {
 
 /** Handler names, comma-separated: `CatalogProjector,OrderSummaryProjector`. */
 function handlerNames(value: string): string[] {
-  const names = value
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
+  const names = commaSeparated(value);
   if (names.length === 0) throw new InvalidArgumentError('expected handler names, comma-separated');
   return names;
 }
