@@ -37,6 +37,7 @@ export {
 } from './core/messages/safe-json.js';
 export { stringProblem, unstorableValueProblems } from './core/messages/json-fidelity.js';
 export * from './core/messages/stream-names.js';
+export * from './core/messages/stream-partitions.js';
 export { describeValidationErrors } from './core/messages/message-validation.js';
 
 export { AggregateRoot } from './model/aggregate-root.js';

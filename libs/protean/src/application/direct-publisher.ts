@@ -3,7 +3,7 @@ import type { BrokerLookup } from '../ports/broker/broker-lookup.js';
 import type { ProteanConfig } from '../core/config/config.schema.js';
 import { serializeEnvelope } from '../core/messages/envelope-codec.js';
 import type { MessageEnvelope } from '../core/messages/message-envelope.js';
-import { categoryOf } from '../core/messages/stream-names.js';
+import { StreamPartitions } from '../core/messages/stream-partitions.js';
 import { BROKER_REGISTRY, PROTEAN_CONFIG } from '../core/protean.tokens.js';
 
 /**
@@ -14,18 +14,23 @@ import { BROKER_REGISTRY, PROTEAN_CONFIG } from '../core/protean.tokens.js';
  */
 @Injectable()
 export class DirectPublisher {
+  private readonly streams: StreamPartitions;
+
   constructor(
     @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
     @Inject(BROKER_REGISTRY) private readonly brokers: BrokerLookup,
-  ) {}
+  ) {
+    this.streams = new StreamPartitions(config.streams);
+  }
 
-  /** Publishes `outgoing` to the outbox's broker, each on its category's stream. */
+  /** Publishes `outgoing` to the outbox's broker, each on its category's (or partition's) stream. */
   async publish(outgoing: readonly MessageEnvelope[]): Promise<void> {
     if (outgoing.length === 0) return;
-    await this.brokers
-      .get(this.config.outbox.broker)
-      .publishBatch(
-        outgoing.map((m) => ({ stream: categoryOf(m.stream), data: serializeEnvelope(m) })),
-      );
+    await this.brokers.get(this.config.outbox.broker).publishBatch(
+      outgoing.map((m) => ({
+        stream: this.streams.brokerStreamOf(m.stream),
+        data: serializeEnvelope(m),
+      })),
+    );
   }
 }

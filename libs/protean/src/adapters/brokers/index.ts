@@ -15,6 +15,7 @@ export * from '../../ports/broker/broker-connection.error.js';
 export * from '../../ports/broker/broker-refused.error.js';
 export * from '../../ports/broker/broker-operation.error.js';
 export * from '../../ports/broker/broker-read-timeout.error.js';
+export * from '../../ports/broker/partition-lease-lost.error.js';
 export * from '../../ports/broker/dead-letter-not-replayable.error.js';
 export * from '../../ports/broker/invalid-dead-letter-scope.error.js';
 export * from '../../ports/broker/payload-too-large.error.js';

@@ -20,7 +20,7 @@ const flag = () =>
 
 const decimal = (v: string) => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
 
-const integer = (min: number) =>
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(
     fromString(decimal),
     z
@@ -28,7 +28,8 @@ const integer = (min: number) =>
       .int({ error: 'expected an integer' })
       .min(min, {
         error: `expected an integer >= ${min}`,
-      }),
+      })
+      .max(max, { error: `expected an integer <= ${max}` }),
   );
 
 const number = (min: number, max = Infinity) =>
@@ -61,6 +62,9 @@ const uri = (schemes: readonly string[]) =>
     },
     { error: `expected a URI of scheme ${schemes.map((s) => `${s}://`).join(' or ')}` },
   );
+
+/** Most partitions a stream category can have. */
+export const MAX_PARTITIONS = 1024;
 
 export const DATABASE_PROVIDERS = ['memory', 'postgresql'] as const;
 export const EVENT_STORE_PROVIDERS = ['memory', 'postgresql'] as const;
@@ -252,6 +256,11 @@ const serverSchema = subscriptionSettingsSchema
     handlers: names().default([]),
     /** Handlers this worker leaves to other pools. `protean server --exclude`. */
     exclude: names().default([]),
+    /**
+     * Seconds a worker's lease on a partition lasts without renewal (renewed five times as
+     * often): how soon a stopped worker's partitions are taken over.
+     */
+    partition_lease_seconds: number(1).default(10),
     health: z
       .strictObject({
         /** The worker's probe port: /healthz, /readyz, /health, /metrics (0: none). */
@@ -265,6 +274,21 @@ const serverSchema = subscriptionSettingsSchema
     /** Per-handler settings, by handler name (matched case-insensitively). */
     subscriptions: z.record(z.string(), subscriptionSettingsSchema).default({}),
   });
+
+/**
+ * A stream category of the domain (`bookshelf::order`, `bookshelf::order:command`): no
+ * instance id (`-`), no partition (`#`), no blank.
+ */
+const STREAM_CATEGORY = /^[^\s#-]+::[^\s#-]+$/;
+
+/** Settings of one stream category, under `[streams."<domain>::<category>"]`. */
+const streamSchema = z.strictObject({
+  /**
+   * Partitioned streams: a message goes to `<category>#<k>`, k = FNV-1a(aggregate id) mod N, and
+   * each partition is read by one consumer of a group at a time. 1: one stream, as before.
+   */
+  partitions: integer(1, MAX_PARTITIONS).default(1),
+});
 
 const outboxSchema = z.strictObject({
   broker: z.string().default('default'),
@@ -323,6 +347,15 @@ export const configurationSchema = z
     event_store: eventStoreSchema.default({ provider: 'memory' }),
     server: serverSchema.prefault({}),
     outbox: outboxSchema.prefault({}),
+    /** Per stream category (`"bookshelf::order"`): partitions. */
+    streams: z
+      .record(
+        z.string().regex(STREAM_CATEGORY, {
+          error: 'expected a stream category such as "bookshelf::order"',
+        }),
+        streamSchema,
+      )
+      .default({}),
     observatory: z
       .strictObject({
         token: z.string().min(1).optional(),

@@ -1,4 +1,10 @@
-import type { Broker, DeadLetters, PendingEntries, WorkerRegistry } from './broker.port.js';
+import type {
+  Broker,
+  DeadLetters,
+  PartitionLeases,
+  PendingEntries,
+  WorkerRegistry,
+} from './broker.port.js';
 import { UnsupportedBrokerOperationError } from './unsupported-broker-operation.error.js';
 
 /*
@@ -18,6 +24,10 @@ export const hasDeadLetters = (broker: Broker): broker is Broker & DeadLetters =
 /** Whether running workers announce themselves on the broker (the {@link WorkerRegistry} role). */
 export const hasWorkerRegistry = (broker: Broker): broker is Broker & WorkerRegistry =>
   broker.capabilities.workerRegistry;
+
+/** Whether one consumer of a group reads a partition at a time (the {@link PartitionLeases} role). */
+export const hasPartitionLeases = (broker: Broker): broker is Broker & PartitionLeases =>
+  broker.capabilities.partitionLeases === true;
 
 /**
  * The broker's dead letters, or {@link UnsupportedBrokerOperationError} naming `operation`

@@ -26,6 +26,11 @@ export interface BrokerCapabilities {
   readonly ordering: boolean;
   /** Running workers announce here what they run, for every process to see. */
   readonly workerRegistry: boolean;
+  /**
+   * Partition leases: one consumer of a group reads a partition at a time, under a fenced
+   * lease. Absent means no: every worker then reads every partition.
+   */
+  readonly partitionLeases?: boolean;
 }
 
 /** A consumer of a group on a stream: whom an adapter delivers to. */
@@ -246,6 +251,67 @@ export interface WorkerRegistry {
   withdrawWorker(consumer: string): Promise<void>;
   /** The workers whose announcement has not expired. */
   runningWorkers(): Promise<WorkerPresence[]>;
+}
+
+/** A consumer's lease on one partition: granted, renewed, and fenced by its token. */
+export interface PartitionLease {
+  readonly partition: number;
+  /**
+   * The fencing token of this grant, never reused: a read under a lease that was lost (expired,
+   * taken over) is refused, even when its holder has not noticed yet.
+   */
+  readonly token: string;
+}
+
+/** One consumer's turn at sharing a partitioned category's partitions among a group's members. */
+export interface PartitionBalance {
+  /** The partitioned category: its partitions are `<category>#0` … `#<partitions − 1>`. */
+  readonly category: string;
+  readonly partitions: number;
+  readonly group: string;
+  readonly consumer: string;
+  /** How long a membership and a lease last without renewal. */
+  readonly ttlMs: number;
+}
+
+/** What a consumer holds after a {@link PartitionLeases.balancePartitions} turn. */
+export interface PartitionShare {
+  /** Its leases, renewed, and those it just took. */
+  readonly leases: readonly PartitionLease[];
+  /** The group's live members on this category. */
+  readonly members: number;
+  /** Its fair share: ceil(partitions / members); leases beyond it are to be given back. */
+  readonly fair: number;
+}
+
+/**
+ * Partition leases (capability `partitionLeases`). The members of a group on a partitioned
+ * category share its partitions: each turn renews a member's presence and its leases, and takes
+ * free (or expired) partitions up to its fair share. A member stopping to renew (a crash) loses
+ * its leases after `ttlMs`; the others take its partitions over.
+ */
+export interface PartitionLeases {
+  balancePartitions(balance: PartitionBalance): Promise<PartitionShare>;
+  /** Gives a lease back (after its messages were drained), if still held under its token. */
+  releasePartition(category: string, group: string, lease: PartitionLease): Promise<void>;
+  /** Leaves the group's members on `category`, giving back every lease (a clean stop). */
+  leavePartitions(category: string, group: string, consumer: string): Promise<void>;
+  /**
+   * {@link BrokerConsumer.read} under a lease: new entries of partition stream `stream`, or
+   * {@link PartitionLeaseLostError} when `lease` no longer holds it — checked by the broker in
+   * the same step as the read, so a consumer that lost its lease can never read past the
+   * consumer that took it over.
+   */
+  readUnderLease(
+    at: { readonly stream: string; readonly group: string; readonly consumer: string },
+    category: string,
+    lease: PartitionLease,
+    options: ReadOptions,
+  ): Promise<ReceivedMessage[]>;
+  /** How many partitions the broker's streams of `category` were last laid out in, if recorded. */
+  partitionLayout(category: string): Promise<number | undefined>;
+  /** Records the partition count `category`'s streams are now laid out in. */
+  recordPartitionLayout(category: string, partitions: number): Promise<void>;
 }
 
 /** The administration role. */

@@ -16,6 +16,7 @@ import { failedAttempts } from './failed-attempts.js';
 import { OutboxWakeup } from '../../application/outbox-wakeup.js';
 import { HopObservers } from '../../model/hop-observers.js';
 import { publishInOrder, type PublishOutcome } from './publish-in-order.js';
+import { StreamPartitions } from '../../core/messages/stream-partitions.js';
 import { WakeSignal } from '../../core/async/wake-signal.js';
 import { settlesWithin } from '../../core/async/with-timeout.js';
 import { messageOf } from '../../core/errors/error-message.js';
@@ -85,6 +86,8 @@ const MAX_UNAVAILABLE_DELAY_MS = 2_000;
 export class OutboxProcessor implements OnModuleDestroy {
   /** Names this processor's leases (`locked_by`): host, pid and a random suffix. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Where each row goes: its category's stream, or its aggregate's partition. */
+  private readonly streams: StreamPartitions;
   private readonly logger = new Logger(OutboxProcessor.name);
   private readonly signal = new WakeSignal({ keepUnheard: true });
   private readonly cleanupSignal = new WakeSignal({ keepUnheard: true });
@@ -113,7 +116,9 @@ export class OutboxProcessor implements OnModuleDestroy {
     private readonly wakeup: OutboxWakeup,
     /** Told each published row's age (hop `commit_to_published`); nobody when absent. */
     @Optional() private readonly hops: HopObservers = new HopObservers(),
-  ) {}
+  ) {
+    this.streams = new StreamPartitions(config.streams);
+  }
 
   /** Whether the relay loop runs (between `start()` and `stop()`). */
   get isRunning(): boolean {
@@ -381,7 +386,11 @@ export class OutboxProcessor implements OnModuleDestroy {
   ): Promise<PublishedBatch> {
     if (rows.length === 0)
       return { claimed: 0, outcome: { published: [], failed: [], held: [] }, attempts: [] };
-    const outcome = await publishInOrder(rows, (messages) => broker.publishBatch(messages));
+    const outcome = await publishInOrder(
+      rows,
+      (messages) => broker.publishBatch(messages),
+      this.streams,
+    );
     const publishedAt = Date.now();
     for (const message of outcome.published)
       this.hops.hop('commit_to_published', Math.max(0, publishedAt - message.createdAt));

@@ -1,6 +1,6 @@
 import type { OutgoingMessage } from '../../ports/broker/broker.port.js';
 import { BrokerConnectionError } from '../../ports/broker/broker-connection.error.js';
-import { categoryOf } from '../../core/messages/stream-names.js';
+import type { StreamPartitions } from '../../core/messages/stream-partitions.js';
 import type { ClaimedMessage } from '../../ports/outbox/outbox-store.port.js';
 import { messageOf } from '../../core/errors/error-message.js';
 
@@ -27,9 +27,15 @@ export interface PublishOutcome {
 /** After this many failures and no success, the broker is taken as down for the whole batch. */
 const OUTAGE_PROBES = 2;
 
-/** The broker entry of a row: its envelope on the stream of its aggregate's category. */
-export const outgoingOf = (message: ClaimedMessage): OutgoingMessage => ({
-  stream: categoryOf(message.stream),
+/**
+ * The broker entry of a row: its envelope on the stream of its aggregate's category (or of its
+ * aggregate's partition).
+ */
+export const outgoingOf = (
+  message: ClaimedMessage,
+  streams: StreamPartitions,
+): OutgoingMessage => ({
+  stream: streams.brokerStreamOf(message.stream),
   data: message.data,
 });
 
@@ -43,9 +49,10 @@ export const outgoingOf = (message: ClaimedMessage): OutgoingMessage => ({
 export async function publishInOrder(
   messages: readonly ClaimedMessage[],
   publish: PublishBatch,
+  streams: StreamPartitions,
 ): Promise<PublishOutcome> {
   try {
-    await publish(messages.map(outgoingOf));
+    await publish(messages.map((message) => outgoingOf(message, streams)));
     return { published: [...messages], failed: [], held: [] };
   } catch (error) {
     if (error instanceof BrokerConnectionError) {
@@ -53,13 +60,14 @@ export async function publishInOrder(
     }
     if (messages.length === 1)
       return { published: [], failed: [failure(messages[0], error)], held: [] };
-    return isolateFailures(messages, publish);
+    return isolateFailures(messages, publish, streams);
   }
 }
 
 async function isolateFailures(
   messages: readonly ClaimedMessage[],
   publish: PublishBatch,
+  streams: StreamPartitions,
 ): Promise<PublishOutcome> {
   const outcome: { -readonly [K in keyof PublishOutcome]: PublishOutcome[K] } = {
     published: [],
@@ -76,7 +84,7 @@ async function isolateFailures(
     const brokerDown = outcome.published.length === 0 && outcome.failed.length >= OUTAGE_PROBES;
     try {
       if (brokerDown) throw lastError;
-      await publish([outgoingOf(message)]);
+      await publish([outgoingOf(message, streams)]);
       outcome.published.push(message);
     } catch (error) {
       if (error instanceof BrokerConnectionError) {

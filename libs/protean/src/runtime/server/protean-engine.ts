@@ -28,7 +28,11 @@ import type { MessageProcessor } from './message-processor.js';
 import { PatternMessageProcessor } from './pattern-message-processor.js';
 import { SizeLimitedMessageProcessor } from './size-limited-message-processor.js';
 import { StreamRetention } from './stream-retention.js';
-import { StreamSubscription } from './stream-subscription.js';
+import { StreamSubscription, type LeasedReading } from './stream-subscription.js';
+import { PartitionedSubscription } from './partitioned-subscription.js';
+import { switchPartitionLayouts, type CategoryReaders } from './partition-layout.js';
+import { StreamPartitions } from '../../core/messages/stream-partitions.js';
+import { SYSTEM_CLOCK } from '../../core/async/clock.js';
 import { SubscriberMessageProcessor } from './subscriber-message-processor.js';
 import type { Subscription } from './subscription.js';
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
@@ -72,6 +76,8 @@ export class ProteanEngine {
   readonly consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   /** Keeps this worker's announcement while it runs. */
   private announcer?: WorkerAnnouncer;
+  /** Which stream categories are partitioned, and in how many partitions. */
+  private readonly streams: StreamPartitions;
   /** Where subscriptions report: the {@link SubscriptionObservers} as `start()` found them. */
   private observer: SubscriptionObserver = NO_OBSERVER;
 
@@ -95,6 +101,7 @@ export class ProteanEngine {
     @Optional() @Inject(DELIVERY_CHECK) private readonly deliveryCheck?: DeliveryCheck,
   ) {
     readers.add(() => this.readsEventStore);
+    this.streams = new StreamPartitions(config.streams);
   }
 
   get state(): EngineState {
@@ -137,6 +144,7 @@ export class ProteanEngine {
     this.currentState = 'starting';
     this.observer = this.observers.combined();
     const entries = planned.filter((entry) => pool.runs(entry.subscription.handler));
+    await switchPartitionLayouts(this.categoryReaders(entries), this.streams);
     const shared = sharedEnvelopesOf(entries);
     this.subscriptions = entries.map((entry) => this.open(entry, shared));
     await Promise.all(this.subscriptions.map((subscription) => subscription.start()));
@@ -176,6 +184,27 @@ export class ProteanEngine {
     }));
   }
 
+  /** The broker stream categories `entries` read, each with its broker and groups. */
+  private categoryReaders(entries: readonly PlanEntry[]): CategoryReaders[] {
+    const readers = new Map<string, { broker: string; category: string; groups: string[] }>();
+    for (const { subscription } of entries) {
+      if (subscription.type !== 'stream' || !subscription.broker) continue;
+      const key = `${subscription.broker}\n${subscription.stream}`;
+      const entry = readers.get(key) ?? {
+        broker: subscription.broker,
+        category: subscription.stream,
+        groups: [],
+      };
+      entry.groups.push(subscription.handler);
+      readers.set(key, entry);
+    }
+    return [...readers.values()].map(({ broker, category, groups }) => ({
+      broker: this.brokers.get(broker),
+      category,
+      groups,
+    }));
+  }
+
   /**
    * Announces this worker, and the handlers of its `pool`, on the brokers of its subscriptions
    * and of the outbox that keep a worker registry.
@@ -204,32 +233,51 @@ export class ProteanEngine {
     return new WorkerAnnouncer([...new Set(registries)], presence, this.logger);
   }
 
-  /** Opens the plan's subscription: a stream one through its processor, or one on the event store. */
+  /**
+   * Opens the plan's subscription: one on the event store, or one on a broker stream through
+   * its processor — on each partition of a partitioned category, under leases.
+   */
   private open(
     { subscription, settings, reader }: PlanEntry,
     shared: SharedEnvelopes,
   ): Subscription {
     if (reader.kind === 'handler' && settings.subscription_type === 'event_store')
       return this.eventStoreSubscription(reader.handler, settings);
-    const processor =
+    const processorOf = (stream: string, sharing?: SharedEnvelopes): MessageProcessor =>
       reader.kind === 'handler'
-        ? new HandlerMessageProcessor(
-            subscription.stream,
-            reader.handler,
-            this.registry,
-            this.runner,
-            shared.shares(subscription.stream) ? shared : undefined,
-          )
+        ? new HandlerMessageProcessor(stream, reader.handler, this.registry, this.runner, sharing)
         : reader.kind === 'subscriber'
-          ? new SubscriberMessageProcessor(reader.subscriber, this.runner)
-          : new PatternMessageProcessor(subscription.stream, reader.handler, this.runner);
-    return this.streamSubscription(processor, settings, subscription.broker ?? 'default');
+          ? new SubscriberMessageProcessor(reader.subscriber, this.runner, stream)
+          : new PatternMessageProcessor(stream, reader.handler, this.runner);
+    const brokerName = subscription.broker ?? 'default';
+    const partitions = this.streams.of(subscription.stream);
+    if (partitions === 1) {
+      const sharing = shared.shares(subscription.stream) ? shared : undefined;
+      return this.streamSubscription(
+        processorOf(subscription.stream, sharing),
+        settings,
+        brokerName,
+      );
+    }
+    return new PartitionedSubscription(
+      this.brokers.get(brokerName),
+      subscription.stream,
+      partitions,
+      subscription.handler,
+      settings,
+      this.consumer,
+      this.config.server.partition_lease_seconds * 1000,
+      // Which partitions the handlers of this process read differs: they parse on their own.
+      (stream, leased) =>
+        this.streamSubscription(processorOf(stream), settings, brokerName, leased),
+    );
   }
 
   private streamSubscription(
     processor: MessageProcessor,
     settings: ResolvedSubscriptionSettings,
     brokerName: string,
+    leased?: LeasedReading,
   ): StreamSubscription {
     const broker = this.brokers.get(brokerName);
     this.retention.add(broker, processor.stream, settings.retention_maxlen);
@@ -238,7 +286,15 @@ export class ProteanEngine {
       this.config.brokers[brokerName].max_payload_bytes,
       brokerName,
     );
-    return new StreamSubscription(broker, limited, settings, this.consumer, this.observer);
+    return new StreamSubscription(
+      broker,
+      limited,
+      settings,
+      this.consumer,
+      this.observer,
+      SYSTEM_CLOCK,
+      leased,
+    );
   }
 
   private eventStoreSubscription(

@@ -16,6 +16,20 @@ import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.
 import { describeError } from '../../core/errors/error-message.js';
 import type { Subscription } from './subscription.js';
 import type { ConflictRetryOptions } from '../../application/retry-on-conflict.js';
+import { PartitionLeaseLostError } from '../../ports/broker/partition-lease-lost.error.js';
+
+/**
+ * How the subscription of one partition reads under its lease (a {@link
+ * PartitionedSubscription}'s): before any new entry it takes over every entry of the group still
+ * pending on the partition, whoever holds it, so that an aggregate's older messages are handled
+ * before its newer ones even when they were left with a consumer that lost the partition.
+ */
+export interface LeasedReading {
+  /** New entries under the lease; rejects with {@link PartitionLeaseLostError} once it is lost. */
+  read(count: number, blockMs: number): Promise<ReceivedMessage[]>;
+  /** Told once, when a read found the lease lost: the subscription has stopped reading. */
+  lost(): void;
+}
 
 /** One message on its way through the subscription. */
 interface Work {
@@ -70,6 +84,8 @@ export class StreamSubscription implements Subscription {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private lastReclaimAt = 0;
+  /** Under a lease: the partition's pending entries are still being taken over. */
+  private takingOver: boolean;
   /**
    * The `debug` profile (verbose logging for development): each message's receipt, outcome
    * with its duration, and ack, one `info` line each — whatever the global log level's
@@ -85,7 +101,9 @@ export class StreamSubscription implements Subscription {
     readonly consumer: string,
     private readonly observer: SubscriptionObserver = NO_OBSERVER,
     private readonly clock: Clock = SYSTEM_CLOCK,
+    private readonly leased?: LeasedReading,
   ) {
+    this.takingOver = leased !== undefined && hasPendingEntries(broker);
     this.logger = new Logger(`Subscription ${processor.group} ${processor.stream}`);
     this.tracing = settings.subscription_profile === 'debug';
     this.conflicts = {
@@ -170,16 +188,28 @@ export class StreamSubscription implements Subscription {
             : Math.min(this.settings.messages_per_tick, this.capacity - this.queue.size);
         // A take-over may just have filled the buffer: wait for room rather than read nothing.
         if (count < 1) continue;
-        const messages = await this.broker.read(this.stream, this.group, this.consumer, {
-          count,
-          blockMs: this.settings.blocking_timeout_ms,
-        });
+        if (this.takingOver) {
+          await this.takeOverPartition(count);
+          continue;
+        }
+        const messages = this.leased
+          ? await this.leased.read(count, this.settings.blocking_timeout_ms)
+          : await this.broker.read(this.stream, this.group, this.consumer, {
+              count,
+              blockMs: this.settings.blocking_timeout_ms,
+            });
         this.observeRead(messages);
         this.accept(messages, performance.now());
         if (this.settings.tick_interval > 0)
           await this.sleeper.sleep(this.settings.tick_interval * 1000);
       } catch (error) {
         if (!this.running) break;
+        if (error instanceof PartitionLeaseLostError) {
+          this.logger.warn(`${error.message}: reading stops here`);
+          this.running = false;
+          this.leased?.lost();
+          break;
+        }
         this.logger.warn(
           `Read failed, retrying in ${READ_ERROR_PAUSE_MS} ms: ${describeError(error)}`,
         );
@@ -219,6 +249,23 @@ export class StreamSubscription implements Subscription {
     const fresh = reclaimed.filter((message) => !this.held.has(message.id));
     if (fresh.length > 0) this.logger.log(`Took over ${fresh.length} message(s) left pending`);
     this.accept(fresh);
+  }
+
+  /**
+   * Under a fresh lease: takes over the partition's pending entries, any idle time, oldest
+   * first, as room allows; done once a take-over leaves room unused.
+   */
+  private async takeOverPartition(count: number): Promise<void> {
+    if (!hasPendingEntries(this.broker)) return;
+    const taken = await this.broker.reclaim(this.stream, this.group, this.consumer, {
+      minIdleMs: 0,
+      count,
+    });
+    const fresh = taken.filter((message) => !this.held.has(message.id));
+    if (fresh.length > 0)
+      this.logger.log(`Took over ${fresh.length} pending message(s) with the partition`);
+    this.accept(fresh);
+    if (taken.length < count) this.takingOver = false;
   }
 
   /**

@@ -15,9 +15,11 @@ export class SubscriberMessageProcessor implements MessageProcessor {
   constructor(
     private readonly subscriber: RegisteredSubscriber,
     private readonly runner: HandlerRunner,
+    /** The stream read: the subscriber's, or one partition of it. */
+    stream: string = subscriber.options.stream,
   ) {
     this.group = subscriber.name;
-    this.stream = subscriber.options.stream;
+    this.stream = stream;
   }
 
   decode(message: ReceivedMessage): DecodedMessage {

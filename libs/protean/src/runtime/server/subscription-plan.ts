@@ -10,6 +10,7 @@ import {
 import { PROTEAN_CONFIG } from '../../core/protean.tokens.js';
 import { eventPatternGroup } from './pattern-message-processor.js';
 import { resolveSubscriptionSettings } from './resolve-subscription-settings.js';
+import { StreamPartitions } from '../../core/messages/stream-partitions.js';
 import type { ResolvedSubscriptionSettings } from '../../core/config/subscription-profiles.js';
 
 /** A subscription the engine runs (or would run) for this application's handlers. */
@@ -51,11 +52,14 @@ export interface PlanEntry {
 export class SubscriptionPlan {
   private domain: PlanEntry[] | undefined;
   private patterns: PlanEntry[] = [];
+  private readonly streams: StreamPartitions;
 
   constructor(
     @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,
     private readonly registry: HandlerRegistry,
-  ) {}
+  ) {
+    this.streams = new StreamPartitions(config.streams);
+  }
 
   /** Every entry: handlers, then subscribers, then `@EventPattern` handlers. */
   entries(): readonly PlanEntry[] {
@@ -64,9 +68,17 @@ export class SubscriptionPlan {
     return [...this.domain, ...this.patterns];
   }
 
-  /** The subscriptions, as the status page, the CLI and the Observatory show them. */
+  /**
+   * The subscriptions, as the status page, the CLI and the Observatory show them: a
+   * partitioned category's once per partition stream (`<category>#<k>`), where its lag, pending
+   * messages and dead letters are.
+   */
   subscriptions(): PlannedSubscription[] {
-    return this.entries().map((entry) => entry.subscription);
+    return this.entries().flatMap(({ subscription }) =>
+      subscription.type === 'stream'
+        ? this.streams.streamsOf(subscription.stream).map((stream) => ({ ...subscription, stream }))
+        : [subscription],
+    );
   }
 
   /** The names of the brokers in use: the outbox's, then those the subscriptions read. */

@@ -7,6 +7,10 @@ import type {
   BrokerCapabilities,
   GroupConsumer,
   OutgoingMessage,
+  PartitionBalance,
+  PartitionLease,
+  PartitionLeases,
+  PartitionShare,
   ReadOptions,
   ReceivedMessage,
   ReclaimOptions,
@@ -20,6 +24,8 @@ import { RedisTarget } from '../client/redis-target.js';
 import { BlockingReaderPool } from './blocking-reader-pool.js';
 import { RedisDeadLetterStreams } from './redis-dead-letter-streams.js';
 import { RedisWorkerRegistry } from './redis-worker-registry.js';
+import { RedisPartitionLeases } from './redis-partition-leases.js';
+import { PartitionLeaseLostError } from '../../../ports/broker/partition-lease-lost.error.js';
 import { StreamReclaimer } from './stream-reclaimer.js';
 import { StreamTrimmer } from './stream-trimmer.js';
 import {
@@ -38,6 +44,7 @@ const CAPABILITIES: BrokerCapabilities = Object.freeze({
   replay: true,
   ordering: true,
   workerRegistry: true,
+  partitionLeases: true,
 });
 
 /** Most ids per XACK, so that one huge acknowledgement does not hold Redis for long. */
@@ -48,7 +55,7 @@ const ACK_CHUNK = 1000;
  * field, `data`. Publishing, acknowledging and administration share one connection; every
  * blocking read runs on a dedicated one (see {@link BlockingReaderPool}).
  */
-export class RedisStreamsBroker extends BaseStreamBroker {
+export class RedisStreamsBroker extends BaseStreamBroker implements PartitionLeases {
   readonly provider = 'redis';
   readonly capabilities = CAPABILITIES;
   private readonly target: RedisTarget;
@@ -57,6 +64,7 @@ export class RedisStreamsBroker extends BaseStreamBroker {
   private readonly trimmer: StreamTrimmer;
   private readonly reclaimer: StreamReclaimer;
   private readonly workers: RedisWorkerRegistry;
+  private readonly leases: RedisPartitionLeases;
   private readonly logger: Logger;
 
   constructor(name: string, settings: BrokerSettings) {
@@ -74,6 +82,7 @@ export class RedisStreamsBroker extends BaseStreamBroker {
     );
     this.reclaimer = new StreamReclaimer(this.client, this.logger, this.target);
     this.workers = new RedisWorkerRegistry(this.client);
+    this.leases = new RedisPartitionLeases(this.client, this.readers);
   }
 
   protected async _publishBatch(
@@ -200,6 +209,67 @@ export class RedisStreamsBroker extends BaseStreamBroker {
   /** @inheritdoc */
   runningWorkers(): Promise<WorkerPresence[]> {
     return this.command('list running workers', () => this.workers.runningWorkers());
+  }
+
+  /** @inheritdoc */
+  balancePartitions(balance: PartitionBalance): Promise<PartitionShare> {
+    return this.command(`balance the partitions of "${balance.category}"`, () =>
+      this.leases.balancePartitions(balance),
+    );
+  }
+
+  /** @inheritdoc */
+  async releasePartition(category: string, group: string, lease: PartitionLease): Promise<void> {
+    await this.command(`release partition ${lease.partition} of "${category}"`, () =>
+      this.leases.releasePartition(category, group, lease),
+    );
+  }
+
+  /** @inheritdoc */
+  async leavePartitions(category: string, group: string, consumer: string): Promise<void> {
+    await this.command(`leave the partitions of "${category}"`, () =>
+      this.leases.leavePartitions(category, group, consumer),
+    );
+  }
+
+  /** @inheritdoc */
+  readUnderLease(
+    at: GroupConsumer,
+    category: string,
+    lease: PartitionLease,
+    options: ReadOptions,
+  ): Promise<ReceivedMessage[]> {
+    return this.command(`read "${at.stream}"`, async () => {
+      const deadline = Date.now() + options.blockMs;
+      let messages: ReceivedMessage[] | undefined;
+      try {
+        messages = await this.leases.readUnderLease(at, category, lease, options);
+      } catch (error) {
+        if (this.closed) return [];
+        if (!isNoGroupError(error)) throw error;
+        await this.ensureGroup(at.stream, at.group, '0');
+        messages = await this.leases.readUnderLease(at, category, lease, {
+          count: options.count,
+          blockMs: Math.max(0, deadline - Date.now()),
+        });
+      }
+      if (messages === undefined) throw new PartitionLeaseLostError(this.name, at.stream, at.group);
+      return messages;
+    });
+  }
+
+  /** @inheritdoc */
+  partitionLayout(category: string): Promise<number | undefined> {
+    return this.command(`read the partition layout of "${category}"`, () =>
+      this.leases.partitionLayout(category),
+    );
+  }
+
+  /** @inheritdoc */
+  async recordPartitionLayout(category: string, partitions: number): Promise<void> {
+    await this.command(`record the partition layout of "${category}"`, () =>
+      this.leases.recordPartitionLayout(category, partitions),
+    );
   }
 
   protected deadLetterStreams(): DeadLetterStreams {
