@@ -7,6 +7,8 @@ import { addBooks, halfLoad, saturate, SYSTEM_ENV } from './end-to-end.bench.js'
 export interface ScaleOutBenchOptions {
   /** Worker processes of each system, in the order they run. */
   readonly workerCounts: readonly number[];
+  /** Partitions of each stream category: 1 (unpartitioned) and more; each with every worker count. */
+  readonly partitionCounts: readonly number[];
   /** Seconds of load per run. */
   readonly seconds: number;
   /** Saturation runs per system. */
@@ -20,6 +22,8 @@ const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 interface ScaleOutFigures {
   readonly workers: number;
+  /** Partitions of every stream category (1: unpartitioned). */
+  readonly partitions: number;
   /** Orders/s at saturation, each round. */
   readonly rounds_per_s: number[];
   readonly median_per_s: number;
@@ -40,14 +44,18 @@ interface ScaleOutFigures {
  * all of them (half what the first system sustained), so what growing the pool buys — or costs —
  * on this machine is visible. The systems run one after another, each on a fresh database and
  * Redis: kept up together their connection pools would outgrow PostgreSQL's `max_connections`.
- * Every system is unpartitioned: partitioned streams are not built yet.
+ * Each worker count runs unpartitioned and with every stream category of the bookshelf in
+ * partitions (`[streams."<category>"] partitions = N`).
  */
 export async function scaleOutBenchmark(options: ScaleOutBenchOptions): Promise<BenchResult> {
   const figures: ScaleOutFigures[] = [];
   let rate: number | undefined;
-  for (const workers of options.workerCounts) {
-    progress(`scale-out: the API and ${workers} worker process(es)`);
-    const system = await BenchSystem.start(SYSTEM_ENV, workers);
+  const systems = options.partitionCounts.flatMap((partitions) =>
+    options.workerCounts.map((workers) => ({ partitions, workers })),
+  );
+  for (const { workers, partitions } of systems) {
+    progress(`scale-out: the API and ${workers} worker process(es), ${described(partitions)}`);
+    const system = await BenchSystem.start({ ...SYSTEM_ENV, ...partitioned(partitions) }, workers);
     try {
       const books = await addBooks(system, options.books);
       const before = await transactionCounts(system);
@@ -61,6 +69,7 @@ export async function scaleOutBenchmark(options: ScaleOutBenchOptions): Promise<
       const orders = after.orders - before.orders;
       figures.push({
         workers,
+        partitions,
         rounds_per_s: rounds.map(Math.round),
         median_per_s: Math.round(saturated),
         at_rate: rate,
@@ -76,7 +85,7 @@ export async function scaleOutBenchmark(options: ScaleOutBenchOptions): Promise<
   const scenario = '8 scale-out, orders';
   const rows: BenchRow[] = figures.map((figure) => ({
     scenario,
-    contender: `POST /orders → CONFIRMED, ${figure.workers} worker process(es), unpartitioned`,
+    contender: `POST /orders → CONFIRMED, ${figure.workers} worker process(es), ${described(figure.partitions)}`,
     figures: {
       'median /s': grouped(figure.median_per_s),
       'ours ÷ peer': figure === first ? '' : ratio(figure.median_per_s, first.median_per_s),
@@ -95,11 +104,23 @@ export async function scaleOutBenchmark(options: ScaleOutBenchOptions): Promise<
       connections: options.connections,
       books: options.books,
       env: SYSTEM_ENV,
-      partitioned: 'not built yet',
+      partitioned: partitioned(8),
       systems: figures,
     },
   };
 }
+
+/** The bookshelf's stream categories, each in `partitions` partitions (none for 1). */
+export function partitioned(partitions: number): NodeJS.ProcessEnv {
+  if (partitions === 1) return {};
+  const categories = ['bookshelf::book', 'bookshelf::order', 'bookshelf::order:command'];
+  return Object.fromEntries(
+    categories.map((category) => [`PROTEAN_STREAMS__${category}__PARTITIONS`, String(partitions)]),
+  );
+}
+
+const described = (partitions: number) =>
+  partitions === 1 ? 'unpartitioned' : `${partitions} partitions`;
 
 /** Orders placed, and transactions rolled back in the system's database (`pg_stat_database`). */
 async function transactionCounts(system: BenchSystem) {

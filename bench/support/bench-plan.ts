@@ -33,6 +33,7 @@ export function benchPlan(quick: boolean) {
       : { orders: 1000, stock: 600, clients: 40, workers: 3, rounds: 2 },
     scaleOut: {
       workerCounts: quick ? [1, 2] : [1, 2, 4],
+      partitionCounts: quick ? [1, 4] : [1, 8],
       seconds: quick ? 2 : 10,
       rounds: quick ? 1 : 2,
       connections: 32,

@@ -119,13 +119,14 @@ describe('npm run bench -- --quick', () => {
       );
 
       for (const workers of [1, 2])
-        expect(run.stdout).toMatch(
-          row(
-            '8 scale-out, orders',
-            `POST /orders → CONFIRMED, ${workers} worker process\\(es\\), unpartitioned`,
-            `${figure}\\s+.*p50 [\\d.]+ ms, p99 [\\d.]+ ms at \\d+/s; [\\d.]+ rolled-back transactions an order`,
-          ),
-        );
+        for (const layout of ['unpartitioned', '4 partitions'])
+          expect(run.stdout).toMatch(
+            row(
+              '8 scale-out, orders',
+              `POST /orders → CONFIRMED, ${workers} worker process\\(es\\), ${layout}`,
+              `${figure}\\s+.*p50 [\\d.]+ ms, p99 [\\d.]+ ms at \\d+/s; [\\d.]+ rolled-back transactions an order`,
+            ),
+          );
 
       const results = JSON.parse(readFileSync(file, 'utf8'));
       expect(Object.keys(results)).toEqual([

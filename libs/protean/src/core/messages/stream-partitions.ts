@@ -30,7 +30,8 @@ export function partitionOf(aggregateId: string, partitions: number): number {
  * category's broker stream, or with N > 1 one of its N partition streams, `<category>#<k>`,
  * chosen by the aggregate id so that one aggregate's messages stay on one partition, in order.
  * Built from the configuration alone, which every process reads alike: the API, the relays
- * and the workers route and read the same streams.
+ * and the workers route and read the same streams. Categories match case-insensitively, as
+ * configuration keys do.
  */
 export class StreamPartitions {
   private readonly counts: ReadonlyMap<string, number>;
@@ -39,7 +40,7 @@ export class StreamPartitions {
     this.counts = new Map(
       Object.entries(streams)
         .filter(([, settings]) => settings.partitions > 1)
-        .map(([category, settings]) => [category, settings.partitions]),
+        .map(([category, settings]) => [category.toLowerCase(), settings.partitions]),
     );
   }
 
@@ -50,7 +51,7 @@ export class StreamPartitions {
 
   /** How many partitions `category` has (1: not partitioned). */
   of(category: string): number {
-    return this.counts.get(category) ?? 1;
+    return this.counts.get(category.toLowerCase()) ?? 1;
   }
 
   /** The broker streams of `category`: itself, or its partition streams in order. */

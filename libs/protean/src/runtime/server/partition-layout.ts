@@ -3,11 +3,10 @@ import type { StreamPartitions } from '../../core/messages/stream-partitions.js'
 import type { Broker, PartitionLeases } from '../../ports/broker/broker.port.js';
 import { hasPartitionLeases } from '../../ports/broker/broker-roles.js';
 
-/** A category read by the engine: on which broker, by which groups. */
+/** A category the engine reads, and the broker it reads it on. */
 export interface CategoryReaders {
   readonly broker: Broker;
   readonly category: string;
-  readonly groups: readonly string[];
 }
 
 /** What is left on a stream for a group: not yet delivered, or delivered and not acknowledged. */
@@ -22,33 +21,31 @@ interface Leftover {
  * left on the old layout's streams would be read beside the new ones, an aggregate's older
  * messages after its newer. The broker records the layout a category's streams are in; a
  * worker configured with another count switches it only once the old streams are drained for
- * every group it runs on them, and otherwise refuses to start, naming the key, what is left
- * and where (docs/scaling.md, "Changing the number of partitions"). Brokers without partition
- * leases keep no layout: a worker there reads every partition anyway.
+ * every group on them — its own pool's and every other's, which would otherwise never read
+ * them again — and otherwise refuses to start, naming the key, what is left and where
+ * (docs/scaling.md, "Changing N"). Brokers without partition leases keep no layout: a worker
+ * there reads every partition anyway.
  */
 export async function switchPartitionLayouts(
   readers: readonly CategoryReaders[],
   streams: StreamPartitions,
 ): Promise<void> {
-  for (const { broker, category, groups } of readers) {
+  for (const { broker, category } of readers) {
     if (!hasPartitionLeases(broker)) continue;
-    await switchLayout(broker, category, groups, streams);
+    await switchLayout(broker, category, streams);
   }
 }
 
 async function switchLayout(
   broker: Broker & PartitionLeases,
   category: string,
-  groups: readonly string[],
   streams: StreamPartitions,
 ): Promise<void> {
   const configured = streams.of(category);
   const recorded = (await broker.partitionLayout(category)) ?? 1;
   if (recorded === configured) return;
   const old = recorded === 1 ? [category] : partitionStreams(category, recorded);
-  const leftovers = (
-    await Promise.all(old.map((stream) => leftoverOn(broker, stream, groups)))
-  ).flat();
+  const leftovers = (await Promise.all(old.map((stream) => leftoverOn(broker, stream)))).flat();
   if (leftovers.length > 0) {
     const total = leftovers.reduce((sum, left) => sum + left.messages, 0);
     const where = leftovers
@@ -60,7 +57,8 @@ async function switchLayout(
       `is ${configured}, but the broker's streams of "${category}" are laid out in ${recorded} ` +
         `partition(s) and still hold ${total} message(s) (${where}${leftovers.length > 3 ? ', …' : ''}). ` +
         `Drain them first: stop the producers, let workers with partitions = ${recorded} finish, ` +
-        `then start with the new count (docs/scaling.md)`,
+        `then start with the new count; a group no handler reads any more can be deleted ` +
+        `(XGROUP DESTROY) (docs/scaling.md)`,
     );
   }
   await broker.recordPartitionLayout(category, configured);
@@ -69,14 +67,9 @@ async function switchLayout(
 const partitionStreams = (category: string, n: number) =>
   Array.from({ length: n }, (_, k) => `${category}#${k}`);
 
-async function leftoverOn(
-  broker: Broker,
-  stream: string,
-  groups: readonly string[],
-): Promise<Leftover[]> {
+async function leftoverOn(broker: Broker, stream: string): Promise<Leftover[]> {
   const info = await broker.streamInfo(stream);
   return info.groups
-    .filter((group) => groups.includes(group.name))
     .map((group) => ({
       stream,
       group: group.name,

@@ -184,25 +184,17 @@ export class ProteanEngine {
     }));
   }
 
-  /** The broker stream categories `entries` read, each with its broker and groups. */
+  /** The broker stream categories `entries` read, each with its broker. */
   private categoryReaders(entries: readonly PlanEntry[]): CategoryReaders[] {
-    const readers = new Map<string, { broker: string; category: string; groups: string[] }>();
+    const readers = new Map<string, CategoryReaders>();
     for (const { subscription } of entries) {
       if (subscription.type !== 'stream' || !subscription.broker) continue;
-      const key = `${subscription.broker}\n${subscription.stream}`;
-      const entry = readers.get(key) ?? {
-        broker: subscription.broker,
+      readers.set(`${subscription.broker}\n${subscription.stream}`, {
+        broker: this.brokers.get(subscription.broker),
         category: subscription.stream,
-        groups: [],
-      };
-      entry.groups.push(subscription.handler);
-      readers.set(key, entry);
+      });
     }
-    return [...readers.values()].map(({ broker, category, groups }) => ({
-      broker: this.brokers.get(broker),
-      category,
-      groups,
-    }));
+    return [...readers.values()];
   }
 
   /**
