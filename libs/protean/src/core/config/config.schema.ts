@@ -348,14 +348,7 @@ export const configurationSchema = z
     server: serverSchema.prefault({}),
     outbox: outboxSchema.prefault({}),
     /** Per stream category (`"bookshelf::order"`): partitions. */
-    streams: z
-      .record(
-        z.string().regex(STREAM_CATEGORY, {
-          error: 'expected a stream category such as "bookshelf::order"',
-        }),
-        streamSchema,
-      )
-      .default({}),
+    streams: z.record(z.string(), streamSchema).default({}),
     observatory: z
       .strictObject({
         token: z.string().min(1).optional(),
@@ -385,6 +378,16 @@ export const configurationSchema = z
         path: ['outbox', 'broker'],
         message: `names no configured broker (have: ${Object.keys(config.brokers).join(', ')})`,
       });
+    }
+    for (const category of Object.keys(config.streams)) {
+      if (!STREAM_CATEGORY.test(category)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['streams', category],
+          message:
+            'expected a stream category such as "bookshelf::order" or "bookshelf::order:command"',
+        });
+      }
     }
     for (const [handler, settings] of Object.entries(config.server.subscriptions)) {
       const type =

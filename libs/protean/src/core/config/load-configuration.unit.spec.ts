@@ -252,4 +252,26 @@ describe('loadConfiguration', () => {
       'server.handlers',
     );
   });
+
+  it('reads partitioned stream categories, and names the key of a bad one', () => {
+    const config = loadConfiguration({
+      env: { 'PROTEAN_STREAMS__BOOKSHELF::ORDER__PARTITIONS': '8' },
+      overrides: { streams: { 'bookshelf::book:command': { partitions: 4 } } },
+    });
+    expect(config.streams).toEqual({
+      'bookshelf::order': { partitions: 8 },
+      'bookshelf::book:command': { partitions: 4 },
+    });
+    expect(config.server.partition_lease_seconds).toBe(10);
+    const refusal = (streams: unknown) =>
+      errorOf(() => loadConfiguration({ env: {}, overrides: { streams } })).message;
+    expect(refusal({ 'bookshelf::order': { partitions: 0 } })).toContain(
+      'streams.bookshelf::order.partitions = 0: expected an integer >= 1',
+    );
+    expect(refusal({ 'bookshelf::order': { partitions: 5000 } })).toContain('<= 1024');
+    expect(refusal({ 'bookshelf::order-1': { partitions: 2 } })).toContain(
+      'expected a stream category such as "bookshelf::order"',
+    );
+    expect(refusal({ 'bookshelf::order': { partiton: 2 } })).toContain('partiton');
+  });
 });

@@ -60,7 +60,7 @@ describe('partition layout: a changed count waits for the old layout to drain', 
 
     const refusal = await switchTo(4).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(ConfigurationError);
-    expect((refusal as ConfigurationError).key).toBe(`streams."${category}".partitions`);
+    expect((refusal as ConfigurationError).key).toBe(`streams.${category}.partitions`);
     expect((refusal as ConfigurationError).message).toContain(
       `laid out in 8 partition(s) and still hold 2 message(s) (2 on "${old}" for ${GROUP})`,
     );

@@ -53,7 +53,7 @@ async function switchLayout(
       .map((left) => `${left.messages} on "${left.stream}" for ${left.group}`)
       .join(', ');
     throw new ConfigurationError(
-      `streams."${category}".partitions`,
+      `streams.${category}.partitions`,
       `is ${configured}, but the broker's streams of "${category}" are laid out in ${recorded} ` +
         `partition(s) and still hold ${total} message(s) (${where}${leftovers.length > 3 ? ', …' : ''}). ` +
         `Drain them first: stop the producers, let workers with partitions = ${recorded} finish, ` +

@@ -6,6 +6,7 @@ import type { ResolvedSubscriptionSettings } from '../../core/config/subscriptio
 import { describeError } from '../../core/errors/error-message.js';
 import type { LeasedReading } from './stream-subscription.js';
 import type { Subscription } from './subscription.js';
+import { SYSTEM_CLOCK, type Clock } from '../../core/async/clock.js';
 
 /** What a partition's own subscription is: a stream subscription, started and drained here. */
 export interface PartitionSubscription extends Subscription {
@@ -44,7 +45,7 @@ export class PartitionedSubscription implements Subscription {
   private readonly logger: Logger;
   private readonly held = new Map<number, Held>();
   private readonly leases: (Broker & PartitionLeases) | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTurn: (() => void) | undefined;
   private turn: Promise<void> = Promise.resolve();
   private running = false;
 
@@ -58,6 +59,7 @@ export class PartitionedSubscription implements Subscription {
     private readonly consumer: string,
     private readonly ttlMs: number,
     private readonly open: OpenPartition,
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {
     this.logger = new Logger(`Partitions ${group} ${stream}`);
     this.leases = hasPartitionLeases(broker) ? broker : undefined;
@@ -79,20 +81,19 @@ export class PartitionedSubscription implements Subscription {
       return;
     }
     await this.balance();
-    this.timer = setInterval(() => {
-      this.turn = this.turn.then(() => this.balance());
-    }, this.ttlMs / RENEWALS_PER_TTL);
-    this.timer.unref?.();
+    this.scheduleTurn();
   }
 
   stopReading(): void {
     this.running = false;
-    clearInterval(this.timer);
+    this.cancelTurn?.();
     for (const { subscription } of this.held.values()) subscription.stopReading();
   }
 
   async drain(deadline: number): Promise<void> {
+    // A turn in flight may have opened a partition after stopReading(): stop it too.
     await this.turn;
+    for (const { subscription } of this.held.values()) subscription.stopReading();
     await Promise.all(
       [...this.held.values()].map((held) => held.leaving ?? held.subscription.drain(deadline)),
     );
@@ -107,6 +108,20 @@ export class PartitionedSubscription implements Subscription {
 
   async stopped(): Promise<void> {
     await Promise.all([...this.held.values()].map(({ subscription }) => subscription.stopped()));
+  }
+
+  /** The next turn, `ttl / 5` from now, then the one after it. */
+  private scheduleTurn(): void {
+    this.cancelTurn = this.clock.schedule(
+      this.ttlMs / RENEWALS_PER_TTL,
+      () => {
+        this.turn = this.turn.then(() => this.balance());
+        void this.turn.then(() => {
+          if (this.running) this.scheduleTurn();
+        });
+      },
+      { unref: true },
+    );
   }
 
   /** One turn: renew, take up to the fair share, give back beyond it. */
@@ -178,7 +193,7 @@ export class PartitionedSubscription implements Subscription {
   private giveUp(partition: number, held: Held, release: boolean): void {
     const { subscription, lease } = held;
     subscription.stopReading();
-    const deadline = Date.now() + (release ? this.ttlMs / 2 : 0);
+    const deadline = this.clock.now() + (release ? this.ttlMs / 2 : 0);
     held.leaving = (async () => {
       await subscription.drain(deadline);
       if (release && this.leases) {

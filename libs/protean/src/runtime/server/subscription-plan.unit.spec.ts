@@ -107,4 +107,22 @@ describe('SubscriptionPlan', () => {
     expect(entry.settings.messages_per_tick).toBe(7);
     expect(entry.reader.kind).toBe('handler');
   });
+
+  it('shows a partitioned category once per partition stream, where its lag and dead letters are', () => {
+    const plan = new SubscriptionPlan(
+      config({ streams: { 'shop::order': { partitions: 3 } } }),
+      registry([handler('OrderLedger', ['shop::order', 'shop::book'])]),
+    );
+    expect(plan.subscriptions().map((s) => `${s.handler} ${s.stream}`)).toEqual([
+      'OrderLedger shop::order#0',
+      'OrderLedger shop::order#1',
+      'OrderLedger shop::order#2',
+      'OrderLedger shop::book',
+    ]);
+    // The engine opens one subscription for the category, which reads the partitions.
+    expect(plan.entries().map((entry) => entry.subscription.stream)).toEqual([
+      'shop::order',
+      'shop::book',
+    ]);
+  });
 });
