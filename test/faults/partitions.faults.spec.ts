@@ -91,7 +91,7 @@ describe('faults: partitioned streams', () => {
   const startSystem = systemPerTest();
 
   it(
-    '15. four workers on 8 partitions, two SIGKILLed and one added: every aggregate in order',
+    '16. four workers on 8 partitions, two SIGKILLed and one added: every aggregate in order',
     async () => {
       const system = await startSystem(PARTITIONED);
       const { url } = await system.startApi();
@@ -138,7 +138,7 @@ describe('faults: partitioned streams', () => {
       const livePids = new Set(live.map((worker) => String(worker.child.pid)));
 
       recordScenario({
-        scenario: 15,
+        scenario: 16,
         name: 'Partitioned streams: 4 workers on 8 partitions, 2 SIGKILLed, 1 added',
         ...counts(outcome),
         recoverySeconds,
