@@ -39,3 +39,11 @@ export const isTlsError = (error: unknown): boolean => {
 /** Redis answered with an error reply (as opposed to the connection failing). */
 export const isReplyError = (error: unknown): boolean =>
   (error as { name?: unknown } | null | undefined)?.name === 'ReplyError';
+
+/**
+ * A reply that says the data is out of reach for now, not that the command is wrong: a cluster
+ * without a master for the slot, a slot migrating, a former master now a replica, a replica
+ * still loading. It passes once the cluster settles, like a connection failure.
+ */
+export const isUnavailableReply = (error: unknown): boolean =>
+  /^(CLUSTERDOWN|TRYAGAIN|READONLY|LOADING|MASTERDOWN|NOREPLICAS)\b/.test(messageOf(error));

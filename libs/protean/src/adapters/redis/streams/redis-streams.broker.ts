@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import type { BrokerOperation } from '../../brokers/base-broker.js';
 import { BaseStreamBroker } from '../../brokers/base-stream-broker.js';
 import type { BrokerSettings } from '../../brokers/broker-settings.js';
@@ -16,10 +15,12 @@ import type {
 import type { DeadLetterStreams } from '../../brokers/dead-letter-queue.js';
 import { isBusyGroupError, isNoGroupError, isNoSuchKeyError } from '../client/redis-errors.js';
 import { closeClient } from '../client/close-client.js';
-import { RedisTarget } from '../client/redis-target.js';
+import { RedisTarget, type RedisClient } from '../client/redis-target.js';
 import { BlockingReaderPool } from './blocking-reader-pool.js';
 import { RedisDeadLetterStreams } from './redis-dead-letter-streams.js';
 import { RedisWorkerRegistry } from './redis-worker-registry.js';
+import { StreamKeys } from './stream-keys.js';
+import { StreamPublisher } from './stream-publisher.js';
 import { StreamReclaimer } from './stream-reclaimer.js';
 import { StreamTrimmer } from './stream-trimmer.js';
 import {
@@ -46,13 +47,17 @@ const ACK_CHUNK = 1000;
 /**
  * Redis Streams (provider `redis`): durable, consumer groups, at-least-once. Entries have one
  * field, `data`. Publishing, acknowledging and administration share one connection; every
- * blocking read runs on a dedicated one (see {@link BlockingReaderPool}).
+ * blocking read runs on a dedicated one (see {@link BlockingReaderPool}). On a Redis Cluster
+ * each "connection" is a cluster client, and a stream's keys carry its hash tag
+ * ({@link StreamKeys}); the stream names callers see never do.
  */
 export class RedisStreamsBroker extends BaseStreamBroker {
   readonly provider = 'redis';
   readonly capabilities = CAPABILITIES;
   private readonly target: RedisTarget;
-  private readonly client: Redis;
+  private readonly client: RedisClient;
+  private readonly keys: StreamKeys;
+  private readonly publisher: StreamPublisher;
   private readonly readers: BlockingReaderPool;
   private readonly trimmer: StreamTrimmer;
   private readonly reclaimer: StreamReclaimer;
@@ -64,15 +69,18 @@ export class RedisStreamsBroker extends BaseStreamBroker {
     this.logger = new Logger(`Broker:${name}`);
     this.target = new RedisTarget(name, this.provider, settings);
     this.errors = this.target;
-    this.client = this.target.createClient('commands');
+    this.client = this.target.createNodeOrClusterClient('commands');
+    this.keys = new StreamKeys(this.target.cluster);
+    this.publisher = new StreamPublisher(this.client, this.keys, settings, this.target);
     this.readers = new BlockingReaderPool(this.target, settings.readTimeoutGraceMs);
     this.trimmer = new StreamTrimmer(
       this.client,
+      this.keys,
       this.target,
       settings.maxStreamLength,
       this.logger,
     );
-    this.reclaimer = new StreamReclaimer(this.client, this.logger, this.target);
+    this.reclaimer = new StreamReclaimer(this.client, this.keys, this.logger, this.target);
     this.workers = new RedisWorkerRegistry(this.client);
   }
 
@@ -80,9 +88,7 @@ export class RedisStreamsBroker extends BaseStreamBroker {
     messages: readonly OutgoingMessage[],
     streams: readonly string[],
   ): Promise<string[]> {
-    const pipeline = this.client.pipeline();
-    for (const { stream, data } of messages) pipeline.xadd(stream, '*', 'data', data);
-    const ids = unwrapPipelineResults(await pipeline.exec()) as string[];
+    const ids = await this.publisher.publish(messages);
     for (const stream of streams) {
       this.trimmer.notePublished(stream, messages.filter((m) => m.stream === stream).length);
     }
@@ -91,7 +97,7 @@ export class RedisStreamsBroker extends BaseStreamBroker {
 
   protected async _ensureGroup(stream: string, group: string, from: '0' | '$'): Promise<void> {
     try {
-      await this.client.xgroup('CREATE', stream, group, from, 'MKSTREAM');
+      await this.client.xgroup('CREATE', this.keys.of(stream), group, from, 'MKSTREAM');
     } catch (error) {
       if (!isBusyGroupError(error)) throw error;
     }
@@ -124,7 +130,7 @@ export class RedisStreamsBroker extends BaseStreamBroker {
   protected async _ack(stream: string, group: string, ids: readonly string[]): Promise<number> {
     const pipeline = this.client.pipeline();
     for (let i = 0; i < ids.length; i += ACK_CHUNK) {
-      pipeline.xack(stream, group, ...ids.slice(i, i + ACK_CHUNK));
+      pipeline.xack(this.keys.of(stream), group, ...ids.slice(i, i + ACK_CHUNK));
     }
     const replies = await pipeline.exec();
     // Without the group nothing is pending: the entries come again from a recreated group.
@@ -158,7 +164,7 @@ export class RedisStreamsBroker extends BaseStreamBroker {
 
   protected async _deliveryCount(stream: string, group: string, id: string): Promise<number> {
     return this.unlessNoGroup(0, async () =>
-      parsePendingDeliveryCount(await this.client.xpending(stream, group, id, id, 1)),
+      parsePendingDeliveryCount(await this.client.xpending(this.keys.of(stream), group, id, id, 1)),
     );
   }
 
@@ -167,7 +173,8 @@ export class RedisStreamsBroker extends BaseStreamBroker {
   }
 
   protected async _streamInfo(stream: string): Promise<StreamInfo> {
-    const replies = await this.client.pipeline().xlen(stream).xinfo('GROUPS', stream).exec();
+    const key = this.keys.of(stream);
+    const replies = await this.client.pipeline().xlen(key).xinfo('GROUPS', key).exec();
     const [[lengthError, length], [groupsError, groups]] = replies ?? [
       [null, 0],
       [null, []],
@@ -203,7 +210,7 @@ export class RedisStreamsBroker extends BaseStreamBroker {
   }
 
   protected deadLetterStreams(): DeadLetterStreams {
-    return new RedisDeadLetterStreams(this.client, this.target);
+    return new RedisDeadLetterStreams(this.client, this.keys, this.target);
   }
 
   protected override actionOf(operation: BrokerOperation, stream?: string, group?: string): string {
@@ -255,7 +262,7 @@ export class RedisStreamsBroker extends BaseStreamBroker {
         count,
         ...block,
         'STREAMS',
-        stream,
+        this.keys.of(stream),
         '>',
       ),
     );
