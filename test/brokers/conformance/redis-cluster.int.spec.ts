@@ -1,0 +1,149 @@
+import {
+  BrokerReplicationError,
+  keyInSlotOf,
+  type BrokerConfig,
+  type StreamBroker,
+} from 'nestjs-protean';
+import { describeBrokerConformance, readUntil, uniqueName } from 'nestjs-protean/testing';
+import type { Cluster } from 'ioredis';
+import { redisBroker } from '../../support/redis-broker.js';
+import { SpawnedRedisCluster } from '../../support/redis-cluster.js';
+
+// Fixed ports (the brokers are created before the cluster starts): 17000-17005.
+const BASE_PORT = 17000;
+const URI = `redis+cluster://${[0, 1, 2, 3, 4, 5].map((i) => `127.0.0.1:${BASE_PORT + i}`).join(',')}`;
+
+const PROVENANCE = {
+  originalId: '1-0',
+  group: 'Handler',
+  consumer: 'worker-1',
+  error: 'boom',
+  attempts: 1,
+  failedAt: '2026-01-01T00:00:00.000Z',
+};
+
+let cluster: SpawnedRedisCluster;
+let cleaner: Cluster;
+
+beforeAll(async () => {
+  cluster = await SpawnedRedisCluster.start({ basePort: BASE_PORT });
+  cleaner = cluster.client();
+}, 60_000);
+
+afterAll(async () => {
+  cleaner?.disconnect();
+  await cluster?.destroy();
+});
+
+describeBrokerConformance('redis on a cluster of 3 masters + 3 replicas', {
+  create: (overrides) => redisBroker(URI, overrides),
+  cleanup: async (streams) => {
+    for (const stream of streams) {
+      await cleaner.del(keyInSlotOf(stream, '', true));
+      await cleaner.del(keyInSlotOf(stream, ':dlq', true));
+    }
+  },
+});
+
+describe('redis on a cluster: keys, slots and replicas', () => {
+  const streams: string[] = [];
+  const opened: StreamBroker[] = [];
+  const open = (overrides: Partial<BrokerConfig> = {}): StreamBroker => {
+    const broker = redisBroker(URI, overrides);
+    opened.push(broker);
+    return broker;
+  };
+  const newStream = (): string => {
+    const name = uniqueName('cluster');
+    streams.push(name);
+    return name;
+  };
+  const slotOf = async (key: string): Promise<number> =>
+    Number(await cleaner.call('CLUSTER', 'KEYSLOT', key));
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((broker) => broker.close()));
+    for (const stream of streams.splice(0)) {
+      for (const key of [stream, `${stream}#1`]) {
+        await cleaner.del(keyInSlotOf(key, '', true));
+        await cleaner.del(keyInSlotOf(key, ':dlq', true));
+      }
+    }
+  });
+
+  it('keeps a stream, its partitions and their dead letters in the slot of its tag', async () => {
+    const broker = open();
+    const stream = newStream();
+    await broker.publish({ stream, data: '{"n":1}' });
+    await broker.publish({ stream: `${stream}#1`, data: '{"n":2}' });
+    await broker.deadLetter(stream, '{"n":1}', PROVENANCE);
+    await broker.deadLetter(`${stream}#1`, '{"n":2}', PROVENANCE);
+
+    const keys = [`{${stream}}`, `{${stream}}#1`, `{${stream}}:dlq`, `{${stream}}#1:dlq`];
+    for (const key of keys) expect(await cleaner.exists(key)).toBe(1);
+    expect(await cleaner.exists(stream)).toBe(0);
+    const slots = await Promise.all(keys.map(slotOf));
+    expect(new Set(slots).size).toBe(1);
+    expect((await broker.listDeadLetters()).map((letter) => letter.stream)).toEqual(
+      expect.arrayContaining([stream, `${stream}#1`]),
+    );
+  });
+
+  it('publishes one batch across streams of different masters, ids in input order', async () => {
+    const byMaster = new Map<number, string>();
+    while (byMaster.size < 3) {
+      const stream = uniqueName('cluster');
+      const master = await cluster.masterOf(keyInSlotOf(stream, '', true));
+      if (!byMaster.has(master)) {
+        byMaster.set(master, stream);
+        streams.push(stream);
+      }
+    }
+    const targets = [...byMaster.values()];
+    const messages = [0, 1, 2, 3, 4, 5].map((n) => ({
+      stream: targets[n % 3],
+      data: JSON.stringify({ n }),
+    }));
+    const broker = open();
+    for (const stream of targets) await broker.ensureGroup(stream, 'G');
+
+    const ids = await broker.publishBatch(messages);
+
+    for (const [index, stream] of targets.entries()) {
+      const received = await readUntil(broker, stream, 'G', 'c', 2);
+      expect(received.map((m) => m.id)).toEqual([ids[index], ids[index + 3]]);
+      expect(received.map((m) => (JSON.parse(m.data!) as { n: number }).n)).toEqual([
+        index,
+        index + 3,
+      ]);
+    }
+  });
+
+  it('lists the dead letters of streams on every master', async () => {
+    const broker = open();
+    const byMaster = new Map<number, string>();
+    while (byMaster.size < 3) {
+      const stream = uniqueName('cluster');
+      const master = await cluster.masterOf(keyInSlotOf(stream, ':dlq', true));
+      if (!byMaster.has(master)) {
+        byMaster.set(master, stream);
+        streams.push(stream);
+        await broker.deadLetter(stream, '{}', PROVENANCE);
+      }
+    }
+    const listed = new Set((await broker.listDeadLetters()).map((letter) => letter.stream));
+    for (const stream of byMaster.values()) expect(listed.has(stream)).toBe(true);
+  });
+
+  it('counts a publish done once min_replicas hold it, and fails it when fewer can', async () => {
+    const stream = newStream();
+    const held = open({ min_replicas: 1, wait_timeout_ms: 1000 });
+    await expect(held.publish({ stream, data: '{"n":1}' })).resolves.toMatch(/^\d+-\d+$/);
+
+    // Every master has one replica: two can never acknowledge.
+    const tooMany = open({ min_replicas: 2, wait_timeout_ms: 200 });
+    const refused = tooMany.publish({ stream, data: '{"n":2}' });
+    await expect(refused).rejects.toThrow(BrokerReplicationError);
+    await expect(refused).rejects.toThrow(/reached 1 of min_replicas = 2 replicas within 200 ms/);
+  });
+});
