@@ -1,6 +1,8 @@
+import type { Cluster } from 'ioredis';
 import type { OutgoingMessage } from '../../../ports/broker/broker.port.js';
 import { BrokerReplicationError } from '../../../ports/broker/broker-replication.error.js';
 import { unwrapPipelineResults } from '../client/pipeline-results.js';
+import { isRedirectError } from '../client/redis-errors.js';
 import type { RedisClient, RedisTarget } from '../client/redis-target.js';
 import { slotTag, type StreamKeys } from './stream-keys.js';
 
@@ -16,7 +18,8 @@ export interface Replication {
  * `min_replicas`, each pipeline ends in `WAIT`, which goes to the node that took its writes:
  * a pipeline short of replicas fails the publish with {@link BrokerReplicationError}, even
  * though its entries may have been written (a retry publishes them again; consumers skip
- * what they saw by message id).
+ * what they saw by message id). While a slot's master has fewer live replicas than that (its
+ * replica was just promoted and has none of its own yet), every publish there fails so.
  */
 export class StreamPublisher {
   constructor(
@@ -54,7 +57,14 @@ export class StreamPublisher {
     for (const { stream, data } of messages) pipeline.xadd(this.keys.of(stream), '*', 'data', data);
     const { minReplicas, waitTimeoutMs } = this.replication;
     if (minReplicas > 0) pipeline.wait(minReplicas, waitTimeoutMs);
-    const replies = unwrapPipelineResults(await pipeline.exec());
+    let replies: unknown[];
+    try {
+      replies = unwrapPipelineResults(await pipeline.exec());
+    } catch (error) {
+      // A pipeline ending in WAIT is not redirected by ioredis: learn where the slot went now.
+      if (this.keys.cluster && isRedirectError(error)) (this.client as Cluster).refreshSlotsCache();
+      throw error;
+    }
     if (minReplicas > 0) {
       const acknowledged = Number(replies.pop());
       if (acknowledged < minReplicas) throw this.shortOfReplicas(messages, acknowledged);
