@@ -95,17 +95,17 @@ export class SpawnedRedisCluster {
   private constructor(
     readonly ports: readonly number[],
     private readonly dir: string,
+    private readonly nodeTimeoutMs: number,
   ) {}
 
   /** Starts the nodes, forms the cluster, and resolves once every slot is served and replicated. */
   static async start(options: RedisClusterOptions): Promise<SpawnedRedisCluster> {
     const count = (options.masters ?? 3) * 2;
     const ports = Array.from({ length: count }, (_, i) => options.basePort + i);
-    const cluster = new SpawnedRedisCluster(ports, mkdtempSync(join(tmpdir(), 'protean-cluster-')));
+    const dir = mkdtempSync(join(tmpdir(), 'protean-cluster-'));
+    const cluster = new SpawnedRedisCluster(ports, dir, options.nodeTimeoutMs ?? 1000);
     try {
-      await Promise.all(
-        ports.map((port) => cluster.startNode(port, options.nodeTimeoutMs ?? 1000)),
-      );
+      await Promise.all(ports.map((port) => cluster.startNode(port, cluster.nodeTimeoutMs)));
       await promisify(execFile)('redis-cli', [
         '--cluster',
         'create',
@@ -159,6 +159,26 @@ export class SpawnedRedisCluster {
     const server = this.servers.get(port);
     this.servers.delete(port);
     if (server) await killServer(server);
+  }
+
+  /**
+   * Starts a killed node again with its files (`nodes.conf`): it rejoins the cluster, as a
+   * replica of whoever took its slots over; resolves once that replica is in sync.
+   */
+  async restart(port: number): Promise<void> {
+    await this.startNode(port, this.nodeTimeoutMs);
+    await eventually(
+      async () => {
+        const redis = this.node(port);
+        try {
+          const info = String(await redis.info('replication'));
+          return info.includes('role:slave') && info.includes('master_link_status:up');
+        } finally {
+          redis.disconnect();
+        }
+      },
+      { timeoutMs: FORM_TIMEOUT_MS, intervalMs: 50, what: `node ${port} a replica in sync` },
+    );
   }
 
   /** Resolves once a live node serves `key`'s slot and the cluster reports state ok. */
