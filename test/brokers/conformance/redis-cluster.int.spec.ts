@@ -1,13 +1,22 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis, type Cluster } from 'ioredis';
 import {
+  BrokerConnectionError,
   BrokerReplicationError,
   keyInSlotOf,
   type BrokerConfig,
   type StreamBroker,
 } from 'nestjs-protean';
-import { describeBrokerConformance, readUntil, uniqueName } from 'nestjs-protean/testing';
-import type { Cluster } from 'ioredis';
+import {
+  describeBrokerConformance,
+  eventually,
+  readUntil,
+  uniqueName,
+} from 'nestjs-protean/testing';
 import { redisBroker } from '../../support/redis-broker.js';
-import { SpawnedRedisCluster } from '../../support/redis-cluster.js';
+import { killServer, spawnRedisServer, SpawnedRedisCluster } from '../../support/redis-cluster.js';
 
 // Fixed ports (the brokers are created before the cluster starts): 17000-17005.
 const BASE_PORT = 17000;
@@ -21,6 +30,16 @@ const PROVENANCE = {
   attempts: 1,
   failedAt: '2026-01-01T00:00:00.000Z',
 };
+
+const LONE_NODE = 17030;
+const CLUSTER_NODE_ARGS = [
+  '--cluster-enabled',
+  'yes',
+  '--cluster-config-file',
+  'nodes.conf',
+  '--cluster-announce-ip',
+  '127.0.0.1',
+];
 
 let cluster: SpawnedRedisCluster;
 let cleaner: Cluster;
@@ -133,6 +152,37 @@ describe('redis on a cluster: keys, slots and replicas', () => {
     }
     const listed = new Set((await broker.listDeadLetters()).map((letter) => letter.stream));
     for (const stream of byMaster.values()) expect(listed.has(stream)).toBe(true);
+  });
+
+  it('fails commands within twice command_timeout_ms once every node is gone', async () => {
+    // A cluster of one node (port 17030) serving every slot, killed under a connected client:
+    // ioredis would queue later commands until some node answers again.
+    const dir = mkdtempSync(join(tmpdir(), 'protean-lone-node-'));
+    const node = await spawnRedisServer(LONE_NODE, dir, CLUSTER_NODE_ARGS);
+    try {
+      const admin = new Redis({ host: '127.0.0.1', port: LONE_NODE });
+      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+      admin.disconnect();
+      const broker = open({
+        uri: `redis+cluster://127.0.0.1:${LONE_NODE}`,
+        command_timeout_ms: 200,
+      });
+      await eventually(() => broker.publish({ stream: 'lone', data: '{}' }), {
+        timeoutMs: 10_000,
+        what: 'the one-node cluster serving',
+      });
+      await killServer(node);
+      for (const attempt of [1, 2, 3]) {
+        const started = Date.now();
+        await expect(broker.publish({ stream: 'lone', data: `{"n":${attempt}}` })).rejects.toThrow(
+          BrokerConnectionError,
+        );
+        expect(Date.now() - started).toBeLessThan(1_500);
+      }
+    } finally {
+      await killServer(node);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('counts a publish done once min_replicas hold it, and fails it when fewer can', async () => {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { withTimeout } from '../../../core/async/with-timeout.js';
 import type { BrokerOperation } from '../../brokers/base-broker.js';
 import { BaseStreamBroker } from '../../brokers/base-stream-broker.js';
 import type { BrokerSettings } from '../../brokers/broker-settings.js';
@@ -63,12 +64,14 @@ export class RedisStreamsBroker extends BaseStreamBroker {
   private readonly reclaimer: StreamReclaimer;
   private readonly workers: RedisWorkerRegistry;
   private readonly logger: Logger;
+  private readonly commandTimeoutMs: number;
 
   constructor(name: string, settings: BrokerSettings) {
     super(name, settings.maxPayloadBytes);
     this.logger = new Logger(`Broker:${name}`);
     this.target = new RedisTarget(name, this.provider, settings);
     this.errors = this.target;
+    this.commandTimeoutMs = settings.commandTimeoutMs;
     this.client = this.target.createNodeOrClusterClient('commands');
     this.keys = new StreamKeys(this.target.cluster);
     this.publisher = new StreamPublisher(this.client, this.keys, settings, this.target);
@@ -234,6 +237,23 @@ export class RedisStreamsBroker extends BaseStreamBroker {
       case 'ping':
         return 'answer PING';
     }
+  }
+
+  /**
+   * On a cluster, a command is bounded by `command_timeout_ms` only once it is sent to a node:
+   * while the client has no node to send it to (every node unreachable), ioredis queues it
+   * without a limit. Bound the whole operation, as on one Redis (a late one may still run).
+   */
+  protected override command<T>(action: string, run: () => Promise<T>): Promise<T> {
+    if (!this.target.cluster) return super.command(action, run);
+    const limit = 2 * this.commandTimeoutMs;
+    return super.command(action, () =>
+      withTimeout(
+        run(),
+        limit,
+        () => new Error(`Command timed out (no cluster node within ${limit} ms)`),
+      ),
+    );
   }
 
   /** `run`'s answer, or `fallback` when the group does not exist (nothing is pending there). */
