@@ -1,7 +1,7 @@
-import type { BookshelfSystem } from '../support/bookshelf-system.js';
 import { PROCESS_POLL } from '../support/processes.js';
 import { systemPerTest } from './support/fault-system.js';
 import {
+  attemptsCounted,
   confirmedOrders,
   counts,
   expectClean,
@@ -34,14 +34,6 @@ async function answersWithin(url: string, ms: number): Promise<number> {
   const response = await fetch(url, { signal: AbortSignal.timeout(ms) });
   await response.arrayBuffer();
   return response.status;
-}
-
-/** Rows whose publishing was counted as a failed attempt, or given up. */
-async function attemptsCounted(system: BookshelfSystem): Promise<number> {
-  const [{ count }] = await system.db.query<{ count: string }>(
-    `SELECT count(*) FROM outbox WHERE retry_count > 0 OR status IN ('failed', 'abandoned')`,
-  );
-  return Number(count);
 }
 
 describe('faults: Redis outages', () => {

@@ -18,6 +18,8 @@ export interface BookshelfSystemOptions {
   /** A database to use instead of a new one on the shared server (e.g. on a SpawnedPostgres). */
   readonly database?: TestDatabase;
   readonly redis?: SpawnedRedisOptions;
+  /** A broker URI of the test's own (e.g. a cluster's): then no Redis is spawned. */
+  readonly brokerUri?: string;
   /** Run `protean db setup` before anything starts (default); false: the processes migrate. */
   readonly dbSetup?: boolean;
 }
@@ -46,9 +48,15 @@ export class BookshelfSystem {
 
   private constructor(
     readonly db: TestDatabase,
-    readonly redis: SpawnedRedis,
+    private readonly spawnedRedis: SpawnedRedis | undefined,
     readonly env: NodeJS.ProcessEnv,
   ) {}
+
+  /** The Redis of this system; none when it was started on a `brokerUri` of the test's own. */
+  get redis(): SpawnedRedis {
+    if (!this.spawnedRedis) throw new Error('this system runs on a broker of the test (brokerUri)');
+    return this.spawnedRedis;
+  }
 
   static async start(
     env: NodeJS.ProcessEnv = {},
@@ -56,10 +64,10 @@ export class BookshelfSystem {
   ): Promise<BookshelfSystem> {
     const [db, redis] = await Promise.all([
       options.database ?? createTestDatabase('bookshelf_e2e'),
-      SpawnedRedis.start(options.redis),
+      options.brokerUri ? undefined : SpawnedRedis.start(options.redis),
     ]);
     const config = join(mkdtempSync(join(tmpdir(), 'bookshelf-')), 'domain.toml');
-    writeFileSync(config, chapterToml(db.uri, redis.uri));
+    writeFileSync(config, chapterToml(db.uri, options.brokerUri ?? redis!.uri));
     const system = new BookshelfSystem(db, redis, { PROTEAN_CONFIG: config, ...env });
     if (options.dbSetup === false) return system;
     const setup = await runToExit(CLI_MAIN, ['db', 'setup'], system.env);
@@ -130,7 +138,7 @@ export class BookshelfSystem {
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((process) => process.stop('SIGKILL')));
     for (const client of this.clients) client.disconnect();
-    await Promise.all([this.db.drop(), this.redis.destroy()]);
+    await Promise.all([this.db.drop(), this.spawnedRedis?.destroy()]);
   }
 
   private readonly clients: Redis[] = [];

@@ -303,6 +303,14 @@ export async function unpublished(system: BookshelfSystem, kind = '%'): Promise<
   return Number(count);
 }
 
+/** Rows whose publishing was counted as a failed attempt, or given up. */
+export async function attemptsCounted(system: BookshelfSystem): Promise<number> {
+  const [{ count }] = await system.db.query<{ count: string }>(
+    `SELECT count(*) FROM outbox WHERE retry_count > 0 OR status IN ('failed', 'abandoned')`,
+  );
+  return Number(count);
+}
+
 export async function confirmedOrders(system: BookshelfSystem): Promise<number> {
   const [{ count }] = await system.db.query<{ count: string }>(
     `SELECT count(*) FROM projections WHERE name = 'order_summaries' AND document->>'status' = 'CONFIRMED'`,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commaSeparated } from './comma-separated.js';
+import { isClusterUri, parseClusterUri, parseRedisNode } from './redis-cluster-uri.js';
 import { IDENTIFIER, LONGEST_OWN_NAME, MAX_IDENTIFIER_LENGTH } from './postgres-tables.js';
 import { SUBSCRIPTION_PROFILES } from './subscription-profile-names.js';
 
@@ -66,6 +67,46 @@ const uri = (schemes: readonly string[]) =>
 /** Most partitions a stream category can have. */
 export const MAX_PARTITIONS = 1024;
 
+/** A `redis://` URI, or a `redis+cluster://h1:p1,h2:p2` one whose faults are named. */
+const redisUri = () =>
+  z.string().superRefine((value, ctx) => {
+    if (!isClusterUri(value)) {
+      const plain = uri(REDIS_SCHEMES).safeParse(value);
+      if (!plain.success) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'expected a URI of scheme redis:// or rediss:// ' +
+            '(redis+cluster://host:port,host:port for a Redis Cluster)',
+        });
+      }
+      return;
+    }
+    try {
+      parseClusterUri(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
+/** Cluster nodes: a TOML list of `host:port`, or one comma-separated string (a variable). */
+const redisNodes = () =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? commaSeparated(value) : value),
+    z
+      .array(
+        z.string({ error: 'expected host:port' }).superRefine((value, ctx) => {
+          try {
+            parseRedisNode(value);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        }),
+        { error: 'expected a list of host:port' },
+      )
+      .min(1, { error: 'expected at least one node (host:port)' }),
+  );
+
 export const DATABASE_PROVIDERS = ['memory', 'postgresql'] as const;
 export const EVENT_STORE_PROVIDERS = ['memory', 'postgresql'] as const;
 export const BROKER_PROVIDERS = ['inline', 'redis', 'redis_pubsub'] as const;
@@ -123,6 +164,8 @@ export const BROKER_DEFAULTS = {
   command_timeout_ms: 5000,
   read_timeout_grace_ms: 2000,
   pubsub_buffer_size: 10_000,
+  min_replicas: 0,
+  wait_timeout_ms: 1000,
 } as const;
 
 /*
@@ -165,7 +208,9 @@ const databaseSchema = z.strictObject({
 const brokerSchema = z
   .strictObject({
     provider: z.enum(BROKER_PROVIDERS),
-    uri: uri(REDIS_SCHEMES).optional(),
+    uri: redisUri().optional(),
+    /** The seed nodes of a Redis Cluster, instead of a `redis+cluster://` URI. */
+    nodes: redisNodes().optional(),
     /** Largest accepted message, in bytes; a larger publish is refused. */
     max_payload_bytes: integer(1024).default(BROKER_DEFAULTS.max_payload_bytes),
     /** Approximate stream length kept by trimming; 0 keeps everything. */
@@ -185,16 +230,54 @@ const brokerSchema = z
     tls_ca_file: z.string().min(1).optional(),
     /** `redis_pubsub`: messages kept per subscribed group until read; default 10000. */
     pubsub_buffer_size: integer(1).optional(),
+    /**
+     * `redis`: replicas that must hold a publish (`WAIT`) before it counts as done; default 0,
+     * no wait. A publish that fewer replicas acknowledged fails, and the outbox retries it.
+     */
+    min_replicas: integer(0).optional(),
+    /** `redis`: longest `WAIT` for `min_replicas`; default 1000, below `command_timeout_ms`. */
+    wait_timeout_ms: integer(1).optional(),
   })
   .superRefine((broker, ctx) => {
-    if (broker.provider !== 'inline' && !broker.uri) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['uri'],
-        message: `required for provider "${broker.provider}"`,
-      });
-    }
+    for (const issue of brokerProblems(broker)) ctx.addIssue({ code: 'custom', ...issue });
   });
+
+/** What is wrong in one broker's keys as a whole, each with the key to fix. */
+function brokerProblems(broker: {
+  provider: (typeof BROKER_PROVIDERS)[number];
+  uri?: string;
+  nodes?: string[];
+  min_replicas?: number;
+  wait_timeout_ms?: number;
+  command_timeout_ms?: number;
+}): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  const cluster = broker.nodes !== undefined || isClusterUri(broker.uri);
+  if (broker.provider !== 'inline' && !broker.uri && !broker.nodes) {
+    problems.push({ path: ['uri'], message: `required for provider "${broker.provider}"` });
+  }
+  if (broker.nodes && broker.uri) {
+    problems.push({
+      path: ['nodes'],
+      message: 'give either uri or nodes, not both (credentials: redis+cluster://user:pw@h:p,…)',
+    });
+  }
+  if (cluster && broker.provider === 'redis_pubsub') {
+    problems.push({
+      path: [broker.nodes ? 'nodes' : 'uri'],
+      message: 'Redis Cluster is supported by provider "redis" only',
+    });
+  }
+  const commandTimeout = broker.command_timeout_ms ?? BROKER_DEFAULTS.command_timeout_ms;
+  const waitTimeout = broker.wait_timeout_ms ?? BROKER_DEFAULTS.wait_timeout_ms;
+  if (broker.min_replicas && waitTimeout >= commandTimeout) {
+    problems.push({
+      path: ['wait_timeout_ms'],
+      message: `must be less than command_timeout_ms (${commandTimeout})`,
+    });
+  }
+  return problems;
+}
 
 /** A `postgresql` event store without `database_uri` shares `databases.default`. */
 const eventStoreSchema = z.strictObject({

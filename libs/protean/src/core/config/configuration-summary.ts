@@ -30,10 +30,15 @@ export function configurationSummary(config: ProteanConfig): string {
         ` (${from('databases.default', 'database_uri', database.database_uri)})`,
       `event store ${store.provider}${storeUri}` +
         ` (${from('event_store', 'database_uri', store.database_uri)})`,
-      `broker ${brokerName} ${broker.provider}${at(broker.uri)}` +
+      `broker ${brokerName} ${broker.provider}${at(broker.uri ?? clusterOf(broker.nodes))}` +
         ` (${from(`brokers.${brokerName}`, 'uri', broker.uri)})`,
       `commands ${config.command_processing} (${configurationSourceOf(config, 'command_processing')})`,
       `events ${config.event_processing} (${configurationSourceOf(config, 'event_processing')})`,
     ].join(', ')
   );
+}
+
+/** Cluster nodes as the URI that would name them, for the summary line. */
+function clusterOf(nodes: readonly string[] | undefined): string | undefined {
+  return nodes ? `redis+cluster://${nodes.join(',')}` : undefined;
 }

@@ -37,4 +37,17 @@ describe('configurationSummary', () => {
         'broker default inline (default), commands async (overrides), events sync (default)',
     );
   });
+
+  it('names a cluster by its nodes, and hides the password of a cluster URI', () => {
+    const env = (keys: Record<string, string>) =>
+      configurationSummary(
+        loadConfiguration({ env: { PROTEAN_BROKERS__DEFAULT__PROVIDER: 'redis', ...keys } }),
+      );
+    expect(env({ PROTEAN_BROKERS__DEFAULT__NODES: 'h1:7000,h2:7001' })).toContain(
+      'broker default redis at redis+cluster://h1:7000,h2:7001 (env)',
+    );
+    expect(
+      env({ PROTEAN_BROKERS__DEFAULT__URI: 'redis+cluster://app:s3cret@h1:7000,h2:7001' }),
+    ).toContain('broker default redis at redis+cluster://app:***@h1:7000,h2:7001 (env)');
+  });
 });

@@ -3,11 +3,14 @@
  * could contain the URI or a server reply goes through these two functions.
  */
 
+import { isClusterUri, rawClusterPassword } from './redis-cluster-uri.js';
+
 const MASK = '***';
 
 /** The URI with its password replaced by `***`; the user name stays, it helps debugging. */
 export function redactUri(uri: string | undefined): string {
   if (!uri) return '(no uri)';
+  if (isClusterUri(uri)) return redactClusterUri(uri);
   let url: URL;
   try {
     url = new URL(uri);
@@ -26,12 +29,29 @@ export function redactUri(uri: string | undefined): string {
 /** The password of a URI, raw and decoded, for {@link redactSecrets}; empty when none. */
 export function secretsOf(uri: string | undefined): string[] {
   if (!uri) return [];
+  if (isClusterUri(uri)) return passwordForms(rawClusterPassword(uri));
   try {
-    const { password } = new URL(uri);
-    return password ? [...new Set([password, decodeURIComponent(password)])] : [];
+    return passwordForms(new URL(uri).password);
   } catch {
     return [];
   }
+}
+
+function passwordForms(password: string | undefined): string[] {
+  if (!password) return [];
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch {
+    // a malformed escape: the raw text is the only form there is
+  }
+  return [...new Set([password, decoded])];
+}
+
+/** `redis+cluster://user:***@h1:7000,h2:7001`: several hosts, which `URL` cannot parse. */
+function redactClusterUri(uri: string): string {
+  const password = rawClusterPassword(uri);
+  return password === undefined ? uri : uri.replace(`:${password}@`, `:${MASK}@`);
 }
 
 /** `text` with every occurrence of each secret replaced by `***`. */

@@ -39,3 +39,17 @@ export const isTlsError = (error: unknown): boolean => {
 /** Redis answered with an error reply (as opposed to the connection failing). */
 export const isReplyError = (error: unknown): boolean =>
   (error as { name?: unknown } | null | undefined)?.name === 'ReplyError';
+
+/**
+ * A reply that says the data is out of reach for now, not that the command is wrong: a cluster
+ * without a master for the slot, a slot moved (a redirect a pipeline could not follow) or
+ * migrating, a former master now a replica, a replica still loading. It passes once the
+ * cluster settles, like a connection failure.
+ */
+export const isUnavailableReply = (error: unknown): boolean =>
+  /^(CLUSTERDOWN|TRYAGAIN|READONLY|LOADING|MASTERDOWN|NOREPLICAS|MOVED|ASK)\b/.test(
+    messageOf(error),
+  );
+
+/** A cluster redirect (`MOVED`, `ASK`): the client's map of slots to nodes is out of date. */
+export const isRedirectError = (error: unknown): boolean => /^(MOVED|ASK)\b/.test(messageOf(error));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type * as IORedis from 'ioredis';
 import { requireOptionalPeer } from '../../../core/errors/optional-peer.js';
 import type { BrokerSettings } from '../../brokers/broker-settings.js';
@@ -9,16 +9,21 @@ import { BrokerError } from '../../../ports/broker/broker.error.js';
 import { BrokerOperationError } from '../../../ports/broker/broker-operation.error.js';
 import { BrokerRefusedError } from '../../../ports/broker/broker-refused.error.js';
 import { redactSecrets, redactUri, secretsOf } from '../../../core/config/redact-uri.js';
+import { isClusterUri, parseClusterUri } from '../../../core/config/redis-cluster-uri.js';
 import {
   isAuthenticationError,
   isDatabaseSelectError,
   isReplyError,
   isTlsError,
+  isUnavailableReply,
   messageOf,
 } from './redis-errors.js';
 
 /** What a connection is for; it names the connection in `CLIENT LIST` and in logs. */
 export type RedisConnectionRole = 'commands' | 'reader' | 'subscriber';
+
+/** A connection to one Redis, or a cluster client routing each command to its slot's master. */
+export type RedisClient = Redis | Cluster;
 
 const MAX_RECONNECT_DELAY_MS = 1000;
 
@@ -45,16 +50,24 @@ export class RedisTarget {
     readonly provider: string,
     private readonly settings: BrokerSettings,
   ) {
-    if (!settings.uri) {
+    if (!settings.uri && !settings.clusterNodes) {
       throw new BrokerError(
         brokerName,
         `Broker "${brokerName}" (${provider}) needs a URI: set brokers.${brokerName}.uri`,
       );
     }
-    this.redactedUri = redactUri(settings.uri);
-    this.databaseIndex = databaseIndexOf(settings.uri);
+    this.redactedUri = settings.uri
+      ? redactUri(settings.uri)
+      : `redis+cluster://${settings.clusterNodes!.map(({ host, port }) => `${host}:${port}`).join(',')}`;
+    this.databaseIndex =
+      settings.uri && !isClusterUri(settings.uri) ? databaseIndexOf(settings.uri) : 0;
     this.secrets = secretsOf(settings.uri);
     this.logger = new Logger(`Broker:${brokerName}`);
+  }
+
+  /** Whether the broker talks to a Redis Cluster (`nodes`, or a `redis+cluster://` URI). */
+  get cluster(): boolean {
+    return this.settings.clusterNodes !== undefined;
   }
 
   /** `Broker "default" (redis)`, the subject of every message. */
@@ -72,6 +85,12 @@ export class RedisTarget {
    * `command_timeout_ms`; blocking readers are bounded by their own watchdog instead.
    */
   createClient(role: RedisConnectionRole, overrides: Partial<RedisOptions> = {}): Redis {
+    if (this.cluster) {
+      throw new BrokerError(
+        this.brokerName,
+        `${this.label} does not support Redis Cluster; use provider "redis" or a single Redis`,
+      );
+    }
     const options: RedisOptions = {
       lazyConnect: true,
       connectTimeout: this.settings.connectTimeoutMs,
@@ -93,13 +112,45 @@ export class RedisTarget {
     return client;
   }
 
+  /**
+   * {@link createClient}, or on a cluster a lazily connecting cluster client: it finds the
+   * masters from the seed nodes, routes each command to its slot's master, follows `MOVED`
+   * after a failover, and bounds each command on a node by `command_timeout_ms` (`commands`).
+   */
+  createNodeOrClusterClient(role: RedisConnectionRole): RedisClient {
+    if (!this.cluster) return this.createClient(role);
+    const ioredis = requireOptionalPeer<typeof IORedis>('ioredis');
+    const uri = this.settings.uri ? parseClusterUri(this.settings.uri) : undefined;
+    const options: ClusterOptions = {
+      lazyConnect: true,
+      clusterRetryStrategy: (attempt) =>
+        this.fatal ? null : Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
+      slotsRefreshTimeout: this.settings.connectTimeoutMs,
+      redisOptions: {
+        connectTimeout: this.settings.connectTimeoutMs,
+        commandTimeout: role === 'commands' ? this.settings.commandTimeoutMs : undefined,
+        maxRetriesPerRequest: null,
+        connectionName: `protean:${this.brokerName}:${role}`,
+        disconnectTimeout: 200,
+        username: uri?.username,
+        password: uri?.password,
+        ...(uri?.tls ? this.tlsOptions(true) : {}),
+      },
+    };
+    const client = new ioredis.Cluster([...this.settings.clusterNodes!], options);
+    client.on('error', (error: unknown) => this.onConnectionError(role, error, client));
+    client.on('node error', (error: unknown) => this.onConnectionError(role, error, client));
+    client.on('ready', () => this.onReady(role));
+    return client;
+  }
+
   /** The broker error for a failed `action` (e.g. `publish to "orders"`). */
   toBrokerError(error: unknown, action: string): Error {
     if (this.fatal) return this.fatal;
     if (error instanceof BrokerError) return error;
     if (isFatal(error)) return this.markFatal(error);
     const message = this.redact(messageOf(error));
-    if (isReplyError(error)) {
+    if (isReplyError(error) && !isUnavailableReply(error)) {
       return new BrokerOperationError(
         this.brokerName,
         `${this.label}: ${action} failed: ${message}`,
@@ -121,13 +172,13 @@ export class RedisTarget {
     return redactSecrets(text, this.secrets);
   }
 
-  private tlsOptions(): Partial<RedisOptions> {
-    if (!this.settings.uri?.startsWith('rediss:')) return {};
+  private tlsOptions(cluster = false): Partial<RedisOptions> {
+    if (!cluster && !this.settings.uri?.startsWith('rediss:')) return {};
     const ca = this.settings.tlsCaFile ? readFileSync(this.settings.tlsCaFile) : undefined;
     return { tls: ca ? { ca } : {} };
   }
 
-  private onConnectionError(role: RedisConnectionRole, error: unknown, client: Redis): void {
+  private onConnectionError(role: RedisConnectionRole, error: unknown, client: RedisClient): void {
     if (isDatabaseSelectError(error)) {
       // ioredis would go on in database 0: close this connection before it sends a command.
       client.disconnect();

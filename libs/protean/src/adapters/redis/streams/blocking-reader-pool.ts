@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { BrokerReadTimeoutError } from '../../../ports/broker/broker-read-timeout.error.js';
-import type { RedisTarget } from '../client/redis-target.js';
+import type { RedisClient, RedisTarget } from '../client/redis-target.js';
 
 /**
  * Dedicated connections for blocking reads, so that publishing and acknowledging never queue
@@ -14,8 +13,10 @@ import type { RedisTarget } from '../client/redis-target.js';
  * connection also discards a queued read, which must not run later for a caller that left.
  */
 export class BlockingReaderPool {
-  private readonly idle: Redis[] = [];
-  private readonly all = new Set<Redis>();
+  private readonly idle: RedisClient[] = [];
+  private readonly all = new Set<RedisClient>();
+  /** Rejects the reads in flight: a cluster client may hold a cut-off read for a retry. */
+  private readonly abandon = new Set<(error: Error) => void>();
 
   constructor(
     private readonly target: RedisTarget,
@@ -23,11 +24,14 @@ export class BlockingReaderPool {
   ) {}
 
   /** Runs `read` on a dedicated connection; rejects once `blockMs` + grace have passed. */
-  async run<T>(blockMs: number, read: (client: Redis) => Promise<T>): Promise<T> {
+  async run<T>(blockMs: number, read: (client: RedisClient) => Promise<T>): Promise<T> {
     const client = this.idle.pop() ?? this.open();
     const limit = blockMs + this.graceMs;
     let timer: NodeJS.Timeout | undefined;
+    let abandon: ((error: Error) => void) | undefined;
     const watchdog = new Promise<never>((_resolve, reject) => {
+      abandon = reject;
+      this.abandon.add(reject);
       timer = setTimeout(() => {
         this.destroy(client);
         reject(
@@ -49,22 +53,24 @@ export class BlockingReaderPool {
       throw error;
     } finally {
       clearTimeout(timer);
+      this.abandon.delete(abandon!);
     }
   }
 
   /** Closes every connection; reads in flight reject with a connection-closed error. */
   close(): void {
     for (const client of [...this.all]) this.destroy(client);
+    for (const abandon of this.abandon) abandon(new Error('Connection is closed.'));
   }
 
-  private open(): Redis {
+  private open(): RedisClient {
     // A read cut off by a reconnect is resent as it was; the watchdog bounds how long it waits.
-    const client = this.target.createClient('reader');
+    const client = this.target.createNodeOrClusterClient('reader');
     this.all.add(client);
     return client;
   }
 
-  private destroy(client: Redis): void {
+  private destroy(client: RedisClient): void {
     this.all.delete(client);
     const index = this.idle.indexOf(client);
     if (index >= 0) this.idle.splice(index, 1);

@@ -1,74 +1,93 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { DeadLetterStreams, StoredEntry } from '../../brokers/dead-letter-queue.js';
 import { unwrapPipelineResults } from '../client/pipeline-results.js';
-import type { RedisTarget } from '../client/redis-target.js';
+import type { RedisClient, RedisTarget } from '../client/redis-target.js';
+import type { StreamKeys } from './stream-keys.js';
 import { parseEntries } from './stream-reply.parser.js';
 
 /**
- * The DLQ streams of Redis for the shared dead-letter algorithm. Each command touches one key;
- * reads of several DLQs go in one pipeline. Every DLQ is found with SCAN, which on Redis
- * Cluster sees only the node the connection is on.
+ * The DLQ streams of Redis for the shared dead-letter algorithm. Each command touches one key,
+ * and reads of several DLQs run side by side, one command each (a cluster keeps them on
+ * different nodes). Every DLQ is found with SCAN, on a cluster on each master in turn.
  */
 export class RedisDeadLetterStreams implements DeadLetterStreams {
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
+    private readonly keys: StreamKeys,
     private readonly target: RedisTarget,
   ) {}
 
   async append(stream: string, fields: Readonly<Record<string, string>>): Promise<string> {
     const id = await this.attempt(`dead-letter to "${stream}"`, () =>
-      this.client.xadd(stream, '*', ...Object.entries(fields).flat()),
+      this.client.xadd(this.keys.of(stream), '*', ...Object.entries(fields).flat()),
     );
     return id!;
   }
 
   head(streams: readonly string[], limit: number): Promise<StoredEntry[][]> {
-    return this.ranges('list dead letters', streams, (pipeline, key) =>
-      pipeline.xrange(key, '-', '+', 'COUNT', limit),
+    return this.ranges('list dead letters', streams, (key) =>
+      this.client.xrange(key, '-', '+', 'COUNT', limit),
     );
   }
 
   find(streams: readonly string[], id: string): Promise<StoredEntry[][]> {
-    return this.ranges(`inspect dead letter ${id}`, streams, (pipeline, key) =>
-      pipeline.xrange(key, id, id),
+    return this.ranges(`inspect dead letter ${id}`, streams, (key) =>
+      this.client.xrange(key, id, id),
     );
   }
 
   async remove(stream: string, id: string): Promise<void> {
-    await this.attempt(`delete dead letter ${id}`, () => this.client.xdel(stream, id));
+    await this.attempt(`delete dead letter ${id}`, () =>
+      this.client.xdel(this.keys.of(stream), id),
+    );
   }
 
   async drop(stream: string): Promise<number> {
+    const key = this.keys.of(stream);
     const [length] = await this.attempt(`purge "${stream}"`, async () =>
-      unwrapPipelineResults(await this.client.multi().xlen(stream).del(stream).exec()),
+      unwrapPipelineResults(await this.client.multi().xlen(key).del(key).exec()),
     );
     return Number(length);
   }
 
   async deadLetterStreams(): Promise<string[]> {
-    const keys = new Set<string>();
+    const found = await Promise.all((await this.nodes()).map((node) => this.scanDlqs(node)));
+    const streams = found.flat().map((key) => this.keys.deadLetterStreamOf(key));
+    return [...new Set(streams.filter((name) => name !== undefined))].sort();
+  }
+
+  /** The one Redis, or every master of the cluster (known once the client connected). */
+  private async nodes(): Promise<Redis[]> {
+    if (!this.keys.cluster) return [this.client as Redis];
+    const cluster = this.client as Cluster;
+    if (cluster.status !== 'ready') {
+      await this.attempt('find dead-letter streams', () => cluster.ping());
+    }
+    return cluster.nodes('master');
+  }
+
+  private async scanDlqs(node: Redis): Promise<string[]> {
+    const keys: string[] = [];
     let cursor = '0';
     do {
       const [next, found] = await this.attempt('find dead-letter streams', () =>
-        this.client.scan(cursor, 'MATCH', '*:dlq', 'COUNT', 1000, 'TYPE', 'stream'),
+        node.scan(cursor, 'MATCH', '*:dlq', 'COUNT', 1000, 'TYPE', 'stream'),
       );
-      for (const key of found) keys.add(key);
+      keys.push(...found);
       cursor = next;
     } while (cursor !== '0');
-    return [...keys].sort();
+    return keys;
   }
 
   private async ranges(
     action: string,
     streams: readonly string[],
-    range: (pipeline: ChainableCommander, key: string) => unknown,
+    range: (key: string) => Promise<[string, string[]][]>,
   ): Promise<StoredEntry[][]> {
-    const pipeline = this.client.pipeline();
-    for (const key of streams) range(pipeline, key);
-    const replies = await this.attempt(action, async () =>
-      unwrapPipelineResults(await pipeline.exec()),
+    const replies = await this.attempt(action, () =>
+      Promise.all(streams.map((stream) => range(this.keys.of(stream)))),
     );
-    return streams.map((_, index) => parseEntries(replies[index]));
+    return replies.map((reply) => parseEntries(reply));
   }
 
   private async attempt<T>(action: string, command: () => Promise<T>): Promise<T> {

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type {
   GroupConsumer,
   PartitionBalance,
@@ -9,6 +8,8 @@ import type {
 } from '../../../ports/broker/broker.port.js';
 import { partitionOf } from '../../../core/messages/stream-partitions.js';
 import type { BlockingReaderPool } from './blocking-reader-pool.js';
+import type { RedisClient } from '../client/redis-target.js';
+import type { StreamKeys } from './stream-keys.js';
 import {
   BALANCE_PARTITIONS_SCRIPT,
   LEAVE_PARTITIONS_SCRIPT,
@@ -19,7 +20,8 @@ import { parseReadReply } from './stream-reply.parser.js';
 
 /**
  * The hash of a group's members and leases on a partitioned category. The braces are a hash
- * tag: on a cluster it lands in the slot of the category's partition streams.
+ * tag: on a cluster it lands in the slot of the category's partition streams (whose tag is the
+ * category, see `stream-keys.ts`), so the fenced read's script names keys of one slot.
  */
 export const partitionLeasesKey = (category: string, group: string): string =>
   `protean:leases:{${category}}:${group}`;
@@ -41,8 +43,9 @@ type FencedRead =
  */
 export class RedisPartitionLeases {
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly readers: BlockingReaderPool,
+    private readonly keys: StreamKeys,
   ) {}
 
   async balancePartitions(balance: PartitionBalance): Promise<PartitionShare> {
@@ -134,7 +137,7 @@ export class RedisPartitionLeases {
       READ_UNDER_LEASE_SCRIPT,
       2,
       partitionLeasesKey(category, group),
-      stream,
+      this.keys.of(stream),
       lease.partition,
       lease.token,
       group,

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { withTimeout } from '../../../core/async/with-timeout.js';
 import type { BrokerOperation } from '../../brokers/base-broker.js';
 import { BaseStreamBroker } from '../../brokers/base-stream-broker.js';
 import type { BrokerSettings } from '../../brokers/broker-settings.js';
@@ -20,12 +20,14 @@ import type {
 import type { DeadLetterStreams } from '../../brokers/dead-letter-queue.js';
 import { isBusyGroupError, isNoGroupError, isNoSuchKeyError } from '../client/redis-errors.js';
 import { closeClient } from '../client/close-client.js';
-import { RedisTarget } from '../client/redis-target.js';
+import { RedisTarget, type RedisClient } from '../client/redis-target.js';
 import { BlockingReaderPool } from './blocking-reader-pool.js';
 import { RedisDeadLetterStreams } from './redis-dead-letter-streams.js';
 import { RedisWorkerRegistry } from './redis-worker-registry.js';
 import { RedisPartitionLeases } from './redis-partition-leases.js';
 import { PartitionLeaseLostError } from '../../../ports/broker/partition-lease-lost.error.js';
+import { StreamKeys } from './stream-keys.js';
+import { StreamPublisher } from './stream-publisher.js';
 import { StreamReclaimer } from './stream-reclaimer.js';
 import { StreamTrimmer } from './stream-trimmer.js';
 import {
@@ -53,45 +55,52 @@ const ACK_CHUNK = 1000;
 /**
  * Redis Streams (provider `redis`): durable, consumer groups, at-least-once. Entries have one
  * field, `data`. Publishing, acknowledging and administration share one connection; every
- * blocking read runs on a dedicated one (see {@link BlockingReaderPool}).
+ * blocking read runs on a dedicated one (see {@link BlockingReaderPool}). On a Redis Cluster
+ * each "connection" is a cluster client, and a stream's keys carry its hash tag
+ * ({@link StreamKeys}); the stream names callers see never do.
  */
 export class RedisStreamsBroker extends BaseStreamBroker implements PartitionLeases {
   readonly provider = 'redis';
   readonly capabilities = CAPABILITIES;
   private readonly target: RedisTarget;
-  private readonly client: Redis;
+  private readonly client: RedisClient;
+  private readonly keys: StreamKeys;
+  private readonly publisher: StreamPublisher;
   private readonly readers: BlockingReaderPool;
   private readonly trimmer: StreamTrimmer;
   private readonly reclaimer: StreamReclaimer;
   private readonly workers: RedisWorkerRegistry;
   private readonly leases: RedisPartitionLeases;
   private readonly logger: Logger;
+  private readonly commandTimeoutMs: number;
 
   constructor(name: string, settings: BrokerSettings) {
     super(name, settings.maxPayloadBytes);
     this.logger = new Logger(`Broker:${name}`);
     this.target = new RedisTarget(name, this.provider, settings);
     this.errors = this.target;
-    this.client = this.target.createClient('commands');
+    this.commandTimeoutMs = settings.commandTimeoutMs;
+    this.client = this.target.createNodeOrClusterClient('commands');
+    this.keys = new StreamKeys(this.target.cluster);
+    this.publisher = new StreamPublisher(this.client, this.keys, settings, this.target);
     this.readers = new BlockingReaderPool(this.target, settings.readTimeoutGraceMs);
     this.trimmer = new StreamTrimmer(
       this.client,
+      this.keys,
       this.target,
       settings.maxStreamLength,
       this.logger,
     );
-    this.reclaimer = new StreamReclaimer(this.client, this.logger, this.target);
+    this.reclaimer = new StreamReclaimer(this.client, this.keys, this.logger, this.target);
     this.workers = new RedisWorkerRegistry(this.client);
-    this.leases = new RedisPartitionLeases(this.client, this.readers);
+    this.leases = new RedisPartitionLeases(this.client, this.readers, this.keys);
   }
 
   protected async _publishBatch(
     messages: readonly OutgoingMessage[],
     streams: readonly string[],
   ): Promise<string[]> {
-    const pipeline = this.client.pipeline();
-    for (const { stream, data } of messages) pipeline.xadd(stream, '*', 'data', data);
-    const ids = unwrapPipelineResults(await pipeline.exec()) as string[];
+    const ids = await this.publisher.publish(messages);
     for (const stream of streams) {
       this.trimmer.notePublished(stream, messages.filter((m) => m.stream === stream).length);
     }
@@ -100,7 +109,7 @@ export class RedisStreamsBroker extends BaseStreamBroker implements PartitionLea
 
   protected async _ensureGroup(stream: string, group: string, from: '0' | '$'): Promise<void> {
     try {
-      await this.client.xgroup('CREATE', stream, group, from, 'MKSTREAM');
+      await this.client.xgroup('CREATE', this.keys.of(stream), group, from, 'MKSTREAM');
     } catch (error) {
       if (!isBusyGroupError(error)) throw error;
     }
@@ -133,7 +142,7 @@ export class RedisStreamsBroker extends BaseStreamBroker implements PartitionLea
   protected async _ack(stream: string, group: string, ids: readonly string[]): Promise<number> {
     const pipeline = this.client.pipeline();
     for (let i = 0; i < ids.length; i += ACK_CHUNK) {
-      pipeline.xack(stream, group, ...ids.slice(i, i + ACK_CHUNK));
+      pipeline.xack(this.keys.of(stream), group, ...ids.slice(i, i + ACK_CHUNK));
     }
     const replies = await pipeline.exec();
     // Without the group nothing is pending: the entries come again from a recreated group.
@@ -167,7 +176,7 @@ export class RedisStreamsBroker extends BaseStreamBroker implements PartitionLea
 
   protected async _deliveryCount(stream: string, group: string, id: string): Promise<number> {
     return this.unlessNoGroup(0, async () =>
-      parsePendingDeliveryCount(await this.client.xpending(stream, group, id, id, 1)),
+      parsePendingDeliveryCount(await this.client.xpending(this.keys.of(stream), group, id, id, 1)),
     );
   }
 
@@ -176,7 +185,8 @@ export class RedisStreamsBroker extends BaseStreamBroker implements PartitionLea
   }
 
   protected async _streamInfo(stream: string): Promise<StreamInfo> {
-    const replies = await this.client.pipeline().xlen(stream).xinfo('GROUPS', stream).exec();
+    const key = this.keys.of(stream);
+    const replies = await this.client.pipeline().xlen(key).xinfo('GROUPS', key).exec();
     const [[lengthError, length], [groupsError, groups]] = replies ?? [
       [null, 0],
       [null, []],
@@ -232,20 +242,25 @@ export class RedisStreamsBroker extends BaseStreamBroker implements PartitionLea
     );
   }
 
-  /** @inheritdoc */
-  readUnderLease(
+  /**
+   * @inheritdoc
+   * Bounded as a blocking read is (by its block time and the readers' watchdog), not as a
+   * command: a read may block longer than a command may take.
+   */
+  async readUnderLease(
     at: GroupConsumer,
     category: string,
     lease: PartitionLease,
     options: ReadOptions,
   ): Promise<ReceivedMessage[]> {
-    return this.command(`read "${at.stream}"`, async () => {
-      const deadline = Date.now() + options.blockMs;
-      let messages: ReceivedMessage[] | undefined;
+    this.assertOpen(`read "${at.stream}"`);
+    if (this.target.fatalError) throw this.target.fatalError;
+    const deadline = Date.now() + options.blockMs;
+    let messages: ReceivedMessage[] | undefined;
+    try {
       try {
         messages = await this.leases.readUnderLease(at, category, lease, options);
       } catch (error) {
-        if (this.closed) return [];
         if (!isNoGroupError(error)) throw error;
         await this.ensureGroup(at.stream, at.group, '0');
         messages = await this.leases.readUnderLease(at, category, lease, {
@@ -253,9 +268,12 @@ export class RedisStreamsBroker extends BaseStreamBroker implements PartitionLea
           blockMs: Math.max(0, deadline - Date.now()),
         });
       }
-      if (messages === undefined) throw new PartitionLeaseLostError(this.name, at.stream, at.group);
-      return messages;
-    });
+    } catch (error) {
+      if (this.closed) return [];
+      throw this.target.toBrokerError(error, `read "${at.stream}"`);
+    }
+    if (messages === undefined) throw new PartitionLeaseLostError(this.name, at.stream, at.group);
+    return messages;
   }
 
   /** @inheritdoc */
@@ -273,7 +291,7 @@ export class RedisStreamsBroker extends BaseStreamBroker implements PartitionLea
   }
 
   protected deadLetterStreams(): DeadLetterStreams {
-    return new RedisDeadLetterStreams(this.client, this.target);
+    return new RedisDeadLetterStreams(this.client, this.keys, this.target);
   }
 
   protected override actionOf(operation: BrokerOperation, stream?: string, group?: string): string {
@@ -297,6 +315,23 @@ export class RedisStreamsBroker extends BaseStreamBroker implements PartitionLea
       case 'ping':
         return 'answer PING';
     }
+  }
+
+  /**
+   * On a cluster, a command is bounded by `command_timeout_ms` only once it is sent to a node:
+   * while the client has no node to send it to (every node unreachable), ioredis queues it
+   * without a limit. Bound the whole operation, as on one Redis (a late one may still run).
+   */
+  protected override command<T>(action: string, run: () => Promise<T>): Promise<T> {
+    if (!this.target.cluster) return super.command(action, run);
+    const limit = 2 * this.commandTimeoutMs;
+    return super.command(action, () =>
+      withTimeout(
+        run(),
+        limit,
+        () => new Error(`Command timed out (no cluster node within ${limit} ms)`),
+      ),
+    );
   }
 
   /** `run`'s answer, or `fallback` when the group does not exist (nothing is pending there). */
@@ -325,7 +360,7 @@ export class RedisStreamsBroker extends BaseStreamBroker implements PartitionLea
         count,
         ...block,
         'STREAMS',
-        stream,
+        this.keys.of(stream),
         '>',
       ),
     );

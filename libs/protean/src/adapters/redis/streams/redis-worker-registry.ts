@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../client/redis-target.js';
 import { z } from 'zod';
 import type { WorkerPresence, WorkerRegistry } from '../../../ports/broker/broker.port.js';
 
@@ -19,7 +19,7 @@ interface Announcement extends WorkerPresence {
  */
 export class RedisWorkerRegistry implements WorkerRegistry {
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly now: () => number = Date.now,
   ) {}
 

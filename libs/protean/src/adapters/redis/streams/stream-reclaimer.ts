@@ -1,11 +1,11 @@
 import type { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import type {
   GroupConsumer,
   ReceivedMessage,
   ReclaimOptions,
 } from '../../../ports/broker/broker.port.js';
-import type { RedisTarget } from '../client/redis-target.js';
+import type { RedisClient, RedisTarget } from '../client/redis-target.js';
+import type { StreamKeys } from './stream-keys.js';
 import {
   parseAutoClaimReply,
   parseEntries,
@@ -29,7 +29,8 @@ export class StreamReclaimer {
   private readonly cursors = new Map<string, string>();
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
+    private readonly keys: StreamKeys,
     private readonly logger: Logger,
     private readonly target: RedisTarget,
   ) {}
@@ -47,7 +48,7 @@ export class StreamReclaimer {
       const reply = parseAutoClaimReply(
         await this.client.call(
           'XAUTOCLAIM',
-          stream,
+          this.keys.of(stream),
           group,
           consumer,
           Math.max(0, Math.floor(minIdleMs)),
@@ -76,7 +77,7 @@ export class StreamReclaimer {
   ): Promise<ReceivedMessage[]> {
     const reply = await this.client.call(
       'XCLAIM',
-      stream,
+      this.keys.of(stream),
       group,
       consumer,
       Math.max(0, Math.floor(minIdleMs)),
@@ -93,7 +94,7 @@ export class StreamReclaimer {
     const touched = await this.client.eval(
       TOUCH_PENDING_SCRIPT,
       1,
-      stream,
+      this.keys.of(stream),
       group,
       consumer,
       ...ids,
@@ -108,7 +109,8 @@ export class StreamReclaimer {
   ): Promise<ReceivedMessage[]> {
     if (entries.length === 0) return [];
     const pipeline = this.client.pipeline();
-    for (const { id } of entries) pipeline.xpending(stream, group, id, id, 1);
+    const key = this.keys.of(stream);
+    for (const { id } of entries) pipeline.xpending(key, group, id, id, 1);
     const counts = unwrapPipelineResults(await pipeline.exec()).map(parsePendingDeliveryCount);
     return entries.map((entry, index) => ({
       id: entry.id,

@@ -1,9 +1,9 @@
 import type { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { isDeadLetterStream } from '../../../ports/broker/broker.port.js';
 import { messageOf } from '../client/redis-errors.js';
-import type { RedisTarget } from '../client/redis-target.js';
+import type { RedisClient, RedisTarget } from '../client/redis-target.js';
 import { SAFE_TRIM_SCRIPT } from './safe-trim.lua.js';
+import type { StreamKeys } from './stream-keys.js';
 
 /** Most entries one script call drops, so that one call never holds Redis for long. */
 const MAX_DROPPED_PER_CALL = 10_000;
@@ -20,7 +20,8 @@ export class StreamTrimmer {
   private stopped = false;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
+    private readonly keys: StreamKeys,
     private readonly target: RedisTarget,
     private readonly maxStreamLength: number,
     private readonly logger: Logger,
@@ -76,7 +77,7 @@ export class StreamTrimmer {
       const dropped = await this.client.eval(
         SAFE_TRIM_SCRIPT,
         1,
-        stream,
+        this.keys.of(stream),
         maxLength,
         MAX_DROPPED_PER_CALL,
       );
