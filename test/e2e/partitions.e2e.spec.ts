@@ -110,6 +110,6 @@ describe('partitioned streams', () => {
     expect(refused.stderr).toContain(`streams.${CATEGORY}.partitions: is 4`);
     expect(refused.stderr).toContain('laid out in 8 partition(s)');
     expect(refused.stderr).toContain(`on "${CATEGORY}#3"`);
-    expect(await redis.get(`protean:partition-layout:{${CATEGORY}}`)).toBe('8');
+    expect(await redis.hget('protean:partition-layouts', CATEGORY)).toBe('8');
   });
 });

@@ -1,8 +1,19 @@
-import type { OutgoingMessage, OutboxBroker } from 'nestjs-protean';
+import type { BrokerCapabilities, OutgoingMessage, OutboxBroker } from 'nestjs-protean';
 
 /** A broker double for the outbox processor: keeps what it is given, fails on demand. */
 export class RecordingBroker implements OutboxBroker {
   readonly name = 'default';
+  /** A publisher only: no role beyond publishing, no partition layouts to check. */
+  readonly capabilities: BrokerCapabilities = {
+    durable: false,
+    consumerGroups: false,
+    acknowledgements: false,
+    blockingRead: false,
+    deadLetters: false,
+    replay: false,
+    ordering: true,
+    workerRegistry: false,
+  };
   readonly published: OutgoingMessage[] = [];
   /** When set, every publish fails with this error. */
   failWith?: Error;

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { OutgoingMessage, OutboxBroker } from 'nestjs-protean';
+import type { BrokerCapabilities, OutgoingMessage, OutboxBroker } from 'nestjs-protean';
 
 export interface RedisStreamPublisherOptions {
   /** The broker's configured name. */
@@ -18,6 +18,17 @@ export interface RedisStreamPublisherOptions {
  */
 export class RedisStreamPublisher implements OutboxBroker {
   readonly name: string;
+  /** A publisher only: no role beyond publishing, no partition layouts to check. */
+  readonly capabilities: BrokerCapabilities = {
+    durable: false,
+    consumerGroups: false,
+    acknowledgements: false,
+    blockingRead: false,
+    deadLetters: false,
+    replay: false,
+    ordering: true,
+    workerRegistry: false,
+  };
   readonly client: Redis;
 
   constructor(

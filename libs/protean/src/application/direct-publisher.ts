@@ -4,6 +4,7 @@ import type { ProteanConfig } from '../core/config/config.schema.js';
 import { serializeEnvelope } from '../core/messages/envelope-codec.js';
 import type { MessageEnvelope } from '../core/messages/message-envelope.js';
 import { StreamPartitions } from '../core/messages/stream-partitions.js';
+import { assertPartitionRouting } from './partition-routing.js';
 import { BROKER_REGISTRY, PROTEAN_CONFIG } from '../core/protean.tokens.js';
 
 /**
@@ -15,6 +16,8 @@ import { BROKER_REGISTRY, PROTEAN_CONFIG } from '../core/protean.tokens.js';
 @Injectable()
 export class DirectPublisher {
   private readonly streams: StreamPartitions;
+  /** The routing check, once per process (again after it failed). */
+  private routing: Promise<void> | undefined;
 
   constructor(
     @Inject(PROTEAN_CONFIG) private readonly config: ProteanConfig,

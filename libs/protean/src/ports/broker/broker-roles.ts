@@ -26,8 +26,9 @@ export const hasWorkerRegistry = (broker: Broker): broker is Broker & WorkerRegi
   broker.capabilities.workerRegistry;
 
 /** Whether one consumer of a group reads a partition at a time (the {@link PartitionLeases} role). */
-export const hasPartitionLeases = (broker: Broker): broker is Broker & PartitionLeases =>
-  broker.capabilities.partitionLeases === true;
+export const hasPartitionLeases = <B extends Pick<Broker, 'capabilities'>>(
+  broker: B,
+): broker is B & PartitionLeases => broker.capabilities.partitionLeases === true;
 
 /**
  * The broker's dead letters, or {@link UnsupportedBrokerOperationError} naming `operation`

@@ -239,6 +239,11 @@ export interface WorkerPresence {
   readonly startedAt: string;
   /** When it last announced itself. */
   readonly seenAt: string;
+  /**
+   * The stream categories it partitions, with their counts (`[streams]`): how it routes and
+   * reads them. Absent or missing a category: one stream.
+   */
+  readonly partitions?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -308,8 +313,11 @@ export interface PartitionLeases {
     lease: PartitionLease,
     options: ReadOptions,
   ): Promise<ReceivedMessage[]>;
-  /** How many partitions the broker's streams of `category` were last laid out in, if recorded. */
-  partitionLayout(category: string): Promise<number | undefined>;
+  /**
+   * How many partitions each category's streams were last laid out in, as workers recorded it
+   * (categories never recorded are absent: one stream, or never read by a worker here).
+   */
+  partitionLayouts(): Promise<ReadonlyMap<string, number>>;
   /** Records the partition count `category`'s streams are now laid out in. */
   recordPartitionLayout(category: string, partitions: number): Promise<void>;
 }

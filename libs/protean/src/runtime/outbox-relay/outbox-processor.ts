@@ -17,12 +17,13 @@ import { OutboxWakeup } from '../../application/outbox-wakeup.js';
 import { HopObservers } from '../../model/hop-observers.js';
 import { publishInOrder, type PublishOutcome } from './publish-in-order.js';
 import { StreamPartitions } from '../../core/messages/stream-partitions.js';
+import { assertPartitionRouting } from '../../application/partition-routing.js';
 import { WakeSignal } from '../../core/async/wake-signal.js';
 import { settlesWithin } from '../../core/async/with-timeout.js';
 import { messageOf } from '../../core/errors/error-message.js';
 
 /** The part of the broker port the processor uses. */
-export type OutboxBroker = Pick<Broker, 'name' | 'publishBatch'>;
+export type OutboxBroker = Pick<Broker, 'name' | 'capabilities' | 'publishBatch'>;
 
 /** What one claim–publish–mark cycle did. */
 export interface OutboxBatchReport {
@@ -163,10 +164,15 @@ export class OutboxProcessor implements OnModuleDestroy {
     }
   }
 
-  /** Starts relaying. Throws when the configured broker cannot be had. */
+  /**
+   * Starts relaying. Throws when the configured broker cannot be had, and when this process
+   * would publish a partitioned category where its workers do not read
+   * ({@link assertPartitionRouting}).
+   */
   async start(): Promise<void> {
     if (this.running) return;
     this.broker = this.brokers.get(this.config.outbox.broker);
+    await assertPartitionRouting(this.broker, this.streams);
     this.running = true;
     this.publishOwnCommits();
     this.unsubscribers.push(this.wakeup.onSignal(() => this.signal.wake()));

@@ -3,7 +3,10 @@ import { RedisStreamsBroker } from '../../adapters/redis/streams/redis-streams.b
 import { resolveBrokerSettings } from '../../adapters/brokers/broker-settings.js';
 import { ConfigurationError } from '../../core/config/configuration.error.js';
 import { StreamPartitions } from '../../core/messages/stream-partitions.js';
+import { Redis } from 'ioredis';
+import { PARTITION_LAYOUTS_KEY } from '../../adapters/redis/streams/redis-partition-leases.js';
 import { switchPartitionLayouts } from './partition-layout.js';
+import { assertPartitionRouting } from '../../application/partition-routing.js';
 import { SpawnedRedis } from '../../../../../test/support/spawned-redis.js';
 
 /*
@@ -46,9 +49,9 @@ describe('partition layout: a changed count waits for the old layout to drain', 
 
   it('records the first layout of a fresh category, and then leaves it be', async () => {
     await switchTo(8);
-    await expect(broker.partitionLayout(category)).resolves.toBe(8);
+    expect((await broker.partitionLayouts()).get(category)).toBe(8);
     await switchTo(8);
-    await expect(broker.partitionLayout(category)).resolves.toBe(8);
+    expect((await broker.partitionLayouts()).get(category)).toBe(8);
   });
 
   it('refuses a new count while the old partitions hold undelivered or pending messages', async () => {
@@ -64,7 +67,7 @@ describe('partition layout: a changed count waits for the old layout to drain', 
     expect((refusal as ConfigurationError).message).toContain(
       `laid out in 8 partition(s) and still hold 2 message(s) (2 on "${old}" for ${GROUP})`,
     );
-    await expect(broker.partitionLayout(category)).resolves.toBe(8);
+    expect((await broker.partitionLayouts()).get(category)).toBe(8);
 
     // Delivered but not acknowledged still counts: it would be redelivered beside the new layout.
     const [first, second] = await broker.read(old, GROUP, 'w', { count: 10, blockMs: 0 });
@@ -73,7 +76,7 @@ describe('partition layout: a changed count waits for the old layout to drain', 
 
     await broker.ack(old, GROUP, [second.id]);
     await switchTo(4);
-    await expect(broker.partitionLayout(category)).resolves.toBe(4);
+    expect((await broker.partitionLayouts()).get(category)).toBe(4);
   });
 
   it('guards the way from one stream to partitions and back the same way', async () => {
@@ -88,10 +91,52 @@ describe('partition layout: a changed count waits for the old layout to drain', 
     await broker.read(category, 'CatalogProjector', 'w', { count: 10, blockMs: 0 });
     await broker.ack(category, 'CatalogProjector', [left.id]);
     await switchTo(8);
-    await expect(broker.partitionLayout(category)).resolves.toBe(8);
+    expect((await broker.partitionLayouts()).get(category)).toBe(8);
 
     await broker.ensureGroup(`${category}#5`, GROUP, '0');
     await broker.publish({ stream: `${category}#5`, data: '{"n":2}' });
     await expect(switchTo(1)).rejects.toThrow(`1 on "${category}#5"`);
+  });
+
+  it('refuses a new count while a running worker still routes the category the old way', async () => {
+    await switchTo(8);
+    const presence = {
+      consumer: `w-${category}`,
+      host: 'h',
+      pid: 42,
+      handlers: [GROUP],
+      pool: null,
+      startedAt: new Date().toISOString(),
+      seenAt: new Date().toISOString(),
+      partitions: { [category]: 8 },
+    };
+    await broker.announceWorker(presence, 60_000);
+    try {
+      await expect(switchTo(4)).rejects.toThrow(
+        `1 running worker(s) route "${category}" in 8 partition(s) (w-${category} on h, pid 42)`,
+      );
+      expect((await broker.partitionLayouts()).get(category)).toBe(8);
+    } finally {
+      await broker.withdrawWorker(presence.consumer);
+    }
+    await switchTo(4);
+    expect((await broker.partitionLayouts()).get(category)).toBe(4);
+  });
+
+  it('lets a process publish only as its workers read: the routing check', async () => {
+    const raw = new Redis(server.url());
+    await raw.del(PARTITION_LAYOUTS_KEY); // the layouts other tests recorded
+    raw.disconnect();
+    await switchTo(8);
+    const refusal = await assertPartitionRouting(broker, new StreamPartitions({})).catch(
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(ConfigurationError);
+    expect((refusal as ConfigurationError).message).toContain(
+      `streams.${category}.partitions: is 1 in this process, but the workers read "${category}" in 8 partition(s)`,
+    );
+    await expect(
+      assertPartitionRouting(broker, new StreamPartitions({ [category]: { partitions: 8 } })),
+    ).resolves.toBeUndefined();
   });
 });

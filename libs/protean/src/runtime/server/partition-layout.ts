@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../../core/config/configuration.error.js';
 import type { StreamPartitions } from '../../core/messages/stream-partitions.js';
 import type { Broker, PartitionLeases } from '../../ports/broker/broker.port.js';
-import { hasPartitionLeases } from '../../ports/broker/broker-roles.js';
+import { hasPartitionLeases, hasWorkerRegistry } from '../../ports/broker/broker-roles.js';
 
 /** A category the engine reads, and the broker it reads it on. */
 export interface CategoryReaders {
@@ -20,9 +20,10 @@ interface Leftover {
  * Changing a category's partition count is a migration, never a silent reordering: messages
  * left on the old layout's streams would be read beside the new ones, an aggregate's older
  * messages after its newer. The broker records the layout a category's streams are in; a
- * worker configured with another count switches it only once the old streams are drained for
- * every group on them — its own pool's and every other's, which would otherwise never read
- * them again — and otherwise refuses to start, naming the key, what is left and where
+ * worker configured with another count switches it only once no running worker routes the
+ * category the old way and the old streams are drained for every group on them — its own
+ * pool's and every other's, which would otherwise never read them again — and otherwise
+ * refuses to start, naming the key, what is left and where
  * (docs/scaling.md, "Changing N"). Brokers without partition leases keep no layout: a worker
  * there reads every partition anyway.
  */
@@ -42,8 +43,24 @@ async function switchLayout(
   streams: StreamPartitions,
 ): Promise<void> {
   const configured = streams.of(category);
-  const recorded = (await broker.partitionLayout(category)) ?? 1;
+  const recorded = (await broker.partitionLayouts()).get(category) ?? 1;
   if (recorded === configured) return;
+  // A worker still running on the other count would go on routing and reading that way.
+  const others = hasWorkerRegistry(broker)
+    ? (await broker.runningWorkers()).filter(
+        (worker) => (worker.partitions?.[category] ?? 1) !== configured,
+      )
+    : [];
+  if (others.length > 0) {
+    const [first] = others;
+    throw new ConfigurationError(
+      `streams.${category}.partitions`,
+      `is ${configured}, but ${others.length} running worker(s) route "${category}" in ` +
+        `${first.partitions?.[category] ?? 1} partition(s) (${first.consumer} on ${first.host}, ` +
+        `pid ${first.pid}${others.length > 1 ? ', …' : ''}). Stop them before changing the ` +
+        `count (docs/scaling.md)`,
+    );
+  }
   const old = recorded === 1 ? [category] : partitionStreams(category, recorded);
   const leftovers = (await Promise.all(old.map((stream) => leftoverOn(broker, stream)))).flat();
   if (leftovers.length > 0) {

@@ -221,6 +221,7 @@ export class ProteanEngine {
       pool: pool.describe(),
       startedAt,
       seenAt: new Date().toISOString(),
+      partitions: Object.fromEntries(this.streams.partitioned),
     });
     return new WorkerAnnouncer([...new Set(registries)], presence, this.logger);
   }

@@ -26,9 +26,11 @@ import { parseReadReply } from './stream-reply.parser.js';
 export const partitionLeasesKey = (category: string, group: string): string =>
   `protean:leases:{${category}}:${group}`;
 
-/** The partition count a category's streams are laid out in. */
-export const partitionLayoutKey = (category: string): string =>
-  `protean:partition-layout:{${category}}`;
+/**
+ * The partition counts categories' streams are laid out in: one hash, field the category, so
+ * that a publisher reads every layout in one command (on a cluster too).
+ */
+export const PARTITION_LAYOUTS_KEY = 'protean:partition-layouts';
 
 /** A fenced read: `lost`, or what it read and the id of the stream's last entry. */
 type FencedRead =
@@ -107,7 +109,7 @@ export class RedisPartitionLeases {
         'BLOCK',
         Math.ceil(blockMs),
         'STREAMS',
-        at.stream,
+        this.keys.of(at.stream),
         first.tail,
       ),
     );
@@ -115,16 +117,19 @@ export class RedisPartitionLeases {
     return second.lost ? undefined : second.messages;
   }
 
-  async partitionLayout(category: string): Promise<number | undefined> {
-    const value = await this.client.get(partitionLayoutKey(category));
-    const partitions = Number(value);
-    return value !== null && Number.isInteger(partitions) && partitions > 0
-      ? partitions
-      : undefined;
+  async partitionLayouts(): Promise<Map<string, number>> {
+    const fields = await this.client.hgetall(PARTITION_LAYOUTS_KEY);
+    const layouts = new Map<string, number>();
+    for (const [category, value] of Object.entries(fields)) {
+      const partitions = Number(value);
+      // A field not written here is skipped, never trusted.
+      if (Number.isInteger(partitions) && partitions > 0) layouts.set(category, partitions);
+    }
+    return layouts;
   }
 
   async recordPartitionLayout(category: string, partitions: number): Promise<void> {
-    await this.client.set(partitionLayoutKey(category), String(partitions));
+    await this.client.hset(PARTITION_LAYOUTS_KEY, category, String(partitions));
   }
 
   private async fencedRead(

@@ -277,10 +277,8 @@ export class RedisStreamsBroker extends BaseStreamBroker implements PartitionLea
   }
 
   /** @inheritdoc */
-  partitionLayout(category: string): Promise<number | undefined> {
-    return this.command(`read the partition layout of "${category}"`, () =>
-      this.leases.partitionLayout(category),
-    );
+  partitionLayouts(): Promise<ReadonlyMap<string, number>> {
+    return this.command('read the partition layouts', () => this.leases.partitionLayouts());
   }
 
   /** @inheritdoc */

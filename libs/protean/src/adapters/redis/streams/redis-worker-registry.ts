@@ -61,6 +61,7 @@ const ANNOUNCEMENT = z.object({
   startedAt: z.string(),
   seenAt: z.string(),
   expiresAt: z.number(),
+  partitions: z.record(z.string(), z.number().int().positive()).optional(),
 });
 
 function parseAnnouncement(consumer: string, text: string): Announcement | undefined {
