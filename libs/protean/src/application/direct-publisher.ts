@@ -29,7 +29,13 @@ export class DirectPublisher {
   /** Publishes `outgoing` to the outbox's broker, each on its category's (or partition's) stream. */
   async publish(outgoing: readonly MessageEnvelope[]): Promise<void> {
     if (outgoing.length === 0) return;
-    await this.brokers.get(this.config.outbox.broker).publishBatch(
+    const broker = this.brokers.get(this.config.outbox.broker);
+    this.routing ??= assertPartitionRouting(broker, this.streams).catch((error: unknown) => {
+      this.routing = undefined;
+      throw error;
+    });
+    await this.routing;
+    await broker.publishBatch(
       outgoing.map((m) => ({
         stream: this.streams.brokerStreamOf(m.stream),
         data: serializeEnvelope(m),
