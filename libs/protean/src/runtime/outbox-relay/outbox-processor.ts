@@ -18,6 +18,7 @@ import { HopObservers } from '../../model/hop-observers.js';
 import { publishInOrder, type PublishOutcome } from './publish-in-order.js';
 import { StreamPartitions } from '../../core/messages/stream-partitions.js';
 import { assertPartitionRouting } from '../../application/partition-routing.js';
+import { ConfigurationError } from '../../core/config/configuration.error.js';
 import { WakeSignal } from '../../core/async/wake-signal.js';
 import { settlesWithin } from '../../core/async/with-timeout.js';
 import { messageOf } from '../../core/errors/error-message.js';
@@ -89,6 +90,8 @@ export class OutboxProcessor implements OnModuleDestroy {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   /** Where each row goes: its category's stream, or its aggregate's partition. */
   private readonly streams: StreamPartitions;
+  /** The partition routing check, kept once it passed. */
+  private routing: Promise<void> | undefined;
   private readonly logger = new Logger(OutboxProcessor.name);
   private readonly signal = new WakeSignal({ keepUnheard: true });
   private readonly cleanupSignal = new WakeSignal({ keepUnheard: true });
@@ -172,7 +175,13 @@ export class OutboxProcessor implements OnModuleDestroy {
   async start(): Promise<void> {
     if (this.running) return;
     this.broker = this.brokers.get(this.config.outbox.broker);
-    await assertPartitionRouting(this.broker, this.streams);
+    try {
+      await this.checkRouting(this.broker);
+    } catch (error) {
+      if (error instanceof ConfigurationError) throw error;
+      // The broker is away: the check runs again before the first publish.
+      this.logger.warn(`Partition routing not checked yet: ${messageOf(error)}`);
+    }
     this.running = true;
     this.publishOwnCommits();
     this.unsubscribers.push(this.wakeup.onSignal(() => this.signal.wake()));
@@ -392,6 +401,7 @@ export class OutboxProcessor implements OnModuleDestroy {
   ): Promise<PublishedBatch> {
     if (rows.length === 0)
       return { claimed: 0, outcome: { published: [], failed: [], held: [] }, attempts: [] };
+    await this.checkRouting(broker);
     const outcome = await publishInOrder(
       rows,
       (messages) => broker.publishBatch(messages),
@@ -402,6 +412,18 @@ export class OutboxProcessor implements OnModuleDestroy {
       this.hops.hop('commit_to_published', Math.max(0, publishedAt - message.createdAt));
     const attempts = failedAttempts(outcome.failed, this.config.outbox.retry);
     return { claimed: rows.length, outcome, attempts };
+  }
+
+  /**
+   * {@link assertPartitionRouting}, once it has passed; until then before every publish, so that
+   * rows wait (leased, their attempts uncounted) rather than go where no worker reads.
+   */
+  private checkRouting(broker: OutboxBroker): Promise<void> {
+    this.routing ??= assertPartitionRouting(broker, this.streams).catch((error: unknown) => {
+      this.routing = undefined;
+      throw error;
+    });
+    return this.routing;
   }
 
   /** Marks what was published, schedules retries, hands held rows back. */

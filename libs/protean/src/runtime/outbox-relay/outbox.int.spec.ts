@@ -21,6 +21,9 @@ import { serializeEnvelope } from '../../core/messages/envelope-codec.js';
 import type { MessageEnvelope } from '../../core/messages/message-envelope.js';
 import { DATABASE, OUTBOX_STORE } from '../../core/protean.tokens.js';
 import { OutboxProcessor } from './outbox-processor.js';
+import { RedisStreamsBroker } from '../../adapters/redis/streams/redis-streams.broker.js';
+import { resolveBrokerSettings } from '../../adapters/brokers/broker-settings.js';
+import { partitionOf } from '../../core/messages/stream-partitions.js';
 import type { OutboxStore } from '../../ports/outbox/outbox-store.port.js';
 import { BrokerConnectionError } from '../../ports/broker/broker-connection.error.js';
 import { eventually } from '../../operations/testing/eventually.js';
@@ -228,6 +231,55 @@ describe('outbox processor', () => {
       }
       expect((await outboxRows()).map((row) => row.status)).toEqual(['published', 'published']);
     } finally {
+      await broker.close();
+      await redis.stop();
+    }
+  });
+
+  it("relays a partitioned category to its aggregates' partitions, and refuses a count its workers do not read", async () => {
+    const name = domain();
+    const category = `${name}::counter`;
+    const redis = await SpawnedRedis.start();
+    const broker = new RedisStreamsBroker(
+      'default',
+      resolveBrokerSettings({
+        provider: 'redis',
+        uri: redis.uri,
+        max_payload_bytes: 1024 * 1024,
+        max_stream_length: 0,
+      }),
+    );
+    const published = new StreamReader(redis.uri);
+    try {
+      await broker.recordPartitionLayout(category, 4); // as its workers recorded it
+      const stale = await app({
+        domain: name,
+        broker,
+        overrides: { outbox: { publish_after_commit: false } },
+      });
+      await expect(stale.get(OutboxProcessor).start()).rejects.toThrow(
+        `streams.${category}.partitions: is 1 in this process, but the workers read "${category}" in 4 partition(s)`,
+      );
+
+      const routed = await app({
+        domain: name,
+        broker,
+        overrides: {
+          outbox: { publish_after_commit: false },
+          streams: { [category]: { partitions: 4 } },
+        },
+      });
+      await routed.get(Counters).bump('c1', 2);
+      const processor = routed.get(OutboxProcessor);
+      while ((await processor.processBatch()).claimed > 0);
+      const partition = `${category}#${partitionOf('c1', 4)}`;
+      expect((await published.envelopes(partition)).map((e) => e.payload)).toEqual([
+        { counterId: 'c1', value: 1 },
+        { counterId: 'c1', value: 2 },
+      ]);
+      expect(await published.length(category)).toBe(0);
+    } finally {
+      await published.close();
       await broker.close();
       await redis.stop();
     }
