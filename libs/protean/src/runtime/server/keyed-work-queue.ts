@@ -1,4 +1,5 @@
 import { SYSTEM_CLOCK, type Clock } from '../../core/async/clock.js';
+import { ConcurrencySlots } from './concurrency-slots.js';
 
 /** What a task may ask for instead of finishing: to run again after a pause. */
 export interface RetryLater {
@@ -20,7 +21,8 @@ interface KeyState<T> {
 /**
  * Runs items with bounded concurrency, never two items of one key at once, in arrival order
  * per key. A task that asks to retry later keeps its key busy (later items of that key wait
- * behind it) but gives its concurrency slot back while it waits.
+ * behind it) but gives its concurrency slot back while it waits. The slots are its own (a
+ * number), or shared with other queues ({@link ConcurrencySlots}).
  */
 export class KeyedWorkQueue<T> {
   /** Keys with an item waiting, running or waiting to retry; a key is forgotten when idle. */
@@ -33,12 +35,22 @@ export class KeyedWorkQueue<T> {
   private items = 0;
   private anonymous = 0;
   private idleWaiters: Array<() => void> = [];
+  private readonly slots: ConcurrencySlots;
+  private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly concurrency: number,
+    concurrency: number | ConcurrencySlots,
     private readonly task: Task<T>,
     private readonly clock: Clock = SYSTEM_CLOCK,
-  ) {}
+  ) {
+    this.slots = typeof concurrency === 'number' ? new ConcurrencySlots(concurrency) : concurrency;
+    this.unsubscribe = this.slots.whenFree(() => this.pump());
+  }
+
+  /** Stops taking shared slots: the queue is done with (its subscription drained). */
+  close(): void {
+    this.unsubscribe();
+  }
 
   /** Items queued, running or waiting to retry. */
   get size(): number {
@@ -83,7 +95,7 @@ export class KeyedWorkQueue<T> {
   }
 
   private pump(): void {
-    while (this.runningCount < this.concurrency && this.ready.length > 0) {
+    while (this.ready.length > 0 && this.slots.tryTake()) {
       const state = this.ready.shift()!;
       const item = state.waiting.shift()!;
       state.busy = true;
@@ -104,7 +116,8 @@ export class KeyedWorkQueue<T> {
       this.items--;
       this.release(state);
     }
-    this.pump();
+    // Offered to every queue sharing the slots, this one included.
+    this.slots.give();
     this.settleIdle();
   }
 

@@ -1,4 +1,5 @@
 import { KeyedWorkQueue, type RetryLater } from './keyed-work-queue.js';
+import { ConcurrencySlots } from './concurrency-slots.js';
 
 interface Job {
   readonly key?: string;
@@ -95,5 +96,47 @@ describe('KeyedWorkQueue', () => {
     blocker.open();
     await queue.idle();
     expect(queue.size).toBe(0);
+  });
+
+  it('shares slots with other queues: never more than their limit at once, handed round in turn', async () => {
+    const slots = new ConcurrencySlots(2);
+    let active = 0;
+    let maxActive = 0;
+    const started: string[] = [];
+    const gates = new Map<string, () => void>();
+    const queueOf = (name: string) =>
+      new KeyedWorkQueue<string>(slots, async (id) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        started.push(id);
+        await new Promise<void>((open) => gates.set(id, open));
+        active--;
+      });
+    const [a, b, c] = [queueOf('a'), queueOf('b'), queueOf('c')];
+    for (let i = 0; i < 4; i++) {
+      a.push(undefined, `a${i}`);
+      b.push(undefined, `b${i}`);
+      c.push(undefined, `c${i}`);
+    }
+    // a took both slots first; every slot freed since goes to the queues in turn.
+    const finishOldest = () => {
+      const oldest = started.find((id) => gates.has(id))!;
+      gates.get(oldest)!();
+      gates.delete(oldest);
+    };
+    for (let round = 0; round < 10; round++) {
+      finishOldest();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const open of gates.values()) open();
+    await Promise.all([a.idle(), b.idle(), c.idle()]);
+    expect(maxActive).toBe(2);
+    expect(started).toHaveLength(12);
+    // No queue waits while another runs its whole backlog: b and c start before a's last item.
+    expect(started.indexOf('b0')).toBeLessThan(started.indexOf('a3'));
+    expect(started.indexOf('c0')).toBeLessThan(started.indexOf('a3'));
+    a.close();
+    b.close();
+    c.close();
   });
 });

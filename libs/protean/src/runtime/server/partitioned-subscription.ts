@@ -4,7 +4,8 @@ import { hasPartitionLeases } from '../../ports/broker/broker-roles.js';
 import { partitionStream } from '../../core/messages/stream-partitions.js';
 import type { ResolvedSubscriptionSettings } from '../../core/config/subscription-profiles.js';
 import { describeError } from '../../core/errors/error-message.js';
-import type { LeasedReading } from './stream-subscription.js';
+import type { LeasedReading, PartitionReading } from './stream-subscription.js';
+import { ConcurrencySlots } from './concurrency-slots.js';
 import type { Subscription } from './subscription.js';
 import { SYSTEM_CLOCK, type Clock } from '../../core/async/clock.js';
 
@@ -13,8 +14,8 @@ export interface PartitionSubscription extends Subscription {
   readonly stream: string;
 }
 
-/** Opens the subscription of one partition stream, reading under `leased` when given. */
-export type OpenPartition = (stream: string, leased?: LeasedReading) => PartitionSubscription;
+/** Opens the subscription of one partition stream, reading as `partition` says. */
+export type OpenPartition = (stream: string, partition: PartitionReading) => PartitionSubscription;
 
 /** A partition read here: its subscription, and the lease it reads under. */
 interface Held {
@@ -45,6 +46,8 @@ export class PartitionedSubscription implements Subscription {
   private readonly logger: Logger;
   private readonly held = new Map<number, Held>();
   private readonly leases: (Broker & PartitionLeases) | undefined;
+  /** The handler's `concurrency`, shared by the partitions read here. */
+  private readonly slots: ConcurrencySlots;
   private cancelTurn: (() => void) | undefined;
   private turn: Promise<void> = Promise.resolve();
   private running = false;
@@ -63,6 +66,7 @@ export class PartitionedSubscription implements Subscription {
   ) {
     this.logger = new Logger(`Partitions ${group} ${stream}`);
     this.leases = hasPartitionLeases(broker) ? broker : undefined;
+    this.slots = new ConcurrencySlots(settings.concurrency);
   }
 
   /** The partitions read here now, in order. */
@@ -174,7 +178,7 @@ export class PartitionedSubscription implements Subscription {
           this.giveUp(lease.partition, held, false);
       },
     };
-    const subscription = this.open(stream, leased);
+    const subscription = this.open(stream, { leased, slots: this.slots });
     this.held.set(lease.partition, { lease, subscription });
     try {
       await subscription.start();

@@ -15,7 +15,7 @@ const SETTINGS: ResolvedSubscriptionSettings = {
   subscription_profile: null,
 };
 import { PartitionedSubscription, type PartitionSubscription } from './partitioned-subscription.js';
-import type { LeasedReading } from './stream-subscription.js';
+import type { LeasedReading, PartitionReading } from './stream-subscription.js';
 
 /** A partition's subscription as the parent drives it: what was done to it, in order. */
 class FakePartition implements PartitionSubscription {
@@ -23,10 +23,14 @@ class FakePartition implements PartitionSubscription {
   readonly settings = SETTINGS;
   readonly calls: string[] = [];
 
+  readonly leased?: LeasedReading;
+
   constructor(
     readonly stream: string,
-    readonly leased?: LeasedReading,
-  ) {}
+    readonly partition: PartitionReading,
+  ) {
+    this.leased = partition.leased;
+  }
 
   async start() {
     this.calls.push('start');
@@ -76,8 +80,8 @@ function partitioned(broker: Broker, clock: ManualClock) {
     SETTINGS,
     'me',
     TTL,
-    (stream, leased) => {
-      const partition = new FakePartition(stream, leased);
+    (stream, reading) => {
+      const partition = new FakePartition(stream, reading);
       opened.push(partition);
       return partition;
     },
@@ -96,6 +100,9 @@ describe('PartitionedSubscription', () => {
 
     expect(opened.map((p) => p.stream)).toEqual(['shop::order#0', 'shop::order#2']);
     expect(opened.every((p) => p.calls[0] === 'start' && p.leased)).toBe(true);
+    // One concurrency for the handler, shared by its partitions here.
+    expect(opened[0].partition.slots).toBe(opened[1].partition.slots);
+    expect(opened[0].partition.slots.limit).toBe(SETTINGS.concurrency);
     expect(subscription.partitionsHeld).toEqual([0, 2]);
   });
 

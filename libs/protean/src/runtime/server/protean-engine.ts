@@ -28,7 +28,7 @@ import type { MessageProcessor } from './message-processor.js';
 import { PatternMessageProcessor } from './pattern-message-processor.js';
 import { SizeLimitedMessageProcessor } from './size-limited-message-processor.js';
 import { StreamRetention } from './stream-retention.js';
-import { StreamSubscription, type LeasedReading } from './stream-subscription.js';
+import { StreamSubscription, type PartitionReading } from './stream-subscription.js';
 import { PartitionedSubscription } from './partitioned-subscription.js';
 import { switchPartitionLayouts, type CategoryReaders } from './partition-layout.js';
 import { StreamPartitions } from '../../core/messages/stream-partitions.js';
@@ -270,7 +270,7 @@ export class ProteanEngine {
     processor: MessageProcessor,
     settings: ResolvedSubscriptionSettings,
     brokerName: string,
-    leased?: LeasedReading,
+    partition?: PartitionReading,
   ): StreamSubscription {
     const broker = this.brokers.get(brokerName);
     this.retention.add(broker, processor.stream, settings.retention_maxlen);
@@ -286,7 +286,7 @@ export class ProteanEngine {
       this.consumer,
       this.observer,
       SYSTEM_CLOCK,
-      leased,
+      partition,
     );
   }
 

@@ -17,12 +17,21 @@ import { describeError } from '../../core/errors/error-message.js';
 import type { Subscription } from './subscription.js';
 import type { ConflictRetryOptions } from '../../application/retry-on-conflict.js';
 import { PartitionLeaseLostError } from '../../ports/broker/partition-lease-lost.error.js';
+import type { ConcurrencySlots } from './concurrency-slots.js';
+
+/** What the subscription of one partition of a {@link PartitionedSubscription} shares and reads under. */
+export interface PartitionReading {
+  /** The lease it reads under; none on a broker without partition leases. */
+  readonly leased?: LeasedReading;
+  /** The handler's `concurrency`, shared by every partition this worker holds of it. */
+  readonly slots: ConcurrencySlots;
+}
 
 /**
- * How the subscription of one partition reads under its lease (a {@link
- * PartitionedSubscription}'s): before any new entry it takes over every entry of the group still
- * pending on the partition, whoever holds it, so that an aggregate's older messages are handled
- * before its newer ones even when they were left with a consumer that lost the partition.
+ * How the subscription of one partition reads under its lease: before any new entry it takes
+ * over every entry of the group still pending on the partition, whoever holds it, so that an
+ * aggregate's older messages are handled before its newer ones even when they were left with a
+ * consumer that lost the partition.
  */
 export interface LeasedReading {
   /** New entries under the lease; rejects with {@link PartitionLeaseLostError} once it is lost. */
@@ -86,6 +95,7 @@ export class StreamSubscription implements Subscription {
   private lastReclaimAt = 0;
   /** Under a lease: the partition's pending entries are still being taken over. */
   private takingOver: boolean;
+  private readonly leased: LeasedReading | undefined;
   /**
    * The `debug` profile (verbose logging for development): each message's receipt, outcome
    * with its duration, and ack, one `info` line each — whatever the global log level's
@@ -101,9 +111,10 @@ export class StreamSubscription implements Subscription {
     readonly consumer: string,
     private readonly observer: SubscriptionObserver = NO_OBSERVER,
     private readonly clock: Clock = SYSTEM_CLOCK,
-    private readonly leased?: LeasedReading,
+    partition?: PartitionReading,
   ) {
-    this.takingOver = leased !== undefined && hasPendingEntries(broker);
+    this.leased = partition?.leased;
+    this.takingOver = this.leased !== undefined && hasPendingEntries(broker);
     this.logger = new Logger(`Subscription ${processor.group} ${processor.stream}`);
     this.tracing = settings.subscription_profile === 'debug';
     this.conflicts = {
@@ -111,7 +122,11 @@ export class StreamSubscription implements Subscription {
       signal: this.abandon.signal,
     };
     this.sleeper = new WakeSignal({}, clock);
-    this.queue = new KeyedWorkQueue(settings.concurrency, (work) => this.handle(work), clock);
+    this.queue = new KeyedWorkQueue(
+      partition?.slots ?? settings.concurrency,
+      (work) => this.handle(work),
+      clock,
+    );
     this.held = new HeldMessages(
       broker,
       processor.stream,
@@ -169,6 +184,7 @@ export class StreamSubscription implements Subscription {
       this.logger.warn(`Shutdown grace over: ${dropped} message(s) left pending for redelivery`);
     }
     this.held.stop();
+    this.queue.close();
     await this.flushAcks();
   }
 
