@@ -104,7 +104,7 @@ describe('KeyedWorkQueue', () => {
     let maxActive = 0;
     const started: string[] = [];
     const gates = new Map<string, () => void>();
-    const queueOf = (name: string) =>
+    const queueOf = () =>
       new KeyedWorkQueue<string>(slots, async (id) => {
         active++;
         maxActive = Math.max(maxActive, active);
@@ -112,7 +112,7 @@ describe('KeyedWorkQueue', () => {
         await new Promise<void>((open) => gates.set(id, open));
         active--;
       });
-    const [a, b, c] = [queueOf('a'), queueOf('b'), queueOf('c')];
+    const [a, b, c] = [queueOf(), queueOf(), queueOf()];
     for (let i = 0; i < 4; i++) {
       a.push(undefined, `a${i}`);
       b.push(undefined, `b${i}`);
