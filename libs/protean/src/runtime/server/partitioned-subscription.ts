@@ -119,6 +119,7 @@ export class PartitionedSubscription implements Subscription {
     this.cancelTurn = this.clock.schedule(
       this.ttlMs / RENEWALS_PER_TTL,
       () => {
+        // A turn never rejects (see balance): the next one is always scheduled.
         this.turn = this.turn.then(() => this.balance());
         void this.turn.then(() => {
           if (this.running) this.scheduleTurn();
@@ -153,7 +154,15 @@ export class PartitionedSubscription implements Subscription {
       if (!lease || lease.token !== held.lease.token) this.giveUp(partition, held, false);
     }
     for (const lease of share.leases) {
-      if (!this.held.has(lease.partition)) await this.startPartition(lease);
+      if (this.held.has(lease.partition)) continue;
+      try {
+        await this.startPartition(lease);
+      } catch (error) {
+        // Still leased to us: the next turn tries again.
+        this.logger.warn(
+          `Could not start reading partition ${lease.partition}: ${describeError(error)}`,
+        );
+      }
     }
     const reading = this.partitionsHeld;
     for (const partition of reading.slice(share.fair).reverse()) {
@@ -199,15 +208,16 @@ export class PartitionedSubscription implements Subscription {
     subscription.stopReading();
     const deadline = this.clock.now() + (release ? this.ttlMs / 2 : 0);
     held.leaving = (async () => {
-      await subscription.drain(deadline);
-      if (release && this.leases) {
-        try {
+      try {
+        await subscription.drain(deadline);
+        if (release && this.leases)
           await this.leases.releasePartition(this.stream, this.group, lease);
-        } catch (error) {
-          this.logger.warn(`Could not release ${subscription.stream}: ${describeError(error)}`);
-        }
+      } catch (error) {
+        // Its lease expires instead; what it held is taken over with the partition.
+        this.logger.warn(`Could not give ${subscription.stream} back: ${describeError(error)}`);
+      } finally {
+        if (this.held.get(partition) === held) this.held.delete(partition);
       }
-      if (this.held.get(partition) === held) this.held.delete(partition);
     })();
     this.logger.log(
       `${release ? 'Giving back' : 'Lost'} partition ${subscription.stream} (lease ${lease.token})`,

@@ -183,6 +183,61 @@ describe('PartitionedSubscription', () => {
     expect(opened).toHaveLength(2);
   });
 
+  it('goes on taking turns after a turn failed, and retries a partition that failed to start', async () => {
+    const clock = new ManualClock();
+    const shares: PartitionShare[] = [
+      { leases: [lease(0)], members: 1, fair: 4 },
+      { leases: [lease(0), lease(1)], members: 1, fair: 4 },
+      { leases: [lease(0), lease(1)], members: 1, fair: 4 },
+    ];
+    let calls = 0;
+    const broker = {
+      name: 'default',
+      capabilities: { partitionLeases: true },
+      balancePartitions: async () => {
+        if (calls++ === 0) throw new Error('Redis away');
+        return shares.shift()!;
+      },
+    } as unknown as Broker & PartitionLeases;
+    const opened: FakePartition[] = [];
+    let failNext = false;
+    const subscription = new PartitionedSubscription(
+      broker,
+      'shop::order',
+      4,
+      'G',
+      SETTINGS,
+      'me',
+      TTL,
+      (stream, reading) => {
+        const partition = new FakePartition(stream, reading);
+        if (failNext) {
+          failNext = false;
+          partition.start = async () => {
+            throw new Error('group not created');
+          };
+        }
+        opened.push(partition);
+        return partition;
+      },
+      clock,
+    );
+
+    await subscription.start(); // the first turn fails: nothing read yet
+    expect(subscription.partitionsHeld).toEqual([]);
+    await clock.advance(TURN);
+    await settle();
+    expect(subscription.partitionsHeld).toEqual([0]);
+    failNext = true;
+    await clock.advance(TURN);
+    await settle();
+    expect(subscription.partitionsHeld).toEqual([0]);
+    await clock.advance(TURN);
+    await settle();
+    expect(subscription.partitionsHeld).toEqual([0, 1]);
+    subscription.stopReading();
+  });
+
   it('on a broker without leases reads every partition itself', async () => {
     const clock = new ManualClock();
     const broker = { name: 'inline', capabilities: {} } as unknown as Broker;
