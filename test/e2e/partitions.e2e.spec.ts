@@ -88,6 +88,19 @@ describe('partitioned streams', () => {
     for (let k = 0; k < 8; k++)
       expect(table.stdout).toMatch(new RegExp(`OrderSummaryProjector\\s.*${CATEGORY}#${k}\\b`));
 
+    // A worker left out of the change (no partitions) would publish and read where the others
+    // do not: it refuses to start while they run.
+    const unpartitioned = Object.fromEntries(
+      Object.entries(system.env).filter(([name]) => !name.startsWith('PROTEAN_STREAMS__')),
+    );
+    const stale = await runToExit(CLI_MAIN, ['server'], {
+      ...unpartitioned,
+      PROTEAN_SERVER__HEALTH__PORT: String(await freePort()),
+    });
+    expect(stale.code).toBe(78);
+    expect(stale.stderr).toContain(`streams.${CATEGORY}.partitions: is 1`);
+    expect(stale.stderr).toContain(`2 running worker(s)`);
+
     // A clean stop gives its leases back: the other takes them on its next turn, not a TTL later.
     await first.stop('SIGTERM');
     await eventually(

@@ -22,8 +22,9 @@ export const hasDeadLetters = (broker: Broker): broker is Broker & DeadLetters =
   broker.capabilities.deadLetters;
 
 /** Whether running workers announce themselves on the broker (the {@link WorkerRegistry} role). */
-export const hasWorkerRegistry = (broker: Broker): broker is Broker & WorkerRegistry =>
-  broker.capabilities.workerRegistry;
+export const hasWorkerRegistry = <B extends Pick<Broker, 'capabilities'>>(
+  broker: B,
+): broker is B & WorkerRegistry => broker.capabilities.workerRegistry;
 
 /** Whether one consumer of a group reads a partition at a time (the {@link PartitionLeases} role). */
 export const hasPartitionLeases = <B extends Pick<Broker, 'capabilities'>>(

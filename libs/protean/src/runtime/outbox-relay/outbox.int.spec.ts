@@ -251,14 +251,28 @@ describe('outbox processor', () => {
     );
     const published = new StreamReader(redis.uri);
     try {
-      await broker.recordPartitionLayout(category, 4); // as its workers recorded it
+      // Its workers read it in 4 partitions, as they recorded and announce.
+      await broker.recordPartitionLayout(category, 4);
+      await broker.announceWorker(
+        {
+          consumer: 'w-4',
+          host: 'h',
+          pid: 4,
+          handlers: ['CounterProjector'],
+          pool: null,
+          startedAt: new Date().toISOString(),
+          seenAt: new Date().toISOString(),
+          partitions: { [category]: 4 },
+        },
+        60_000,
+      );
       const stale = await app({
         domain: name,
         broker,
         overrides: { outbox: { publish_after_commit: false } },
       });
       await expect(stale.get(OutboxProcessor).start()).rejects.toThrow(
-        `streams.${category}.partitions: is 1 in this process, but the workers read "${category}" in 4 partition(s)`,
+        `streams.${category}.partitions: is 1 in this process, but 1 running worker(s) read "${category}" in 4 partition(s)`,
       );
 
       const routed = await app({

@@ -128,15 +128,34 @@ describe('partition layout: a changed count waits for the old layout to drain', 
     await raw.del(PARTITION_LAYOUTS_KEY); // the layouts other tests recorded
     raw.disconnect();
     await switchTo(8);
-    const refusal = await assertPartitionRouting(broker, new StreamPartitions({})).catch(
-      (error: unknown) => error,
-    );
-    expect(refusal).toBeInstanceOf(ConfigurationError);
-    expect((refusal as ConfigurationError).message).toContain(
-      `streams.${category}.partitions: is 1 in this process, but the workers read "${category}" in 8 partition(s)`,
-    );
-    await expect(
-      assertPartitionRouting(broker, new StreamPartitions({ [category]: { partitions: 8 } })),
-    ).resolves.toBeUndefined();
+    const unpartitioned = new StreamPartitions({});
+    // Nobody reads the recorded layout any more: a change under way, for the workers to make.
+    await expect(assertPartitionRouting(broker, unpartitioned)).resolves.toBeUndefined();
+
+    const reader = {
+      consumer: 'w-8',
+      host: 'h',
+      pid: 8,
+      handlers: [GROUP],
+      pool: null,
+      startedAt: new Date().toISOString(),
+      seenAt: new Date().toISOString(),
+      partitions: { [category]: 8 },
+    };
+    await broker.announceWorker(reader, 60_000);
+    try {
+      const refusal = await assertPartitionRouting(broker, unpartitioned).catch(
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeInstanceOf(ConfigurationError);
+      expect((refusal as ConfigurationError).message).toContain(
+        `streams.${category}.partitions: is 1 in this process, but 1 running worker(s) read "${category}" in 8 partition(s) (w-8 on h, pid 8)`,
+      );
+      await expect(
+        assertPartitionRouting(broker, new StreamPartitions({ [category]: { partitions: 8 } })),
+      ).resolves.toBeUndefined();
+    } finally {
+      await broker.withdrawWorker(reader.consumer);
+    }
   });
 });
