@@ -389,7 +389,10 @@ export class StreamSubscription implements Subscription {
       this.traced.set(work.message.id, label);
       this.logger.log(`${this.group} received ${label} (${attemptOf(work)})`);
     }
-    if (work.deadLetterReason !== undefined) return this.deadLetter(work, delivery);
+    if (work.deadLetterReason !== undefined) {
+      if (delivery) failSpan(delivery.span, work.deadLetterReason);
+      return this.deadLetter(work, delivery);
+    }
 
     const started = performance.now();
     // The first attempt only: a retry's wait is its backoff, not queueing.
