@@ -7,13 +7,11 @@ import {
   type Context,
   type TextMapPropagator,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+  registerInMemoryTracing,
+  type InMemoryTracing,
+} from '../../../../../test/support/in-memory-tracing.js';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { EnvelopeFactory } from '../messages/envelope-factory.js';
 import { DomainCommand } from '../messages/message.decorators.js';
 import { linkOf, traceContextOf, traceHeaders, traceparentOf } from './trace-context.js';
@@ -44,27 +42,16 @@ describe('trace context without an SDK', () => {
 });
 
 describe('trace context with an SDK registered', () => {
-  const exporter = new InMemorySpanExporter();
-  const contextManager = new AsyncLocalStorageContextManager();
-  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-  const finished = async () => {
-    await provider.forceFlush();
-    return exporter.getFinishedSpans();
-  };
+  let tracing: InMemoryTracing;
+  const finished = () => tracing.finished();
 
   beforeAll(() => {
-    context.setGlobalContextManager(contextManager.enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(provider);
+    tracing = registerInMemoryTracing();
   });
 
-  afterAll(() => {
-    trace.disable();
-    propagation.disable();
-    context.disable();
-  });
+  afterAll(() => tracing.disable());
 
-  beforeEach(() => exporter.reset());
+  beforeEach(() => tracing.reset());
 
   it('injects the active span into a new envelope, and nothing outside any span', async () => {
     expect(envelopes.command(new OpenTicket()).metadata.headers).toEqual({});
