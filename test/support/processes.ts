@@ -199,6 +199,8 @@ export const OUTBOX_RELAY_MAIN = resolve(ROOT, 'dist/test/support/bin/outbox-rel
 /** The compiled benchmark runner (`npm run bench`). */
 export const BENCH_MAIN = resolve(ROOT, 'dist/bench/run.js');
 export const TEST_WORKER_MAIN = resolve(ROOT, 'dist/test/support/bin/bookshelf-test-worker.js');
+/** A preload (`node --import`): an OpenTelemetry SDK writing finished spans to OTEL_SPANS_FILE. */
+export const OTEL_PRELOAD = resolve(ROOT, 'dist/test/support/bin/otel-preload.js');
 /** A preload (`node --import`) that kills the process before it publishes orders after commit. */
 export const CRASH_BEFORE_PUBLISH_PRELOAD = resolve(
   ROOT,

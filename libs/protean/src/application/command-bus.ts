@@ -7,6 +7,7 @@ import type { EnvelopeFactory } from '../core/messages/envelope-factory.js';
 import { problemsOf } from '../core/messages/message-validation.js';
 import { ENVELOPE_FACTORY, PROTEAN_CONFIG } from '../core/protean.tokens.js';
 import { HandlerRunner } from './handler-runner.js';
+import { inSpan } from '../core/tracing/protean-tracer.js';
 
 /**
  * Processes commands. In `sync` mode the command's handler runs in the caller's context and
@@ -32,8 +33,13 @@ export class CommandBus {
    * Validates and processes a command. Sync: resolves to the handler's result after its unit of
    * work committed and the events it raised were handled. Async: resolves to `undefined` once
    * the command is recorded. Throws `ValidationError` naming the fields of an invalid command.
+   * Traced as the span `process command <Type>`, which the command's envelope carries on.
    */
-  async process<R = unknown>(command: object): Promise<R | undefined> {
+  process<R = unknown>(command: object): Promise<R | undefined> {
+    return inSpan(`process command ${command.constructor.name}`, () => this.processNow<R>(command));
+  }
+
+  private async processNow<R>(command: object): Promise<R | undefined> {
     const problems = problemsOf(command);
     if (problems.length > 0)
       throw new ValidationError(`Invalid ${command.constructor.name}`, problems);

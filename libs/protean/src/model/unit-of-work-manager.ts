@@ -8,6 +8,7 @@ import { ScopedValue } from '../core/context/scoped-value.js';
 import { HopObservers } from './hop-observers.js';
 import { UnitOfWork } from './unit-of-work.js';
 import type { Attempt } from './aggregate-locks.js';
+import { CommitSpan } from './commit-span.js';
 
 /**
  * Runs inside the transaction, after the aggregates are saved, with the outgoing messages (the
@@ -73,24 +74,25 @@ export class UnitOfWorkManager {
    * joins it instead (one transaction, events published when the outer one commits). With
    * `options.manager`, it runs in the application's transaction and resolves before that
    * commits; see {@link UnitOfWorkOptions}. Its own transaction's time, from opening it to the
-   * commit acknowledged, is reported as the hop `transaction`.
+   * commit acknowledged, is reported as the hop `transaction` and traced as the span `commit`.
    */
   run<T>(work: () => Promise<T>, options: UnitOfWorkOptions = {}): Promise<T> {
     // Not an async function: it hands the transaction's promise on, one promise fewer a message.
     if (units.get()) return joined(work);
     let committed: MessageEnvelope[] = [];
     const opened = performance.now();
-    return this.database.transaction(
+    const span = new CommitSpan();
+    const transaction = this.database.transaction(
       async (session) => {
         const unit = new UnitOfWork(session, options.attempt);
         const value = await units.run(unit, work);
         const raised = unit.tracksAny ? await unit.flush() : [];
         const queued = unit.queued();
         if (raised.length > 0 || queued.length > 0) {
-          committed = [
+          committed = span.stamp(() => [
             ...raised.map(({ event, aggregateId }) => this.envelopes.event(event, aggregateId)),
             ...queued,
-          ];
+          ]);
           for (const hook of this.beforeCommitHooks) await hook(session, committed);
         }
         return value;
@@ -100,10 +102,12 @@ export class UnitOfWorkManager {
         afterCommit: () => {
           // A joined transaction commits when the application says so: not ours to time.
           if (!options.manager) this.hops.hop('transaction', performance.now() - opened);
+          span.committed();
           return committed.length === 0 ? undefined : this.runAfterCommitHooks(committed);
         },
       },
     );
+    return span.recording ? span.settle(transaction) : transaction;
   }
 
   private async runAfterCommitHooks(committed: readonly MessageEnvelope[]): Promise<void> {

@@ -4,9 +4,13 @@ import { CorrelationContext } from '../context/correlation-context.js';
 import { messageMetadataOf, messageTypeName } from './message-catalog.js';
 import type { MessageEnvelope, MessageKind } from './message-envelope.js';
 import { payloadOf } from './message-validation.js';
+import { traceHeaders } from '../tracing/trace-context.js';
 import { commandCategory, eventCategory, instanceStream } from './stream-names.js';
 
-/** Wraps commands and events in envelopes carrying the current correlation context. */
+/**
+ * Wraps commands and events in envelopes carrying the current correlation context, and the
+ * active trace context (if any) in their headers.
+ */
 export class EnvelopeFactory {
   constructor(readonly domain: string) {}
 
@@ -52,7 +56,7 @@ export class EnvelopeFactory {
         causationId: context?.causationId ?? id,
         time: new Date().toISOString(),
         version: messageMetadataOf(type).version,
-        headers: {},
+        headers: traceHeaders(),
       },
     };
   }

@@ -16,6 +16,7 @@ import { failedAttempts } from './failed-attempts.js';
 import { OutboxWakeup } from '../../application/outbox-wakeup.js';
 import { HopObservers } from '../../model/hop-observers.js';
 import { publishInOrder, type PublishOutcome } from './publish-in-order.js';
+import { endSends, startSends } from './send-spans.js';
 import { StreamPartitions } from '../../core/messages/stream-partitions.js';
 import { assertPartitionRouting } from '../../application/partition-routing.js';
 import { ConfigurationError } from '../../core/config/configuration.error.js';
@@ -394,7 +395,15 @@ export class OutboxProcessor implements OnModuleDestroy {
     return this.publish(claimed, broker);
   }
 
-  /** Publishes leased rows in order, timing each published row's hop `commit_to_published`. */
+  /** The outbox broker's provider: the `messaging.system` of the `send` spans. */
+  private get brokerProvider(): string {
+    return this.config.brokers[this.config.outbox.broker]?.provider ?? 'unknown';
+  }
+
+  /**
+   * Publishes leased rows in order, timing each published row's hop `commit_to_published`;
+   * each row a traced unit of work wrote gets its span `send <stream>`.
+   */
   private async publish(
     rows: ClaimedMessage[],
     broker = (this.broker ??= this.brokers.get(this.config.outbox.broker)),
@@ -402,11 +411,13 @@ export class OutboxProcessor implements OnModuleDestroy {
     if (rows.length === 0)
       return { claimed: 0, outcome: { published: [], failed: [], held: [] }, attempts: [] };
     await this.checkRouting(broker);
+    const sends = startSends(rows, this.streams, this.brokerProvider);
     const outcome = await publishInOrder(
       rows,
       (messages) => broker.publishBatch(messages),
       this.streams,
     );
+    if (sends) endSends(sends, outcome);
     const publishedAt = Date.now();
     for (const message of outcome.published)
       this.hops.hop('commit_to_published', Math.max(0, publishedAt - message.createdAt));

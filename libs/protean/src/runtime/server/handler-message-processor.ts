@@ -8,6 +8,7 @@ import { instantiate, problemsOf } from '../../core/messages/message-validation.
 import type { DecodedMessage, MessageProcessor } from './message-processor.js';
 import type { SharedEnvelopes } from './shared-envelopes.js';
 import { ProjectorBatches } from './projector-batches.js';
+import { inChildSpan } from '../../core/tracing/protean-tracer.js';
 
 /**
  * Delivers the envelopes of a domain stream (`bookshelf::order`, `bookshelf::order:command`) to
@@ -47,12 +48,20 @@ export class HandlerMessageProcessor implements MessageProcessor {
     const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
     const work = () => route.invoke(instance);
     const batches = this.batches;
+    const run: DecodedMessage['run'] = batches
+      ? (conflicts) => batches.run({ messageId: envelope.id, ids, work }, conflicts)
+      : (conflicts) => this.runner.runOnce(this.group, envelope.id, ids, work, conflicts);
     return {
       key: envelope.stream,
       type: envelope.type,
-      run: batches
-        ? (conflicts) => batches.run({ messageId: envelope.id, ids, work }, conflicts)
-        : (conflicts) => this.runner.runOnce(this.group, envelope.id, ids, work, conflicts),
+      messageId: envelope.id,
+      headers: envelope.metadata.headers,
+      // The handler's run, its span under the attempt's (a projector's batch commits once for all).
+      run: (conflicts) =>
+        inChildSpan(
+          () => `handle ${envelope.type}`,
+          () => run(conflicts),
+        ),
     };
   }
 }

@@ -7,6 +7,10 @@ export interface DecodedMessage {
   readonly key: string | undefined;
   /** The message's type (`bookshelf.OrderPlaced.v1`), for the `debug` profile's lines. */
   readonly type?: string;
+  /** The envelope's id (`messaging.message.id` of its spans); none for a raw message. */
+  readonly messageId?: string;
+  /** The envelope's headers: the trace context it carries on. None for a raw message. */
+  readonly headers?: Readonly<Record<string, string>>;
   /**
    * Handles the message; resolves (to nothing of use) once its effects are committed (or were
    * already).

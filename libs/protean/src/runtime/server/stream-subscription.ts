@@ -18,6 +18,9 @@ import type { Subscription } from './subscription.js';
 import type { ConflictRetryOptions } from '../../application/retry-on-conflict.js';
 import { PartitionLeaseLostError } from '../../ports/broker/partition-lease-lost.error.js';
 import type { ConcurrencySlots } from './concurrency-slots.js';
+import { context } from '@opentelemetry/api';
+import { failSpan } from '../../core/tracing/protean-tracer.js';
+import { startDelivery, type DeliverySource, type DeliverySpan } from './delivery-span.js';
 
 /** What the subscription of one partition of a {@link PartitionedSubscription} shares and reads under. */
 export interface PartitionReading {
@@ -103,6 +106,8 @@ export class StreamSubscription implements Subscription {
    */
   private readonly tracing: boolean;
   private readonly traced = new Map<string, string>();
+  /** What each attempt's span (`process <stream>`) is made of. */
+  private readonly spans: DeliverySource;
 
   constructor(
     private readonly broker: Broker,
@@ -117,6 +122,12 @@ export class StreamSubscription implements Subscription {
     this.takingOver = this.leased !== undefined && hasPendingEntries(broker);
     this.logger = new Logger(`Subscription ${processor.group} ${processor.stream}`);
     this.tracing = settings.subscription_profile === 'debug';
+    this.spans = {
+      processor,
+      consumer,
+      provider: broker.provider,
+      spanName: `process ${processor.stream}`,
+    };
     this.conflicts = {
       budgetMs: settings.max_conflict_retry_seconds * 1000,
       signal: this.abandon.signal,
@@ -358,27 +369,49 @@ export class StreamSubscription implements Subscription {
       }
     }
     work.tried = true;
+    const delivery = startDelivery(this.spans, work.message, work.decoded);
+    if (!delivery) return this.deliver(work, firstAttempt);
+    try {
+      return await this.deliver(work, firstAttempt, delivery);
+    } finally {
+      delivery.span.end();
+    }
+  }
+
+  /** One attempt at `work`, traced by `delivery` when something records it. */
+  private async deliver(
+    work: Work,
+    firstAttempt: boolean,
+    delivery?: DeliverySpan,
+  ): Promise<RetryLater | void> {
     if (this.tracing) {
       const label = `${work.decoded?.type ?? 'undecodable message'} ${work.message.id}`;
       this.traced.set(work.message.id, label);
       this.logger.log(`${this.group} received ${label} (${attemptOf(work)})`);
     }
-    if (work.deadLetterReason !== undefined) return this.deadLetter(work);
+    if (work.deadLetterReason !== undefined) {
+      if (delivery) failSpan(delivery.span, work.deadLetterReason);
+      return this.deadLetter(work, delivery);
+    }
 
     const started = performance.now();
     // The first attempt only: a retry's wait is its backoff, not queueing.
     if (firstAttempt && work.readAt !== undefined)
       this.observer.hop(this.group, this.stream, 'read_to_started', started - work.readAt);
     try {
-      await work.decoded!.run(this.conflicts);
+      const run = work.decoded!.run;
+      await (delivery
+        ? context.with(delivery.active, run, undefined, this.conflicts)
+        : run(this.conflicts));
     } catch (error) {
+      if (delivery) failSpan(delivery.span, error);
       if (this.tracing) {
         this.logger.log(
           `${this.group} failed ${this.traced.get(work.message.id)} in ` +
             `${(performance.now() - started).toFixed(1)} ms (${attemptOf(work)}): ${describeError(error)}`,
         );
       }
-      return this.onFailure(work, error);
+      return this.onFailure(work, error, delivery);
     }
     const elapsedMs = performance.now() - started;
     this.observer.processed(this.group, this.stream, elapsedMs);
@@ -397,19 +430,20 @@ export class StreamSubscription implements Subscription {
   private onFailure(
     work: Work,
     error: unknown,
+    delivery?: DeliverySpan,
   ): RetryLater | Promise<RetryLater | void> | undefined {
     // Shutdown ended it half-way: it stays pending at the broker for the next consumer.
     if (this.abandon.signal.aborted) return;
     this.observer.failed(this.group, this.stream, error);
     if (isPermanentFailure(error)) {
       work.deadLetterReason = error;
-      return this.deadLetter(work);
+      return this.deadLetter(work, delivery);
     }
     if (isWorldFailure(error)) this.breaker.failure();
     const retriesDone = work.message.deliveryCount - 1;
     if (retriesDone >= this.settings.max_retries) {
       work.deadLetterReason = error;
-      return this.deadLetter(work);
+      return this.deadLetter(work, delivery);
     }
     const delay = backoffDelay(
       {
@@ -424,11 +458,15 @@ export class StreamSubscription implements Subscription {
         `retrying in ${delay} ms: ${describeError(error)}`,
     );
     this.observer.retried(this.group, this.stream, delay);
+    delivery?.span.addEvent('retry_scheduled', { 'protean.retry.delay_ms': delay });
     return { retryAfterMs: delay };
   }
 
-  /** Writes the dead letter, then acknowledges; if the write fails the message is held, never dropped. */
-  private async deadLetter(work: Work): Promise<RetryLater | void> {
+  /**
+   * Writes the dead letter, then acknowledges; if the write fails the message is held, never
+   * dropped. The attempt's span gets the event `dead_lettered`, with the reason.
+   */
+  private async deadLetter(work: Work, delivery?: DeliverySpan): Promise<RetryLater | void> {
     const { message } = work;
     const reason = describeError(work.deadLetterReason);
     if (!this.settings.enable_dlq) {
@@ -456,6 +494,11 @@ export class StreamSubscription implements Subscription {
       `${message.id} dead-lettered to ${this.stream}:dlq after ${message.deliveryCount} attempt(s): ${reason}`,
     );
     this.observer.deadLettered(this.group, this.stream, reason);
+    delivery?.span.addEvent('dead_lettered', {
+      'protean.dead_letter.reason': reason,
+      'protean.dead_letter.stream': `${this.stream}:dlq`,
+      'protean.attempt': message.deliveryCount,
+    });
     this.ack(message.id);
   }
 
