@@ -2,6 +2,7 @@ import { BaseBroker } from './base-broker.js';
 import type {
   DeadLetter,
   DeadLetterProvenance,
+  DeadLetterRange,
   GroupConsumer,
   ReceivedMessage,
   ReclaimOptions,
@@ -88,9 +89,13 @@ export abstract class BaseStreamBroker extends BaseBroker implements StreamBroke
   }
 
   /** @inheritdoc */
-  async listDeadLetters(stream?: string, limit = 100): Promise<DeadLetter[]> {
+  async listDeadLetters(
+    stream?: string,
+    limit = 100,
+    range?: DeadLetterRange,
+  ): Promise<DeadLetter[]> {
     this.assertOpen('listDeadLetters');
-    return this.deadLetters.list(stream, limit);
+    return this.deadLetters.list(stream, limit, range);
   }
 
   /** @inheritdoc */
@@ -109,6 +114,12 @@ export abstract class BaseStreamBroker extends BaseBroker implements StreamBroke
   async purgeDeadLetters(stream?: string): Promise<number> {
     this.assertOpen('purgeDeadLetters');
     return this.deadLetters.purge(stream);
+  }
+
+  /** @inheritdoc */
+  async removeDeadLetters(stream: string, ids: readonly string[]): Promise<number> {
+    this.assertOpen('removeDeadLetters');
+    return this.deadLetters.remove(stream, ids);
   }
 
   protected abstract _ack(stream: string, group: string, ids: readonly string[]): Promise<number>;

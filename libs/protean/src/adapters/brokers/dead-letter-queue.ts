@@ -3,11 +3,22 @@ import {
   originalStreamOf,
   type DeadLetter,
   type DeadLetterProvenance,
+  type DeadLetterRange,
 } from '../../ports/broker/broker.port.js';
 import { fromDeadLetterFields, toDeadLetterFields } from '../../ports/broker/dead-letter-fields.js';
 import { AmbiguousDeadLetterIdError } from '../../ports/broker/ambiguous-dead-letter-id.error.js';
 import { DeadLetterNotReplayableError } from '../../ports/broker/dead-letter-not-replayable.error.js';
 import { compareStreamIds, isStreamId } from '../../ports/broker/stream-id.js';
+
+/** Which entries of a stream a read takes, by id; no bound: from its start, to its end. */
+export interface EntryBounds {
+  readonly start?: { readonly id: string; readonly exclusive: boolean };
+  /** The last id to take (inclusive). */
+  readonly end?: string;
+}
+
+/** The largest sequence part of an id: `<ms>-MAX_SEQ` is the last id of a millisecond. */
+const MAX_SEQ = '18446744073709551615';
 
 /** One stored entry: its id and fields. */
 export interface StoredEntry {
@@ -22,12 +33,16 @@ export interface StoredEntry {
 export interface DeadLetterStreams {
   /** Appends an entry to `stream`; resolves to its id. */
   append(stream: string, fields: Readonly<Record<string, string>>): Promise<string>;
-  /** Up to `limit` entries from the start of each stream, one list per stream. */
-  head(streams: readonly string[], limit: number): Promise<StoredEntry[][]>;
+  /** Up to `limit` entries of each stream within its bounds, oldest first, one list per stream. */
+  range(
+    streams: readonly string[],
+    bounds: readonly EntryBounds[],
+    limit: number,
+  ): Promise<StoredEntry[][]>;
   /** The entry `id` of each stream where it is, one list per stream. */
   find(streams: readonly string[], id: string): Promise<StoredEntry[][]>;
-  /** Deletes one entry of `stream`. */
-  remove(stream: string, id: string): Promise<void>;
+  /** Deletes entries of `stream`; resolves to how many there were. */
+  remove(stream: string, ids: readonly string[]): Promise<number>;
   /** Deletes `stream`; resolves to how many entries it held. */
   drop(stream: string): Promise<number>;
   /** Every DLQ stream there is (names ending in `:dlq`). */
@@ -59,11 +74,19 @@ export class DeadLetterQueue {
     );
   }
 
-  /** Dead letters of one stream, or of all, oldest first. */
-  async list(stream: string | undefined, limit: number): Promise<DeadLetter[]> {
+  /**
+   * Dead letters of one stream, or of all, oldest first (by id, then stream), within `range`:
+   * each DLQ is read from where the range starts for it, and the lists merged.
+   */
+  async list(
+    stream: string | undefined,
+    limit: number,
+    range: DeadLetterRange = {},
+  ): Promise<DeadLetter[]> {
     const dlqs = await this.dlqNames(stream);
-    const letters = this.toLetters(dlqs, await this.streams.head(dlqs, limit));
-    return letters.sort((a, b) => compareStreamIds(a.id, b.id)).slice(0, limit);
+    const bounds = dlqs.map((dlq) => boundsOf(originalStreamOf(dlq), range));
+    const letters = this.toLetters(dlqs, await this.streams.range(dlqs, bounds, limit));
+    return letters.sort(compareDeadLetters).slice(0, limit);
   }
 
   /** One dead letter by DLQ entry id; without a stream, the id must be in one DLQ only. */
@@ -87,8 +110,15 @@ export class DeadLetterQueue {
       throw new DeadLetterNotReplayableError(this.brokerName, letter.stream, id);
     }
     await this.publish(letter.stream, letter.data);
-    await this.streams.remove(deadLetterStream(letter.stream), id);
+    await this.streams.remove(deadLetterStream(letter.stream), [id]);
     return true;
+  }
+
+  /** Removes the letters `ids` of `stream`; resolves to how many there were. */
+  async remove(stream: string, ids: readonly string[]): Promise<number> {
+    // A mistyped id is not there, rather than a broker syntax error.
+    const valid = ids.filter(isStreamId);
+    return valid.length === 0 ? 0 : this.streams.remove(deadLetterStream(stream), valid);
   }
 
   /** Removes the dead letters of one stream or of all; resolves to how many. */
@@ -111,4 +141,27 @@ export class DeadLetterQueue {
     if (stream !== undefined) return Promise.resolve([deadLetterStream(stream)]);
     return this.streams.deadLetterStreams();
   }
+}
+
+/** The listing order: by id, then by stream where two DLQs hold the same id. */
+export function compareDeadLetters(a: DeadLetter, b: DeadLetter): number {
+  return compareStreamIds(a.id, b.id) || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0);
+}
+
+/**
+ * Where a listing within `range` starts and ends on the DLQ of `stream`. A page goes on after
+ * the (id, stream) it ended at: on a stream named after that one, the same id is still to come.
+ */
+export function boundsOf(stream: string, range: DeadLetterRange): EntryBounds {
+  let start: EntryBounds['start'];
+  if (range.sinceMs !== undefined)
+    start = { id: `${Math.max(0, range.sinceMs)}-0`, exclusive: false };
+  if (range.after) {
+    const exclusive = stream <= range.after.stream;
+    const after = { id: range.after.id, exclusive };
+    const order = start ? compareStreamIds(after.id, start.id) : 1;
+    if (order > 0 || (order === 0 && exclusive)) start = after;
+  }
+  const end = range.untilMs !== undefined ? `${Math.max(0, range.untilMs)}-${MAX_SEQ}` : undefined;
+  return { start, end };
 }

@@ -4,6 +4,7 @@ import {
   hasPendingEntries,
 } from '../../ports/broker/broker-roles.js';
 import type {
+  DeadLetter,
   Broker,
   BrokerCapabilities,
   DeadLetters,
@@ -54,6 +55,7 @@ const DEAD_LETTERS: (keyof DeadLetters)[] = [
   'inspectDeadLetter',
   'replayDeadLetter',
   'purgeDeadLetters',
+  'removeDeadLetters',
 ];
 
 /**
@@ -395,6 +397,60 @@ export function describeBrokerConformance(label: string, target: ConformanceTarg
 
         expect(await broker.purgeDeadLetters(stream)).toBe(1);
         expect(await broker.listDeadLetters(stream)).toEqual([]);
+      },
+    );
+
+    when('deadLetters')(
+      'pages through the dead letters of every stream in one order, within a time range, and removes chosen ones',
+      async () => {
+        const [one, two] = [newStream(), newStream()].sort();
+        const written: { id: string; stream: string }[] = [];
+        for (let n = 0; n < 6; n++) {
+          const stream = n % 2 === 0 ? one : two;
+          written.push({ id: await broker.deadLetter(stream, json(n), PROVENANCE), stream });
+        }
+        const mine = (letters: DeadLetter[]) =>
+          letters.filter((l) => l.stream === one || l.stream === two);
+        const all = mine(await broker.listDeadLetters(undefined, 100_000));
+        expect(all.map((l) => l.data)).toEqual([0, 1, 2, 3, 4, 5].map(json));
+
+        // Page by page over every stream, each page going on after the last letter of the one
+        // before (letters of other streams, older ones left out by the range, come between).
+        const time = (id: string) => Number(id.split('-')[0]);
+        const paged: DeadLetter[] = [];
+        let after: { id: string; stream: string } | undefined;
+        for (let page = 0; page < 500; page++) {
+          const letters = await broker.listDeadLetters(undefined, 2, {
+            after,
+            sinceMs: time(written[0].id),
+          });
+          if (letters.length === 0) break;
+          paged.push(...letters);
+          after = { id: letters.at(-1)!.id, stream: letters.at(-1)!.stream };
+        }
+        expect(mine(paged).map((l) => l.data)).toEqual([0, 1, 2, 3, 4, 5].map(json));
+        for (let n = 1; n < paged.length; n++) {
+          const [a, b] = [paged[n - 1], paged[n]];
+          expect(compareStreamIds(a.id, b.id) || (a.stream < b.stream ? -1 : 1)).toBeLessThan(0);
+        }
+        const rest = await broker.listDeadLetters(one, 100, { after: written[1] });
+        expect(rest.map((l) => l.id)).toEqual([written[2].id, written[4].id]);
+
+        // A time range by when the letters reached their DLQ (their ids' time).
+        const since = time(written[3].id);
+        const ranged = await broker.listDeadLetters(two, 100, { sinceMs: since, untilMs: since });
+        expect(ranged.map((l) => l.id)).toContain(written[3].id);
+        expect(ranged.every((l) => time(l.id) === since)).toBe(true);
+        expect(
+          await broker.listDeadLetters(two, 100, { untilMs: time(written[1].id) - 1 }),
+        ).toEqual([]);
+
+        expect(
+          await broker.removeDeadLetters(one, [written[0].id, written[2].id, 'not-an-id', '1-1']),
+        ).toBe(2);
+        expect((await broker.listDeadLetters(one)).map((l) => l.id)).toEqual([written[4].id]);
+        expect(await broker.removeDeadLetters(one, [written[0].id])).toBe(0);
+        expect(await broker.removeDeadLetters(two, [])).toBe(0);
       },
     );
 

@@ -214,7 +214,7 @@ export interface DeadLetters {
    * an empty name is the name of a stream without dead letters, never "all"; edges take the
    * operator's choice through `deadLetterScope`).
    */
-  listDeadLetters(stream?: string, limit?: number): Promise<DeadLetter[]>;
+  listDeadLetters(stream?: string, limit?: number, range?: DeadLetterRange): Promise<DeadLetter[]>;
   /**
    * One dead letter by its DLQ entry id, or `undefined`. Ids are unique per DLQ only: without
    * `stream`, an id found in several DLQs is refused (AmbiguousDeadLetterIdError).
@@ -224,6 +224,21 @@ export interface DeadLetters {
   replayDeadLetter(id: string, stream?: string): Promise<boolean>;
   /** Removes dead letters of one stream, or of all when `stream` is omitted; resolves to how many. */
   purgeDeadLetters(stream?: string): Promise<number>;
+  /** Removes the dead letters `ids` of one stream; resolves to how many were there. */
+  removeDeadLetters(stream: string, ids: readonly string[]): Promise<number>;
+}
+
+/**
+ * Which part of the dead letters a listing reads. Listings run oldest first by DLQ entry id, and
+ * across DLQs by stream name where ids are equal: that order is the key a page goes on from.
+ */
+export interface DeadLetterRange {
+  /** Letters after this one (exclusive): the last of the previous page. */
+  readonly after?: { readonly id: string; readonly stream: string };
+  /** Only letters that reached their DLQ at or after this time (ms since the epoch). */
+  readonly sinceMs?: number;
+  /** Only letters that reached their DLQ at or before this time (ms since the epoch). */
+  readonly untilMs?: number;
 }
 
 /** A running worker, as it announces itself: who it is and which handlers it runs. */

@@ -1,6 +1,7 @@
 import { compareStreamIds, ZERO_STREAM_ID } from '../../../ports/broker/stream-id.js';
 import { InlineGroup } from './inline-group.js';
 import type { Clock } from '../../../core/async/clock.js';
+import type { EntryBounds } from '../../brokers/dead-letter-queue.js';
 import { WakeSignal } from '../../../core/async/wake-signal.js';
 
 /** One entry of an in-memory stream: an id and its fields (`data`, or DLQ provenance). */
@@ -67,9 +68,16 @@ export class InlineStream {
     return entry?.id === id ? entry : undefined;
   }
 
-  /** Up to `limit` entries from the start. */
-  head(limit: number): readonly InlineEntry[] {
-    return this.entries.slice(0, limit);
+  /** Up to `limit` entries within `bounds` (XRANGE), oldest first. */
+  range(bounds: EntryBounds, limit: number): readonly InlineEntry[] {
+    const { start, end } = bounds;
+    const from = !start
+      ? 0
+      : start.exclusive
+        ? this.indexAfter(start.id)
+        : this.indexFrom(start.id);
+    const to = end === undefined ? this.entries.length : this.indexAfter(end);
+    return this.entries.slice(from, Math.min(to, from + limit));
   }
 
   /** Deletes one entry (XDEL); pending records of it stay, as in Redis. */

@@ -7,7 +7,7 @@ describe('InlineStream trimming', () => {
     for (let n = 1; n <= count; n++) stream.append(`${n}-0`, { data: String(n) });
     return stream;
   };
-  const ids = (stream: InlineStream) => stream.head(1000).map((entry) => entry.id);
+  const ids = (stream: InlineStream) => stream.range({}, 1000).map((entry) => entry.id);
 
   it('keeps the newest max entries when no group exists', () => {
     const stream = filled(10);

@@ -163,16 +163,15 @@ export class InlineBroker extends BaseStreamBroker {
         this.stream(stream).append(id, fields);
         return id;
       },
-      head: async (streams, limit) =>
-        streams.map((name) => [...(existing(name)?.head(limit) ?? [])]),
+      range: async (streams, bounds, limit) =>
+        streams.map((name, index) => [...(existing(name)?.range(bounds[index], limit) ?? [])]),
       find: async (streams, id) =>
         streams.map((name) => {
           const entry = existing(name)?.find(id);
           return entry ? [entry] : [];
         }),
-      remove: async (stream, id) => {
-        existing(stream)?.remove(id);
-      },
+      remove: async (stream, ids) =>
+        ids.filter((id) => existing(stream)?.remove(id) ?? false).length,
       drop: async (stream) => {
         const length = existing(stream)?.length ?? 0;
         // A reader blocked on it goes on waiting on the stream of that name, created anew.

@@ -1,5 +1,9 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { DeadLetterStreams, StoredEntry } from '../../brokers/dead-letter-queue.js';
+import type {
+  DeadLetterStreams,
+  EntryBounds,
+  StoredEntry,
+} from '../../brokers/dead-letter-queue.js';
 import { unwrapPipelineResults } from '../client/pipeline-results.js';
 import type { RedisClient, RedisTarget } from '../client/redis-target.js';
 import type { StreamKeys } from './stream-keys.js';
@@ -24,10 +28,21 @@ export class RedisDeadLetterStreams implements DeadLetterStreams {
     return id!;
   }
 
-  head(streams: readonly string[], limit: number): Promise<StoredEntry[][]> {
-    return this.ranges('list dead letters', streams, (key) =>
-      this.client.xrange(key, '-', '+', 'COUNT', limit),
+  async range(
+    streams: readonly string[],
+    bounds: readonly EntryBounds[],
+    limit: number,
+  ): Promise<StoredEntry[][]> {
+    const replies = await this.attempt('list dead letters', () =>
+      Promise.all(
+        streams.map((stream, index) => {
+          const { start, end } = bounds[index];
+          const from = start ? `${start.exclusive ? '(' : ''}${start.id}` : '-';
+          return this.client.xrange(this.keys.of(stream), from, end ?? '+', 'COUNT', limit);
+        }),
+      ),
     );
+    return replies.map((reply) => parseEntries(reply));
   }
 
   find(streams: readonly string[], id: string): Promise<StoredEntry[][]> {
@@ -36,9 +51,9 @@ export class RedisDeadLetterStreams implements DeadLetterStreams {
     );
   }
 
-  async remove(stream: string, id: string): Promise<void> {
-    await this.attempt(`delete dead letter ${id}`, () =>
-      this.client.xdel(this.keys.of(stream), id),
+  remove(stream: string, ids: readonly string[]): Promise<number> {
+    return this.attempt(`delete dead letters of "${stream}"`, () =>
+      this.client.xdel(this.keys.of(stream), ...ids),
     );
   }
 
