@@ -69,9 +69,11 @@ describe('traces across the API and worker processes', () => {
       ...PROCESS_POLL,
       what: 'the book in the catalog',
     });
-    const placed = await postJson(`${api}/orders`, {
-      customer: 'Tracy',
-      items: [{ bookId, quantity: 1 }],
+    const correlationId = `traced-${Date.now()}`;
+    const placed = await fetch(`${api}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-correlation-id': correlationId },
+      body: JSON.stringify({ customer: 'Tracy', items: [{ bookId, quantity: 1 }] }),
     });
     expect(placed.status).toBe(202);
     await eventually(async () => (await system.orderTotals()).confirmed === 1, {
@@ -107,6 +109,13 @@ describe('traces across the API and worker processes', () => {
     for (const span of trace) {
       if (span.parentSpanId !== undefined) expect(byId.get(span.parentSpanId)).toBeDefined();
     }
+
+    // The Observatory's trail of the request names its trace, from the messages' headers.
+    const trail = (await (
+      await fetch(`${api}/observatory/api/trail?correlationId=${correlationId}`)
+    ).json()) as { traceIds: string[]; count: number };
+    expect(trail.count).toBeGreaterThanOrEqual(3);
+    expect(trail.traceIds).toEqual([traceId]);
 
     // The API: the command's unit of work commits under the acceptance, its row is sent.
     const apiCommit = trace.find(

@@ -4,6 +4,7 @@ import { ProteanMetrics } from '../metrics/protean-metrics.js';
 import { ProteanStatus } from '../status/protean-status.js';
 import type { StatusSnapshot } from '../status/status-snapshot.js';
 import { messageOf } from '../../../core/errors/error-message.js';
+import { ProcessedRates } from './processed-rates.js';
 
 /** How often the page gets a sample. */
 export const LIVE_INTERVAL_MS = 1000;
@@ -46,15 +47,12 @@ export class LiveThroughput {
     private readonly metrics: ProteanMetrics,
   ) {
     this.samples = defer(() => {
-      let previous: { at: number; processed: Map<string, number> } | undefined;
+      const rates = new ProcessedRates();
       return timer(0, LIVE_INTERVAL_MS).pipe(
         exhaustMap(() =>
           from(
-            this.sample(previous).then(
-              ({ sample, state }) => {
-                previous = state;
-                return { data: sample } satisfies MessageEvent;
-              },
+            this.sample(rates).then(
+              (sample) => ({ data: sample }) satisfies MessageEvent,
               // A failed sample is reported to the page; the stream goes on.
               (error: unknown) =>
                 ({ type: 'problem', data: { message: messageOf(error) } }) satisfies MessageEvent,
@@ -70,29 +68,19 @@ export class LiveThroughput {
     return this.samples;
   }
 
-  private async sample(previous: { at: number; processed: Map<string, number> } | undefined) {
+  private async sample(rates: ProcessedRates): Promise<LiveSample> {
     const [snapshot, local] = await Promise.all([this.status.snapshot(), this.metrics.totals()]);
     const at = Date.now();
-    const processed = new Map<string, number>();
-    const seconds = previous ? (at - previous.at) / 1000 : 0;
-    const subscriptions = snapshot.subscriptions.map((s): LiveSubscription => {
-      const key = `${s.handler}\n${s.stream}`;
-      if (s.processed !== null) processed.set(key, s.processed);
-      const before = previous?.processed.get(key);
-      const rate =
-        s.processed !== null && before !== undefined && seconds > 0
-          ? Math.max(0, (s.processed - before) / seconds)
-          : null;
-      return {
-        handler: s.handler,
-        stream: s.stream,
-        processed: s.processed,
-        rate,
-        lag: s.lag,
-        pending: s.pending,
-        workers: s.workers,
-      };
-    });
+    const rate = rates.next(snapshot.subscriptions, at);
+    const subscriptions = snapshot.subscriptions.map((s, index): LiveSubscription => ({
+      handler: s.handler,
+      stream: s.stream,
+      processed: s.processed,
+      rate: rate[index],
+      lag: s.lag,
+      pending: s.pending,
+      workers: s.workers,
+    }));
     const sample: LiveSample = {
       at: new Date(at).toISOString(),
       subscriptions,
@@ -105,6 +93,6 @@ export class LiveThroughput {
       brokers: Object.fromEntries(snapshot.brokers.map((b) => [b.name, b.up])),
       local,
     };
-    return { sample, state: { at, processed } };
+    return sample;
   }
 }

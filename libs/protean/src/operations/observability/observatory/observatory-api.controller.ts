@@ -16,8 +16,8 @@ import {
   type MessageEvent,
 } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import type { Broker } from '../../../ports/broker/broker.port.js';
-import { deadLettersOf, hasDeadLetters } from '../../../ports/broker/broker-roles.js';
+import type { Broker, DeadLetters } from '../../../ports/broker/broker.port.js';
+import { deadLettersOf } from '../../../ports/broker/broker-roles.js';
 import {
   deadLetterScope,
   scopedStream,
@@ -30,15 +30,37 @@ import { ProteanMetrics } from '../metrics/protean-metrics.js';
 import { ProteanStatus } from '../status/protean-status.js';
 import { deadLetterView, envelopeFacts, type DeadLetterView } from './dead-letter-view.js';
 import {
+  DeadLetterBrowser,
+  type BrokerLetter,
+  type DeadLetterFilter,
+} from './dead-letter-browser.js';
+import { decodeCursor, encodeCursor, type DeadLetterCursor } from './dead-letter-cursor.js';
+import {
+  DeadLetterBulkRequest,
   DeadLetterListQuery,
+  DeadLetterSelection,
   DeadLetterRef,
   DeadLetterScopeRef,
   TrailQuery,
 } from './observatory.requests.js';
 import { LiveThroughput } from './live-throughput.js';
+import { HISTORY_INTERVAL_MS, HISTORY_POINTS, ThroughputHistory } from './throughput-history.js';
 import { ObservatoryAuth } from './observatory-auth.js';
 import { ObservatoryGuard } from './observatory.guard.js';
 import { MessageTrail } from './trail/message-trail.js';
+
+/** Most letters a page reads, matching or not. */
+const LIST_BUDGET = 5000;
+/** Most letters a count reads. */
+const COUNT_BUDGET = 100_000;
+/** Most letters one bulk request replays or purges. */
+const BULK_BATCH = 200;
+
+/** A page of dead letters and where the next one starts. */
+export interface DeadLetterPage {
+  readonly letters: DeadLetterView[];
+  readonly next: string | null;
+}
 
 const validated = new ValidationPipe({
   whitelist: true,
@@ -62,6 +84,8 @@ export class ObservatoryApiController {
     private readonly live: LiveThroughput,
     private readonly trails: MessageTrail,
     private readonly auth: ObservatoryAuth,
+    private readonly browser: DeadLetterBrowser,
+    private readonly histories: ThroughputHistory,
   ) {}
 
   /** Streams, groups, brokers, database, outbox and this process's engine counters. */
@@ -77,21 +101,73 @@ export class ObservatoryApiController {
     return this.live.stream();
   }
 
-  /** Dead letters of every broker in use (or one), oldest first, without their payloads. */
+  /**
+   * One page of the dead letters of a selection, oldest first (broker by name, then DLQ id),
+   * without their payloads; `next` goes on to the next page (`null`: no more). A page reads at
+   * most {@link LIST_BUDGET} letters: a rare match may take several pages, some of them short.
+   */
   @Get('dead-letters')
-  async deadLetters(@Query(validated) query: DeadLetterListQuery): Promise<DeadLetterView[]> {
-    const names = query.broker ? [query.broker] : this.status.brokerNames();
-    const lists = await Promise.all(
-      names.map(async (name) => {
-        const broker = this.brokerOf(name);
-        if (!hasDeadLetters(broker)) return [];
-        const letters = await brokerCall(() =>
-          broker.listDeadLetters(query.stream, query.limit ?? 100),
-        );
-        return letters.map((letter) => deadLetterView(name, letter));
-      }),
+  async deadLetters(@Query(validated) query: DeadLetterListQuery): Promise<DeadLetterPage> {
+    const limit = query.limit ?? 50;
+    const { matched, next } = await brokerCall(() =>
+      // One more than the page, to tell whether another follows.
+      this.browser.scan(this.filterOf(query), cursorOf(query.after), limit + 1, LIST_BUDGET),
     );
-    return lists.flat();
+    const page = matched.slice(0, limit);
+    const last = page.at(-1);
+    const more = matched.length > limit && last ? cursorAt(last) : next;
+    return {
+      letters: page.map(({ broker, letter }) => deadLetterView(broker, letter)),
+      next: more && encodeCursor(more),
+    };
+  }
+
+  /** How many dead letters a selection holds, reading at most {@link COUNT_BUDGET} of them. */
+  @Get('dead-letters/count')
+  async count(@Query(validated) query: DeadLetterSelection) {
+    const { count, next } = await brokerCall(() =>
+      this.browser.scan(this.filterOf(query), undefined, Infinity, COUNT_BUDGET, { keep: false }),
+    );
+    return { count, complete: next === null };
+  }
+
+  /**
+   * Replays or purges the next batch of a selection (at most {@link BULK_BATCH} letters); the
+   * page calls again with `next` until it is `null`. Letters without data cannot be replayed:
+   * they are counted and left. Logged, as the single actions are.
+   */
+  @Post('dead-letters/bulk')
+  @HttpCode(200)
+  async bulk(@Body(validated) request: DeadLetterBulkRequest) {
+    scopeOf({ broker: request.broker ?? '', stream: request.stream, all: request.all });
+    const filter = this.filterOf(request);
+    const asOfMs = Date.parse(request.asOf);
+    const selection = { ...filter, untilMs: Math.min(filter.untilMs ?? asOfMs, asOfMs) };
+    const { matched, next } = await brokerCall(() =>
+      this.browser.scan(selection, cursorOf(request.after), BULK_BATCH, BULK_BATCH * 20),
+    );
+    let done = 0;
+    let unreplayable = 0;
+    if (request.action === 'replay') {
+      for (const { broker, letter } of matched) {
+        if (letter.data === undefined) unreplayable++;
+        else if (
+          await brokerCall(() => this.lettersOf(broker).replayDeadLetter(letter.id, letter.stream))
+        )
+          done++;
+      }
+    } else {
+      for (const [key, ids] of groupIds(matched)) {
+        const [broker, stream] = key.split('\n');
+        done += await brokerCall(() => this.lettersOf(broker).removeDeadLetters(stream, ids));
+      }
+    }
+    this.logger.warn(
+      `${request.action === 'replay' ? 'Replayed' : 'Purged'} ${done} dead letter(s) of ` +
+        `${describeSelection(request)} from the Observatory` +
+        (unreplayable > 0 ? `; ${unreplayable} without data left` : ''),
+    );
+    return { action: request.action, done, unreplayable, next: next && encodeCursor(next) };
   }
 
   /** One dead letter with its message, payload included: an explicit look. */
@@ -147,10 +223,38 @@ export class ObservatoryApiController {
     return { purged };
   }
 
+  /** Each handler's throughput and lag over the last hour, one point per interval. */
+  @Get('history')
+  history() {
+    return {
+      intervalMs: HISTORY_INTERVAL_MS,
+      points: HISTORY_POINTS,
+      subscriptions: this.histories.all(),
+    };
+  }
+
   /** Everything one correlation id set off: command → events → handlers. */
   @Get('trail')
   trail(@Query(validated) query: TrailQuery) {
     return this.trails.find(query.correlationId);
+  }
+
+  /** The filter a request's selection says, its broker checked and its times read. */
+  private filterOf(selection: DeadLetterSelection): DeadLetterFilter {
+    if (selection.broker !== undefined) this.brokerOf(selection.broker);
+    const time = (text: string | undefined) => (text === undefined ? undefined : Date.parse(text));
+    return {
+      broker: selection.broker,
+      stream: selection.stream,
+      handler: selection.handler,
+      error: selection.error,
+      sinceMs: time(selection.since),
+      untilMs: time(selection.until),
+    };
+  }
+
+  private lettersOf(name: string): Broker & DeadLetters {
+    return deadLettersOf(this.brokerOf(name), 'act on dead letters');
   }
 
   private brokerOf(name: string): Broker {
@@ -179,6 +283,43 @@ function scopeOf(ref: DeadLetterScopeRef): DeadLetterScope {
     if (error instanceof InvalidDeadLetterScopeError) throw new BadRequestException(error.message);
     throw error;
   }
+}
+
+/** The cursor a request's `after` carries; 400 for text this API did not give out. */
+function cursorOf(after: string | undefined): DeadLetterCursor | undefined {
+  if (after === undefined) return undefined;
+  const cursor = decodeCursor(after);
+  if (!cursor) throw new BadRequestException('after must be the next of a previous answer');
+  return cursor;
+}
+
+const cursorAt = ({ broker, letter }: BrokerLetter): DeadLetterCursor => ({
+  broker,
+  stream: letter.stream,
+  id: letter.id,
+});
+
+/** The ids of `letters` per broker and stream (`<broker>\n<stream>`). */
+function groupIds(letters: readonly BrokerLetter[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const { broker, letter } of letters) {
+    const key = `${broker}\n${letter.stream}`;
+    groups.set(key, [...(groups.get(key) ?? []), letter.id]);
+  }
+  return groups;
+}
+
+/** A selection in words, for the audit log. */
+function describeSelection(request: DeadLetterBulkRequest): string {
+  const parts = [
+    request.stream !== undefined ? `stream ${request.stream}` : 'every stream',
+    request.broker && `broker "${request.broker}"`,
+    request.handler && `handler ${request.handler}`,
+    request.error && `error containing "${request.error}"`,
+    request.since && `since ${request.since}`,
+    `until ${request.until && request.until < request.asOf ? request.until : request.asOf}`,
+  ];
+  return parts.filter(Boolean).join(', ');
 }
 
 function parsedOrText(data: string | undefined): unknown {

@@ -1,7 +1,9 @@
 import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ProteanMetricsModule } from '../metrics/protean-metrics.module.js';
 import { ProteanStatusModule } from '../status/protean-status.module.js';
+import { DeadLetterBrowser } from './dead-letter-browser.js';
 import { LiveThroughput } from './live-throughput.js';
+import { ThroughputHistory } from './throughput-history.js';
 import { ObservatoryApiController } from './observatory-api.controller.js';
 import { ObservatoryAssets } from './observatory-assets.js';
 import { ObservatoryAuth } from './observatory-auth.js';
@@ -19,7 +21,15 @@ import { MessageTrail } from './trail/message-trail.js';
 @Module({
   imports: [ProteanStatusModule, ProteanMetricsModule],
   controllers: [ObservatoryPageController, ObservatoryApiController],
-  providers: [ObservatoryAuth, ObservatoryGuard, ObservatoryAssets, LiveThroughput, MessageTrail],
+  providers: [
+    ObservatoryAuth,
+    ObservatoryGuard,
+    ObservatoryAssets,
+    LiveThroughput,
+    MessageTrail,
+    DeadLetterBrowser,
+    ThroughputHistory,
+  ],
 })
 export class ObservatoryModule implements OnApplicationBootstrap {
   constructor(private readonly auth: ObservatoryAuth) {}

@@ -66,6 +66,7 @@ export function mergeMessages(found: readonly TrailMessage[]): TrailMessage[] {
     }
     merged.set(message.id, {
       ...known,
+      traceId: known.traceId ?? message.traceId,
       outbox: known.outbox ?? message.outbox,
       handledBy: [...known.handledBy, ...message.handledBy],
       deadLetters: [...known.deadLetters, ...message.deadLetters],

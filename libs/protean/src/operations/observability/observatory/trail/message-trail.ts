@@ -9,6 +9,8 @@ import { DATABASE, EVENT_STORE } from '../../../../core/protean.tokens.js';
 import { ProteanStatus } from '../../status/protean-status.js';
 import { messageOf } from '../../../../core/errors/error-message.js';
 import { envelopeFacts } from '../dead-letter-view.js';
+import { traceIdOf } from './trace-id.js';
+import { streamIdTimeMs } from '../../../../ports/broker/stream-id.js';
 import { buildTrail, mergeMessages } from './build-trail.js';
 import type {
   MessageTrailResult,
@@ -21,18 +23,22 @@ import type {
 const TRAIL_LIMIT = 500;
 /** Most events of an in-process event store scanned for a trail. */
 const MEMORY_SCAN_LIMIT = 100_000;
-/** Most dead letters per broker searched for a trail. */
-const DEAD_LETTER_SCAN_LIMIT = 1000;
+/** Most dead letters per broker searched for a trail, and how many are read at once. */
+const DEAD_LETTER_SCAN_LIMIT = 20_000;
+const DEAD_LETTER_PAGE = 1000;
+/** Clocks of the processes that made and dead-lettered a message may differ this much. */
+const CLOCK_SKEW_MS = 60_000;
 
 /** The trail's statements on a database's tables (schema, prefix). */
 const statementsOn = (tables: PostgresTables) => ({
   outboxByCorrelation: `
   SELECT message_id, kind, type, stream_name, status, retry_count, created_at, published_at,
-         last_error, metadata->>'causationId' AS causation_id, metadata->>'time' AS time
+         last_error, metadata->>'causationId' AS causation_id, metadata->>'time' AS time,
+         metadata->'headers'->>'traceparent' AS traceparent
   FROM ${tables.outbox} WHERE metadata->>'correlationId' = $1 ORDER BY id LIMIT $2`,
   eventStoreByCorrelation: `
   SELECT message_id, type, stream_name, metadata->>'causationId' AS causation_id,
-         metadata->>'time' AS time
+         metadata->>'time' AS time, metadata->'headers'->>'traceparent' AS traceparent
   FROM ${tables.eventStore} WHERE metadata->>'correlationId' = $1 ORDER BY global_position LIMIT $2`,
   processedByIds: `
   SELECT handler, message_id, processed_at FROM ${tables.processedMessages}
@@ -52,6 +58,7 @@ interface OutboxTrailRow {
   last_error: string | null;
   causation_id: string;
   time: string;
+  traceparent: string | null;
 }
 
 /**
@@ -92,7 +99,7 @@ export class MessageTrail {
       sources.push('event store (this process)');
       notes.push("A memory event store holds only this process's events.");
     }
-    const letters = await this.deadLetters(correlationId, notes);
+    const letters = await this.deadLetters(correlationId, notes, earliestOf(found, correlationId));
     sources.push('dead letters');
     const messages = mergeMessages([...found, ...letters.attached]).slice(0, TRAIL_LIMIT);
     let handledBy: TrailHandling[] = [];
@@ -111,6 +118,7 @@ export class MessageTrail {
       deadLetters: letters.unattached,
       roots: buildTrail(messages),
       count: messages.length,
+      traceIds: [...new Set(messages.flatMap((m) => (m.traceId ? [m.traceId] : [])))],
       sources,
       notes,
     };
@@ -132,6 +140,7 @@ export class MessageTrail {
       stream: row.stream_name,
       causationId: row.causation_id,
       time: row.time,
+      traceId: traceIdOf(row.traceparent),
       outbox: {
         status: row.status,
         retryCount: row.retry_count,
@@ -160,6 +169,7 @@ export class MessageTrail {
       stream: row.stream_name,
       causationId: row.causation_id,
       time: row.time,
+      traceId: traceIdOf(row.traceparent),
       handledBy: [],
       deadLetters: [],
     }));
@@ -179,6 +189,7 @@ export class MessageTrail {
           stream: envelope.stream,
           causationId: envelope.metadata.causationId,
           time: envelope.metadata.time,
+          traceId: traceIdOf(envelope.metadata.headers?.traceparent),
           handledBy: [],
           deadLetters: [],
         });
@@ -211,6 +222,7 @@ export class MessageTrail {
   private async deadLetters(
     correlationId: string,
     notes: string[],
+    sinceMs: number | undefined,
   ): Promise<{ attached: TrailMessage[]; unattached: TrailDeadLetter[] }> {
     const attached: TrailMessage[] = [];
     const unattached: TrailDeadLetter[] = [];
@@ -219,7 +231,17 @@ export class MessageTrail {
       try {
         const broker = this.status.broker(name);
         if (!hasDeadLetters(broker)) continue;
-        letters = await broker.listDeadLetters(undefined, DEAD_LETTER_SCAN_LIMIT);
+        // A message is dead-lettered after it was made: the letters from then on, page by page.
+        letters = [];
+        for (let after: DeadLetter | undefined; letters.length < DEAD_LETTER_SCAN_LIMIT;) {
+          const page = await broker.listDeadLetters(undefined, DEAD_LETTER_PAGE, {
+            after,
+            sinceMs,
+          });
+          letters.push(...page);
+          if (page.length < DEAD_LETTER_PAGE) break;
+          after = page.at(-1);
+        }
       } catch (error) {
         notes.push(`Dead letters of broker "${name}" could not be read: ${messageOf(error)}`);
         continue;
@@ -243,6 +265,7 @@ export class MessageTrail {
             stream: facts.stream,
             causationId: facts.causationId,
             time: facts.time,
+            traceId: facts.traceId ?? undefined,
             handledBy: [],
             deadLetters: [view],
           });
@@ -253,6 +276,18 @@ export class MessageTrail {
     }
     return { attached, unattached };
   }
+}
+
+/**
+ * When the trail's first message was made (less the clock skew allowed), so dead letters older
+ * than that are not read: the earliest message found, or for an external entry's trail
+ * (`<stream>/<id>`) its entry id's time; `undefined` when nothing tells.
+ */
+function earliestOf(found: readonly TrailMessage[], correlationId: string): number | undefined {
+  const times = found.map((message) => Date.parse(message.time)).filter(Number.isFinite);
+  const entry = /\/(\d+-\d+)$/.exec(correlationId)?.[1];
+  if (entry) times.push(streamIdTimeMs(entry));
+  return times.length === 0 ? undefined : Math.max(0, Math.min(...times) - CLOCK_SKEW_MS);
 }
 
 async function tableExists(sql: SqlExecutor, table: string): Promise<boolean> {

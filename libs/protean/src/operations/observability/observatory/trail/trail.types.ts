@@ -33,6 +33,8 @@ export interface TrailMessage {
   readonly stream: string;
   readonly causationId: string;
   readonly time: string;
+  /** The trace its spans are in (from its `traceparent` header); absent when it has none. */
+  readonly traceId?: string;
   readonly outbox?: TrailOutboxRow;
   readonly handledBy: TrailHandling[];
   readonly deadLetters: TrailDeadLetter[];
@@ -68,6 +70,8 @@ export interface MessageTrailResult {
   readonly deadLetters: TrailDeadLetter[];
   /** Messages found. */
   readonly count: number;
+  /** The traces the messages are in (one, for a request traced from its start). */
+  readonly traceIds: string[];
   /** Where the trail was read from, and what it cannot show here. */
   readonly sources: string[];
   readonly notes: string[];
