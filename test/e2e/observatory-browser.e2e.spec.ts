@@ -81,7 +81,9 @@ describe('the Observatory in a browser', () => {
           const response = await fetch(`${url}/observatory/api/dead-letters`, {
             headers: { authorization: `Bearer ${TOKEN}` },
           });
-          const letters = (await response.json()) as Array<{ id: string; stream: string }>;
+          const { letters } = (await response.json()) as {
+            letters: Array<{ id: string; stream: string }>;
+          };
           return letters.length > 0 ? letters : undefined;
         },
         { timeoutMs: 30_000, intervalMs: 250, what: 'the poisoned event dead-lettered' },

@@ -67,7 +67,9 @@ function renderHealth(overview) {
       `${name}: ${probe.up ? 'up' : 'down'}`,
     ),
   );
-  pills.push(el('li', { class: 'pill up' }, `engine here: ${overview.engine}`));
+  // A producer-only process (an API without the engine) has no engine of its own to show.
+  if (overview.engine !== 'idle')
+    pills.push(el('li', { class: 'pill up' }, `engine here: ${overview.engine}`));
   $('#health').replaceChildren(...pills);
 }
 
@@ -127,7 +129,65 @@ function handlerRow(subscription) {
     el('td', { class: 'num lag' }, number(subscription.lag)),
     el('td', { class: 'num pending' }, number(subscription.pending)),
     workersCell(subscription.workers),
+    el(
+      'td',
+      { class: 'history' },
+      sparkline(histories.get(keyOf(subscription.handler, subscription.stream))),
+    ),
   );
+}
+
+/* ---------- history: throughput and lag over the last hour ---------- */
+
+const histories = new Map();
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** The points of one series as a polyline over `width` × `height`, scaled to its own maximum. */
+function polyline(points, index, width, height, cls) {
+  const values = points.map((point) => point[index]);
+  const max = Math.max(0, ...values.filter((v) => v !== null));
+  const start = points[0][0];
+  const span = Math.max(1, points[points.length - 1][0] - start);
+  const coordinates = points
+    .map((point, n) =>
+      values[n] === null
+        ? null
+        : `${(((point[0] - start) / span) * width).toFixed(1)},${(height - 1 - (max > 0 ? values[n] / max : 0) * (height - 2)).toFixed(1)}`,
+    )
+    .filter(Boolean)
+    .join(' ');
+  const line = document.createElementNS(SVG, 'polyline');
+  line.setAttribute('points', coordinates);
+  line.setAttribute('class', cls);
+  return { line, max };
+}
+
+/** Two small lines: messages/s (blue) and lag (amber), each to its own scale. */
+function sparkline(points) {
+  if (!points || points.length < 2) return '—';
+  const [width, height] = [120, 26];
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('class', 'spark');
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(height));
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  const rate = polyline(points, 1, width, height, 'rate');
+  const lag = polyline(points, 2, width, height, 'lag');
+  const minutes = Math.round((points[points.length - 1][0] - points[0][0]) / 60000);
+  const title = document.createElementNS(SVG, 'title');
+  title.textContent = `last ${minutes} min: up to ${rate.max.toFixed(1)} msg/s, lag up to ${lag.max.toLocaleString()}`;
+  svg.append(title, lag.line, rate.line);
+  return svg;
+}
+
+async function loadHistory() {
+  try {
+    const { subscriptions } = await api('history');
+    histories.clear();
+    for (const s of subscriptions) histories.set(keyOf(s.handler, s.stream), s.points);
+  } catch (error) {
+    toast(`History: ${error.message}`);
+  }
 }
 
 /** How many running workers run a handler: `none` stands out, `—` where nobody can tell. */
@@ -189,7 +249,8 @@ function onSample(sample) {
   renderLocal(sample.local);
   renderOutbox(sample.outbox);
   const total = Object.values(sample.deadLetters).reduce((sum, n) => sum + n, 0);
-  if (lastDeadLetterTotal !== undefined && total !== lastDeadLetterTotal) void loadDeadLetters();
+  if (lastDeadLetterTotal !== undefined && total !== lastDeadLetterTotal)
+    void loadDeadLetters({ count: true });
   lastDeadLetterTotal = total;
   $('#live-state').textContent = `live · ${new Date(sample.at).toLocaleTimeString()}`;
 }
@@ -205,7 +266,37 @@ function listen() {
   };
 }
 
-/* ---------- dead letters ---------- */
+/* ---------- dead letters: a filtered selection, page by page ---------- */
+
+const dlq = {
+  /** The filter applied (the form's values when last submitted). */
+  filter: {},
+  /** The cursor each page visited starts after (`undefined`: the first page). */
+  starts: [undefined],
+  /** Where the next page starts; `null` on the last. */
+  next: null,
+  pageSize: 50,
+};
+
+/** The filter as query fields: times in the form's local time become ISO-8601. */
+function filterFields() {
+  const fields = {};
+  for (const [key, value] of Object.entries(dlq.filter)) {
+    if (value === '') continue;
+    fields[key] = key === 'since' || key === 'until' ? new Date(value).toISOString() : value;
+  }
+  return fields;
+}
+
+/** The selection in words, as the confirmation says it. */
+function described(fields) {
+  const parts = [fields.stream ? `of stream ${fields.stream}` : 'of every stream'];
+  if (fields.handler) parts.push(`given up by ${fields.handler}`);
+  if (fields.error) parts.push(`with an error containing "${fields.error}"`);
+  if (fields.since) parts.push(`from ${new Date(fields.since).toLocaleString()}`);
+  if (fields.until) parts.push(`to ${new Date(fields.until).toLocaleString()}`);
+  return parts.join(' ');
+}
 
 async function replay(letter, button) {
   button.disabled = true;
@@ -238,15 +329,44 @@ async function inspect(letter) {
   }
 }
 
-async function purge(broker, stream) {
-  if (!confirm(`Delete every dead letter of ${stream}? This cannot be undone.`)) return;
+/**
+ * Replays or purges every letter of the filter, batch by batch, after a confirmation that says
+ * what and how many (as the CLI asks). Letters dead-lettered after the confirmation are left.
+ */
+async function bulk(action) {
+  const fields = filterFields();
+  const { count, complete } = await api(`dead-letters/count?${new URLSearchParams(fields)}`);
+  if (count === 0) return toast('No dead letters match the filter.');
+  const how = `${complete ? '' : 'at least '}${count.toLocaleString()}`;
+  const question =
+    action === 'replay'
+      ? `Replay ${how} dead letter(s) ${described(fields)}?`
+      : `Delete ${how} dead letter(s) ${described(fields)}? This cannot be undone.`;
+  if (!confirm(question)) return;
+  const body = { ...fields, action, asOf: new Date().toISOString() };
+  if (!fields.stream) body.all = true;
+  const progress = $('#dlq-progress');
+  let done = 0;
+  let unreplayable = 0;
   try {
-    const { purged } = await api('dead-letters/purge', { body: { broker, stream } });
-    toast(`Purged ${purged} dead letter(s) of ${stream}`);
+    for (let after; ;) {
+      const answer = await api('dead-letters/bulk', { body: after ? { ...body, after } : body });
+      done += answer.done;
+      unreplayable += answer.unreplayable;
+      progress.textContent = `${action === 'replay' ? 'replayed' : 'purged'} ${done.toLocaleString()}…`;
+      if (!answer.next) break;
+      after = answer.next;
+    }
+    toast(
+      `${action === 'replay' ? 'Replayed' : 'Purged'} ${done.toLocaleString()} dead letter(s)` +
+        (unreplayable ? `; ${unreplayable} without data left` : ''),
+    );
+    progress.textContent = `${action === 'replay' ? 'replayed' : 'purged'} ${done.toLocaleString()}`;
   } catch (error) {
-    toast(`Purge failed: ${error.message}`);
+    toast(`${action === 'replay' ? 'Replay' : 'Purge'} stopped after ${done}: ${error.message}`);
   }
-  void loadDeadLetters();
+  dlq.starts = [undefined];
+  void loadDeadLetters({ count: true });
 }
 
 function deadLetterRow(letter) {
@@ -259,7 +379,7 @@ function deadLetterRow(letter) {
     el('td', {}, letter.group),
     el(
       'td',
-      {},
+      { class: 'message' },
       message
         ? el(
             'a',
@@ -270,7 +390,8 @@ function deadLetterRow(letter) {
             },
             message.type,
           )
-        : 'external payload',
+        : el('span', { class: 'muted' }, 'external entry'),
+      el('span', { class: 'summary', title: letter.summary }, letter.summary),
     ),
     el('td', { class: 'num' }, letter.attempts),
     el('td', {}, new Date(letter.failedAt).toLocaleString()),
@@ -290,26 +411,62 @@ function deadLetterRow(letter) {
 
 let loadingDeadLetters;
 
-function loadDeadLetters() {
-  loadingDeadLetters ??= api('dead-letters?limit=200')
-    .then((letters) => {
+/** Shows the current page of the filter (and, when asked, how many letters it holds). */
+function loadDeadLetters({ count = false } = {}) {
+  const fields = filterFields();
+  const page = dlq.starts.length - 1;
+  const after = dlq.starts[page];
+  const query = new URLSearchParams({ ...fields, limit: String(dlq.pageSize) });
+  if (after) query.set('after', after);
+  if (count) void loadCount(fields);
+  loadingDeadLetters ??= api(`dead-letters?${query}`)
+    .then(({ letters, next }) => {
+      dlq.next = next;
       $('#dead-letters tbody').replaceChildren(...letters.map(deadLetterRow));
       $('#dead-letters').hidden = letters.length === 0;
       $('#dlq-empty').hidden = letters.length > 0;
-      const streams = new Map(letters.map((l) => [`${l.broker}\n${l.stream}`, l]));
-      $('#dlq-purge').replaceChildren(
-        ...[...streams.values()].map((l) =>
-          el(
-            'button',
-            { type: 'button', class: 'danger', onclick: () => purge(l.broker, l.stream) },
-            `Purge ${l.stream}`,
-          ),
-        ),
-      );
+      $('#dlq-empty').textContent =
+        Object.keys(fields).length > 0 ? 'No dead letters match the filter.' : 'No dead letters.';
+      const first = page * dlq.pageSize + 1;
+      $('#dlq-page').textContent =
+        letters.length > 0
+          ? `${first.toLocaleString()}–${(first + letters.length - 1).toLocaleString()}, oldest first`
+          : '';
+      $('#dlq-prev').disabled = page === 0;
+      $('#dlq-next').disabled = !next;
     })
     .catch((error) => toast(`Dead letters: ${error.message}`))
     .finally(() => (loadingDeadLetters = undefined));
   return loadingDeadLetters;
+}
+
+async function loadCount(fields) {
+  try {
+    const { count, complete } = await api(`dead-letters/count?${new URLSearchParams(fields)}`);
+    $('#dlq-count').textContent =
+      `${complete ? '' : 'at least '}${count.toLocaleString()} ` +
+      (Object.keys(fields).length > 0 ? 'match' : 'in all');
+    $('#dlq-replay-all').disabled = count === 0;
+    $('#dlq-purge-all').disabled = count === 0;
+  } catch {
+    $('#dlq-count').textContent = '';
+  }
+}
+
+/** The filter's choices: the streams that have dead letters, the handlers there are. */
+function renderFilterChoices(overview) {
+  const choose = (select, values) => {
+    const chosen = select.value;
+    const first = select.options[0];
+    select.replaceChildren(first, ...values.map((value) => el('option', { value }, value)));
+    select.value = values.includes(chosen) ? chosen : '';
+  };
+  const form = $('#dlq-filter');
+  choose(
+    form.elements.stream,
+    overview.streams.filter((s) => s.deadLetters > 0).map((s) => s.stream),
+  );
+  choose(form.elements.handler, [...new Set(overview.subscriptions.map((s) => s.handler))].sort());
 }
 
 /* ---------- message trail ---------- */
@@ -369,8 +526,12 @@ async function showTrail(correlationId) {
         ...trail.roots.map(trailNode),
       ),
     );
+    const traces = (trail.traceIds ?? []).map((id) => el('code', { class: 'trace' }, id));
     box.replaceChildren(
       el('p', { class: 'muted' }, `${trail.count} message(s) from ${trail.sources.join(', ')}.`),
+      traces.length
+        ? el('p', { class: 'traces' }, traces.length > 1 ? 'traces ' : 'trace ', ...traces)
+        : null,
       ...trail.notes.map((note) => el('p', { class: 'muted' }, note)),
       el('ul', {}, origin),
     );
@@ -390,6 +551,7 @@ async function loadOverview() {
     renderStreams(overview);
     renderWorkers(overview.workers);
     renderOutbox(overview.outbox.stats);
+    renderFilterChoices(overview);
     if (!$('#handlers tbody').children.length) renderHandlers(overview.subscriptions);
     renderLocal(overview.local);
   } catch (error) {
@@ -398,14 +560,38 @@ async function loadOverview() {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  $('#dlq-refresh').addEventListener('click', () => void loadDeadLetters());
+  $('#dlq-refresh').addEventListener('click', () => void loadDeadLetters({ count: true }));
+  const filter = $('#dlq-filter');
+  filter.addEventListener('submit', (event) => {
+    event.preventDefault();
+    dlq.filter = Object.fromEntries(new FormData(filter));
+    dlq.starts = [undefined];
+    void loadDeadLetters({ count: true });
+  });
+  filter.addEventListener('reset', () => {
+    dlq.filter = {};
+    dlq.starts = [undefined];
+    setTimeout(() => void loadDeadLetters({ count: true }));
+  });
+  $('#dlq-next').addEventListener('click', () => {
+    if (!dlq.next) return;
+    dlq.starts.push(dlq.next);
+    void loadDeadLetters();
+  });
+  $('#dlq-prev').addEventListener('click', () => {
+    if (dlq.starts.length > 1) dlq.starts.pop();
+    void loadDeadLetters();
+  });
+  $('#dlq-replay-all').addEventListener('click', () => void bulk('replay'));
+  $('#dlq-purge-all').addEventListener('click', () => void bulk('purge'));
   $('#trail-form').addEventListener('submit', (event) => {
     event.preventDefault();
     void showTrail($('#trail-id').value.trim());
   });
-  void loadOverview();
-  void loadDeadLetters();
+  void loadHistory().then(loadOverview);
+  void loadDeadLetters({ count: true });
   listen();
   setInterval(() => void loadOverview(), 5000);
-  setInterval(() => void loadDeadLetters(), 5000);
+  setInterval(() => void loadDeadLetters({ count: true }), 5000);
+  setInterval(() => void loadHistory(), 10000);
 });
