@@ -10,6 +10,10 @@ export const unpartitioned = (stream: string): string => {
   return hash === -1 || !/^\d+$/.test(stream.slice(hash + 1)) ? stream : stream.slice(0, hash);
 };
 
+/** The broker streams of a category laid out in `n` partitions: itself, or its `n` partitions. */
+export const categoryStreams = (category: string, n: number): string[] =>
+  n <= 1 ? [category] : Array.from({ length: n }, (_, k) => partitionStream(category, k));
+
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const utf8 = new TextEncoder();
@@ -56,8 +60,7 @@ export class StreamPartitions {
 
   /** The broker streams of `category`: itself, or its partition streams in order. */
   streamsOf(category: string): string[] {
-    const n = this.of(category);
-    return n === 1 ? [category] : Array.from({ length: n }, (_, k) => partitionStream(category, k));
+    return categoryStreams(category, this.of(category));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../core/config/configuration.error.js';
-import type { StreamPartitions } from '../../core/messages/stream-partitions.js';
+import { categoryStreams, type StreamPartitions } from '../../core/messages/stream-partitions.js';
 import type { Broker, PartitionLeases } from '../../ports/broker/broker.port.js';
 import { hasPartitionLeases, hasWorkerRegistry } from '../../ports/broker/broker-roles.js';
 
@@ -61,7 +61,7 @@ async function switchLayout(
         `count (docs/scaling.md)`,
     );
   }
-  const old = recorded === 1 ? [category] : partitionStreams(category, recorded);
+  const old = categoryStreams(category, recorded);
   const leftovers = (await Promise.all(old.map((stream) => leftoverOn(broker, stream)))).flat();
   if (leftovers.length > 0) {
     const total = leftovers.reduce((sum, left) => sum + left.messages, 0);
@@ -80,9 +80,6 @@ async function switchLayout(
   }
   await broker.recordPartitionLayout(category, configured);
 }
-
-const partitionStreams = (category: string, n: number) =>
-  Array.from({ length: n }, (_, k) => `${category}#${k}`);
 
 async function leftoverOn(broker: Broker, stream: string): Promise<Leftover[]> {
   const info = await broker.streamInfo(stream);
