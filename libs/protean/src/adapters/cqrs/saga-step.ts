@@ -1,7 +1,7 @@
 import { lastValueFrom, of, toArray, filter, type Observable } from 'rxjs';
 
 /** A `@Saga()` property: events in, commands out. */
-export type SagaFunction = (events$: Observable<unknown>) => Observable<unknown>;
+export type SagaFunction = (events$: Observable<object>) => Observable<unknown>;
 
 /**
  * Runs a saga on one event: its pipeline over a stream of that one event, to completion, and
