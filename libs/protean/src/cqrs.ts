@@ -17,6 +17,7 @@ export {
 } from './adapters/cqrs/protean-cqrs.options.js';
 export { CqrsBridgeConfigurationError } from './adapters/cqrs/cqrs-bridge-configuration.error.js';
 export { CommandModes } from './adapters/cqrs/command-modes.js';
+export { SagaTimeoutError } from './adapters/cqrs/saga-timeout.error.js';
 export { OutboxEventPublisher } from './adapters/cqrs/outbox-event-publisher.js';
 export { DEFAULT_CQRS_CATEGORY } from './adapters/cqrs/cqrs-messages.js';
 export type { CommandMode } from './application/command-bus.js';

@@ -93,12 +93,15 @@ export class CqrsHandlerSource implements HandlerSource {
           throw new HandlerRegistrationError(
             `@Saga() ${metatype.name}.${String(key)} is not a function`,
           );
-        return (saga as SagaFunction).bind(instance);
+        const bound = (saga as SagaFunction).bind(instance);
+        Object.defineProperty(bound, 'name', { value: `${metatype.name}.${String(key)}` });
+        return bound;
       },
     );
     const invoke: Invoke = async (event) => {
       for (const saga of sagas)
-        for (const command of await sagaStep(saga, event)) await this.cqrsCommands.execute(command);
+        for (const command of await sagaStep(saga, event, this.options.sagaTimeoutMs))
+          await this.cqrsCommands.execute(command);
     };
     return {
       metatype,

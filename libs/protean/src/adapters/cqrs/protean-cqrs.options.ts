@@ -26,6 +26,8 @@ export interface ProteanCqrsOptions {
    * learns their classes from here. Events with an `@EventsHandler` are found by themselves.
    */
   readonly events?: readonly Type[];
+  /** How long a saga may take over one event before it fails (and is retried); default 10 s. */
+  readonly sagaTimeoutMs?: number;
 }
 
 /** Token of the {@link ProteanCqrsOptions}. */

@@ -1,6 +1,7 @@
 import { ofType } from '@nestjs/cqrs';
-import { delay, filter, map, mergeMap, type Observable } from 'rxjs';
+import { delay, filter, map, mergeMap, Observable } from 'rxjs';
 import { sagaStep } from './saga-step.js';
+import { SagaTimeoutError } from './saga-timeout.error.js';
 
 class DragonKilled {
   constructor(readonly heroId: string) {}
@@ -59,5 +60,27 @@ describe('sagaStep', () => {
         }),
       );
     await expect(sagaStep(failing, new DragonKilled('h4'))).rejects.toThrow('no dragon');
+  });
+});
+
+describe('sagaStep, on a saga that does not complete', () => {
+  it('fails with SagaTimeoutError naming the saga and the event, and unsubscribes it', async () => {
+    let unsubscribed = false;
+    const endless = (events$: Observable<object>) =>
+      events$.pipe(
+        mergeMap(
+          () =>
+            new Observable<object>(() => () => {
+              unsubscribed = true;
+            }),
+        ),
+      );
+    Object.defineProperty(endless, 'name', { value: 'HeroSagas.endless' });
+    const step = sagaStep(endless, new DragonKilled('h5'), 20);
+    await expect(step).rejects.toThrow(SagaTimeoutError);
+    await expect(step).rejects.toThrow(
+      /HeroSagas.endless did not complete on DragonKilled within 20 ms/,
+    );
+    expect(unsubscribed).toBe(true);
   });
 });
