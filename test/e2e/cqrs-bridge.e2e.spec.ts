@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { eventually } from 'nestjs-protean/testing';
 import { BookshelfSystem, inParallel } from '../support/bookshelf-system.js';
 import { freePort, NodeProcess, PROCESS_POLL, ROOT } from '../support/processes.js';
@@ -48,6 +49,25 @@ describe('@nestjs/cqrs bridge: the heroes sample', () => {
     await Promise.all(processes.splice(0).map((process) => process.stop('SIGKILL')));
     await system?.stop();
     system = undefined;
+  });
+
+  it("keeps the sample's heroes/ as a @nestjs/cqrs user writes it: nothing there imports Protean", () => {
+    const heroes = resolve(ROOT, 'test/cqrs-sample/heroes');
+    const files = readdirSync(heroes, { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.ts'),
+    );
+    const imports = files.flatMap((file) =>
+      [...readFileSync(join(heroes, file), 'utf8').matchAll(/from '([^']+)'/g)].map(
+        ([, from]) => from,
+      ),
+    );
+    expect(files.length).toBeGreaterThanOrEqual(12);
+    expect([...new Set(imports.filter((from) => !from.startsWith('.')))].sort()).toEqual([
+      '@nestjs/common',
+      '@nestjs/cqrs',
+      'rxjs',
+      'rxjs/operators',
+    ]);
   });
 
   it(
