@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ICommand, ofType, Saga } from '@nestjs/cqrs';
 import type { Observable } from 'rxjs';
-import { map } from 'rxjs/operators';
+import { delay, map } from 'rxjs/operators';
 import { DropAncientItemCommand } from '../commands/impl/drop-ancient-item.command.js';
 import { HeroKilledDragonEvent } from '../events/impl/hero-killed-dragon.event.js';
 
@@ -11,6 +11,7 @@ export class HeroesGameSagas {
   dragonKilled = (events$: Observable<any>): Observable<ICommand> => {
     return events$.pipe(
       ofType(HeroKilledDragonEvent),
+      delay(10),
       map((event) => new DropAncientItemCommand(event.heroId, `relic-of-${event.dragonId}`)),
     );
   };
