@@ -1,10 +1,12 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { CommandBus as CqrsCommandBus, CommandHandler as CqrsCommandHandler } from '@nestjs/cqrs';
 import { CommandBus } from '../../application/command-bus.js';
 import type { Type } from '../../core/messages/domain-types.js';
 import { CommandModes } from './command-modes.js';
+import { targetOf } from './cqrs-messages.js';
 import { CqrsHandlerSource } from './cqrs-handler-source.js';
+import { PROTEAN_CQRS_OPTIONS, type ProteanCqrsOptions } from './protean-cqrs.options.js';
 
 /**
  * Puts Protean's command bus under `@nestjs/cqrs`'s: once `CqrsModule` has bound every
@@ -23,6 +25,7 @@ export class CommandForwarding implements OnApplicationBootstrap {
     private readonly commands: CommandBus,
     private readonly modes: CommandModes,
     private readonly source: CqrsHandlerSource,
+    @Inject(PROTEAN_CQRS_OPTIONS) private readonly options: ProteanCqrsOptions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -32,9 +35,10 @@ export class CommandForwarding implements OnApplicationBootstrap {
   private forwarder(command: Type): InstanceWrapper {
     const mode = this.modes.modeOf(command);
     const commands = this.commands;
+    const identifiedBy = this.options.identifiedBy;
     const Forwarder = class {
       execute(message: object): Promise<unknown> {
-        return commands.process(message, mode);
+        return commands.process(message, { mode, target: targetOf(message, identifiedBy) });
       }
     };
     Object.defineProperty(Forwarder, 'name', { value: `Protean(${command.name}, ${mode})` });

@@ -27,6 +27,15 @@ export function adoptCqrsMessage(
 }
 
 /**
+ * The aggregate a command addresses: its `identifiedBy` field, else a new id (its own stream
+ * instance: ordered with nothing else). `@nestjs/cqrs` commands need not name an aggregate.
+ */
+export function targetOf(command: object, identifiedBy = 'id'): string {
+  const field = (command as Record<string, unknown>)[identifiedBy];
+  return isId(field) ? String(field) : randomUUID();
+}
+
+/**
  * The aggregate an event was raised by: the id of the aggregate that published it
  * (`AggregateRoot.commit()` passes itself), else the event's `identifiedBy` field, else a
  * new id (its own stream instance: ordered with nothing else).

@@ -1,7 +1,12 @@
 import 'reflect-metadata';
 import { DomainEvent } from '../../core/messages/message.decorators.js';
 import { messageMetadataOf, messageTypeName } from '../../core/messages/message-catalog.js';
-import { adoptCqrsMessage, aggregateIdOf, DEFAULT_CQRS_CATEGORY } from './cqrs-messages.js';
+import {
+  adoptCqrsMessage,
+  aggregateIdOf,
+  DEFAULT_CQRS_CATEGORY,
+  targetOf,
+} from './cqrs-messages.js';
 
 class KillDragonCommand {
   constructor(
@@ -64,5 +69,17 @@ describe('aggregateIdOf', () => {
     const first = aggregateIdOf(new Plain(), undefined);
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
     expect(aggregateIdOf(new Plain(), undefined)).not.toBe(first);
+  });
+});
+
+describe('targetOf', () => {
+  it('is the identifiedBy field of the command', () => {
+    expect(targetOf(new KillDragonCommand('h1', 'd1'), 'heroId')).toBe('h1');
+  });
+
+  it('else a new id: a @nestjs/cqrs command need not name an aggregate', () => {
+    const target = targetOf(new KillDragonCommand('', 'd1'), 'heroId');
+    expect(target).toMatch(/^[0-9a-f-]{36}$/);
+    expect(targetOf(new Plain())).not.toBe(targetOf(new Plain()));
   });
 });

@@ -39,6 +39,9 @@ class DropItem {
     readonly itemId: string,
   ) {}
 }
+class Shout {
+  constructor(readonly words: string) {}
+}
 class Killed {
   constructor(
     readonly heroId: string,
@@ -73,6 +76,13 @@ class KillHandler implements ICommandHandler<Kill> {
 class DropItemHandler implements ICommandHandler<DropItem> {
   async execute(command: DropItem) {
     handled.push(`dropped ${command.itemId}`);
+  }
+}
+
+@CommandHandler(Shout)
+class ShoutHandler implements ICommandHandler<Shout> {
+  async execute(command: Shout) {
+    return command.words.toUpperCase();
   }
 }
 
@@ -114,7 +124,7 @@ describe('ProteanCqrsModule in one process (event_processing = "sync")', () => {
           commands: { default: 'sync', async: [DropItem] },
         }),
       ],
-      providers: [KillHandler, DropItemHandler, KilledHandler, HeroSagas],
+      providers: [KillHandler, DropItemHandler, ShoutHandler, KilledHandler, HeroSagas],
     }).compile();
     moduleRef.get(UnitOfWorkManager).afterCommit(async (messages) => {
       commits.push([...messages]);
@@ -138,6 +148,7 @@ describe('ProteanCqrsModule in one process (event_processing = "sync")', () => {
     expect(handlers.map(({ name, kind, streams }) => ({ name, kind, streams }))).toEqual([
       { name: 'KillHandler', kind: 'command', streams: ['game::hero:command'] },
       { name: 'DropItemHandler', kind: 'command', streams: ['game::hero:command'] },
+      { name: 'ShoutHandler', kind: 'command', streams: ['game::hero:command'] },
       { name: 'KilledHandler', kind: 'event', streams: ['game::hero'] },
       { name: 'HeroSagas', kind: 'event', streams: ['game::hero'] },
     ]);
@@ -153,6 +164,10 @@ describe('ProteanCqrsModule in one process (event_processing = "sync")', () => {
       ['COMMAND game.DropItem.v1 game::hero:command-h1'],
     ]);
     expect(commits[1][0].payload).toEqual({ heroId: 'h1', itemId: 'relic-of-smaug' });
+  });
+
+  it('runs a command that names no aggregate (no identifiedBy field)', async () => {
+    expect(await commands.execute(new Shout('for frodo'))).toBe('FOR FRODO');
   });
 
   it('writes an async command for the worker: execute resolves to undefined, no handler runs', async () => {

@@ -11,7 +11,7 @@ export interface ProteanCqrsOptions {
   /**
    * The field naming the aggregate a command addresses (and an event's, when it is published
    * by no aggregate): it orders the messages of one aggregate. Default `id`; a message without
-   * it is addressed by a new id (a command needs it: without it, it is refused).
+   * it is addressed by a new id, ordered with no other.
    */
   readonly identifiedBy?: string;
   /** Per command class: `sync` (`execute` returns the handler's result) or `async` (the worker). */
