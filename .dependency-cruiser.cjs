@@ -17,7 +17,7 @@ module.exports = {
     {
       name: 'no-entry-point-imports',
       comment:
-        'the entry points (src/index.ts, server.ts, observability.ts, cli.ts, testing.ts) sit on top: nothing in the floors imports them',
+        'the entry points (src/index.ts, server.ts, observability.ts, cli.ts, testing.ts, cqrs.ts) sit on top: nothing in the floors imports them',
       severity: 'error',
       from: { path: `${SRC}[^/]+/`, pathNot: '\\.spec\\.ts$' },
       to: { path: `${SRC}[^/]+\\.ts$` },
@@ -28,6 +28,14 @@ module.exports = {
       severity: 'error',
       from: { path: `${SRC}adapters/(memory|postgresql|redis)/`, pathNot: '\\.spec\\.ts$' },
       to: { path: `${SRC}adapters/(memory|postgresql|redis)/`, pathNot: `${SRC}adapters/$1/` },
+    },
+    {
+      name: 'cqrs-bridge-apart',
+      comment:
+        'the @nestjs/cqrs bridge (adapters/cqrs) needs an optional peer: only its entry point, nestjs-protean/cqrs, loads it',
+      severity: 'error',
+      from: { path: SRC, pathNot: [`${SRC}adapters/cqrs/`, `${SRC}cqrs\\.ts$`, '\\.spec\\.ts$'] },
+      to: { path: `${SRC}adapters/cqrs/` },
     },
     {
       name: 'no-circular-floors',

@@ -13,7 +13,7 @@ const shared = {
     // The package by its name, as users import it, read from its sources: tests need no build.
     '^nestjs-protean$': '<rootDir>/libs/protean/src/index.ts',
     '^nestjs-protean/testing$': '<rootDir>/libs/protean/src/testing.ts',
-    '^nestjs-protean/(server|observability|cli)$': '<rootDir>/libs/protean/src/$1.ts',
+    '^nestjs-protean/(server|observability|cli|cqrs)$': '<rootDir>/libs/protean/src/$1.ts',
     '^nestjs-protean/internal/(.*)\\.js$': '<rootDir>/libs/protean/src/$1',
     '^#bookshelf$': '<rootDir>/libs/bookshelf/src/index.ts',
     '^#bookshelf/(.*)$': '<rootDir>/libs/bookshelf/src/$1',

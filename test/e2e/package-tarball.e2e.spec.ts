@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,6 +41,8 @@ describe('the nestjs-protean tarball', () => {
         'dist/index.d.ts',
         'dist/testing.js',
         'dist/testing.d.ts',
+        'dist/cqrs.js',
+        'dist/cqrs.d.ts',
         'dist/operations/cli/bin.js',
         'dist/operations/observability/observatory/assets/observatory.html',
         'dist/operations/observability/observatory/assets/observatory.js',
@@ -49,5 +52,42 @@ describe('the nestjs-protean tarball', () => {
       /\.spec\.|\.map$|tsbuildinfo|\/fixtures\/|\/bench\/|^test\//.test(file),
     );
     expect(unwanted).toEqual([]);
+  });
+
+  it('loads every entry point but /cqrs without @nestjs/cqrs; nestjs-protean/cqrs resolves with it', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'libs/protean/package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+    };
+    expect(manifest.exports['./cqrs']).toEqual({
+      types: './dist/cqrs.d.ts',
+      default: './dist/cqrs.js',
+    });
+    expect(manifest.peerDependenciesMeta['@nestjs/cqrs']).toEqual({ optional: true });
+    // A resolve hook that refuses @nestjs/cqrs stands for an application that has not installed it.
+    const refuse = `export async function resolve(specifier, context, next) {
+      if (specifier === '@nestjs/cqrs' || specifier.startsWith('@nestjs/cqrs/'))
+        throw new Error('@nestjs/cqrs was loaded');
+      return next(specifier, context);
+    }`;
+    const script = `
+      import { register } from 'node:module';
+      await import('reflect-metadata');
+      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(refuse)}));
+      for (const entry of ['', '/server', '/observability', '/cli', '/testing'])
+        await import('nestjs-protean' + entry);
+      console.log('without cqrs: ok');`;
+    const run = (code: string) =>
+      execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    expect(run(script)).toContain('without cqrs: ok');
+    const cqrs = run(
+      `await import('reflect-metadata'); const m = await import('nestjs-protean/cqrs');` +
+        ` console.log(typeof m.ProteanCqrsModule.forRoot, typeof m.ProteanCommandHandler);`,
+    );
+    expect(cqrs.trim()).toBe('function function');
   });
 });

@@ -65,6 +65,17 @@ describe('the floors rule (npm run lint:floors)', () => {
     expect(result.output).toContain(`${rule}: libs/protean/src/${from}/downstairs.ts`);
   });
 
+  it('fails when anything but nestjs-protean/cqrs imports the @nestjs/cqrs bridge', async () => {
+    const result = await cruise({
+      'adapters/cqrs/bridge.ts': 'export const bridge = 1;\n',
+      'cqrs.ts': "export * from './adapters/cqrs/bridge.js';\n",
+      'index.ts': "export * from './adapters/cqrs/bridge.js';\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('cqrs-bridge-apart: libs/protean/src/index.ts');
+    expect(result.output).not.toContain('cqrs-bridge-apart: libs/protean/src/cqrs.ts');
+  });
+
   it('fails when a floor imports an entry point, or one adapter technology another', async () => {
     const result = await cruise({
       'index.ts': 'export const api = 1;\n',

@@ -22,6 +22,11 @@ import {
 } from '../core/messages/protean.constants.js';
 import { CommandHandlerNotFoundError } from './command-handler-not-found.error.js';
 import { HandlerRegistrationError } from './handler-registration.error.js';
+import {
+  HANDLER_SOURCE_METADATA,
+  type HandlerSource,
+  type SourcedHandler,
+} from './handler-source.js';
 
 export type HandlerKind = 'command' | 'event' | 'projector' | 'subscriber';
 
@@ -81,14 +86,19 @@ export class HandlerRegistry implements OnModuleInit {
   }
 
   onModuleInit(): void {
+    const sources: HandlerSource[] = [];
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       const metatype: unknown = wrapper.metatype;
-      if (typeof metatype !== 'function' || !isHandlerClass(metatype as Type)) continue;
+      if (typeof metatype !== 'function') continue;
+      if (instance && Reflect.hasMetadata(HANDLER_SOURCE_METADATA, metatype))
+        sources.push(instance as HandlerSource);
+      if (!isHandlerClass(metatype as Type)) continue;
       if (!wrapper.isDependencyTreeStatic())
         throw requestScopedHandler(metatype as Type, wrapper.scope === Scope.REQUEST);
       if (instance) this.register(metatype as Type, instance);
     }
+    for (const source of sources) for (const handler of source.handlers()) this.adopt(handler);
     this.checkCommandsHaveHandlers();
     this.checkNamesAreUnique();
   }
@@ -143,16 +153,30 @@ export class HandlerRegistry implements OnModuleInit {
     instance: object,
     meta: CommandHandlerMetadata,
   ): void {
-    const type = this.typeName(meta.command);
     const invoke = this.method(metatype, instance, 'execute');
-    const existing = this.commandRoutes.get(type);
-    if (existing) {
-      throw new HandlerRegistrationError(
-        `${meta.command.name} has two command handlers, ${existing.name} and ${metatype.name}; keep one`,
-      );
+    this.addCommandHandler(
+      this.add(metatype, instance, 'command', meta.options, [[meta.command, invoke]]),
+    );
+  }
+
+  /** Registers a handler of a {@link HandlerSource}, as a decorated one of its kind. */
+  private adopt(sourced: SourcedHandler): void {
+    const { metatype, instance, kind, options, routes } = sourced;
+    const handler = this.add(metatype, instance, kind, options, routes);
+    if (kind === 'command') this.addCommandHandler(handler);
+    else this.addEventHandler(handler);
+  }
+
+  private addCommandHandler(handler: RegisteredHandler): void {
+    for (const [type, { messageClass }] of handler.routes) {
+      const existing = this.commandRoutes.get(type);
+      if (existing) {
+        throw new HandlerRegistrationError(
+          `${messageClass.name} has two command handlers, ${existing.name} and ${handler.name}; keep one`,
+        );
+      }
+      this.commandRoutes.set(type, handler);
     }
-    const handler = this.add(metatype, instance, 'command', meta.options, [[meta.command, invoke]]);
-    this.commandRoutes.set(type, handler);
   }
 
   private registerEventHandler(metatype: Type, instance: object, meta: EventHandlerMetadata): void {
@@ -199,7 +223,7 @@ export class HandlerRegistry implements OnModuleInit {
     instance: object,
     kind: HandlerKind,
     options: HandlerOptions,
-    routes: ReadonlyArray<[Type, Route['invoke']]>,
+    routes: ReadonlyArray<readonly [Type, Route['invoke']]>,
   ): RegisteredHandler {
     const routeMap = new Map<string, Route>();
     const streams = new Set<string>();

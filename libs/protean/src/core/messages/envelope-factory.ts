@@ -14,11 +14,14 @@ import { commandCategory, eventCategory, instanceStream } from './stream-names.j
 export class EnvelopeFactory {
   constructor(readonly domain: string) {}
 
-  /** The envelope of a command, addressed to the aggregate named by its `identifiedBy` field. */
-  command(command: object): MessageEnvelope {
+  /**
+   * The envelope of a command, addressed to the aggregate named by its `identifiedBy` field, or
+   * to `target` when given (a command of another framework, which names its aggregate otherwise).
+   */
+  command(command: object, target?: string): MessageEnvelope {
     const metadata = messageMetadataOf(command.constructor as new () => object);
     const field = metadata.identifiedBy ?? 'id';
-    const aggregateId = (command as Record<string, unknown>)[field];
+    const aggregateId = target ?? (command as Record<string, unknown>)[field];
     if (typeof aggregateId !== 'string' || aggregateId === '') {
       throw new ValidationError(`${metadata.name} has no target`, [
         `${field}: must be a non-empty string`,

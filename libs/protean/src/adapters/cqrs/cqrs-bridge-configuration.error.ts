@@ -1,0 +1,4 @@
+import { ConfigurationError } from '../../core/config/configuration.error.js';
+
+/** `ProteanCqrsModule.forRoot()` options that cannot work with the configuration. */
+export class CqrsBridgeConfigurationError extends ConfigurationError {}

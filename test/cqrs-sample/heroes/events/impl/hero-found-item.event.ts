@@ -1,0 +1,6 @@
+export class HeroFoundItemEvent {
+  constructor(
+    public readonly heroId: string,
+    public readonly itemId: string,
+  ) {}
+}

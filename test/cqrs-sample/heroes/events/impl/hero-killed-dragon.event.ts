@@ -1,0 +1,6 @@
+export class HeroKilledDragonEvent {
+  constructor(
+    public readonly heroId: string,
+    public readonly dragonId: string,
+  ) {}
+}
