@@ -1,6 +1,6 @@
 import { context, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
 import type { MessageEnvelope } from '../core/messages/message-envelope.js';
-import { failSpan, startSpan } from '../core/tracing/protean-tracer.js';
+import { failSpan, startSpan, tracingRegistered } from '../core/tracing/protean-tracer.js';
 import { COMMIT_HEADER, traceparentOf } from '../core/tracing/trace-context.js';
 
 /**
@@ -17,6 +17,16 @@ export class CommitSpan {
   constructor() {
     this.parent = context.active();
     this.span = startSpan('commit', { kind: SpanKind.INTERNAL }, this.parent);
+  }
+
+  /**
+   * The span of a transaction opening now, or `undefined` when it would record nothing (no
+   * tracer provider, or not sampled): the unit of work then runs as it would untraced.
+   */
+  static open(): CommitSpan | undefined {
+    if (!tracingRegistered()) return undefined;
+    const span = new CommitSpan();
+    return span.recording ? span : undefined;
   }
 
   /** Whether the span records (an SDK is registered and sampled it). */

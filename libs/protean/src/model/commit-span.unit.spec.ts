@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { jest } from '@jest/globals';
+import { context, ProxyTracer, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import {
   registerInMemoryTracing,
   type InMemoryTracing,
@@ -22,6 +23,16 @@ describe('CommitSpan', () => {
     expect(span.recording).toBe(false);
     const [envelope] = span.stamp(() => [envelopes.event(new TicketOpened(), 'ticket-1')]);
     expect(envelope.metadata.headers).toEqual({});
+  });
+
+  it('is not even opened without a tracer provider: no span started for a unit of work', () => {
+    const startSpan = jest.spyOn(ProxyTracer.prototype, 'startSpan');
+    try {
+      expect(CommitSpan.open()).toBeUndefined();
+      expect(startSpan).not.toHaveBeenCalled();
+    } finally {
+      startSpan.mockRestore();
+    }
   });
 
   describe('with an SDK registered', () => {
@@ -50,6 +61,10 @@ describe('CommitSpan', () => {
       expect(raised.metadata.headers.traceparent).toBe(`00-${traceId}-${spanId}-01`);
       expect(raised.metadata.headers[COMMIT_HEADER]).toBe(`00-${traceId}-${spanId}-01`);
       expect(external.metadata.headers).toEqual({});
+    });
+
+    it('is opened once an SDK is registered, recording', () => {
+      expect(CommitSpan.open()?.recording).toBe(true);
     });
 
     it('fails the span of a transaction that rolled back, and rethrows', async () => {

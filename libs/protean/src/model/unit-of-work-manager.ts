@@ -81,7 +81,7 @@ export class UnitOfWorkManager {
     if (units.get()) return joined(work);
     let committed: MessageEnvelope[] = [];
     const opened = performance.now();
-    const span = new CommitSpan();
+    const span = CommitSpan.open();
     const transaction = this.database.transaction(
       async (session) => {
         const unit = new UnitOfWork(session, options.attempt);
@@ -89,10 +89,11 @@ export class UnitOfWorkManager {
         const raised = unit.tracksAny ? await unit.flush() : [];
         const queued = unit.queued();
         if (raised.length > 0 || queued.length > 0) {
-          committed = span.stamp(() => [
+          const outgoing = () => [
             ...raised.map(({ event, aggregateId }) => this.envelopes.event(event, aggregateId)),
             ...queued,
-          ]);
+          ];
+          committed = span ? span.stamp(outgoing) : outgoing();
           for (const hook of this.beforeCommitHooks) await hook(session, committed);
         }
         return value;
@@ -102,12 +103,12 @@ export class UnitOfWorkManager {
         afterCommit: () => {
           // A joined transaction commits when the application says so: not ours to time.
           if (!options.manager) this.hops.hop('transaction', performance.now() - opened);
-          span.committed();
+          span?.committed();
           return committed.length === 0 ? undefined : this.runAfterCommitHooks(committed);
         },
       },
     );
-    return span.recording ? span.settle(transaction) : transaction;
+    return span ? span.settle(transaction) : transaction;
   }
 
   private async runAfterCommitHooks(committed: readonly MessageEnvelope[]): Promise<void> {

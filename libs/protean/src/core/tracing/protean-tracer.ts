@@ -1,5 +1,6 @@
 import {
   context,
+  ProxyTracerProvider,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -13,6 +14,20 @@ import { messageOf } from '../errors/error-message.js';
 
 /** The instrumentation scope of every span Protean starts. */
 export const TRACER_NAME = 'nestjs-protean';
+
+/** What an unset {@link ProxyTracerProvider} delegates to: the API's no-op provider. */
+const NO_OP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether a tracer provider is registered now: `false` while the API's global provider still
+ * delegates to its no-op one (no SDK), when every span would be a non-recording one. Asked on
+ * each hot-path call, never cached: an SDK registered later (or disabled) is noticed at once.
+ * A provider this copy of the API cannot see through (another copy's) counts as registered.
+ */
+export function tracingRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_OP_PROVIDER;
+}
 
 let cached: { readonly provider: TracerProvider; readonly tracer: Tracer } | undefined;
 
@@ -69,8 +84,12 @@ export function withSpan<T>(
     );
 }
 
-/** Runs `work` in a new active `INTERNAL` span named `name`, ended when it settles. */
+/**
+ * Runs `work` in a new active `INTERNAL` span named `name`, ended when it settles. Without a
+ * tracer provider it just runs: no span, no context.
+ */
 export function inSpan<T>(name: string, work: () => Promise<T>): Promise<T> {
+  if (!tracingRegistered()) return work();
   const parent = context.active();
   return withSpan(startSpan(name, { kind: SpanKind.INTERNAL }, parent), work, parent);
 }
@@ -80,11 +99,19 @@ export const messagingSystemOf = (provider: string): string =>
   provider.startsWith('redis') ? 'redis' : provider;
 
 /**
- * Runs `work` in a child span named `name()` of the active span, when that one records: the
- * hot path's spans (a handler's run) cost one lookup, not a name, when nothing is traced.
+ * Runs `work(arg)` in a child span `<verb> <subject>` of the active span, when that one records:
+ * the hot path's spans (a handler's run) cost one lookup, and neither a name nor a closure, when
+ * nothing is traced.
  */
-export function inChildSpan<T>(name: () => string, work: () => Promise<T>): Promise<T> {
+export function inChildSpan<A, T>(
+  verb: string,
+  subject: string,
+  work: (arg: A) => Promise<T>,
+  arg: A,
+): Promise<T> {
+  if (!tracingRegistered()) return work(arg);
   const parent = context.active();
-  if (trace.getSpan(parent)?.isRecording() !== true) return work();
-  return withSpan(startSpan(name(), { kind: SpanKind.INTERNAL }, parent), work, parent);
+  if (trace.getSpan(parent)?.isRecording() !== true) return work(arg);
+  const span = startSpan(`${verb} ${subject}`, { kind: SpanKind.INTERNAL }, parent);
+  return withSpan(span, () => work(arg), parent);
 }

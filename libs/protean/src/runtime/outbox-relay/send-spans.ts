@@ -1,7 +1,12 @@
 import { SpanKind, type Span } from '@opentelemetry/api';
 import type { StreamPartitions } from '../../core/messages/stream-partitions.js';
 import { isJsonObject } from '../../core/messages/envelope-codec.js';
-import { failSpan, messagingSystemOf, startSpan } from '../../core/tracing/protean-tracer.js';
+import {
+  failSpan,
+  messagingSystemOf,
+  startSpan,
+  tracingRegistered,
+} from '../../core/tracing/protean-tracer.js';
 import { COMMIT_HEADER, linkOf, traceContextOf } from '../../core/tracing/trace-context.js';
 import type { ClaimedMessage } from '../../ports/outbox/outbox-store.port.js';
 import type { PublishOutcome } from './publish-in-order.js';
@@ -16,12 +21,14 @@ const TRACED = `"${COMMIT_HEADER}"`;
  * Starts the `PRODUCER` span `send <broker stream>` of each row of `rows` that a traced unit of
  * work wrote, in the trace its envelope carries, linked to the commit that wrote it. `undefined`
  * when no row is traced (or nothing records): the batch is published as it would be untraced.
+ * Without a tracer provider no row is even searched.
  */
 export function startSends(
   rows: readonly ClaimedMessage[],
   streams: StreamPartitions,
   provider: string,
 ): SendSpans | undefined {
+  if (!tracingRegistered()) return undefined;
   let spans: Map<number, Span> | undefined;
   for (const row of rows) {
     if (!row.data.includes(TRACED)) continue;

@@ -1,6 +1,10 @@
 import { SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
 import type { ReceivedMessage } from '../../ports/broker/broker.port.js';
-import { messagingSystemOf, startSpan } from '../../core/tracing/protean-tracer.js';
+import {
+  messagingSystemOf,
+  startSpan,
+  tracingRegistered,
+} from '../../core/tracing/protean-tracer.js';
 import { traceContextOf } from '../../core/tracing/trace-context.js';
 import type { DecodedMessage, MessageProcessor } from './message-processor.js';
 
@@ -23,13 +27,15 @@ export interface DeliverySource {
  * Starts the `CONSUMER` span `process <stream>` of one attempt at `message`, continuing the
  * trace its envelope carries (a message without one starts a new trace), with the OpenTelemetry
  * messaging attributes and the attempt number (`protean.attempt`: the broker's delivery count).
- * `undefined` when nothing records it (no SDK): the attempt then runs as it would untraced.
+ * `undefined` when nothing records it (no SDK): the attempt then runs as it would untraced, and
+ * without a tracer provider nothing is extracted, started or allocated for it.
  */
 export function startDelivery(
   source: DeliverySource,
   message: ReceivedMessage,
   decoded: DecodedMessage | undefined,
 ): DeliverySpan | undefined {
+  if (!tracingRegistered()) return undefined;
   const parent = traceContextOf(decoded?.headers);
   const span = startSpan(source.spanName, { kind: SpanKind.CONSUMER }, parent);
   if (!span.isRecording()) return undefined;

@@ -57,11 +57,7 @@ export class HandlerMessageProcessor implements MessageProcessor {
       messageId: envelope.id,
       headers: envelope.metadata.headers,
       // The handler's run, its span under the attempt's (a projector's batch commits once for all).
-      run: (conflicts) =>
-        inChildSpan(
-          () => `handle ${envelope.type}`,
-          () => run(conflicts),
-        ),
+      run: (conflicts) => inChildSpan('handle', envelope.type, run, conflicts),
     };
   }
 }

@@ -353,66 +353,76 @@ export class StreamSubscription implements Subscription {
     return outcome;
   }
 
-  private async attempt(work: Work): Promise<RetryLater | void> {
-    const firstAttempt = !work.tried;
-    if (work.tried) {
-      if (!hasPendingEntries(this.broker)) {
-        // Nothing is pending at an at-most-once broker: count the attempt here.
-        work.message = { ...work.message, deliveryCount: work.message.deliveryCount + 1 };
-      } else {
-        const [claimed] = await this.broker.claim(this.stream, this.group, this.consumer, [
-          work.message.id,
-        ]);
-        if (!claimed) return; // acknowledged or taken over elsewhere meanwhile
-        work.message = claimed;
-        this.held.delivered(claimed.id);
-      }
+  /** One attempt at `work`; a retry first claims the message back. */
+  private attempt(work: Work): Promise<RetryLater | void> {
+    // Not an async function: a first attempt costs the promise of `deliver` alone.
+    if (!work.tried) return this.deliver(work, true);
+    return this.reclaim(work).then((ours) => (ours ? this.deliver(work, false) : undefined));
+  }
+
+  /** Takes a retried message back: `false` when it was acknowledged or taken over meanwhile. */
+  private async reclaim(work: Work): Promise<boolean> {
+    if (!hasPendingEntries(this.broker)) {
+      // Nothing is pending at an at-most-once broker: count the attempt here.
+      work.message = { ...work.message, deliveryCount: work.message.deliveryCount + 1 };
+      return true;
     }
+    const [claimed] = await this.broker.claim(this.stream, this.group, this.consumer, [
+      work.message.id,
+    ]);
+    if (!claimed) return false;
+    work.message = claimed;
+    this.held.delivered(claimed.id);
+    return true;
+  }
+
+  /**
+   * Runs the handler of `work` (or dead-letters it), in the attempt's span when something
+   * records it: the span ends once the outcome, a dead letter included, is settled.
+   */
+  private async deliver(work: Work, firstAttempt: boolean): Promise<RetryLater | void> {
     work.tried = true;
     const delivery = startDelivery(this.spans, work.message, work.decoded);
-    if (!delivery) return this.deliver(work, firstAttempt);
     try {
-      return await this.deliver(work, firstAttempt, delivery);
+      if (this.tracing) this.logReceived(work);
+      if (work.deadLetterReason !== undefined) {
+        if (delivery) failSpan(delivery.span, work.deadLetterReason);
+        return await this.deadLetter(work, delivery);
+      }
+      const started = performance.now();
+      // The first attempt only: a retry's wait is its backoff, not queueing.
+      if (firstAttempt && work.readAt !== undefined)
+        this.observer.hop(this.group, this.stream, 'read_to_started', started - work.readAt);
+      try {
+        const run = work.decoded!.run;
+        await (delivery
+          ? context.with(delivery.active, run, undefined, this.conflicts)
+          : run(this.conflicts));
+      } catch (error) {
+        if (delivery) failSpan(delivery.span, error);
+        if (this.tracing) {
+          this.logger.log(
+            `${this.group} failed ${this.traced.get(work.message.id)} in ` +
+              `${(performance.now() - started).toFixed(1)} ms (${attemptOf(work)}): ${describeError(error)}`,
+          );
+        }
+        return await this.onFailure(work, error, delivery);
+      }
+      this.succeeded(work, started);
     } finally {
-      delivery.span.end();
+      delivery?.span.end();
     }
   }
 
-  /** One attempt at `work`, traced by `delivery` when something records it. */
-  private async deliver(
-    work: Work,
-    firstAttempt: boolean,
-    delivery?: DeliverySpan,
-  ): Promise<RetryLater | void> {
-    if (this.tracing) {
-      const label = `${work.decoded?.type ?? 'undecodable message'} ${work.message.id}`;
-      this.traced.set(work.message.id, label);
-      this.logger.log(`${this.group} received ${label} (${attemptOf(work)})`);
-    }
-    if (work.deadLetterReason !== undefined) {
-      if (delivery) failSpan(delivery.span, work.deadLetterReason);
-      return this.deadLetter(work, delivery);
-    }
+  /** The `debug` profile's line for an attempt starting. */
+  private logReceived(work: Work): void {
+    const label = `${work.decoded?.type ?? 'undecodable message'} ${work.message.id}`;
+    this.traced.set(work.message.id, label);
+    this.logger.log(`${this.group} received ${label} (${attemptOf(work)})`);
+  }
 
-    const started = performance.now();
-    // The first attempt only: a retry's wait is its backoff, not queueing.
-    if (firstAttempt && work.readAt !== undefined)
-      this.observer.hop(this.group, this.stream, 'read_to_started', started - work.readAt);
-    try {
-      const run = work.decoded!.run;
-      await (delivery
-        ? context.with(delivery.active, run, undefined, this.conflicts)
-        : run(this.conflicts));
-    } catch (error) {
-      if (delivery) failSpan(delivery.span, error);
-      if (this.tracing) {
-        this.logger.log(
-          `${this.group} failed ${this.traced.get(work.message.id)} in ` +
-            `${(performance.now() - started).toFixed(1)} ms (${attemptOf(work)}): ${describeError(error)}`,
-        );
-      }
-      return this.onFailure(work, error, delivery);
-    }
+  /** Records an attempt that succeeded (it ran from `started`), then acknowledges it. */
+  private succeeded(work: Work, started: number): void {
     const elapsedMs = performance.now() - started;
     this.observer.processed(this.group, this.stream, elapsedMs);
     this.observer.hop(this.group, this.stream, 'handler', elapsedMs);
