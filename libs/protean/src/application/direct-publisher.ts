@@ -6,6 +6,9 @@ import type { MessageEnvelope } from '../core/messages/message-envelope.js';
 import { StreamPartitions } from '../core/messages/stream-partitions.js';
 import { assertPartitionRouting } from './partition-routing.js';
 import { BROKER_REGISTRY, PROTEAN_CONFIG } from '../core/protean.tokens.js';
+import { failSpan, tracingRegistered } from '../core/tracing/protean-tracer.js';
+import { startSendSpan } from '../core/tracing/send-span.js';
+import { COMMIT_HEADER } from '../core/tracing/trace-context.js';
 
 /**
  * Async processing without the outbox (`enable_outbox = false`): publishes a unit of work's
@@ -35,11 +38,27 @@ export class DirectPublisher {
       throw error;
     });
     await this.routing;
-    await broker.publishBatch(
-      outgoing.map((m) => ({
-        stream: this.streams.brokerStreamOf(m.stream),
-        data: serializeEnvelope(m),
-      })),
-    );
+    const entries = outgoing.map((m) => ({
+      stream: this.streams.brokerStreamOf(m.stream),
+      data: serializeEnvelope(m),
+    }));
+    // As the relay's: a span for each message a traced unit of work made (it names its commit).
+    const spans = tracingRegistered()
+      ? outgoing.map((m, index) =>
+          Object.hasOwn(m.metadata.headers, COMMIT_HEADER)
+            ? startSendSpan(m.metadata.headers, entries[index].stream, broker.provider, {
+                'messaging.message.id': m.id,
+              })
+            : undefined,
+        )
+      : undefined;
+    try {
+      await broker.publishBatch(entries);
+    } catch (error) {
+      for (const span of spans ?? []) if (span) failSpan(span, error);
+      throw error;
+    } finally {
+      for (const span of spans ?? []) span?.end();
+    }
   }
 }

@@ -1,13 +1,9 @@
-import { SpanKind, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { StreamPartitions } from '../../core/messages/stream-partitions.js';
 import { isJsonObject } from '../../core/messages/envelope-codec.js';
-import {
-  failSpan,
-  messagingSystemOf,
-  startSpan,
-  tracingRegistered,
-} from '../../core/tracing/protean-tracer.js';
-import { COMMIT_HEADER, linkOf, traceContextOf } from '../../core/tracing/trace-context.js';
+import { failSpan, tracingRegistered } from '../../core/tracing/protean-tracer.js';
+import { startSendSpan } from '../../core/tracing/send-span.js';
+import { COMMIT_HEADER } from '../../core/tracing/trace-context.js';
 import type { ClaimedMessage } from '../../ports/outbox/outbox-store.port.js';
 import type { PublishOutcome } from './publish-in-order.js';
 
@@ -34,22 +30,12 @@ export function startSends(
     if (!row.data.includes(TRACED)) continue;
     const headers = headersOf(row.data);
     if (headers === undefined) continue;
-    const stream = streams.brokerStreamOf(row.stream);
-    const span = startSpan(
-      `send ${stream}`,
-      { kind: SpanKind.PRODUCER, links: linkOf(headers[COMMIT_HEADER]) },
-      traceContextOf(headers),
-    );
-    if (!span.isRecording()) continue;
-    span.setAttributes({
-      'messaging.system': messagingSystemOf(provider),
-      'messaging.operation.type': 'send',
-      'messaging.operation.name': 'publish',
-      'messaging.destination.name': stream,
+    const span = startSendSpan(headers, streams.brokerStreamOf(row.stream), provider, {
       'messaging.message.id': row.messageId,
       'protean.outbox.row_id': row.id,
       'protean.outbox.retry_count': row.retryCount,
     });
+    if (!span) continue;
     (spans ??= new Map()).set(row.id, span);
   }
   return spans;

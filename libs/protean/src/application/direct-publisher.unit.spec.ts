@@ -1,0 +1,94 @@
+import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import {
+  registerInMemoryTracing,
+  type InMemoryTracing,
+} from '../../../../test/support/in-memory-tracing.js';
+import { InlineBroker } from '../adapters/memory/inline-broker/inline.broker.js';
+import type { ProteanConfig } from '../core/config/config.schema.js';
+import type { MessageEnvelope } from '../core/messages/message-envelope.js';
+import { proteanTracer } from '../core/tracing/protean-tracer.js';
+import { COMMIT_HEADER, traceHeaders, traceparentOf } from '../core/tracing/trace-context.js';
+import { DirectPublisher } from './direct-publisher.js';
+
+const config = { outbox: { broker: 'default' }, streams: {} } as unknown as ProteanConfig;
+
+const envelope = (n: number, headers: Record<string, string>): MessageEnvelope => ({
+  id: `m-${n}`,
+  type: 'shop.OrderPlaced.v1',
+  stream: `shop::order-${n}`,
+  kind: 'EVENT',
+  payload: { n },
+  metadata: {
+    correlationId: 'c',
+    causationId: 'c',
+    time: new Date(0).toISOString(),
+    version: 1,
+    headers,
+  },
+});
+
+describe('DirectPublisher (enable_outbox = false)', () => {
+  let broker: InlineBroker;
+  let publisher: DirectPublisher;
+
+  beforeEach(() => {
+    broker = new InlineBroker('default', { maxPayloadBytes: 1 << 20, maxStreamLength: 0 });
+    publisher = new DirectPublisher(config, { get: () => broker });
+  });
+  afterEach(() => broker.close());
+
+  it('publishes each message to its category’s stream', async () => {
+    await publisher.publish([envelope(1, {}), envelope(2, {})]);
+    expect((await broker.streamInfo('shop::order')).length).toBe(2);
+  });
+
+  describe('with an SDK registered', () => {
+    let tracing: InMemoryTracing;
+    beforeAll(() => {
+      tracing = registerInMemoryTracing();
+    });
+    afterAll(() => tracing.disable());
+    beforeEach(() => tracing.reset());
+
+    /** What a traced unit of work stamps on its messages: the producer's context, its commit's. */
+    const traced = () => {
+      const producer = proteanTracer().startSpan('process command PlaceOrder');
+      const active = trace.setSpan(ROOT_CONTEXT, producer);
+      const commit = proteanTracer().startSpan('commit', {}, active);
+      const headers = context.with(active, traceHeaders);
+      headers[COMMIT_HEADER] = traceparentOf(commit);
+      commit.end();
+      producer.end();
+      return { headers, producer: producer.spanContext(), commit: commit.spanContext() };
+    };
+    const sends = async () =>
+      (await tracing.finished()).filter(({ name }) => name.startsWith('send '));
+
+    it('sends each message a traced unit of work made in its producer’s trace, linked to its commit', async () => {
+      const made = traced();
+      await publisher.publish([envelope(1, made.headers), envelope(2, {})]);
+      const [send, ...others] = await sends();
+      expect(others).toEqual([]);
+      expect(send).toMatchObject({
+        name: 'send shop::order',
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'inline',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': 'shop::order',
+          'messaging.message.id': 'm-1',
+        },
+      });
+      expect(send.parentSpanContext?.spanId).toBe(made.producer.spanId);
+      expect(send.links.map(({ context: linked }) => linked.spanId)).toEqual([made.commit.spanId]);
+      expect(send.status.code).toBe(0);
+    });
+
+    it('fails the spans of a publish the broker refused, and the caller hears of it', async () => {
+      await broker.close();
+      await expect(publisher.publish([envelope(1, traced().headers)])).rejects.toThrow();
+      const [send] = await sends();
+      expect(send.status.code).toBe(2);
+    });
+  });
+});
