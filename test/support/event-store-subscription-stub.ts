@@ -32,6 +32,7 @@ export function subscriptionOverEvents(
   { kinds, clock, checkpoints = [], observer }: StubOptions = {},
 ): EventStoreSubscription {
   const store = {
+    provider: 'memory',
     readAll: async (after: number) => events.filter((event) => event.globalPosition > after),
   } as unknown as EventStore;
   const database = {

@@ -7,6 +7,7 @@ import {
 } from '../../core/tracing/protean-tracer.js';
 import { traceContextOf } from '../../core/tracing/trace-context.js';
 import type { DecodedMessage, MessageProcessor } from './message-processor.js';
+import type { MessageEnvelope } from '../../core/messages/message-envelope.js';
 
 /** One delivery attempt's span, and the context its handling runs in. */
 export interface DeliverySpan {
@@ -51,5 +52,35 @@ export function startDelivery(
     'protean.attempt': message.deliveryCount,
   });
   if (decoded?.type !== undefined) span.setAttribute('protean.message.type', decoded.type);
+  return { span, active: trace.setSpan(parent, span) };
+}
+
+/**
+ * Starts the `CONSUMER` span `process $event_store` of one attempt of handler `group` at an event
+ * (or command) it reads from the event store, continuing the trace the envelope carries, as
+ * {@link startDelivery} does for a broker's message. `undefined` when nothing records it.
+ */
+export function startStoreDelivery(
+  group: string,
+  provider: string,
+  envelope: MessageEnvelope,
+  position: number,
+  attempt: number,
+): DeliverySpan | undefined {
+  if (!tracingRegistered()) return undefined;
+  const parent = traceContextOf(envelope.metadata.headers);
+  const span = startSpan('process $event_store', { kind: SpanKind.CONSUMER }, parent);
+  if (!span.isRecording()) return undefined;
+  span.setAttributes({
+    'messaging.system': provider,
+    'messaging.operation.type': 'process',
+    'messaging.operation.name': 'process',
+    'messaging.destination.name': '$event_store',
+    'messaging.consumer.group.name': group,
+    'messaging.message.id': envelope.id,
+    'protean.event_store.position': position,
+    'protean.attempt': attempt,
+    'protean.message.type': envelope.type,
+  });
   return { span, active: trace.setSpan(parent, span) };
 }

@@ -15,6 +15,9 @@ import type { ResolvedSubscriptionSettings } from '../../core/config/subscriptio
 import { NO_OBSERVER, type SubscriptionObserver } from './subscription-observer.js';
 import type { Subscription } from './subscription.js';
 import { ProjectorBatches } from './projector-batches.js';
+import { startStoreDelivery } from './delivery-span.js';
+import { failSpan } from '../../core/tracing/protean-tracer.js';
+import { context } from '@opentelemetry/api';
 
 /** When a read returned: `at` by `performance.now()`, `time` by the clock. */
 interface Read {
@@ -227,7 +230,7 @@ export class EventStoreSubscription implements Subscription {
    * Handles (or skips) one event; false when stopped before it was done. `read` is when the
    * read that returned it did: `at` by `performance.now()`, `time` by the clock.
    */
-  private async deliver({ envelope }: StoredEvent, read: Read): Promise<boolean> {
+  private async deliver({ envelope, globalPosition }: StoredEvent, read: Read): Promise<boolean> {
     const route = this.routeOf(envelope);
     if (!route) return true;
     this.observeRead(envelope, read);
@@ -240,24 +243,29 @@ export class EventStoreSubscription implements Subscription {
         this.observer.hop(this.group, this.stream, 'read_to_started', started - read.at);
       const took = () => `in ${(performance.now() - started).toFixed(1)} ms (attempt ${attempt})`;
       trace(`received ${label} (attempt ${attempt})`);
+      const delivery = startStoreDelivery(
+        this.group,
+        this.eventStore.provider,
+        envelope,
+        globalPosition,
+        attempt,
+      );
+      let delay: number;
       try {
         const message = instantiate(route.messageClass, envelope.payload);
-        await this.runner.runOnce(
-          this.handler.name,
-          envelope.id,
-          ids,
-          () => route.invoke(message),
-          {
+        const run = () =>
+          this.runner.runOnce(this.handler.name, envelope.id, ids, () => route.invoke(message), {
             budgetMs: this.settings.max_conflict_retry_seconds * 1000,
             signal: this.stopping.signal,
-          },
-        );
+          });
+        await (delivery ? context.with(delivery.active, run) : run());
         const elapsedMs = performance.now() - started;
         this.observer.processed(this.group, this.stream, elapsedMs);
         this.observer.hop(this.group, this.stream, 'handler', elapsedMs);
         trace(`handled ${label} ${took()}`);
         return true;
       } catch (error) {
+        if (delivery) failSpan(delivery.span, error);
         if (!this.running) return false;
         trace(`failed ${label} ${took()}: ${String(error)}`);
         this.observer.failed(this.group, this.stream, error);
@@ -265,9 +273,11 @@ export class EventStoreSubscription implements Subscription {
           this.logger.error(
             `Skipping ${envelope.type} ${envelope.id} after ${attempt} attempt(s): ${String(error)}`,
           );
+          // No dead-letter stream here: the span says the event was given up on.
+          delivery?.span.addEvent('skipped', { 'protean.attempt': attempt });
           return true;
         }
-        const delay = backoffDelay(
+        delay = backoffDelay(
           {
             baseMs: this.settings.retry_delay_seconds * 1000,
             maxMs: this.settings.max_retry_delay_seconds * 1000,
@@ -276,8 +286,11 @@ export class EventStoreSubscription implements Subscription {
           attempt,
         );
         this.observer.retried(this.group, this.stream, delay);
-        await this.sleeper.sleep(delay);
+        delivery?.span.addEvent('retry_scheduled', { 'protean.retry.delay_ms': delay });
+      } finally {
+        delivery?.span.end();
       }
+      await this.sleeper.sleep(delay);
     }
     return false;
   }

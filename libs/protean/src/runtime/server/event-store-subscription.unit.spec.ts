@@ -7,6 +7,10 @@ import { NO_OBSERVER } from './subscription-observer.js';
 import { DEFAULT_SUBSCRIPTION_SETTINGS } from '../../core/config/subscription-profiles.js';
 import { subscriptionOverEvents } from '../../../../../test/support/event-store-subscription-stub.js';
 import { ManualClock } from '../../../../../test/support/manual-clock.js';
+import { registerInMemoryTracing } from '../../../../../test/support/in-memory-tracing.js';
+import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { proteanTracer } from '../../core/tracing/protean-tracer.js';
+import { traceHeaders } from '../../core/tracing/trace-context.js';
 
 class Shipped {
   outcome!: string;
@@ -199,5 +203,63 @@ describe('EventStoreSubscription drain', () => {
 
     expect(handled).toEqual(['ok']);
     expect(checkpoints).toEqual([1]);
+  });
+});
+
+describe('EventStoreSubscription traces', () => {
+  it('makes each attempt a span continuing the producer’s trace: a failed one with its retry, then the one that handled it', async () => {
+    const tracing = registerInMemoryTracing();
+    try {
+      const producer = proteanTracer().startSpan('process command Ship');
+      const headers = context.with(trace.setSpan(ROOT_CONTEXT, producer), traceHeaders);
+      producer.end();
+      const traced = event(1, 'flaky');
+      const events = [
+        {
+          ...traced,
+          envelope: { ...traced.envelope, metadata: { ...traced.envelope.metadata, headers } },
+        },
+      ];
+      let tries = 0;
+      let inSpan: string | undefined;
+      const handler = shippingHandler(async () => {
+        inSpan = trace.getActiveSpan()?.spanContext().traceId;
+        if (++tries === 1) throw new Error('not yet');
+      });
+      const subscription = subscriptionOverEvents(handler, events, {
+        ...DEFAULT_SUBSCRIPTION_SETTINGS,
+        subscription_profile: null,
+        retry_delay_seconds: 0.01,
+      });
+      await subscription.start();
+      const deadline = Date.now() + 5_000;
+      while (tries < 2 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      subscription.stopReading();
+      await subscription.drain(Date.now() + 1000);
+
+      const attempts = (await tracing.finished()).filter((s) => s.name === 'process $event_store');
+      expect(attempts.map((s) => [s.attributes['protean.attempt'], s.status.code])).toEqual([
+        [1, 2],
+        [2, 0],
+      ]);
+      for (const span of attempts) {
+        expect(span).toMatchObject({
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'memory',
+            'messaging.destination.name': '$event_store',
+            'messaging.consumer.group.name': 'ShippingHandler',
+            'messaging.message.id': 'e1',
+            'protean.event_store.position': 1,
+          },
+        });
+        expect(span.parentSpanContext?.spanId).toBe(producer.spanContext().spanId);
+      }
+      expect(attempts[0].events.map((e) => e.name)).toEqual(['exception', 'retry_scheduled']);
+      expect(inSpan).toBe(producer.spanContext().traceId);
+    } finally {
+      tracing.disable();
+    }
   });
 });
