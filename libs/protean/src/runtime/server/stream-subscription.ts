@@ -353,11 +353,44 @@ export class StreamSubscription implements Subscription {
     return outcome;
   }
 
-  /** One attempt at `work`; a retry first claims the message back. */
-  private attempt(work: Work): Promise<RetryLater | void> {
-    // Not an async function: a first attempt costs the promise of `deliver` alone.
-    if (!work.tried) return this.deliver(work, true);
-    return this.reclaim(work).then((ours) => (ours ? this.deliver(work, false) : undefined));
+  /**
+   * One attempt at `work` (a retry first claims the message back): its handler run, or its dead
+   * letter written, in the attempt's span when something records it — the span ends once the
+   * outcome, a dead letter included, is settled. Untraced, this is one async function with no
+   * `finally` around its await: on the hot path, that shape is worth a microsecond a message.
+   */
+  private async attempt(work: Work): Promise<RetryLater | void> {
+    const firstAttempt = !work.tried;
+    if (work.tried && !(await this.reclaim(work))) return;
+    work.tried = true;
+    const delivery = startDelivery(this.spans, work.message, work.decoded);
+    if (this.tracing) this.logReceived(work);
+    if (work.deadLetterReason !== undefined) {
+      if (!delivery) return this.deadLetter(work);
+      failSpan(delivery.span, work.deadLetterReason);
+      return endsSpan(this.deadLetter(work, delivery), delivery);
+    }
+    const started = performance.now();
+    // The first attempt only: a retry's wait is its backoff, not queueing.
+    if (firstAttempt && work.readAt !== undefined)
+      this.observer.hop(this.group, this.stream, 'read_to_started', started - work.readAt);
+    try {
+      await (delivery
+        ? context.with(delivery.active, work.decoded!.run, undefined, this.conflicts)
+        : work.decoded!.run(this.conflicts));
+    } catch (error) {
+      if (delivery) failSpan(delivery.span, error);
+      if (this.tracing) {
+        this.logger.log(
+          `${this.group} failed ${this.traced.get(work.message.id)} in ` +
+            `${(performance.now() - started).toFixed(1)} ms (${attemptOf(work)}): ${describeError(error)}`,
+        );
+      }
+      const outcome = this.onFailure(work, error, delivery);
+      return delivery ? endsSpan(outcome, delivery) : outcome;
+    }
+    this.succeeded(work, started);
+    delivery?.span.end();
   }
 
   /** Takes a retried message back: `false` when it was acknowledged or taken over meanwhile. */
@@ -374,51 +407,6 @@ export class StreamSubscription implements Subscription {
     work.message = claimed;
     this.held.delivered(claimed.id);
     return true;
-  }
-
-  /**
-   * Runs the handler of `work` (or dead-letters it), in the attempt's span when something
-   * records it: the span ends once the outcome, a dead letter included, is settled. Untraced,
-   * the attempt is the one async function {@link run}, with no `finally` around it: on the hot
-   * path that costs a measurable microsecond a message (docs/benchmarks.md).
-   */
-  private deliver(work: Work, firstAttempt: boolean): Promise<RetryLater | void> {
-    work.tried = true;
-    const delivery = startDelivery(this.spans, work.message, work.decoded);
-    if (!delivery) return this.run(work, firstAttempt, undefined);
-    return this.run(work, firstAttempt, delivery).finally(() => delivery.span.end());
-  }
-
-  private async run(
-    work: Work,
-    firstAttempt: boolean,
-    delivery: DeliverySpan | undefined,
-  ): Promise<RetryLater | void> {
-    if (this.tracing) this.logReceived(work);
-    if (work.deadLetterReason !== undefined) {
-      if (delivery) failSpan(delivery.span, work.deadLetterReason);
-      return this.deadLetter(work, delivery);
-    }
-    const started = performance.now();
-    // The first attempt only: a retry's wait is its backoff, not queueing.
-    if (firstAttempt && work.readAt !== undefined)
-      this.observer.hop(this.group, this.stream, 'read_to_started', started - work.readAt);
-    try {
-      const run = work.decoded!.run;
-      await (delivery
-        ? context.with(delivery.active, run, undefined, this.conflicts)
-        : run(this.conflicts));
-    } catch (error) {
-      if (delivery) failSpan(delivery.span, error);
-      if (this.tracing) {
-        this.logger.log(
-          `${this.group} failed ${this.traced.get(work.message.id)} in ` +
-            `${(performance.now() - started).toFixed(1)} ms (${attemptOf(work)}): ${describeError(error)}`,
-        );
-      }
-      return this.onFailure(work, error, delivery);
-    }
-    this.succeeded(work, started);
   }
 
   /** The `debug` profile's line for an attempt starting. */
@@ -577,4 +565,9 @@ export class StreamSubscription implements Subscription {
       this.logger.log(`${this.group} acked ${label}`);
     }
   }
+}
+
+/** `outcome`, once settled, ends the attempt's span (its events and status set before). */
+function endsSpan<T>(outcome: T | Promise<T>, delivery: DeliverySpan): Promise<T> {
+  return Promise.resolve(outcome).finally(() => delivery.span.end());
 }
