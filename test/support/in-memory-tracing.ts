@@ -1,4 +1,4 @@
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
@@ -7,6 +7,12 @@ import {
   TracerProvider,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace';
+import { proteanTracer } from '../../libs/protean/src/core/tracing/protean-tracer.js';
+import {
+  COMMIT_HEADER,
+  traceHeaders,
+  traceparentOf,
+} from '../../libs/protean/src/core/tracing/trace-context.js';
 
 /** An OpenTelemetry SDK registered for a test, keeping finished spans in memory. */
 export interface InMemoryTracing {
@@ -37,4 +43,19 @@ export function registerInMemoryTracing(): InMemoryTracing {
       context.disable();
     },
   };
+}
+
+/**
+ * The headers a traced unit of work stamps on its messages — its producer's trace context and
+ * its commit's (`COMMIT_HEADER`) — with the two spans' contexts, ended; under a registered SDK.
+ */
+export function tracedUnitOfWork() {
+  const producer = proteanTracer().startSpan('process command PlaceOrder');
+  const active = trace.setSpan(ROOT_CONTEXT, producer);
+  const commit = proteanTracer().startSpan('commit', {}, active);
+  const headers = context.with(active, traceHeaders);
+  headers[COMMIT_HEADER] = traceparentOf(commit);
+  commit.end();
+  producer.end();
+  return { headers, producer: producer.spanContext(), commit: commit.spanContext() };
 }

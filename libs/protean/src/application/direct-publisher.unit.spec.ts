@@ -1,13 +1,12 @@
-import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import {
   registerInMemoryTracing,
+  tracedUnitOfWork,
   type InMemoryTracing,
 } from '../../../../test/support/in-memory-tracing.js';
 import { InlineBroker } from '../adapters/memory/inline-broker/inline.broker.js';
 import type { ProteanConfig } from '../core/config/config.schema.js';
 import type { MessageEnvelope } from '../core/messages/message-envelope.js';
-import { proteanTracer } from '../core/tracing/protean-tracer.js';
-import { COMMIT_HEADER, traceHeaders, traceparentOf } from '../core/tracing/trace-context.js';
 import { DirectPublisher } from './direct-publisher.js';
 
 const config = { outbox: { broker: 'default' }, streams: {} } as unknown as ProteanConfig;
@@ -50,22 +49,11 @@ describe('DirectPublisher (enable_outbox = false)', () => {
     afterAll(() => tracing.disable());
     beforeEach(() => tracing.reset());
 
-    /** What a traced unit of work stamps on its messages: the producer's context, its commit's. */
-    const traced = () => {
-      const producer = proteanTracer().startSpan('process command PlaceOrder');
-      const active = trace.setSpan(ROOT_CONTEXT, producer);
-      const commit = proteanTracer().startSpan('commit', {}, active);
-      const headers = context.with(active, traceHeaders);
-      headers[COMMIT_HEADER] = traceparentOf(commit);
-      commit.end();
-      producer.end();
-      return { headers, producer: producer.spanContext(), commit: commit.spanContext() };
-    };
     const sends = async () =>
       (await tracing.finished()).filter(({ name }) => name.startsWith('send '));
 
     it('sends each message a traced unit of work made in its producer’s trace, linked to its commit', async () => {
-      const made = traced();
+      const made = tracedUnitOfWork();
       await publisher.publish([envelope(1, made.headers), envelope(2, {})]);
       const [send, ...others] = await sends();
       expect(others).toEqual([]);
@@ -86,7 +74,7 @@ describe('DirectPublisher (enable_outbox = false)', () => {
 
     it('fails the spans of a publish the broker refused, and the caller hears of it', async () => {
       await broker.close();
-      await expect(publisher.publish([envelope(1, traced().headers)])).rejects.toThrow();
+      await expect(publisher.publish([envelope(1, tracedUnitOfWork().headers)])).rejects.toThrow();
       const [send] = await sends();
       expect(send.status.code).toBe(2);
     });

@@ -1,11 +1,10 @@
-import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import {
   registerInMemoryTracing,
+  tracedUnitOfWork,
   type InMemoryTracing,
 } from '../../../../../test/support/in-memory-tracing.js';
 import { StreamPartitions } from '../../core/messages/stream-partitions.js';
-import { proteanTracer } from '../../core/tracing/protean-tracer.js';
-import { COMMIT_HEADER, traceHeaders, traceparentOf } from '../../core/tracing/trace-context.js';
 import type { ClaimedMessage } from '../../ports/outbox/outbox-store.port.js';
 import { endSends, startSends } from './send-spans.js';
 
@@ -41,19 +40,8 @@ describe('the outbox rows’ send spans', () => {
     afterAll(() => tracing.disable());
     beforeEach(() => tracing.reset());
 
-    /** The headers a traced unit of work gives its rows: the producer's context, its commit's. */
-    const traced = () => {
-      const producer = proteanTracer().startSpan('process command PlaceOrder');
-      const commit = proteanTracer().startSpan('commit', {}, trace.setSpan(ROOT_CONTEXT, producer));
-      const headers = context.with(trace.setSpan(ROOT_CONTEXT, producer), traceHeaders);
-      headers[COMMIT_HEADER] = traceparentOf(commit);
-      commit.end();
-      producer.end();
-      return { headers, producer: producer.spanContext(), commit: commit.spanContext() };
-    };
-
     it('sends each traced row in its producer’s trace, linked to its commit, failed or held as it went', async () => {
-      const [a, b, c] = [traced(), traced(), traced()];
+      const [a, b, c] = [tracedUnitOfWork(), tracedUnitOfWork(), tracedUnitOfWork()];
       const rows = [row(1, a.headers), row(2, b.headers), row(3, c.headers), row(4, {})];
       const spans = startSends(rows, streams, 'redis_pubsub')!;
       expect([...spans.keys()]).toEqual([1, 2, 3]);
