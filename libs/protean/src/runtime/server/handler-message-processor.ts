@@ -8,7 +8,9 @@ import { instantiate, problemsOf } from '../../core/messages/message-validation.
 import type { DecodedMessage, MessageProcessor } from './message-processor.js';
 import type { SharedEnvelopes } from './shared-envelopes.js';
 import { ProjectorBatches } from './projector-batches.js';
-import { inChildSpan } from '../../core/tracing/protean-tracer.js';
+import { inChildSpan, tracingRegistered } from '../../core/tracing/protean-tracer.js';
+import type { MessageEnvelope } from '../../core/messages/message-envelope.js';
+import type { ConflictRetryOptions } from '../../application/retry-on-conflict.js';
 
 /**
  * Delivers the envelopes of a domain stream (`bookshelf::order`, `bookshelf::order:command`) to
@@ -45,19 +47,53 @@ export class HandlerMessageProcessor implements MessageProcessor {
     const problems = problemsOf(instance);
     if (problems.length > 0)
       throw new InvalidMessageError(`Invalid ${envelope.type} payload`, problems);
+    return new HandlerDelivery(this, envelope, () => route.invoke(instance));
+  }
+
+  /** Runs one decoded message's handler: once in effect, or in its projector's batch. */
+  execute(
+    envelope: MessageEnvelope,
+    work: () => Promise<unknown>,
+    conflicts: ConflictRetryOptions,
+  ) {
     const ids = { correlationId: envelope.metadata.correlationId, causationId: envelope.id };
-    const work = () => route.invoke(instance);
-    const batches = this.batches;
-    const run: DecodedMessage['run'] = batches
-      ? (conflicts) => batches.run({ messageId: envelope.id, ids, work }, conflicts)
-      : (conflicts) => this.runner.runOnce(this.group, envelope.id, ids, work, conflicts);
-    return {
-      key: envelope.stream,
-      type: envelope.type,
-      messageId: envelope.id,
-      headers: envelope.metadata.headers,
-      // The handler's run, its span under the attempt's (a projector's batch commits once for all).
-      run: (conflicts) => inChildSpan('handle', envelope.type, run, conflicts),
-    };
+    return this.batches
+      ? this.batches.run({ messageId: envelope.id, ids, work }, conflicts)
+      : this.runner.runOnce(this.group, envelope.id, ids, work, conflicts);
+  }
+}
+
+/**
+ * One decoded envelope and its handler's run: an object with a method rather than closures, as
+ * the hot path makes one a message. The run is the span `handle <type>` under the attempt's,
+ * when something records it (a projector's batch commits once for all).
+ */
+class HandlerDelivery implements DecodedMessage {
+  readonly key: string;
+  readonly type: string;
+  readonly messageId: string;
+
+  constructor(
+    private readonly processor: HandlerMessageProcessor,
+    private readonly envelope: MessageEnvelope,
+    private readonly work: () => Promise<unknown>,
+  ) {
+    this.key = envelope.stream;
+    this.type = envelope.type;
+    this.messageId = envelope.id;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    return this.envelope.metadata.headers;
+  }
+
+  run(conflicts: ConflictRetryOptions): Promise<unknown> {
+    if (!tracingRegistered()) return this.processor.execute(this.envelope, this.work, conflicts);
+    return inChildSpan(
+      'handle',
+      this.type,
+      (retry) => this.processor.execute(this.envelope, this.work, retry),
+      conflicts,
+    );
   }
 }

@@ -16,7 +16,7 @@ export interface DecodedMessage {
    * already).
    * Concurrency conflicts are retried in place as `conflicts` allows.
    */
-  readonly run: (conflicts: ConflictRetryOptions) => Promise<unknown>;
+  run(conflicts: ConflictRetryOptions): Promise<unknown>;
 }
 
 /**

@@ -374,10 +374,11 @@ export class StreamSubscription implements Subscription {
     // The first attempt only: a retry's wait is its backoff, not queueing.
     if (firstAttempt && work.readAt !== undefined)
       this.observer.hop(this.group, this.stream, 'read_to_started', started - work.readAt);
+    const decoded = work.decoded!;
     try {
       await (delivery
-        ? context.with(delivery.active, work.decoded!.run, undefined, this.conflicts)
-        : work.decoded!.run(this.conflicts));
+        ? context.with(delivery.active, () => decoded.run(this.conflicts))
+        : decoded.run(this.conflicts));
     } catch (error) {
       if (delivery) failSpan(delivery.span, error);
       if (this.tracing) {
