@@ -21,7 +21,7 @@ describe('replay-all', () => {
     for (let i = 0; i < 120; i++) noData.push(await broker.deadLetter('s', undefined, provenance));
     for (let i = 0; i < 30; i++) await broker.deadLetter('s', JSON.stringify(i), provenance);
 
-    const outcome = await replayDeadLetters(broker, 's', [], quiet);
+    const outcome = await replayDeadLetters(broker, 's', quiet);
 
     expect(outcome.replayed).toBe(30);
     expect(outcome.unreplayable.map((letter) => letter.id)).toEqual(noData);

@@ -75,13 +75,9 @@ const described = (scope: DeadLetterScope, broker: string) =>
 export const dlqCommand: CliCommand = {
   register(program: Command, context: CliContext): void {
     const dlq = program.command('dlq').description('dead letters (<stream>:dlq)');
-    // Dead letters live in the broker: only `replay-all` needs the domain (to know the streams
-    // its subscriptions read), the other commands boot the infrastructure alone.
-    const withBroker = <T>(
-      scope: Scope,
-      work: (broker: Broker, app: INestApplicationContext) => Promise<T>,
-      { domain = false } = {},
-    ) => context.withApplication((app) => work(brokerOf(app, scope.broker), app), { domain });
+    // Dead letters live in the broker: every command boots the infrastructure alone, no domain.
+    const withBroker = <T>(scope: Scope, work: (broker: Broker) => Promise<T>) =>
+      context.withApplication((app) => work(brokerOf(app, scope.broker)), { domain: false });
     const scoped = (command: Command, stream = 'only this stream (default: every stream)') =>
       command
         .option('--stream <stream>', stream, streamName)
@@ -146,20 +142,13 @@ export const dlqCommand: CliCommand = {
         question: `Replay every dead letter ${described(scope, options.broker)}?`,
         nothingDone: 'nothing was replayed',
       });
-      const outcome = await withBroker(
-        options,
-        async (broker, app) => {
-          const { ProteanStatus } = await import('../../observability/status/protean-status.js');
-          const known = app
-            .get(ProteanStatus)
-            .subscriptions()
-            .filter((s) => s.type === 'stream' && s.broker === broker.name)
-            .map((s) => s.stream);
-          // Its first question to the broker is a listing: a refusal names that.
-          const letters = deadLettersOf(broker, 'list dead letters');
-          return replayDeadLetters(letters, scopedStream(scope), known, context.stderr);
-        },
-        { domain: true },
+      const outcome = await withBroker(options, (broker) =>
+        // Its first question to the broker is a listing: a refusal names that.
+        replayDeadLetters(
+          deadLettersOf(broker, 'list dead letters'),
+          scopedStream(scope),
+          context.stderr,
+        ),
       );
       context.stdout.write(`Replayed ${outcome.replayed} dead letter(s).\n`);
       if (outcome.unreplayable.length > 0)

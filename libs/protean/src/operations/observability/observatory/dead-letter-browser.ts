@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Broker, DeadLetter, DeadLetters } from '../../../ports/broker/broker.port.js';
 import { hasDeadLetters } from '../../../ports/broker/broker-roles.js';
+import { deadLetterPages } from '../../../ports/broker/dead-letter-pages.js';
 import { ProteanStatus } from '../status/protean-status.js';
 import type { DeadLetterCursor } from './dead-letter-cursor.js';
 
@@ -72,16 +73,10 @@ export class DeadLetterBrowser {
       if (after && name < after.broker) continue;
       const broker = this.status.broker(name) as Broker & DeadLetters;
       let from = after?.broker === name ? { id: after.id, stream: after.stream } : undefined;
-      for (;;) {
-        // Out of budget: go on from here (before this broker's first letter, if none was read).
-        if (scanned >= budget) return result({ broker: name, ...(from ?? START) });
-        const read = Math.min(SCAN_BATCH, budget - scanned);
-        const batch = await broker.listDeadLetters(filter.stream, read, {
-          after: from,
-          sinceMs: filter.sinceMs,
-          untilMs: filter.untilMs,
-        });
-        for (const letter of batch) {
+      const range = { after: from, sinceMs: filter.sinceMs, untilMs: filter.untilMs };
+      const walk = { pageSize: SCAN_BATCH, limit: budget - scanned };
+      for await (const page of deadLetterPages(broker, filter.stream, range, walk)) {
+        for (const letter of page) {
           scanned++;
           from = { id: letter.id, stream: letter.stream };
           if (!matches(letter)) continue;
@@ -89,8 +84,9 @@ export class DeadLetterBrowser {
           if (keep) matched.push({ broker: name, letter });
           if (count === want) return result({ broker: name, ...from });
         }
-        if (batch.length < read) break;
       }
+      // Out of budget: go on from here (before this broker's first letter, if none was read).
+      if (scanned >= budget) return result({ broker: name, ...(from ?? START) });
     }
     return result(null);
   }

@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DeadLetter } from '../../../../ports/broker/broker.port.js';
-import { hasDeadLetters } from '../../../../ports/broker/broker-roles.js';
 import type { Database, SqlExecutor } from '../../../../ports/database/database.port.js';
 import type { EventStore } from '../../../../ports/event-store/event-store.port.js';
 import { kindOfStream } from '../../../../core/messages/stream-names.js';
@@ -8,6 +6,7 @@ import type { PostgresTables } from '../../../../core/config/postgres-tables.js'
 import { DATABASE, EVENT_STORE } from '../../../../core/protean.tokens.js';
 import { ProteanStatus } from '../../status/protean-status.js';
 import { messageOf } from '../../../../core/errors/error-message.js';
+import { DeadLetterBrowser, type BrokerLetter } from '../dead-letter-browser.js';
 import { envelopeFacts } from '../dead-letter-view.js';
 import { traceIdOf } from './trace-id.js';
 import { streamIdTimeMs } from '../../../../ports/broker/stream-id.js';
@@ -23,9 +22,8 @@ import type {
 const TRAIL_LIMIT = 500;
 /** Most events of an in-process event store scanned for a trail. */
 const MEMORY_SCAN_LIMIT = 100_000;
-/** Most dead letters per broker searched for a trail, and how many are read at once. */
+/** Most dead letters per broker searched for a trail. */
 const DEAD_LETTER_SCAN_LIMIT = 20_000;
-const DEAD_LETTER_PAGE = 1000;
 /** Clocks of the processes that made and dead-lettered a message may differ this much. */
 const CLOCK_SKEW_MS = 60_000;
 
@@ -74,6 +72,7 @@ export class MessageTrail {
     @Inject(DATABASE) private readonly database: Database,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     private readonly status: ProteanStatus,
+    private readonly browser: DeadLetterBrowser,
   ) {}
 
   async find(correlationId: string): Promise<MessageTrailResult> {
@@ -227,26 +226,7 @@ export class MessageTrail {
     const attached: TrailMessage[] = [];
     const unattached: TrailDeadLetter[] = [];
     for (const name of this.status.brokerNames()) {
-      let letters: DeadLetter[];
-      try {
-        const broker = this.status.broker(name);
-        if (!hasDeadLetters(broker)) continue;
-        // A message is dead-lettered after it was made: the letters from then on, page by page.
-        letters = [];
-        for (let after: DeadLetter | undefined; letters.length < DEAD_LETTER_SCAN_LIMIT;) {
-          const page = await broker.listDeadLetters(undefined, DEAD_LETTER_PAGE, {
-            after,
-            sinceMs,
-          });
-          letters.push(...page);
-          if (page.length < DEAD_LETTER_PAGE) break;
-          after = page.at(-1);
-        }
-      } catch (error) {
-        notes.push(`Dead letters of broker "${name}" could not be read: ${messageOf(error)}`);
-        continue;
-      }
-      for (const letter of letters) {
+      for (const { letter } of await this.lettersOf(name, sinceMs, notes)) {
         const facts = envelopeFacts(letter.data);
         const view: TrailDeadLetter = {
           broker: name,
@@ -275,6 +255,25 @@ export class MessageTrail {
       }
     }
     return { attached, unattached };
+  }
+
+  /**
+   * The dead letters of broker `name` from `sinceMs` on, at most DEAD_LETTER_SCAN_LIMIT read —
+   * or none, and a note naming the broker, when they cannot be read: the rest of the trail stands.
+   */
+  private async lettersOf(
+    name: string,
+    sinceMs: number | undefined,
+    notes: string[],
+  ): Promise<BrokerLetter[]> {
+    // A message is dead-lettered after it was made: the letters from then on.
+    const filter = { broker: name, sinceMs };
+    try {
+      return (await this.browser.scan(filter, undefined, Infinity, DEAD_LETTER_SCAN_LIMIT)).matched;
+    } catch (error) {
+      notes.push(`Dead letters of broker "${name}" could not be read: ${messageOf(error)}`);
+      return [];
+    }
   }
 }
 
