@@ -9,6 +9,7 @@ import { fromDeadLetterFields, toDeadLetterFields } from '../../ports/broker/dea
 import { AmbiguousDeadLetterIdError } from '../../ports/broker/ambiguous-dead-letter-id.error.js';
 import { DeadLetterNotReplayableError } from '../../ports/broker/dead-letter-not-replayable.error.js';
 import { compareStreamIds, isStreamId } from '../../ports/broker/stream-id.js';
+import { compareDeadLetters } from '../../ports/broker/dead-letter-pages.js';
 
 /** Which entries of a stream a read takes, by id; no bound: from its start, to its end. */
 export interface EntryBounds {
@@ -141,11 +142,6 @@ export class DeadLetterQueue {
     if (stream !== undefined) return Promise.resolve([deadLetterStream(stream)]);
     return this.streams.deadLetterStreams();
   }
-}
-
-/** The listing order: by id, then by stream where two DLQs hold the same id. */
-export function compareDeadLetters(a: DeadLetter, b: DeadLetter): number {
-  return compareStreamIds(a.id, b.id) || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0);
 }
 
 /**

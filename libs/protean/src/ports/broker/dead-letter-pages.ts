@@ -1,4 +1,10 @@
 import type { DeadLetter, DeadLetterRange, DeadLetters } from './broker.port.js';
+import { compareStreamIds } from './stream-id.js';
+
+/** The listing order: by id, then by stream where two DLQs hold the same id. */
+export function compareDeadLetters(a: DeadLetter, b: DeadLetter): number {
+  return compareStreamIds(a.id, b.id) || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0);
+}
 
 /** How a walk over dead letters reads. */
 export interface DeadLetterWalk {

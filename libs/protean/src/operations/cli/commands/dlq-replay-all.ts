@@ -1,16 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type {
-  DeadLetter,
-  DeadLetterRange,
-  DeadLetters,
-} from '../../../ports/broker/broker.port.js';
-import { deadLetterPages } from '../../../ports/broker/dead-letter-pages.js';
+import type { DeadLetter, DeadLetters } from '../../../ports/broker/broker.port.js';
+import { compareDeadLetters, deadLetterPages } from '../../../ports/broker/dead-letter-pages.js';
+import { streamIdTimeMs } from '../../../ports/broker/stream-id.js';
 import { Progress, type ProgressStream } from '../output/progress.js';
 
 /** Dead letters read per listing while replaying. */
-const BATCH = 100;
+const PAGE = { pageSize: 100 };
 /** Dead letters read per listing while counting (no replay between two listings). */
-const COUNT_BATCH = 1000;
+const COUNT_PAGE = { pageSize: 1000 };
 
 /** What `replay-all` did: how many it replayed, and the letters it had to leave (no data). */
 export interface ReplayAllOutcome {
@@ -20,52 +16,57 @@ export interface ReplayAllOutcome {
 
 /**
  * Replays the dead letters of `stream` (or of every stream: `stream` undefined) that are there
- * when it starts, oldest first, with progress on `progressTo`. One walk with a forward cursor,
- * bounded by the start time: a letter that fails again returns to its DLQ with a later id, past
- * the bound, and waits for the next run — so the run always ends. A letter without data is
- * passed and reported, never a reason to stop: the rest are replayed.
+ * when it starts, oldest first, with progress on `progressTo`. A first walk counts them and
+ * notes the last; the replay walks again with a forward cursor and stops after that one. A
+ * letter that fails again returns to its DLQ with a later id, after the last, and waits for the
+ * next run — so the run always ends. The bound is the broker's own id, not this machine's
+ * clock. A letter without data is passed and reported, never a reason to stop.
  */
 export async function replayDeadLetters(
   letters: DeadLetters,
   stream: string | undefined,
   progressTo: ProgressStream,
 ): Promise<ReplayAllOutcome> {
-  const range = { untilMs: await startInstant() };
-  const progress = new Progress(progressTo, 'replaying', await countIn(letters, stream, range));
+  const { total, last } = await survey(letters, stream);
+  const progress = new Progress(progressTo, 'replaying', total);
   const unreplayable: DeadLetter[] = [];
   let replayed = 0;
-  for await (const page of deadLetterPages(letters, stream, range, { pageSize: BATCH })) {
-    for (const letter of page) {
-      if (letter.data === undefined) unreplayable.push(letter);
-      else if (await letters.replayDeadLetter(letter.id, letter.stream)) replayed++;
-      else continue; // gone meanwhile (replayed or purged by someone else)
-      progress.advance();
-    }
+  for await (const letter of last ? upTo(letters, stream, last) : []) {
+    if (letter.data === undefined) unreplayable.push(letter);
+    else if (await letters.replayDeadLetter(letter.id, letter.stream)) replayed++;
+    else continue; // gone meanwhile (replayed or purged by someone else)
+    progress.advance();
   }
   progress.finish();
   return { replayed, unreplayable };
 }
 
-/**
- * The millisecond the run starts at, once the clock is past it: a letter dead-lettered from
- * then on (a replayed one failing again, at once) gets a later id, outside the run's range —
- * where the broker's clock is this one's (memory, a local Redis). On another clock the walk
- * still ends: it only moves forward, and the broker's time passes the bound too.
- */
-async function startInstant(): Promise<number> {
-  const asOf = Date.now();
-  while (Date.now() <= asOf) await sleep(1);
-  return asOf;
-}
-
-/** How many dead letters the walk over `range` will meet, for the progress total. */
-async function countIn(
+/** How many dead letters there are now, and the last of them in the listing's order. */
+async function survey(
   letters: DeadLetters,
   stream: string | undefined,
-  range: DeadLetterRange,
-): Promise<number> {
+): Promise<{ total: number; last: DeadLetter | undefined }> {
   let total = 0;
-  for await (const page of deadLetterPages(letters, stream, range, { pageSize: COUNT_BATCH }))
+  let last: DeadLetter | undefined;
+  for await (const page of deadLetterPages(letters, stream, {}, COUNT_PAGE)) {
     total += page.length;
-  return total;
+    last = page[page.length - 1];
+  }
+  return { total, last };
+}
+
+/** The dead letters up to `last` (inclusive), in the listing's order, read page by page. */
+async function* upTo(
+  letters: DeadLetters,
+  stream: string | undefined,
+  last: DeadLetter,
+): AsyncGenerator<DeadLetter, void, undefined> {
+  // Past the last letter's millisecond nothing need be read; within it, the order decides.
+  const range = { untilMs: streamIdTimeMs(last.id) };
+  for await (const page of deadLetterPages(letters, stream, range, PAGE)) {
+    for (const letter of page) {
+      if (compareDeadLetters(letter, last) > 0) return;
+      yield letter;
+    }
+  }
 }

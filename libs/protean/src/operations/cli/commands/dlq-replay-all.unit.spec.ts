@@ -1,6 +1,7 @@
 import { InlineBroker } from '../../../adapters/memory/inline-broker/inline.broker.js';
 import { replayDeadLetters } from './dlq-replay-all.js';
 import { DeadLettersNotReplayedError } from './dead-letters-not-replayed.error.js';
+import { SYSTEM_CLOCK } from '../../../core/async/clock.js';
 
 describe('replay-all', () => {
   const broker = new InlineBroker('default', { maxPayloadBytes: 1024 * 1024, maxStreamLength: 0 });
@@ -28,6 +29,37 @@ describe('replay-all', () => {
     expect((await broker.streamInfo('s')).length).toBe(30);
     expect((await broker.listDeadLetters('s', 1000)).map((letter) => letter.id)).toEqual(noData);
   });
+
+  it.each([
+    ['an hour ahead of', 3_600_000],
+    ['an hour behind', -3_600_000],
+  ])(
+    "replays the letters there at its start on a broker whose clock runs %s this machine's, and no later ones",
+    async (_, skewMs) => {
+      const skewed = new InlineBroker(
+        'skewed',
+        { maxPayloadBytes: 1024, maxStreamLength: 0 },
+        { ...SYSTEM_CLOCK, now: () => Date.now() + skewMs },
+      );
+      for (let i = 0; i < 150; i++) await skewed.deadLetter('s', JSON.stringify(i), provenance);
+      // Each replay makes a later letter (a message that failed again): it waits for the next run.
+      const replay = skewed.replayDeadLetter.bind(skewed);
+      skewed.replayDeadLetter = async (id, stream) => {
+        const replayed = await replay(id, stream);
+        await skewed.deadLetter('s', '"again"', provenance);
+        return replayed;
+      };
+
+      const outcome = await replayDeadLetters(skewed, undefined, quiet);
+
+      expect(outcome.replayed).toBe(150);
+      expect((await skewed.streamInfo('s')).length).toBe(150);
+      expect((await skewed.listDeadLetters('s', 1000)).map((letter) => letter.data)).toEqual(
+        Array.from({ length: 150 }, () => '"again"'),
+      );
+      await skewed.close();
+    },
+  );
 
   it('names at most twenty of them in its error, and counts the rest', () => {
     const letters = Array.from({ length: 22 }, (_, i) => ({

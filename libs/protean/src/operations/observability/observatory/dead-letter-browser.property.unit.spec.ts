@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { InlineBroker } from '../../../adapters/memory/inline-broker/inline.broker.js';
-import { boundsOf, compareDeadLetters } from '../../../adapters/brokers/dead-letter-queue.js';
+import { boundsOf } from '../../../adapters/brokers/dead-letter-queue.js';
+import { compareDeadLetters } from '../../../ports/broker/dead-letter-pages.js';
 import { compareStreamIds } from '../../../ports/broker/stream-id.js';
 import type { DeadLetter } from '../../../ports/broker/broker.port.js';
 import type { ProteanStatus } from '../status/protean-status.js';
