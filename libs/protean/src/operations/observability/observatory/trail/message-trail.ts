@@ -258,8 +258,9 @@ export class MessageTrail {
   }
 
   /**
-   * The dead letters of broker `name` from `sinceMs` on, at most DEAD_LETTER_SCAN_LIMIT read —
-   * or none, and a note naming the broker, when they cannot be read: the rest of the trail stands.
+   * The dead letters of broker `name` from `sinceMs` on, at most DEAD_LETTER_SCAN_LIMIT read (a
+   * note says so when it reached that limit) — or none, and a note naming the broker, when they cannot
+   * be read: the rest of the trail stands.
    */
   private async lettersOf(
     name: string,
@@ -269,7 +270,14 @@ export class MessageTrail {
     // A message is dead-lettered after it was made: the letters from then on.
     const filter = { broker: name, sinceMs };
     try {
-      return (await this.browser.scan(filter, undefined, Infinity, DEAD_LETTER_SCAN_LIMIT)).matched;
+      const scan = await this.browser.scan(filter, undefined, Infinity, DEAD_LETTER_SCAN_LIMIT);
+      if (scan.next !== null) {
+        notes.push(
+          `Searched ${DEAD_LETTER_SCAN_LIMIT.toLocaleString('en')} dead letters of broker "${name}" ` +
+            `from the trail's start, the limit: any later ones were not searched`,
+        );
+      }
+      return scan.matched;
     } catch (error) {
       notes.push(`Dead letters of broker "${name}" could not be read: ${messageOf(error)}`);
       return [];

@@ -45,4 +45,22 @@ describe('MessageTrail: dead letters', () => {
       expect.stringMatching(/^Dead letters of broker "closed" could not be read: /),
     );
   });
+
+  it('says when it searched as many letters of a broker as it may', async () => {
+    const broker = new InlineBroker('crowded', settings);
+    brokers.set('crowded', broker);
+    const provenance = { originalId: '1-0', group: 'G', consumer: 'c', error: 'boom', attempts: 1 };
+    const failedAt = new Date().toISOString();
+    const count = async () =>
+      (await trail.find('external/1-0')).notes.filter((note) => note.includes('"crowded"'));
+    for (let n = 0; n < 19_999; n++)
+      await broker.deadLetter('crowded', undefined, { ...provenance, failedAt });
+    expect(await count()).toEqual([]);
+
+    await broker.deadLetter('crowded', undefined, { ...provenance, failedAt });
+
+    expect(await count()).toEqual([
+      'Searched 20,000 dead letters of broker "crowded" from the trail\'s start, the limit: any later ones were not searched',
+    ]);
+  });
 });
