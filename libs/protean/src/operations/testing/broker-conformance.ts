@@ -15,11 +15,14 @@ import { BrokerClosedError } from '../../ports/broker/broker-closed.error.js';
 import { DeadLetterNotReplayableError } from '../../ports/broker/dead-letter-not-replayable.error.js';
 import { PayloadTooLargeError } from '../../ports/broker/payload-too-large.error.js';
 import { UnsupportedBrokerOperationError } from '../../ports/broker/unsupported-broker-operation.error.js';
-import { compareStreamIds } from '../../ports/broker/stream-id.js';
+import { compareStreamIds, streamIdTimeMs } from '../../ports/broker/stream-id.js';
 import type { BrokerConfig } from '../../core/config/config.schema.js';
 import { eventually, within } from './eventually.js';
 import { readUntil } from './read-until.js';
 import { uniqueName } from './unique-name.js';
+
+/** Where a dead letter stands in a listing: its DLQ entry id and its stream. */
+type Letterhead = { readonly id: string; readonly stream: string };
 
 /**
  * What the suite needs to know about one adapter: a {@link Broker}, plus the roles its
@@ -404,33 +407,31 @@ export function describeBrokerConformance(label: string, target: ConformanceTarg
       'pages through the dead letters of every stream in one order, within a time range, and removes chosen ones',
       async () => {
         const [one, two] = [newStream(), newStream()].sort();
-        const written: { id: string; stream: string }[] = [];
+        const written: Letterhead[] = [];
         for (let n = 0; n < 6; n++) {
           const stream = n % 2 === 0 ? one : two;
           written.push({ id: await broker.deadLetter(stream, json(n), PROVENANCE), stream });
         }
         const mine = (letters: DeadLetter[]) =>
           letters.filter((l) => l.stream === one || l.stream === two);
-        // The listing's order: by id, then stream (each stream numbers its own entries).
+        // The listing's order as the port documents it — by id, then stream (each stream numbers
+        // its own entries) — written out here, apart from the comparator the adapters sort with.
+        const listingOrder = (a: Letterhead, b: Letterhead) =>
+          compareStreamIds(a.id, b.id) || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0);
         const inOrder = [...written.entries()]
-          .sort(
-            ([, a], [, b]) =>
-              compareStreamIds(a.id, b.id) ||
-              (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0),
-          )
+          .sort(([, a], [, b]) => listingOrder(a, b))
           .map(([n]) => json(n));
         const all = mine(await broker.listDeadLetters(undefined, 100_000));
         expect(all.map((l) => l.data)).toEqual(inOrder);
 
         // Page by page over every stream, each page going on after the last letter of the one
         // before (letters of other streams, older ones left out by the range, come between).
-        const time = (id: string) => Number(id.split('-')[0]);
         const paged: DeadLetter[] = [];
-        let after: { id: string; stream: string } | undefined;
+        let after: Letterhead | undefined;
         for (let page = 0; page < 500; page++) {
           const letters = await broker.listDeadLetters(undefined, 2, {
             after,
-            sinceMs: Math.min(...written.map((w) => time(w.id))),
+            sinceMs: Math.min(...written.map((w) => streamIdTimeMs(w.id))),
           });
           if (letters.length === 0) break;
           paged.push(...letters);
@@ -439,24 +440,23 @@ export function describeBrokerConformance(label: string, target: ConformanceTarg
         expect(mine(paged).map((l) => l.data)).toEqual(inOrder);
         for (let n = 1; n < paged.length; n++) {
           const [a, b] = [paged[n - 1], paged[n]];
-          expect(compareStreamIds(a.id, b.id) || (a.stream < b.stream ? -1 : 1)).toBeLessThan(0);
+          expect(listingOrder(a, b)).toBeLessThan(0);
         }
         // Of one stream, after a letter of another: by the same order.
         const rest = await broker.listDeadLetters(one, 100, { after: written[1] });
-        const later = (w: { id: string; stream: string }) =>
-          compareStreamIds(w.id, written[1].id) > 0 ||
-          (w.id === written[1].id && w.stream > written[1].stream);
         expect(rest.map((l) => l.id)).toEqual(
-          written.filter((w) => w.stream === one && later(w)).map((w) => w.id),
+          written
+            .filter((w) => w.stream === one && listingOrder(w, written[1]) > 0)
+            .map((w) => w.id),
         );
 
         // A time range by when the letters reached their DLQ (their ids' time).
-        const since = time(written[3].id);
+        const since = streamIdTimeMs(written[3].id);
         const ranged = await broker.listDeadLetters(two, 100, { sinceMs: since, untilMs: since });
         expect(ranged.map((l) => l.id)).toContain(written[3].id);
-        expect(ranged.every((l) => time(l.id) === since)).toBe(true);
+        expect(ranged.every((l) => streamIdTimeMs(l.id) === since)).toBe(true);
         expect(
-          await broker.listDeadLetters(two, 100, { untilMs: time(written[1].id) - 1 }),
+          await broker.listDeadLetters(two, 100, { untilMs: streamIdTimeMs(written[1].id) - 1 }),
         ).toEqual([]);
 
         expect(
